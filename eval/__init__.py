@@ -1,0 +1,1 @@
+"""Quality evaluations: `make eval` runs them all."""

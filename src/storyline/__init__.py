@@ -1,0 +1,45 @@
+"""storyline: turn a pile of news coverage into a sourced story."""
+
+from __future__ import annotations
+
+from storyline.errors import (
+    DecodeError,
+    InputError,
+    ParseError,
+    StoreError,
+    StorylineError,
+    UnsupportedFormatError,
+)
+from storyline.model import (
+    Article,
+    BuildReport,
+    CleanText,
+    DuplicateGroup,
+    InputFailure,
+    MetaValue,
+    RawDocument,
+    Removal,
+)
+from storyline.settings import DEFAULT, Settings
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DEFAULT",
+    "Article",
+    "BuildReport",
+    "CleanText",
+    "DecodeError",
+    "DuplicateGroup",
+    "InputError",
+    "InputFailure",
+    "MetaValue",
+    "ParseError",
+    "RawDocument",
+    "Removal",
+    "Settings",
+    "StoreError",
+    "StorylineError",
+    "UnsupportedFormatError",
+    "__version__",
+]

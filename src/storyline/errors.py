@@ -1,0 +1,46 @@
+"""The one exception hierarchy of storyline.
+
+Every error the library raises on purpose derives from :class:`StorylineError`, so a caller can
+catch one class. Input problems carry the source they concern, because a batch build reports
+them per file and carries on.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "DecodeError",
+    "InputError",
+    "ParseError",
+    "StoreError",
+    "StorylineError",
+    "UnsupportedFormatError",
+]
+
+
+class StorylineError(Exception):
+    """Base class of every error storyline raises."""
+
+
+class InputError(StorylineError):
+    """An input could not be used. ``source`` names the file (or file#record) at fault."""
+
+    def __init__(self, source: str, message: str) -> None:
+        super().__init__(f"{source}: {message}")
+        self.source = source
+        self.message = message
+
+
+class UnsupportedFormatError(InputError):
+    """The file's extension is not a format storyline reads."""
+
+
+class DecodeError(InputError):
+    """The bytes are not text: binary data, an undetectable encoding, or an empty file."""
+
+
+class ParseError(InputError):
+    """The text could not be parsed in its format: a broken JSONL line, a truncated WARC."""
+
+
+class StoreError(StorylineError):
+    """The store is unusable: wrong schema version, corrupt file."""

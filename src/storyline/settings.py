@@ -1,0 +1,43 @@
+"""Every threshold in one place, so tuning never means hunting through modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["DEFAULT", "Settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # ingest
+    max_file_bytes: int = 50 * 1024 * 1024
+    """Files larger than this are refused: no single news article is this big, and reading one
+    would put memory at risk. JSONL and WARC files are streamed and exempt."""
+    max_record_chars: int = 2_000_000
+    min_text_chars: int = 1
+    binary_control_ratio: float = 0.02
+    """Share of NUL/control characters above which decoded bytes are called binary."""
+
+    # cleaning: a line is removed when its boilerplate score reaches this
+    boilerplate_threshold: float = 1.0
+    context_threshold: float = 0.5
+    """A weaker line is removed when it sits inside a block of removed lines (a donation appeal
+    runs over several paragraphs, only some of which say 'donate')."""
+    caption_max_words: int = 60
+    furniture_min_articles: int = 3
+    """A line repeated verbatim in at least this many articles of one outlet is furniture."""
+    furniture_min_share: float = 0.3
+    furniture_max_words: int = 40
+    repeat_min_chars: int = 20
+
+    # duplicates
+    num_perm: int = 128
+    shingle_size: int = 5
+    near_threshold: float = 0.7
+    rewrite_candidate_threshold: float = 0.3
+    rewrite_sentence_jaccard: float = 0.5
+    rewrite_min_aligned: float = 0.4
+    rewrite_min_score: float = 0.45
+
+
+DEFAULT = Settings()
