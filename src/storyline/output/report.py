@@ -1,0 +1,1005 @@
+"""Render a dossier as ``report.html``: the one file a journalist opens.
+
+The report is a single self-contained HTML5 document (inline CSS and a little vanilla JS, no
+network access) so that it can be mailed, archived and opened offline years later. Every string
+that comes from the dossier is untrusted (article text is scraped from the web) and is escaped.
+
+Sentences are linked as ``#a-<article_id>-<start>-<end>``: the inline script opens the article,
+finds the paragraph holding those offsets and wraps the span in ``<mark>``. Paragraphs carry
+``id="a-<article_id>-p<n>"`` and ``data-start``/``data-end`` so that links still land close by
+when the script cannot run.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as _dt
+import functools
+import html
+import os
+import re
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+__all__ = [
+    "SpanLinker",
+    "anchor_id",
+    "paragraph_spans",
+    "render_report",
+    "span_fragment",
+    "write_report",
+]
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_LINE_RE = re.compile(r"[^\n]+")
+# Characters kept verbatim in element ids; everything else is hex-escaped with "~" (which is
+# itself escaped), so distinct article ids can never collide on one anchor.
+_ID_SAFE_RE = re.compile(r"[^A-Za-z0-9_.\-]")
+_TITLE_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "EVENT"})
+_TYPE_LABELS = {
+    "PERSON": "Person",
+    "ORG": "Organisation",
+    "GPE": "Place",
+    "NORP": "Group",
+    "EVENT": "Event",
+    "OTHER": "Other",
+}
+# Quotes per speaker shown before the rest fold away: a prolific speaker in a big corpus can
+# have thousands, and the reader wants the other speakers to stay within reach.
+_QUOTES_SHOWN = 4
+_ENTITY_QUOTES_SHOWN = 3
+_SNIPPET_WORDS = 14
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def anchor_id(article_id: str) -> str:
+    """The id-safe form of an article id (identity for ordinary ids like hashes)."""
+    return _ID_SAFE_RE.sub(lambda m: f"~{ord(m.group()):x}~", article_id)
+
+
+def span_fragment(article_id: str, start: int, end: int) -> str:
+    """The fragment (without ``#``) that highlights ``text[start:end]`` of an article."""
+    return f"a-{anchor_id(article_id)}-{int(start)}-{int(end)}"
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Split clean text into paragraphs (one per non-blank line) as ``(start, end)`` offsets.
+
+    Offsets exclude the line's surrounding whitespace, so ``text[start:end]`` is exactly what
+    the paragraph element shows and the inline script can count characters inside it.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _LINE_RE.finditer(text):
+        line = m.group()
+        stripped = line.strip()
+        if not stripped:
+            continue
+        start = m.start() + (len(line) - len(line.lstrip()))
+        spans.append((start, start + len(stripped)))
+    return spans
+
+
+class SpanLinker:
+    """Maps ``(article_id, start, end)`` spans to paragraph anchors and highlight links.
+
+    Paragraph splits are computed on first use, so a report linking into a few articles of a
+    large corpus splits only those.
+    """
+
+    def __init__(self, texts: Mapping[str, str]) -> None:
+        self._texts = texts
+        self._starts: dict[str, list[int]] = {}
+
+    def paragraph_index(self, article_id: str, start: int) -> int | None:
+        starts = self._starts.get(article_id)
+        if starts is None:
+            text = self._texts.get(article_id)
+            if text is None:
+                return None
+            starts = [s for s, _ in paragraph_spans(text)]
+            self._starts[article_id] = starts
+        if not starts:
+            return None
+        return max(bisect.bisect_right(starts, start) - 1, 0)
+
+    def paragraph_anchor(self, article_id: str, start: int, end: int) -> str | None:
+        """The id of the paragraph where the span begins, or None for an unknown article."""
+        del end  # a span crossing paragraphs is still best entered at its first one
+        n = self.paragraph_index(article_id, start)
+        if n is None:
+            return None
+        return f"a-{anchor_id(article_id)}-p{n}"
+
+    def link(self, article_id: str, start: int, end: int, label: str, cls: str = "ev") -> str:
+        """An ``<a>`` that opens the article at the span and highlights it."""
+        para = self.paragraph_anchor(article_id, start, end)
+        data = f' data-para="{_e(para)}"' if para else ""
+        return (
+            f'<a class="{cls}" href="#{_e(span_fragment(article_id, start, end))}"{data}>'
+            f"{label}</a>"
+        )
+
+
+# --- small, forgiving accessors: the builder may add, omit or mistype fields ----------------
+
+
+def _s(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    return text if text.strip() else None
+
+
+def _i(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value == value:
+        return int(value)
+    return None
+
+
+def _f(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _items(value: Any) -> list[Mapping[str, Any]]:
+    if not isinstance(value, list | tuple):
+        return []
+    return [v for v in value if isinstance(v, Mapping)]
+
+
+def _strs(value: Any) -> list[str]:
+    if not isinstance(value, list | tuple):
+        return []
+    return [s for s in (_s(v) for v in value) if s]
+
+
+def _safe_url(value: Any) -> str | None:
+    """Only web URLs become links: a ``javascript:`` URL in scraped data must stay inert."""
+    url = _s(value)
+    if url is None:
+        return None
+    url = url.strip()
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def _parse_date(value: str | None) -> tuple[int, int | None, int | None] | None:
+    if not value:
+        return None
+    m = _DATE_RE.match(value.strip())
+    if not m:
+        return None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else None
+    day = int(m.group(3)) if m.group(3) else None
+    if month is not None and not 1 <= month <= 12:
+        return None
+    if day is not None:
+        try:
+            _dt.date(year, month or 1, day)
+        except ValueError:
+            return None
+    return year, month, day
+
+
+def _fmt_date(value: str | None) -> str:
+    parsed = _parse_date(value)
+    if parsed is None:
+        return value or "undated"
+    year, month, day = parsed
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{_MONTHS[month - 1]} {year}"
+    return f"{day} {_MONTHS[month - 1]} {year}"
+
+
+def _date_ordinal(value: str | None) -> int | None:
+    parsed = _parse_date(value)
+    if parsed is None:
+        return None
+    year, month, day = parsed
+    try:
+        return _dt.date(year, month or 1, day or 1).toordinal()
+    except ValueError:
+        return None
+
+
+def _snippet(text: str, words: int = _SNIPPET_WORDS) -> str:
+    parts = text.split(None, words)
+    if len(parts) <= words:
+        return " ".join(parts)
+    return " ".join(parts[:words]) + "…"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _provenance(meta: Any) -> str | None:
+    """A hover text saying where a metadata value came from."""
+    if not isinstance(meta, Mapping):
+        return None
+    bits = []
+    source = _s(meta.get("source"))
+    method = _s(meta.get("method"))
+    conf = _f(meta.get("confidence"))
+    if source:
+        bits.append(f"from {source}")
+    if method:
+        bits.append(f"by {method}")
+    if conf is not None:
+        bits.append(f"confidence {conf:.2f}")
+    return ", ".join(bits) or None
+
+
+@functools.lru_cache(maxsize=4)
+def _asset(name: str) -> str:
+    return resources.files("storyline.output").joinpath("templates", name).read_text("utf-8")
+
+
+# --- the model the renderer works from --------------------------------------------------------
+
+
+class _Article:
+    __slots__ = (
+        "date",
+        "date_source",
+        "duplicate_of",
+        "id",
+        "meta",
+        "ordinal",
+        "outlet",
+        "raw",
+        "text",
+        "title",
+    )
+
+    def __init__(self, raw: Mapping[str, Any], index: int) -> None:
+        self.raw = raw
+        self.id = _s(raw.get("id")) or f"article-{index}"
+        text = raw.get("text")
+        self.text: str = text if isinstance(text, str) else ""
+        meta = raw.get("meta")
+        self.meta: Mapping[str, Any] = meta if isinstance(meta, Mapping) else {}
+        self.outlet = _s(raw.get("outlet"))
+        self.title = _s(raw.get("title"))
+        self.date = _s(raw.get("published"))
+        self.date_source = _s(raw.get("published_source"))
+        self.duplicate_of = _s(raw.get("duplicate_of"))
+        self.ordinal = _date_ordinal(self.date)
+
+    def label(self) -> str:
+        """Short human name used wherever another section points at this article."""
+        title = self.title or _snippet(self.text, 8) or self.id
+        return f"{self.outlet or 'Unknown outlet'}, {_fmt_date(self.date)}: {title}"
+
+
+class _Report:
+    def __init__(self, dossier: Mapping[str, Any], title: str | None) -> None:
+        self.articles = [_Article(a, i) for i, a in enumerate(_items(dossier.get("articles")))]
+        self.by_id: dict[str, _Article] = {}
+        for art in self.articles:
+            self.by_id.setdefault(art.id, art)
+        self.entities = _items(dossier.get("entities"))
+        self.entity_by_id: dict[str, Mapping[str, Any]] = {}
+        self.entity_by_name: dict[str, Mapping[str, Any]] = {}
+        for ent in self.entities:
+            eid, name = _s(ent.get("id")), _s(ent.get("name"))
+            if eid:
+                self.entity_by_id.setdefault(eid, ent)
+            if name:
+                self.entity_by_name.setdefault(name, ent)
+        self.quotes = _items(dossier.get("quotes"))
+        self.timeline = _items(dossier.get("timeline"))
+        self.duplicates = _items(dossier.get("duplicates"))
+        self.errors = _items(dossier.get("errors"))
+        self.has = {k: k in dossier for k in ("quotes", "entities", "timeline", "duplicates")}
+        self.linker = SpanLinker({a.id: a.text for a in self.articles})
+        self.title = _s(title) or self._derive_title()
+
+    def _derive_title(self) -> str:
+        ranked = sorted(
+            (e for e in self.entities if _s(e.get("name")) and e.get("type") in _TITLE_TYPES),
+            key=lambda e: -(_i(e.get("mentions")) or 0),
+        )
+        names: list[str] = []
+        for ent in ranked:
+            name = _s(ent.get("name")) or ""
+            if name not in names:
+                names.append(name)
+            if len(names) == 3:
+                break
+        if not names:
+            return "Story dossier"
+        if len(names) == 1:
+            return names[0]
+        return ", ".join(names[:-1]) + " and " + names[-1]
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def article_link(self, article_id: str | None) -> str:
+        if not article_id:
+            return ""
+        art = self.by_id.get(article_id)
+        text = art.label() if art else article_id
+        return f'<a href="#a-{_e(anchor_id(article_id))}">{_e(text)}</a>'
+
+    def source_line(self, article_id: str | None) -> str:
+        """Outlet and date of an article, as a quote's or evidence's byline."""
+        art = self.by_id.get(article_id or "")
+        if art is None:
+            return _e(article_id or "unknown article")
+        return (
+            f'<span class="outlet">{_e(art.outlet or "Unknown outlet")}</span>'
+            f" · {_date_html(art.date, art.date_source, art.meta.get('published'))}"
+        )
+
+    def evidence_link(self, article_id: str | None, start: Any, end: Any, label: str) -> str:
+        s, e = _i(start), _i(end)
+        if not article_id:
+            return ""
+        if s is None or e is None or article_id not in self.by_id:
+            return self.article_link(article_id)
+        return self.linker.link(article_id, s, e, label)
+
+    def entity_link(self, entity_id: str | None, fallback: str | None = None) -> str:
+        ent = self.entity_by_id.get(entity_id or "")
+        if ent is None:
+            return _e(fallback or entity_id or "")
+        name = _s(ent.get("name")) or entity_id or ""
+        return f'<a class="ent" href="#e-{_e(anchor_id(entity_id or ""))}">{_e(name)}</a>'
+
+
+def _date_html(date: str | None, source: str | None, meta: Any = None) -> str:
+    hover = []
+    if source:
+        hover.append(f"Date source: {source}")
+    prov = _provenance(meta)
+    if prov:
+        hover.append(f"({prov})")
+    title = f' title="{_e(" ".join(hover))}"' if hover else ""
+    if not date:
+        return f'<span class="date undated"{title}>undated</span>'
+    marker = ""
+    if source == "inferred":
+        marker = '<span class="inferred" aria-label="inferred date">≈</span>'
+    return f'<time class="date" datetime="{_e(date)}"{title}>{marker}{_e(_fmt_date(date))}</time>'
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def _header(r: _Report) -> str:
+    outlets = Counter(a.outlet or "" for a in r.articles)
+    ords = [a.ordinal for a in r.articles if a.ordinal is not None]
+    if ords:
+        first = _dt.date.fromordinal(min(ords)).isoformat()
+        last = _dt.date.fromordinal(max(ords)).isoformat()
+        span = _fmt_date(first) if first == last else f"{_fmt_date(first)} – {_fmt_date(last)}"
+    else:
+        span = "no dates"
+    dup_articles = sum(1 for a in r.articles if a.duplicate_of)
+    people = sum(1 for e in r.entities if e.get("type") == "PERSON")
+    named_outlets = len([o for o in outlets if o])
+    stats = [
+        ("Articles", f"{len(r.articles):,}", "#articles"),
+        ("Outlets", f"{named_outlets:,}", "#articles"),
+        ("Dates", span, "#timeline" if r.timeline else "#articles"),
+        (
+            "Duplicates",
+            f"{len(r.duplicates):,} <small>{_plural(len(r.duplicates), 'group')}, "
+            f"{_plural(dup_articles, 'copy', 'copies')}</small>",
+            "#duplicates",
+        ),
+        ("Quotes", f"{len(r.quotes):,}", "#who-said-what" if r.quotes else ""),
+        ("People", f"{people:,}", "#people" if r.entities else ""),
+    ]
+    out = ['<header class="masthead" id="top">']
+    out.append('<p class="kicker">Story dossier</p>')
+    out.append(f"<h1>{_e(r.title)}</h1>")
+    out.append('<dl class="stats">')
+    for label, value, href in stats:
+        # Values here are built from numbers and escaped dates only, so they are already safe.
+        inner = f"<dt>{label}</dt><dd>{value}</dd>"
+        if href:
+            out.append(f'<div class="stat"><a href="{href}">{inner}</a></div>')
+        else:
+            out.append(f'<div class="stat">{inner}</div>')
+    out.append("</dl>")
+    missing = [
+        name
+        for key, name in (
+            ("quotes", "quotes"),
+            ("entities", "people and organisations"),
+            ("timeline", "timeline"),
+        )
+        if not getattr(r, key)
+    ]
+    if missing:
+        out.append(f'<p class="note">Not computed for this dossier: {", ".join(missing)}.</p>')
+    if r.errors:
+        out.append('<details class="errors"><summary>')
+        out.append(
+            f"{_plural(len(r.errors), 'input')} could not be read and "
+            f"{'was' if len(r.errors) == 1 else 'were'} skipped</summary><ul>"
+        )
+        for err in r.errors:
+            out.append(
+                f'<li><code class="path">{_e(_s(err.get("source")) or "unknown input")}</code>'
+                f" — {_e(_s(err.get('error')) or 'unknown error')}</li>"
+            )
+        out.append("</ul></details>")
+    out.append("</header>")
+    return "".join(out)
+
+
+def _toolbar(r: _Report) -> str:
+    links = [("articles", "Articles"), ("duplicates", "Duplicates")]
+    if r.quotes:
+        links.append(("who-said-what", "Who said what"))
+    if r.entities:
+        links.append(("people", "People & organisations"))
+    if r.timeline:
+        links.append(("timeline", "Timeline"))
+    outlets = Counter(a.outlet or "" for a in r.articles)
+    out = ['<nav class="toolbar" aria-label="Sections and filters"><div class="toolbar-in">']
+    out.append('<ul class="toc">')
+    out.extend(f'<li><a href="#{sid}">{label}</a></li>' for sid, label in links)
+    out.append("</ul>")
+    out.append(
+        '<div class="filter"><label for="flt" class="vh">Filter articles and quotes</label>'
+        '<input id="flt" type="search" placeholder="Filter articles and quotes…" '
+        'autocomplete="off" spellcheck="false">'
+        '<span id="flt-count" class="muted" aria-live="polite"></span></div>'
+    )
+    out.append("</div>")
+    if len(outlets) > 1 or (outlets and "" not in outlets):
+        out.append('<div class="chips" role="group" aria-label="Filter by outlet">')
+        for outlet, n in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0].lower())):
+            name = outlet or "Unknown outlet"
+            out.append(
+                f'<button type="button" class="chip" data-outlet="{_e(outlet)}" '
+                f'aria-pressed="false">{_e(name)} <span class="n">{n:,}</span></button>'
+            )
+        out.append("</div>")
+    out.append("</nav>")
+    return "".join(out)
+
+
+def _sorted_articles(articles: Sequence[_Article]) -> list[_Article]:
+    big = 10**9  # undated articles go last, where a reader expects leftovers
+    return sorted(
+        articles,
+        key=lambda a: (a.ordinal if a.ordinal is not None else big, (a.outlet or "~").lower()),
+    )
+
+
+def _removed_html(removed: list[Mapping[str, Any]]) -> str:
+    groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for item in removed:
+        groups[_s(item.get("reason")) or "unspecified"].append(item)
+    out = [
+        '<details class="removed"><summary>What was removed and why '
+        f'<span class="muted">· {_plural(len(removed), "item")}</span></summary>'
+    ]
+    for reason, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        out.append(
+            f'<div class="reason" data-reason="{_e(reason)}"><h4>{_e(reason)} '
+            f'<span class="muted">({len(items):,})</span></h4><ul>'
+        )
+        for item in items:
+            bits = []
+            method = _s(item.get("method"))
+            conf = _f(item.get("confidence"))
+            if method:
+                bits.append(_e(method))
+            if conf is not None:
+                bits.append(f"confidence {conf:.2f}")
+            start, end = _i(item.get("start")), _i(item.get("end"))
+            if start is not None and end is not None:
+                bits.append(f"chars {start:,}–{end:,}")
+            how = f' <span class="how">{" · ".join(bits)}</span>' if bits else ""
+            text = _s(item.get("text")) or ""
+            out.append(f'<li><span class="cut">{_e(text)}</span>{how}</li>')
+        out.append("</ul></div>")
+    out.append("</details>")
+    return "".join(out)
+
+
+def _article_html(r: _Report, art: _Article) -> str:
+    aid = anchor_id(art.id)
+    raw = art.raw
+    out = [
+        f'<article class="art js-item" id="a-{_e(aid)}" data-outlet="{_e(art.outlet or "")}">',
+        '<div class="art-meta">',
+        _date_html(art.date, art.date_source, art.meta.get("published")),
+    ]
+    prov = _provenance(art.meta.get("outlet"))
+    hover = f' title="Outlet {_e(prov)}"' if prov else ""
+    out.append(f' · <span class="outlet"{hover}>{_e(art.outlet or "Unknown outlet")}</span>')
+    byline = _s(raw.get("byline"))
+    if byline:
+        prov = _provenance(art.meta.get("byline"))
+        hover = f' title="Byline {_e(prov)}"' if prov else ""
+        out.append(f' · <span class="byline"{hover}>{_e(byline)}</span>')
+    out.append("</div>")
+    if art.title:
+        prov = _provenance(art.meta.get("title"))
+        hover = f' title="Title {_e(prov)}"' if prov else ""
+        out.append(f'<h3 class="art-title"{hover}>{_e(art.title)}</h3>')
+    else:
+        snippet = _snippet(art.text) or "(no text)"
+        out.append(
+            f'<h3 class="art-title derived" title="No title found: first words of the text">'
+            f"{_e(snippet)}</h3>"
+        )
+    if art.duplicate_of:
+        original = r.by_id.get(art.duplicate_of)
+        label = original.label() if original else art.duplicate_of
+        out.append(
+            f'<p class="badges"><a class="badge dup" href="#a-{_e(anchor_id(art.duplicate_of))}"'
+            f' title="{_e(label)}">duplicate of {_e(_shorten(label, 70))}</a></p>'
+        )
+    src_bits = []
+    url = _safe_url(raw.get("url")) or _safe_url(raw.get("source"))
+    if url:
+        src_bits.append(f'<a class="url" href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>')
+    source = _s(raw.get("source"))
+    if source and source != url:
+        src_bits.append(f'<code class="path">{_e(source)}</code>')
+    if src_bits:
+        out.append(f'<p class="src">{" · ".join(src_bits)}</p>')
+
+    paras = paragraph_spans(art.text)
+    words = len(art.text.split())
+    out.append(
+        f'<details class="text"><summary>Text <span class="muted">· '
+        f"{_plural(words, 'word')}</span></summary>"
+        f'<div class="body" data-article="{_e(art.id)}">'
+    )
+    text = art.text
+    for n, (start, end) in enumerate(paras):
+        out.append(
+            f'<p id="a-{_e(aid)}-p{n}" data-start="{start}" data-end="{end}">'
+            f"{_e(text[start:end])}</p>"
+        )
+    if not paras:
+        out.append('<p class="muted">(empty after cleaning)</p>')
+    out.append("</div></details>")
+    removed = _items(raw.get("removed"))
+    if removed:
+        out.append(_removed_html(removed))
+    out.append("</article>")
+    return "".join(out)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _articles_section(r: _Report) -> str:
+    out = [
+        '<section id="articles" class="sec"><h2>Articles '
+        f'<span class="muted">{len(r.articles):,}</span></h2>'
+    ]
+    if not r.articles:
+        out.append('<p class="note">No articles were processed.</p>')
+    else:
+        out.append(
+            '<p class="lede">By date, then outlet. ≈ marks a date that was inferred; hover a '
+            "date, outlet or title to see where it was read.</p>"
+        )
+    out.extend(_article_html(r, art) for art in _sorted_articles(r.articles))
+    out.append("</section>")
+    return "".join(out)
+
+
+def _duplicates_section(r: _Report) -> str:
+    out = ['<section id="duplicates" class="sec"><h2>Duplicate groups</h2>']
+    if not r.duplicates:
+        note = "No duplicates found." if r.has["duplicates"] else "Not computed."
+        out.append(f'<p class="note">{note}</p></section>')
+        return "".join(out)
+    out.append(
+        '<p class="lede">The same story reaching you more than once: <b>exact</b> copies, '
+        "<b>near</b> copies with small edits, and <b>rewrites</b> of the same copy.</p>"
+    )
+    out.append('<ol class="dups">')
+    for group in r.duplicates:
+        kind = _s(group.get("kind")) or "unknown"
+        sim = _f(group.get("similarity"))
+        ids = _strs(group.get("article_ids"))
+        sim_html = f' <span class="muted">similarity {sim:.2f}</span>' if sim is not None else ""
+        out.append(
+            f'<li class="dup-group"><p><span class="kind kind-{_e(kind)}">{_e(kind)}</span>'
+            f"{sim_html} · {_plural(len(ids), 'article')}</p><ul>"
+        )
+        for aid in ids:
+            art = r.by_id.get(aid)
+            if art is None:
+                out.append(f'<li><span class="muted">{_e(aid)} (not in this dossier)</span></li>')
+                continue
+            title = art.title or _snippet(art.text, 10)
+            out.append(
+                f"<li>{_date_html(art.date, art.date_source)} · "
+                f'<span class="outlet">{_e(art.outlet or "Unknown outlet")}</span> · '
+                f'<a href="#a-{_e(anchor_id(aid))}">{_e(title)}</a></li>'
+            )
+        out.append("</ul></li>")
+    out.append("</ol></section>")
+    return "".join(out)
+
+
+def _quote_html(r: _Report, q: Mapping[str, Any], *, with_speaker: bool = False) -> str:
+    aid = _s(q.get("article_id"))
+    art = r.by_id.get(aid or "")
+    qid = _s(q.get("id"))
+    kind = _s(q.get("kind")) or "direct"
+    text = _s(q.get("text")) or ""
+    attrs = f' id="q-{_e(anchor_id(qid))}"' if qid else ""
+    out = [
+        f'<li class="quote js-item kind-{_e(kind)}"{attrs} '
+        f'data-outlet="{_e(art.outlet or "" if art else "")}">'
+    ]
+    if with_speaker:
+        speaker = _s(q.get("speaker")) or "Unattributed"
+        out.append(f'<p class="who">{_e(speaker)}</p>')
+    out.append(f'<blockquote class="qt">{_e(text)}</blockquote>')
+    meta = []
+    cue = q.get("cue")
+    span = q.get("speaker_span")
+    if isinstance(span, Mapping) and _s(span.get("text")):
+        meta.append(f'<span class="attr">via “{_e(span.get("text"))}”</span>')
+    if isinstance(cue, Mapping) and _s(cue.get("text")):
+        meta.append(f'<span class="cue">{_e(cue.get("text"))}</span>')
+    if kind != "direct":
+        meta.append(f'<span class="tag">{_e(kind)}</span>')
+    conf = _f(q.get("confidence"))
+    if conf is not None and conf < 0.5:
+        meta.append(f'<span class="tag low" title="confidence {conf:.2f}">uncertain</span>')
+    meta.append(r.source_line(aid))
+    meta.append(r.evidence_link(aid, q.get("start"), q.get("end"), "in context →"))
+    out.append(f'<p class="qmeta">{" · ".join(m for m in meta if m)}</p></li>')
+    return "".join(out)
+
+
+def _quotes_section(r: _Report) -> str:
+    by_speaker: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    unattributed: list[Mapping[str, Any]] = []
+    for q in r.quotes:
+        speaker = _s(q.get("speaker"))
+        if speaker:
+            by_speaker[speaker].append(q)
+        else:
+            unattributed.append(q)
+    groups = sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0].lower()))
+    out = [
+        '<section id="who-said-what" class="sec"><h2>Who said what '
+        f'<span class="muted">{len(r.quotes):,}</span></h2>'
+    ]
+    out.append(
+        '<p class="lede">Speakers by number of quotes. “in context →” opens the article at '
+        "the sentence and highlights it.</p>"
+    )
+    if groups:
+        out.append('<ul class="speaker-index">')
+        for speaker, quotes in groups:
+            out.append(
+                f'<li><a href="#s-{_e(anchor_id(speaker))}">{_e(speaker)}</a> '
+                f'<span class="n">{len(quotes):,}</span></li>'
+            )
+        if unattributed:
+            out.append(
+                f'<li><a href="#s-unattributed">Unattributed</a> '
+                f'<span class="n">{len(unattributed):,}</span></li>'
+            )
+        out.append("</ul>")
+    all_groups: list[tuple[str, str, list[Mapping[str, Any]]]] = [
+        (f"s-{anchor_id(name)}", name, quotes) for name, quotes in groups
+    ]
+    if unattributed:
+        all_groups.append(("s-unattributed", "Unattributed", unattributed))
+    for sid, name, quotes in all_groups:
+        quotes = sorted(quotes, key=lambda q: _quote_sort_key(r, q))
+        ent = None
+        if sid != "s-unattributed":
+            eid = next(
+                (_s(q.get("speaker_entity_id")) for q in quotes if q.get("speaker_entity_id")), None
+            )
+            ent = r.entity_by_id.get(eid or "") or r.entity_by_name.get(name)
+        heading = _e(name)
+        if ent is not None:
+            heading += (
+                f' <a class="more" href="#e-{_e(anchor_id(_s(ent.get("id")) or ""))}">profile</a>'
+            )
+        out.append(
+            f'<div class="speaker js-group" id="{_e(sid)}"><h3>{heading} '
+            f'<span class="muted">{_plural(len(quotes), "quote")}</span></h3><ul class="quotes">'
+        )
+        out.extend(_quote_html(r, q) for q in quotes[:_QUOTES_SHOWN])
+        out.append("</ul>")
+        if len(quotes) > _QUOTES_SHOWN:
+            rest = len(quotes) - _QUOTES_SHOWN
+            out.append(
+                f'<details class="more-quotes"><summary>{_plural(rest, "more quote")}</summary>'
+                '<ul class="quotes">'
+            )
+            out.extend(_quote_html(r, q) for q in quotes[_QUOTES_SHOWN:])
+            out.append("</ul></details>")
+        out.append("</div>")
+    out.append("</section>")
+    return "".join(out)
+
+
+def _quote_sort_key(r: _Report, q: Mapping[str, Any]) -> tuple[int, str, int]:
+    art = r.by_id.get(_s(q.get("article_id")) or "")
+    ordinal = art.ordinal if art and art.ordinal is not None else 10**9
+    return ordinal, (art.outlet or "~").lower() if art else "~", _i(q.get("start")) or 0
+
+
+def _entities_section(r: _Report) -> str:
+    quotes_by_entity: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for q in r.quotes:
+        key = _s(q.get("speaker_entity_id"))
+        if key is None:
+            ent = r.entity_by_name.get(_s(q.get("speaker")) or "")
+            key = _s(ent.get("id")) if ent else None
+        if key:
+            quotes_by_entity[key].append(q)
+    ranked = sorted(
+        r.entities,
+        key=lambda e: (-(_i(e.get("mentions")) or 0), (_s(e.get("name")) or "").lower()),
+    )
+    out = [
+        '<section id="people" class="sec"><h2>People and organisations '
+        f'<span class="muted">{len(r.entities):,}</span></h2>',
+        '<p class="lede">By number of mentions.</p><div class="ents">',
+    ]
+    for ent in ranked:
+        eid = _s(ent.get("id")) or ""
+        name = _s(ent.get("name")) or eid or "unnamed"
+        etype = _s(ent.get("type")) or "OTHER"
+        mentions = _i(ent.get("mentions"))
+        out.append(
+            f'<div class="ent-card" id="e-{_e(anchor_id(eid))}"><h3>{_e(name)}</h3>'
+            f'<p class="ent-meta"><span class="type type-{_e(etype)}">'
+            f"{_e(_TYPE_LABELS.get(etype, etype))}</span>"
+        )
+        if mentions is not None:
+            out.append(f" · {_plural(mentions, 'mention')}")
+        out.append("</p>")
+        aliases = [a for a in _strs(ent.get("aliases")) if a != name]
+        if aliases:
+            out.append(
+                '<p class="aliases"><span class="lbl">Also called</span> '
+                + ", ".join(f"<i>{_e(a)}</i>" for a in aliases)
+                + "</p>"
+            )
+        roles = _items(ent.get("roles"))
+        if roles:
+            roles = sorted(roles, key=lambda x: _date_ordinal(_s(x.get("date"))) or 10**9)
+            out.append('<ul class="roles">')
+            for role in roles:
+                aid = _s(role.get("article_id"))
+                where = f' <a href="#a-{_e(anchor_id(aid))}" class="more">source</a>' if aid else ""
+                out.append(
+                    f"<li>{_e(_s(role.get('title')) or '?')} "
+                    f'<span class="muted">{_e(_fmt_date(_s(role.get("date"))))}</span>{where}</li>'
+                )
+            out.append("</ul>")
+        quotes = quotes_by_entity.get(eid, [])
+        if quotes:
+            out.append(f'<p class="lbl">{_plural(len(quotes), "quote")}</p><ul class="ent-quotes">')
+            for q in quotes[:_ENTITY_QUOTES_SHOWN]:
+                qid = _s(q.get("id"))
+                text = _e(_shorten(_s(q.get("text")) or "", 140))
+                target = f'<a href="#q-{_e(anchor_id(qid))}">“{text}”</a>' if qid else f"“{text}”"
+                out.append(f"<li>{target}</li>")
+            if len(quotes) > _ENTITY_QUOTES_SHOWN:
+                out.append(
+                    f'<li><a class="more" href="#s-{_e(anchor_id(name))}">all '
+                    f"{len(quotes):,} quotes</a></li>"
+                )
+            out.append("</ul>")
+        out.append("</div>")
+    out.append("</div></section>")
+    return "".join(out)
+
+
+def _timeline_svg(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> str:
+    """A horizontal date axis with one clickable marker per entry; stacked when dates collide."""
+    width, pad, step, r_dot = 1000, 40, 15, 6
+    lo = min(o for o, _, _ in entries)
+    hi = max(o for o, _, _ in entries)
+    if hi - lo < 30:
+        lo, hi = lo - 15, hi + 15
+    span = hi - lo
+
+    def x_of(ordinal: int) -> float:
+        return pad + (ordinal - lo) * (width - 2 * pad) / span
+
+    stack: Counter[int] = Counter()
+    marks = []
+    max_level = 0
+    for ordinal, entry, tid in entries:
+        x = x_of(ordinal)
+        bucket = round(x / (r_dot * 2))
+        level = stack[bucket]
+        stack[bucket] += 1
+        level = min(level, 12)  # past a dozen, markers overlap rather than grow the chart
+        max_level = max(max_level, level)
+        marks.append((x, level, entry, tid))
+    axis_y = 30 + max_level * step + r_dot
+    height = axis_y + 36
+    out = [
+        f'<svg class="tl-svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Timeline of {len(entries)} dated entries" '
+        'preserveAspectRatio="xMidYMid meet">'
+        f'<line class="axis" x1="{pad}" y1="{axis_y}" x2="{width - pad}" y2="{axis_y}"/>'
+    ]
+    for tx, label in _ticks(lo, hi):
+        x = x_of(tx)
+        out.append(
+            f'<line class="tick" x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 5}"/>'
+            f'<text class="tick-l" x="{x:.1f}" y="{axis_y + 20}" text-anchor="middle">'
+            f"{_e(label)}</text>"
+        )
+    for x, level, entry, tid in marks:
+        y = axis_y - r_dot - 4 - level * step
+        date = _s(entry.get("date")) or ""
+        partial = "" if _parse_date(date) and len(date) == 10 else " partial"
+        tip = f"{_fmt_date(date)} — {_shorten(_s(entry.get('summary')) or '', 160)}"
+        out.append(
+            f'<a href="#{_e(tid)}" class="tl-mark{partial}"><circle cx="{x:.1f}" cy="{y}" '
+            f'r="{r_dot}"><title>{_e(tip)}</title></circle></a>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _ticks(lo: int, hi: int) -> list[tuple[int, str]]:
+    first, last = _dt.date.fromordinal(lo), _dt.date.fromordinal(hi)
+    months = (last.year - first.year) * 12 + last.month - first.month
+    if months > 36:
+        every = max(1, (last.year - first.year) // 10 + 1)
+        return [
+            (_dt.date(y, 1, 1).toordinal(), str(y))
+            for y in range(first.year + 1, last.year + 1)
+            if (y - first.year) % every == 0
+        ]
+    every = max(1, months // 10 + 1)
+    ticks: list[tuple[int, str]] = []
+    y, m = first.year, first.month
+    i = 0
+    while True:
+        m += 1
+        if m == 13:
+            y, m = y + 1, 1
+        d = _dt.date(y, m, 1)
+        if d > last:
+            break
+        if i % every == 0:
+            label = f"{_MONTHS[m - 1]} {y}" if m == 1 or not ticks else _MONTHS[m - 1]
+            ticks.append((d.toordinal(), label))
+        i += 1
+    if not ticks:
+        ticks.append((lo, _fmt_date(first.isoformat())))
+    return ticks
+
+
+def _timeline_section(r: _Report) -> str:
+    dated: list[tuple[int, Mapping[str, Any], str]] = []
+    undated: list[tuple[Mapping[str, Any], str]] = []
+    for n, entry in enumerate(r.timeline):
+        tid = f"t-{anchor_id(_s(entry.get('id')) or str(n))}"
+        ordinal = _date_ordinal(_s(entry.get("date")))
+        if ordinal is None:
+            undated.append((entry, tid))
+        else:
+            dated.append((ordinal, entry, tid))
+    dated.sort(key=lambda t: (t[0], len(_s(t[1].get("date")) or "")))
+    out = [
+        '<section id="timeline" class="sec"><h2>Timeline '
+        f'<span class="muted">{_plural(len(r.timeline), "entry", "entries")}</span></h2>'
+    ]
+    if dated:
+        out.append(f'<figure class="tl-fig">{_timeline_svg(dated)}</figure>')
+    out.append('<ol class="tl">')
+    ordered = [(e, tid) for _, e, tid in dated] + undated
+    for entry, tid in ordered:
+        date = _s(entry.get("date"))
+        out.append(
+            f'<li class="tl-entry" id="{_e(tid)}"><div class="tl-date">'
+            f'{_e(_fmt_date(date))}</div><div class="tl-body">'
+            f'<p class="tl-sum">{_e(_s(entry.get("summary")) or "")}</p>'
+        )
+        ents = [r.entity_link(eid) for eid in _strs(entry.get("entity_ids"))]
+        if ents:
+            out.append(f'<p class="tl-ents">{" ".join(ents)}</p>')
+        evidence = _items(entry.get("evidence"))
+        if evidence:
+            out.append('<ul class="tl-ev">')
+            for ev in evidence:
+                aid = _s(ev.get("article_id"))
+                text = _s(ev.get("text")) or "source"
+                link = r.evidence_link(aid, ev.get("start"), ev.get("end"), _e(_shorten(text, 200)))
+                out.append(f'<li>{link} <span class="muted">— {r.source_line(aid)}</span></li>')
+            out.append("</ul>")
+        out.append("</div></li>")
+    out.append("</ol></section>")
+    return "".join(out)
+
+
+# --- public API --------------------------------------------------------------------------------
+
+
+def render_report(dossier: Mapping[str, Any], *, title: str | None = None) -> str:
+    """Render a dossier (as in the output contract) to one self-contained HTML5 document."""
+    r = _Report(dossier, title)
+    body: list[str] = [_header(r), _toolbar(r), '<main class="wrap">']
+    if r.quotes:
+        body.append(_quotes_section(r))
+    if r.entities:
+        body.append(_entities_section(r))
+    if r.timeline:
+        body.append(_timeline_section(r))
+    body.append(_duplicates_section(r))
+    body.append(_articles_section(r))
+    body.append("</main>")
+    body.append(
+        '<footer class="wrap foot"><p>Built by storyline from '
+        f"{_plural(len(r.articles), 'article')}. Every claim links to the sentence it came "
+        'from. <a href="#top">Back to top</a></p></footer>'
+    )
+    return _page(r.title, body)
+
+
+def _page(title: str, body: Iterable[str]) -> str:
+    # "</" inside the inlined assets would end the element early; our own assets never contain
+    # it, and this guard keeps it that way if someone edits them.
+    css = _asset("report.css").replace("</", "<\\/")
+    js = _asset("report.js").replace("</", "<\\/")
+    return "".join(
+        [
+            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            '<meta name="generator" content="storyline">\n'
+            f"<title>{_e(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n",
+            *body,
+            f"\n<script>\n{js}</script>\n</body>\n</html>\n",
+        ]
+    )
+
+
+def write_report(
+    dossier: Mapping[str, Any], path: str | os.PathLike[str], *, title: str | None = None
+) -> None:
+    """Write the report to ``path`` atomically, so a reader never opens a half-written file."""
+    target = os.fspath(path)
+    content = render_report(dossier, title=title)
+    directory = os.path.dirname(os.path.abspath(target))
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".html", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(content)
+        # mkstemp makes the file private; a report is meant to be shared like any document.
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
