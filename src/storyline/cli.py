@@ -1,0 +1,58 @@
+"""The command line: `storyline build` and `storyline annotate`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from storyline import __version__
+from storyline.errors import StorylineError
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="storyline", description=__doc__)
+    p.add_argument("--version", action="version", version=f"storyline {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build a store, dossier.json and report.html from articles")
+    b.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
+    b.add_argument("--out", required=True, help="output folder for dossier.json and report.html")
+    b.add_argument("--db", help="SQLite store (default: OUT/storyline.sqlite)")
+    b.add_argument("--timeline-dates", type=int, default=None, metavar="N")
+    b.add_argument("--timeline-sentences", type=int, default=None, metavar="M")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar, errors only")
+    b.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    level = logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.WARNING
+    logging.basicConfig(level=level, format="storyline: %(levelname)s: %(message)s", stream=sys.stderr)
+    if args.command == "build":
+        return _build(args)
+    return 2
+
+
+def _build(args: argparse.Namespace) -> int:
+    from storyline.pipeline import build
+
+    try:
+        report = build(args.inputs, args.out, db=args.db, progress=not args.quiet)
+    except StorylineError as exc:
+        print(f"storyline: error: {exc}", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        print(
+            f"{report.articles} articles ({report.processed} read, {report.skipped_unchanged} unchanged), "
+            f"{len(report.duplicates)} duplicate groups, {len(report.errors)} errors "
+            f"in {report.seconds:.1f}s",
+            file=sys.stderr,
+        )
+        if report.dossier_path:
+            print(f"dossier: {report.dossier_path}", file=sys.stderr)
+            print(f"report:  {report.report_path}", file=sys.stderr)
+    return 0 if report.articles > 0 else 1

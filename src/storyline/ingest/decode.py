@@ -1,0 +1,119 @@
+"""Bytes to text: detect the encoding (never assume it), strip BOMs, unify newlines, repair
+mojibake."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from storyline.errors import DecodeError
+from storyline.settings import DEFAULT, Settings
+
+__all__ = ["Decoded", "decode_bytes", "normalise_text"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Sequences that only appear when UTF-8 was decoded as Latin-1/cp1252: checking for them first
+# keeps ftfy (slow) off the clean majority of articles.
+_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    notes: tuple[str, ...]
+    warning: str | None = None
+    """Set when the text was usable but damaged (invalid UTF-8 replaced): the build reports it."""
+
+
+def decode_bytes(data: bytes, source: str, settings: Settings = DEFAULT) -> Decoded:
+    """Decode one input's bytes; raise :class:`DecodeError` naming ``source`` when it is not
+    text."""
+    if not data or not data.strip():
+        raise DecodeError(source, "empty file")
+    notes: list[str] = []
+    warning: str | None = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise DecodeError(source, f"starts with a {encoding} BOM but is not {encoding}: {exc.reason}") from exc
+            notes.append(f"bom={encoding}")
+            return _finish(text, encoding, notes, None, source, settings)
+    if b"\x00" in data[:65536]:
+        raise DecodeError(source, "binary file (contains NUL bytes), not text")
+    try:
+        text = data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError as exc:
+        if _UTF8_MULTIBYTE.search(data):
+            # Mostly UTF-8 with damaged bytes: a legacy codec would garble the good part.
+            text = data.decode("utf-8", errors="replace")
+            encoding = "utf-8"
+            bad = text.count("\ufffd")
+            warning = f"invalid UTF-8 (first bad byte at offset {exc.start}); {bad} character(s) replaced"
+            notes.append("utf-8-replaced")
+        else:
+            text, encoding = _detect(data, source)
+            notes.append(f"encoding={encoding}")
+    return _finish(text, encoding, notes, warning, source, settings)
+
+
+def _detect(data: bytes, source: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise DecodeError(source, "binary file or unknown text encoding")
+    return str(best), str(best.encoding)
+
+
+def _finish(
+    text: str,
+    encoding: str,
+    notes: list[str],
+    warning: str | None,
+    source: str,
+    settings: Settings,
+) -> Decoded:
+    controls = len(_CONTROL.findall(text[:65536]))
+    if controls > settings.binary_control_ratio * min(len(text), 65536):
+        raise DecodeError(source, "binary file (too many control characters), not text")
+    text, more = normalise_text(text)
+    notes.extend(more)
+    if not text.strip():
+        raise DecodeError(source, "no text after decoding")
+    return Decoded(text, encoding, tuple(notes), warning)
+
+
+def normalise_text(text: str) -> tuple[str, list[str]]:
+    """Unify newlines, drop control characters and repair mojibake. Used on every text we take in,
+    whatever its container."""
+    notes: list[str] = []
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        notes.append("bom")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        notes.append("crlf")
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    if _MOJIBAKE.search(text):
+        import ftfy
+
+        # Curly quotes carry meaning for quote attribution: ftfy must not straighten them.
+        fixed = ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False)
+        if fixed != text:
+            text = fixed
+            notes.append("mojibake")
+    return text, notes

@@ -1,0 +1,103 @@
+"""Exact duplicates, near duplicates and rewrites across the corpus, and the groups they form."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from storyline.link.minhash import band_keys, content_words, signature, similarity, word_shingles
+from storyline.link.rewrite import rewrite_score
+from storyline.model import DuplicateEdge, DuplicateGroup
+from storyline.settings import DEFAULT, Settings
+from storyline.store.sqlite import Store
+
+__all__ = ["Fingerprint", "detect_for", "fingerprint", "group_edges", "normalised_hash"]
+
+_NORM = re.compile(r"[^\w]+")
+_RANK = {"rewrite": 0, "near": 1, "exact": 2}
+
+
+def normalised_hash(text: str) -> str:
+    """Identity of a text across whitespace, case and punctuation."""
+    return hashlib.sha1(_NORM.sub(" ", text.lower()).strip().encode()).hexdigest()
+
+
+Fingerprint = tuple[str, np.ndarray, np.ndarray]
+
+
+def fingerprint(text: str, settings: Settings = DEFAULT) -> Fingerprint:
+    return (
+        normalised_hash(text),
+        signature(word_shingles(text, settings.shingle_size), settings.num_perm),
+        signature(content_words(text), settings.num_perm),
+    )
+
+
+def detect_for(store: Store, article_id: str, build: int, settings: Settings = DEFAULT) -> list[DuplicateEdge]:
+    """Index one (new or changed) article and find its duplicates among the current ones."""
+    row = store.db.execute(
+        "SELECT norm_hash, sig_near, sig_content FROM articles WHERE id=?", (article_id,)
+    ).fetchone()
+    norm, near_sig, content_sig = row[0], np.frombuffer(row[1], np.uint64), np.frombuffer(row[2], np.uint64)
+    store.drop_edges(article_id)
+    store.replace_bands(article_id, "near", band_keys(near_sig, settings.near_threshold))
+    store.replace_bands(article_id, "content", band_keys(content_sig, settings.rewrite_candidate_threshold))
+    edges: list[DuplicateEdge] = []
+    exact = set(store.same_norm_hash(article_id, norm, build))
+    for other in exact:
+        edges.append(DuplicateEdge(article_id, other, "exact", 1.0, "link.normalised-hash"))
+    near_done = set(exact)
+    for other in store.band_candidates(article_id, "near", build) - exact:
+        sim = similarity(near_sig, store.signatures(other)[0])
+        if sim >= settings.near_threshold:
+            edges.append(DuplicateEdge(article_id, other, "near", round(sim, 3), "link.minhash-lsh"))
+            near_done.add(other)
+    candidates = store.band_candidates(article_id, "content", build) - near_done
+    if candidates:
+        text = store.clean_text_of(article_id)
+        for other in sorted(candidates):
+            if similarity(content_sig, store.signatures(other)[1]) < settings.rewrite_candidate_threshold * 0.75:
+                continue
+            score = rewrite_score(text, store.clean_text_of(other), settings)
+            if score.score >= settings.rewrite_min_score and score.aligned >= settings.rewrite_min_aligned:
+                edges.append(DuplicateEdge(article_id, other, "rewrite", round(score.score, 3), "link.rewrite-alignment"))
+    for e in edges:
+        store.put_edge(e)
+    return edges
+
+
+def group_edges(
+    edges: Iterable[DuplicateEdge], published: Mapping[str, str | None]
+) -> list[DuplicateGroup]:
+    """Connected groups; the canonical member is the earliest published (then the smallest id),
+    so that later layers count a story once, at its first telling."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    edge_list = list(edges)
+    for e in edge_list:
+        ra, rb = find(e.a), find(e.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    members: dict[str, set[str]] = defaultdict(set)
+    kinds: dict[str, list[DuplicateEdge]] = defaultdict(list)
+    for e in edge_list:
+        root = find(e.a)
+        members[root].update((e.a, e.b))
+        kinds[root].append(e)
+    groups = []
+    for root, ids in members.items():
+        ordered = sorted(ids, key=lambda i: (published.get(i) is None, published.get(i) or "", i))
+        weakest = min(kinds[root], key=lambda e: (_RANK[e.kind], e.similarity))
+        groups.append(DuplicateGroup(tuple(ordered), weakest.kind, weakest.similarity, ordered[0]))
+    return sorted(groups, key=lambda g: g.article_ids)

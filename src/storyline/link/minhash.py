@@ -1,0 +1,91 @@
+"""MinHash signatures (datasketch) and LSH banding that lives in the store, so near-duplicate
+search is incremental and memory stays flat however large the corpus grows."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash
+from datasketch.lsh import _optimal_param
+
+__all__ = ["band_keys", "content_words", "lsh_params", "signature", "similarity", "word_shingles"]
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_SEED = 1
+# Words too common to say anything about which story an article tells.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its
+    itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them themselves
+    then there these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself yourselves said says told
+    would could may might must shall one two new last first year years mr mrs ms sir""".split()
+)
+
+
+def _hash(b: bytes) -> int:
+    # crc32 is stable across processes (Python's hash() is not) and several times faster than
+    # datasketch's default sha1.
+    return zlib.crc32(b)
+
+
+def word_shingles(text: str, size: int) -> list[bytes]:
+    words = _WORD.findall(text.lower())
+    if len(words) < size:
+        return [" ".join(words).encode()] if words else []
+    return list({" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)})
+
+
+def content_words(text: str) -> list[bytes]:
+    return list({w.encode() for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2})
+
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    # datasketch draws the permutations anew for every MinHash; drawing them once per process
+    # is most of the cost saved.
+    perms: tuple[np.ndarray, np.ndarray] = MinHash(
+        num_perm=num_perm, seed=_SEED, scheme="affine32"
+    ).permutations
+    return perms
+
+
+def signature(features: Sequence[bytes], num_perm: int) -> np.ndarray:
+    m = MinHash(
+        num_perm=num_perm,
+        seed=_SEED,
+        hashfunc=_hash,
+        permutations=_permutations(num_perm),
+        scheme="affine32",
+    )
+    if features:
+        m.update_batch(features)
+    return np.asarray(LeanMinHash(m).hashvalues, dtype=np.uint64)
+
+
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+@lru_cache(maxsize=16)
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) that best separate pairs above and below ``threshold`` (datasketch's own
+    optimisation)."""
+    b, r = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    return int(b), int(r)
+
+
+def band_keys(sig: np.ndarray, threshold: float) -> Iterable[tuple[int, int]]:
+    """(band, key) pairs: two signatures sharing one are candidates."""
+    b, r = lsh_params(threshold, len(sig))
+    for i in range(b):
+        chunk = sig[i * r : (i + 1) * r].tobytes()
+        # SQLite integers are signed 64-bit: keep the key within range.
+        yield i, zlib.crc32(chunk) | (zlib.adler32(chunk) << 32) & 0x7FFFFFFFFFFFFFFF

@@ -1,0 +1,73 @@
+"""Rewrites: an article that re-words another outlet's copy while keeping its quotes and facts.
+Shingles miss them (the wording changed); what survives a rewrite is the quoted words, the
+names and numbers, and a sentence-by-sentence correspondence."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from storyline.link.minhash import STOPWORDS
+from storyline.settings import DEFAULT, Settings
+
+__all__ = ["RewriteScore", "rewrite_score"]
+
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"”’']))\s+(?=[\"“‘'A-Z0-9])|\n+")
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_QUOTED = re.compile(r"[“\"‘«]([^“”\"«»]{12,}?)[”\"’»]")
+_FACT = re.compile(r"\b(?:\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
+_MIN_SENTENCE_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class RewriteScore:
+    score: float
+    aligned: float
+    """Share of the shorter article's sentences that have a counterpart in the other."""
+    quotes: float
+    facts: float
+
+
+def _content(sentence: str) -> frozenset[str]:
+    return frozenset(w for w in _WORD.findall(sentence.lower()) if w not in STOPWORDS)
+
+
+def _sentences(text: str) -> list[frozenset[str]]:
+    out = []
+    for s in _SENTENCE_END.split(text):
+        words = _content(s)
+        if len(words) >= _MIN_SENTENCE_WORDS:
+            out.append(words)
+    return out
+
+
+def _quotes(text: str) -> set[str]:
+    return {" ".join(_WORD.findall(q.lower())) for q in _QUOTED.findall(text)}
+
+
+def _facts(text: str) -> set[str]:
+    # Sentence-initial capitals are mostly ordinary words; names recur mid-sentence.
+    return {m.group(0) for m in _FACT.finditer(text) if m.start() > 0 and text[m.start() - 1] not in ".\n"}
+
+
+def rewrite_score(a: str, b: str, settings: Settings = DEFAULT) -> RewriteScore:
+    sa, sb = _sentences(a), _sentences(b)
+    if not sa or not sb:
+        return RewriteScore(0.0, 0.0, 0.0, 0.0)
+    short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    aligned = 0
+    for s in short:
+        best = max(len(s & t) / len(s | t) for t in long_)
+        if best >= settings.rewrite_sentence_jaccard:
+            aligned += 1
+    aligned_share = aligned / len(short)
+    qa, qb = _quotes(a), _quotes(b)
+    if qa and qb:
+        found = sum(1 for q in qa if any(q in r or r in q for r in qb))
+        quote_share = found / min(len(qa), len(qb))
+    else:
+        quote_share = aligned_share
+    fa, fb = _facts(a), _facts(b)
+    facts = len(fa & fb) / min(len(fa), len(fb)) if fa and fb else 0.0
+    score = 0.5 * aligned_share + 0.3 * min(quote_share, 1.0) + 0.2 * facts
+    return RewriteScore(score, aligned_share, min(quote_share, 1.0), facts)

@@ -1,0 +1,336 @@
+"""`storyline build`: ingest → clean → link → store → outputs, incremental and streaming.
+
+Stages read from and write to the store one article at a time, so memory stays flat as the
+corpus grows, and a re-run re-does only what changed: an unchanged file is not re-read, an
+article whose text and corpus furniture are unchanged is not re-cleaned or re-indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from storyline.clean import clean_text, furniture_keys, line_keys
+from storyline.ingest.discover import discover, format_of
+from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
+from storyline.ingest.readers import read_file
+from storyline.link.duplicates import detect_for, fingerprint, group_edges
+from storyline.model import BuildReport, InputFailure, MetaValue, RawDocument
+from storyline.settings import DEFAULT, Settings
+from storyline.store.sqlite import Store, meta_from_json
+
+__all__ = ["CLEANER_VERSION", "build", "ingest", "clean_all", "link_all"]
+
+log = logging.getLogger("storyline")
+
+CLEANER_VERSION = "clean-1"
+"""Bump when cleaning changes, so that stored articles are cleaned again."""
+
+_COMMIT_EVERY = 500
+Progress = Callable[[str, int], None]
+
+
+def build(
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str] | None,
+    *,
+    db: str | os.PathLike[str] | None = None,
+    settings: Settings = DEFAULT,
+    progress: bool = False,
+    write_outputs: bool = True,
+    layers: Callable[[Store, int], dict[str, list[dict[str, Any]]]] | None = None,
+) -> BuildReport:
+    """Build (or update) a store from ``inputs`` and write ``dossier.json`` and ``report.html``
+    into ``out_dir``."""
+    t0 = time.perf_counter()
+    out = Path(out_dir) if out_dir is not None else None
+    if db is None:
+        if out is None:
+            raise ValueError("either out_dir or db is needed")
+        db = out / "storyline.sqlite"
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    with Store(db) as store, _progress(progress) as bar:
+        build_id = store.begin_build([os.fspath(i) for i in inputs])
+        processed, skipped = ingest(store, build_id, inputs, settings, bar)
+        clean_all(store, build_id, settings, bar)
+        groups = link_all(store, build_id, settings, bar)
+        errors = store.errors(build_id)
+        n = store.count_current(build_id)
+        dossier_path = report_path = None
+        if write_outputs and out is not None:
+            from storyline.output.dossier import make_dossier, write_dossier
+
+            extra = layers(store, build_id) if layers else {}
+            dossier = make_dossier(store.articles_for_output(build_id), groups, errors, **extra)
+            dossier_path = out / "dossier.json"
+            write_dossier(dossier, dossier_path)
+            report_path = out / "report.html"
+            _write_report(dossier, report_path)
+        store.finish_build(build_id)
+    return BuildReport(
+        articles=n,
+        processed=processed,
+        skipped_unchanged=skipped,
+        errors=tuple(errors),
+        duplicates=tuple(groups),
+        dossier_path=str(dossier_path) if dossier_path else None,
+        report_path=str(report_path) if report_path else None,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _write_report(dossier: dict[str, Any], path: Path) -> None:
+    from storyline.output.report import write_report
+
+    write_report(dossier, path)
+
+
+class _Bar:
+    """A rich progress bar, or nothing when quiet or not on a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.progress: Any = None
+        self.tasks: dict[str, Any] = {}
+        if enabled:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.progress = Progress(
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=False,
+                console=__import__("rich.console").console.Console(stderr=True),
+            )
+
+    def __enter__(self) -> _Bar:
+        if self.progress is not None:
+            self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.__exit__(*exc)
+
+    def stage(self, name: str, total: int | None) -> None:
+        if self.progress is not None:
+            self.tasks[name] = self.progress.add_task(name, total=total)
+
+    def advance(self, name: str, n: int = 1) -> None:
+        if self.progress is not None and name in self.tasks:
+            self.progress.advance(self.tasks[name], n)
+
+
+def _progress(enabled: bool) -> _Bar:
+    return _Bar(enabled and sys.stderr.isatty())
+
+
+def _report_failure(store: Store, build_id: int, failure: InputFailure) -> None:
+    log.error("%s: %s", failure.source, failure.error)
+    store.record_error(build_id, failure)
+
+
+def ingest(
+    store: Store,
+    build_id: int,
+    inputs: Iterable[str | os.PathLike[str]],
+    settings: Settings = DEFAULT,
+    bar: _Bar | None = None,
+) -> tuple[int, int]:
+    """Read new and changed files into the store. Returns (articles read, articles unchanged)."""
+    processed = skipped = 0
+    pending = 0
+    bar = bar or _Bar(False)
+    bar.stage("ingest", None)
+    store.db.execute("BEGIN")
+    try:
+        for item in discover(os.fspath(i) for i in inputs):
+            bar.advance("ingest")
+            if isinstance(item, InputFailure):
+                _report_failure(store, build_id, item)
+                continue
+            path = str(item)
+            try:
+                st = item.stat()
+            except OSError as exc:
+                _report_failure(store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}"))
+                continue
+            known = store.file_state(path)
+            if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+                skipped += store.touch_file(path, build_id)
+                continue
+            data: bytes | None = None
+            try:
+                if format_of(path) in ("txt", "html") and st.st_size <= settings.max_file_bytes:
+                    data = item.read_bytes()
+                    sha = hashlib.sha256(data).hexdigest()
+                else:
+                    sha = _sha256_file(item)
+            except OSError as exc:
+                _report_failure(store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}"))
+                continue
+            if known and known[2] == sha:
+                skipped += store.touch_file(path, build_id, st.st_size, st.st_mtime_ns)
+                continue
+            store.forget_file(path)
+            taken: set[str] = set()
+            for ordinal, doc in enumerate(read_file(item, settings, data)):
+                if isinstance(doc, InputFailure):
+                    _report_failure(store, build_id, doc)
+                    continue
+                _put(store, build_id, path, ordinal, doc, taken)
+                processed += 1
+                pending += 1
+            store.put_file(path, st.st_size, st.st_mtime_ns, sha, build_id)
+            if pending >= _COMMIT_EVERY:
+                store.db.execute("COMMIT")
+                store.db.execute("BEGIN")
+                pending = 0
+        store.db.execute("COMMIT")
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
+    return processed, skipped
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _put(store: Store, build_id: int, path: str, ordinal: int, doc: RawDocument, taken: set[str]) -> None:
+    article_id = doc.id
+    owner = store.id_owner(article_id)
+    if article_id in taken or (owner is not None and owner != path):
+        article_id = f"{doc.id}-{hashlib.sha1(f'{path}#{ordinal}'.encode()).hexdigest()[:8]}"
+    taken.add(article_id)
+    for note in doc.notes:
+        if note.startswith("warning: "):
+            _report_failure(store, build_id, InputFailure(doc.source, note.removeprefix("warning: ")))
+    found = detect_metadata(doc.text, doc.meta)
+    strip = [asdict(s) for s in found.strip]
+    lines = [doc.text[s:e] for s, e in _unstripped_lines(doc.text, found.strip)]
+    store.put_article(
+        article_id=article_id,
+        file_path=path,
+        ordinal=ordinal,
+        source=doc.source,
+        fmt=doc.format,
+        raw=doc.raw,
+        decoded=doc.text,
+        notes=[n for n in doc.notes if not n.startswith("warning: ")],
+        meta=found.meta,
+        strip=strip,
+        line_keys=line_keys(lines),
+        build=build_id,
+    )
+
+
+def _unstripped_lines(text: str, strip: Sequence[Strip]) -> list[tuple[int, int]]:
+    spans = [(s.start, s.end) for s in strip]
+    return [(s, e) for s, e in iter_lines(text) if not any(a <= s and e <= b for a, b in spans)]
+
+
+def clean_all(store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Bar | None = None) -> int:
+    """Clean every current article whose text or outlet furniture changed. Returns how many."""
+    bar = bar or _Bar(False)
+    sizes = store.outlet_sizes(build_id)
+    per_outlet: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for outlet, key, n in store.outlet_furniture_counts(build_id, settings.furniture_min_articles):
+        per_outlet[outlet].append((key, n))
+    furniture = {o: furniture_keys(rows, sizes.get(o, 0), settings) for o, rows in per_outlet.items()}
+    rows = store.for_cleaning(build_id)
+    bar.stage("clean", len(rows))
+    done = 0
+    store.db.execute("BEGIN")
+    try:
+        for aid, outlet, old_key in rows:
+            bar.advance("clean")
+            mine: dict[str, int] = {}
+            if outlet in furniture:
+                table = furniture[outlet]
+                mine = {k: table[k] for k in store.article_line_keys(aid) if k in table}
+            key = hashlib.sha1(
+                json.dumps([CLEANER_VERSION, settings.__repr__(), sorted(mine.items())]).encode()
+            ).hexdigest()
+            if key == old_key:
+                continue
+            decoded, meta_json, strip_json = store.cleaning_input(aid)
+            meta = meta_from_json(meta_json)
+            strip = [Strip(**s) for s in json.loads(strip_json)]
+            result = clean_text(decoded, outlet=outlet, strip=strip, furniture=mine, settings=settings)
+            meta = _with_title(meta, result.text)
+            norm, sig_near, sig_content = fingerprint(result.text, settings)
+            store.put_clean(
+                aid,
+                clean_key=key,
+                text=result.text,
+                removed=result.removed,
+                offsets=result.offsets,
+                meta=meta,
+                norm_hash=norm,
+                sig_near=sig_near,
+                sig_content=sig_content,
+            )
+            done += 1
+        store.db.execute("COMMIT")
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
+    return done
+
+
+def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:
+    """A headline-like first paragraph becomes the title when the container gave none."""
+    if "title" in meta:
+        return meta
+    first, _, rest = text.partition("\n\n")
+    words = first.split()
+    if rest and 3 <= len(words) <= 25 and first.rstrip()[-1:] not in ".:;,\"”’'":
+        meta = dict(meta)
+        meta["title"] = MetaValue(first.strip(), "first-line", "clean.headline", 0.7, 0, len(first))
+    return meta
+
+
+def link_all(store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Bar | None = None) -> list[Any]:
+    """Index re-cleaned articles for duplicates, then group all current duplicate links."""
+    bar = bar or _Bar(False)
+    dirty = store.needing_link(build_id)
+    bar.stage("link", len(dirty))
+    store.db.execute("BEGIN")
+    try:
+        for aid in dirty:
+            bar.advance("link")
+            detect_for(store, aid, build_id, settings)
+            store.mark_linked(aid)
+        edges = store.current_edges(build_id)
+        ids = {i for e in edges for i in (e.a, e.b)}
+        groups = group_edges(edges, store.published_of(ids))
+        store.set_duplicate_of(
+            build_id, {m: g.canonical for g in groups for m in g.article_ids if m != g.canonical}
+        )
+        store.db.execute("COMMIT")
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
+    return groups
+

@@ -1,0 +1,377 @@
+"""The embedded store: one SQLite file holding raw input, clean text, metadata, duplicate links
+and (for later stages) every analysis layer. The schema is versioned; builds are incremental."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storyline.errors import StoreError
+from storyline.model import DuplicateEdge, InputFailure, MetaValue, Removal
+
+__all__ = ["SCHEMA_VERSION", "Store", "meta_from_json", "meta_to_json"]
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS builds(
+  id INTEGER PRIMARY KEY, started REAL NOT NULL, finished REAL, inputs TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+  path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, sha256 TEXT NOT NULL,
+  build INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+  id TEXT PRIMARY KEY,
+  file_path TEXT NOT NULL,
+  ordinal INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  format TEXT NOT NULL,
+  raw BLOB NOT NULL,
+  decoded TEXT NOT NULL,
+  notes TEXT NOT NULL,
+  meta TEXT NOT NULL,
+  strip TEXT NOT NULL,
+  outlet TEXT,
+  published TEXT,
+  clean_key TEXT,
+  clean_text TEXT,
+  removed TEXT,
+  offsets TEXT,
+  norm_hash TEXT,
+  sig_near BLOB,
+  sig_content BLOB,
+  duplicate_of TEXT,
+  needs_link INTEGER NOT NULL DEFAULT 0,
+  build INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_file ON articles(file_path);
+CREATE INDEX IF NOT EXISTS articles_build ON articles(build);
+CREATE INDEX IF NOT EXISTS articles_norm ON articles(norm_hash);
+CREATE TABLE IF NOT EXISTS article_lines(article_id TEXT NOT NULL, outlet TEXT, key TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS article_lines_article ON article_lines(article_id);
+CREATE INDEX IF NOT EXISTS article_lines_key ON article_lines(outlet, key);
+CREATE TABLE IF NOT EXISTS bands(
+  kind TEXT NOT NULL, band INTEGER NOT NULL, key INTEGER NOT NULL, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_lookup ON bands(kind, band, key);
+CREATE INDEX IF NOT EXISTS bands_article ON bands(article_id);
+CREATE TABLE IF NOT EXISTS edges(
+  a TEXT NOT NULL, b TEXT NOT NULL, kind TEXT NOT NULL, similarity REAL NOT NULL,
+  method TEXT NOT NULL, PRIMARY KEY(a, b));
+CREATE INDEX IF NOT EXISTS edges_b ON edges(b);
+CREATE TABLE IF NOT EXISTS errors(build INTEGER NOT NULL, source TEXT NOT NULL, error TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS layers(
+  article_id TEXT NOT NULL, layer TEXT NOT NULL, version TEXT NOT NULL, data TEXT NOT NULL,
+  PRIMARY KEY(article_id, layer));
+"""
+
+
+def meta_to_json(meta: dict[str, MetaValue]) -> str:
+    return json.dumps({k: asdict(v) for k, v in meta.items()}, ensure_ascii=False)
+
+
+def meta_from_json(data: str) -> dict[str, MetaValue]:
+    return {k: MetaValue(**v) for k, v in json.loads(data).items()}
+
+
+class Store:
+    """A storyline store in one SQLite file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA temp_store=MEMORY")
+            version = self._version()
+            if version is None:
+                self.db.executescript(_SCHEMA)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),)
+                )
+            elif version != SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path}: store schema version {version}, this storyline reads version "
+                    f"{SCHEMA_VERSION}; rebuild into a new store"
+                )
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: not a usable storyline store: {exc}") from exc
+
+    def _version(self) -> int | None:
+        has = self.db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
+        ).fetchone()
+        if not has:
+            return None
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # builds and files ----------------------------------------------------------------------
+    def begin_build(self, inputs: Sequence[str]) -> int:
+        cur = self.db.execute(
+            "INSERT INTO builds(started, inputs) VALUES(?, ?)", (time.time(), json.dumps(list(inputs)))
+        )
+        return int(cur.lastrowid or 0)
+
+    def finish_build(self, build: int) -> None:
+        self.db.execute("UPDATE builds SET finished=? WHERE id=?", (time.time(), build))
+
+    def file_state(self, path: str) -> tuple[int, int, str] | None:
+        row = self.db.execute("SELECT size, mtime_ns, sha256 FROM files WHERE path=?", (path,)).fetchone()
+        return (int(row[0]), int(row[1]), str(row[2])) if row else None
+
+    def touch_file(self, path: str, build: int, size: int | None = None, mtime_ns: int | None = None) -> int:
+        """Mark an unchanged file (and its articles) as part of this build; returns its article count."""
+        if size is not None:
+            self.db.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime_ns, path))
+        self.db.execute("UPDATE files SET build=? WHERE path=?", (build, path))
+        cur = self.db.execute("UPDATE articles SET build=? WHERE file_path=?", (build, path))
+        return cur.rowcount
+
+    def put_file(self, path: str, size: int, mtime_ns: int, sha: str, build: int) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO files VALUES(?, ?, ?, ?, ?)", (path, size, mtime_ns, sha, build)
+        )
+
+    def forget_file(self, path: str) -> None:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE file_path=?", (path,))]
+        self.delete_articles(ids)
+        self.db.execute("DELETE FROM files WHERE path=?", (path,))
+
+    def delete_articles(self, ids: Sequence[str]) -> None:
+        for table, col in (
+            ("article_lines", "article_id"),
+            ("bands", "article_id"),
+            ("layers", "article_id"),
+            ("edges", "a"),
+            ("edges", "b"),
+            ("articles", "id"),
+        ):
+            self.db.executemany(f"DELETE FROM {table} WHERE {col}=?", [(i,) for i in ids])
+
+    def id_owner(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT file_path FROM articles WHERE id=?", (article_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def record_error(self, build: int, failure: InputFailure) -> None:
+        self.db.execute("INSERT INTO errors VALUES(?, ?, ?)", (build, failure.source, failure.error))
+
+    def errors(self, build: int) -> list[InputFailure]:
+        rows = self.db.execute("SELECT source, error FROM errors WHERE build=? ORDER BY rowid", (build,))
+        return [InputFailure(s, e) for s, e in rows]
+
+    # articles -----------------------------------------------------------------------------
+    def put_article(
+        self,
+        *,
+        article_id: str,
+        file_path: str,
+        ordinal: int,
+        source: str,
+        fmt: str,
+        raw: bytes,
+        decoded: str,
+        notes: Sequence[str],
+        meta: dict[str, MetaValue],
+        strip: list[dict[str, Any]],
+        line_keys: Iterable[str],
+        build: int,
+    ) -> None:
+        outlet = meta["outlet"].value if "outlet" in meta else None
+        published = meta["published"].value if "published" in meta else None
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
+            "notes, meta, strip, outlet, published, build) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                article_id, file_path, ordinal, source, fmt, raw, decoded, json.dumps(list(notes)),
+                meta_to_json(meta), json.dumps(strip), outlet, published, build,
+            ),
+        )
+        self.db.execute("DELETE FROM article_lines WHERE article_id=?", (article_id,))
+        self.db.executemany(
+            "INSERT INTO article_lines VALUES(?, ?, ?)", [(article_id, outlet, k) for k in line_keys]
+        )
+
+    def current_ids(self, build: int) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE build=? ORDER BY id", (build,))]
+
+    def outlet_furniture_counts(self, build: int, floor: int) -> Iterator[tuple[str, str, int]]:
+        """(outlet, line key, articles) for keys shared by at least ``floor`` current articles."""
+        yield from self.db.execute(
+            "SELECT l.outlet, l.key, COUNT(DISTINCT l.article_id) AS n FROM article_lines l "
+            "JOIN articles a ON a.id = l.article_id WHERE a.build=? AND l.outlet IS NOT NULL "
+            "GROUP BY l.outlet, l.key HAVING n >= ?",
+            (build, floor),
+        )
+
+    def outlet_sizes(self, build: int) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT outlet, COUNT(*) FROM articles WHERE build=? AND outlet IS NOT NULL GROUP BY outlet",
+            (build,),
+        )
+        return {str(o): int(n) for o, n in rows}
+
+    def article_line_keys(self, article_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT key FROM article_lines WHERE article_id=?", (article_id,))]
+
+    def for_cleaning(self, build: int) -> list[tuple[str, str | None, str | None]]:
+        """(id, outlet, clean_key) of every current article; texts are read one at a time."""
+        rows = self.db.execute(
+            "SELECT id, outlet, clean_key FROM articles WHERE build=? ORDER BY id", (build,)
+        )
+        return [(str(a), o, k) for a, o, k in rows]
+
+    def cleaning_input(self, article_id: str) -> tuple[str, str, str]:
+        """(decoded text, meta json, strip json) of one article."""
+        row = self.db.execute(
+            "SELECT decoded, meta, strip FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
+        return str(row[0]), str(row[1]), str(row[2])
+
+    def put_clean(
+        self,
+        article_id: str,
+        *,
+        clean_key: str,
+        text: str,
+        removed: Sequence[Removal],
+        offsets: Sequence[tuple[int, int, int]],
+        meta: dict[str, MetaValue],
+        norm_hash: str,
+        sig_near: np.ndarray,
+        sig_content: np.ndarray,
+    ) -> None:
+        self.db.execute(
+            "UPDATE articles SET clean_key=?, clean_text=?, removed=?, offsets=?, meta=?, "
+            "norm_hash=?, sig_near=?, sig_content=?, outlet=?, published=?, needs_link=1 WHERE id=?",
+            (
+                clean_key,
+                text,
+                json.dumps([asdict(r) for r in removed], ensure_ascii=False),
+                json.dumps(list(offsets)),
+                meta_to_json(meta),
+                norm_hash,
+                sig_near.tobytes(),
+                sig_content.tobytes(),
+                meta["outlet"].value if "outlet" in meta else None,
+                meta["published"].value if "published" in meta else None,
+                article_id,
+            ),
+        )
+
+    # duplicates ---------------------------------------------------------------------------
+    def needing_link(self, build: int) -> list[str]:
+        rows = self.db.execute("SELECT id FROM articles WHERE build=? AND needs_link=1 ORDER BY id", (build,))
+        return [r[0] for r in rows]
+
+    def mark_linked(self, article_id: str) -> None:
+        self.db.execute("UPDATE articles SET needs_link=0 WHERE id=?", (article_id,))
+
+    def replace_bands(self, article_id: str, kind: str, keys: Iterable[tuple[int, int]]) -> None:
+        self.db.execute("DELETE FROM bands WHERE article_id=? AND kind=?", (article_id, kind))
+        self.db.executemany(
+            "INSERT INTO bands VALUES(?, ?, ?, ?)", [(kind, b, k, article_id) for b, k in keys]
+        )
+
+    def band_candidates(self, article_id: str, kind: str, build: int) -> set[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT o.article_id FROM bands s JOIN bands o "
+            "ON o.kind = s.kind AND o.band = s.band AND o.key = s.key "
+            "JOIN articles a ON a.id = o.article_id "
+            "WHERE s.article_id=? AND s.kind=? AND o.article_id != s.article_id AND a.build=?",
+            (article_id, kind, build),
+        )
+        return {r[0] for r in rows}
+
+    def same_norm_hash(self, article_id: str, norm_hash: str, build: int) -> list[str]:
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE norm_hash=? AND id != ? AND build=?",
+            (norm_hash, article_id, build),
+        )
+        return [r[0] for r in rows]
+
+    def signatures(self, article_id: str) -> tuple[np.ndarray, np.ndarray]:
+        row = self.db.execute("SELECT sig_near, sig_content FROM articles WHERE id=?", (article_id,)).fetchone()
+        return np.frombuffer(row[0], dtype=np.uint64), np.frombuffer(row[1], dtype=np.uint64)
+
+    def clean_text_of(self, article_id: str) -> str:
+        row = self.db.execute("SELECT clean_text FROM articles WHERE id=?", (article_id,)).fetchone()
+        return str(row[0] or "") if row else ""
+
+    def drop_edges(self, article_id: str) -> None:
+        self.db.execute("DELETE FROM edges WHERE a=? OR b=?", (article_id, article_id))
+
+    def put_edge(self, edge: DuplicateEdge) -> None:
+        a, b = sorted((edge.a, edge.b))
+        self.db.execute(
+            "INSERT OR REPLACE INTO edges VALUES(?, ?, ?, ?, ?)", (a, b, edge.kind, edge.similarity, edge.method)
+        )
+
+    def current_edges(self, build: int) -> list[DuplicateEdge]:
+        rows = self.db.execute(
+            "SELECT e.a, e.b, e.kind, e.similarity, e.method FROM edges e "
+            "JOIN articles x ON x.id = e.a JOIN articles y ON y.id = e.b WHERE x.build=? AND y.build=?",
+            (build, build),
+        )
+        return [DuplicateEdge(a, b, k, s, m) for a, b, k, s, m in rows]
+
+    def set_duplicate_of(self, build: int, mapping: dict[str, str]) -> None:
+        self.db.execute("UPDATE articles SET duplicate_of=NULL WHERE build=?", (build,))
+        self.db.executemany("UPDATE articles SET duplicate_of=? WHERE id=?", [(c, a) for a, c in mapping.items()])
+
+    def published_of(self, ids: Iterable[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for i in ids:
+            row = self.db.execute("SELECT published FROM articles WHERE id=?", (i,)).fetchone()
+            out[i] = row[0] if row else None
+        return out
+
+    # reading back -------------------------------------------------------------------------
+    def articles_for_output(self, build: int) -> Iterator[dict[str, Any]]:
+        """Current articles, ordered by date, outlet and id, one row at a time."""
+        cur = self.db.execute(
+            "SELECT id, source, meta, clean_text, removed, duplicate_of, notes FROM articles WHERE build=? "
+            "ORDER BY published IS NULL, published, outlet, id",
+            (build,),
+        )
+        for aid, source, meta, text, removed, dup, notes in cur:
+            yield {
+                "id": aid,
+                "source": source,
+                "meta": meta_from_json(meta),
+                "text": text or "",
+                "removed": json.loads(removed or "[]"),
+                "duplicate_of": dup,
+                "notes": json.loads(notes),
+            }
+
+    def count_current(self, build: int) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE build=?", (build,)).fetchone()[0])
