@@ -1,0 +1,155 @@
+"""Time-expression tagging (TIMEX3): find dates, times, durations and sets in text and
+normalise them against the document's creation date.
+
+Pure Python over precompiled regexes (no parser, no model) so that it runs on every article at
+tens of thousands of words a second. The grammar lives in :mod:`timex_rules`; this module runs
+the rules, settles overlaps (the longest reading wins), re-resolves the expressions that count
+from an earlier mention in document order, and joins a date with an adjacent clock time.
+
+Values follow TimeML/TempEval-3: ``2024-10-24``, ``2024-W43``, ``2024-W26-WE``, ``2024-Q3``,
+``199`` (the 1990s), ``PRESENT_REF``, ``P5D``, ``PT2H``, ``PXY``, ``2024-10-24T22:00``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from storyline.analyse.timex_context import Context
+from storyline.analyse.timex_rules import RULES, Norm, Rule
+
+__all__ = ["Timex", "tag_timexes"]
+
+# A day-level DATE value: these move the reference point for "the next day" and clock times.
+_DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)$")
+_CLOCK_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d|XXXX-XX-XX)(T\d\d(?::\d\d)?)$")
+# What may separate a date from the clock time it goes with ("Friday, 10 p.m.").
+_JOIN_GAP = re.compile(r"^[ ,]{0,3}(?:at\s+)?$")
+_JOIN_GAP_TIME_FIRST = re.compile(r"^[ ,]{0,3}(?:on\s+)?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Timex:
+    """One time expression: ``text[start:end]`` with its TIMEX3 type and normalised value."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+    confidence: float
+    method: str
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    order: int
+    rule: Rule
+    match: re.Match[str]
+    norm: Norm
+
+
+def _span(m: re.Match[str], norm: Norm) -> tuple[int, int]:
+    if norm.start >= 0:
+        return norm.start, norm.end
+    return m.start(), m.end()
+
+
+def _candidates(ctx: Context) -> list[_Candidate]:
+    text = ctx.text
+    found: list[tuple[int, int, int, Rule, re.Match[str]]] = []
+    for order, rule in enumerate(RULES):
+        for m in rule.pattern.finditer(text):
+            if m.end() > m.start():
+                found.append((m.start(), -m.end(), order, rule, m))
+    # Document order, so that rules which remember what came before see it in sequence.
+    found.sort(key=lambda f: (f[0], f[1], f[2]))
+    out: list[_Candidate] = []
+    for _, _, order, rule, m in found:
+        norm = rule.handler(m, ctx)
+        if norm is None:
+            continue
+        start, end = _span(m, norm)
+        out.append(_Candidate(start, end, order, rule, m, norm))
+    return out
+
+
+def _select(cands: list[_Candidate]) -> list[_Candidate]:
+    """Non-overlapping candidates, longest first, earlier rules winning ties."""
+    chosen: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []
+    for c in sorted(cands, key=lambda c: (c.start - c.end, c.order, c.start)):
+        if any(c.start < e and s < c.end for s, e in taken):
+            continue
+        chosen.append(c)
+        taken.append((c.start, c.end))
+    chosen.sort(key=lambda c: c.start)
+    return chosen
+
+
+def _join_clock_times(text: str, items: list[Timex]) -> list[Timex]:
+    """"Friday 10 p.m." and "9 a.m. EST Tuesday" become one TIME on that day."""
+    out: list[Timex] = []
+    i = 0
+    while i < len(items):
+        cur = items[i]
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if nxt is not None:
+            gap = text[cur.end : nxt.start]
+            day_first = _DAY_VALUE.match(cur.value) and cur.type == "DATE"
+            clock_next = nxt.method == "timex.time" and _CLOCK_VALUE.match(nxt.value)
+            if day_first and clock_next and _JOIN_GAP.match(gap):
+                clock = _CLOCK_VALUE.match(nxt.value)
+                assert clock is not None
+                out.append(_merged(text, cur, nxt, cur.value + clock.group(1), cur.method))
+                i += 2
+                continue
+            clock_first = cur.method == "timex.time" and _CLOCK_VALUE.match(cur.value)
+            day_next = _DAY_VALUE.match(nxt.value) and nxt.type == "DATE"
+            if clock_first and day_next and _JOIN_GAP_TIME_FIRST.match(gap) and "on" not in gap:
+                clock = _CLOCK_VALUE.match(cur.value)
+                assert clock is not None
+                out.append(_merged(text, cur, nxt, nxt.value + clock.group(1), nxt.method))
+                i += 2
+                continue
+        out.append(cur)
+        i += 1
+    return out
+
+
+def _merged(text: str, a: Timex, b: Timex, value: str, method: str) -> Timex:
+    return Timex(
+        a.start, b.end, text[a.start : b.end], "TIME", value, min(a.confidence, b.confidence), method
+    )
+
+
+def tag_timexes(text: str, anchor: dt.date | None = None) -> list[Timex]:
+    """All time expressions in ``text``, in document order.
+
+    ``anchor`` is the document creation time (an article's publication date): relative
+    expressions ("yesterday", "last week", "on Friday") resolve against it. Without one, their
+    values keep the unknown parts as ``X`` ("XXXX-WXX-5").
+    """
+    if isinstance(anchor, dt.datetime):
+        anchor = anchor.date()
+    chosen = _select(_candidates(Context(text, anchor)))
+    # Second pass in document order with fresh state: a rule's reading may depend on what the
+    # text said just before it (the last date mentioned, the quarter under discussion).
+    ctx = Context(text, anchor)
+    items: list[Timex] = []
+    for c in chosen:
+        norm = c.rule.handler(c.match, ctx) or c.norm
+        start, end = _span(c.match, norm)
+        items.append(
+            Timex(start, end, text[start:end], norm.type, norm.value, norm.confidence, c.rule.name)
+        )
+        day = _DAY_VALUE.match(norm.value)
+        if day is not None and norm.type == "DATE":
+            try:
+                ctx.ref_day = dt.date(int(day[1]), int(day[2]), int(day[3]))
+            except ValueError:
+                pass
+    return _join_clock_times(text, items)

@@ -1,0 +1,207 @@
+"""What a time-expression rule may consult besides its own match: the anchor, the tense of the
+surrounding words, and the dates the document has already mentioned.
+
+The tense guess is deliberately shallow (a few words either side, no parser): it only has to
+decide whether "Friday" or "in May" points back or forward from the document date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+__all__ = ["Context", "Tense"]
+
+Tense = Literal["past", "present", "future", ""]
+
+# How far (in words) either side of an expression the tense guess looks.
+TENSE_WINDOW_WORDS = 9
+# How far (in characters) a remembered quarter still decides what "a year ago" means.
+QUARTER_MEMORY_CHARS = 600
+
+_SENTENCE_END = re.compile(r"[.!?;][\"'”’)]*\s+(?=[\"'“‘(`]*[A-Z])|\n\s*\n")
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+_FUTURE = frozenset(
+    {
+        "will",
+        "shall",
+        "won't",
+        "wont",
+        "going",
+        "expected",
+        "expects",
+        "expect",
+        "plans",
+        "plan",
+        "planning",
+        "scheduled",
+        "due",
+        "upcoming",
+        "next",
+        "would",
+        "intends",
+        "until",
+        "till",
+        "aims",
+        "hopes",
+        "tomorrow",
+        "coming",
+        "set",
+    }
+)
+_PRESENT = frozenset({"is", "are", "am", "says", "say", "remains", "begins", "starts", "opens"})
+_PAST = frozenset(
+    {
+        "said",
+        "was",
+        "were",
+        "had",
+        "did",
+        "told",
+        "ago",
+        "last",
+        "earlier",
+        "went",
+        "came",
+        "took",
+        "made",
+        "gave",
+        "met",
+        "won",
+        "lost",
+        "left",
+        "held",
+        "began",
+        "saw",
+        "found",
+        "got",
+        "fell",
+        "rose",
+        "sent",
+        "led",
+        "spoke",
+        "wrote",
+        "broke",
+        "brought",
+        "bought",
+        "sold",
+        "paid",
+        "ran",
+        "became",
+        "chose",
+        "drew",
+        "flew",
+        "fought",
+        "grew",
+        "kept",
+        "knew",
+        "shot",
+        "spent",
+        "stood",
+        "struck",
+        "thought",
+        "threw",
+        "felt",
+        "heard",
+        "meant",
+        "yesterday",
+        "been",
+        "since",
+    }
+)
+# Words ending in -ed that are not past-tense verbs in news prose.
+_NOT_PAST_ED = frozenset(
+    {
+        "need",
+        "needed",
+        "indeed",
+        "speed",
+        "seed",
+        "feed",
+        "proceed",
+        "succeed",
+        "exceed",
+        "bed",
+        "red",
+        "united",
+        "limited",
+        "scheduled",
+        "expected",
+        "proposed",
+        "planned",
+        "supposed",
+        "interested",
+        "concerned",
+        "detailed",
+        "related",
+        "based",
+        "embattled",
+        "speed",
+        "breed",
+        "greed",
+        "shed",
+        "hundred",
+    }
+)
+
+
+def _classify(word: str) -> Tense:
+    w = word.lower().replace("’", "'")
+    if w in _FUTURE or w.endswith("'ll"):
+        return "future"
+    if w in _PAST or w.endswith("'d"):
+        return "past"
+    if w in _PRESENT:
+        return "present"
+    if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED:
+        return "past"
+    return ""
+
+
+class Context:
+    """Per-document state shared by the rules while one text is tagged."""
+
+    __slots__ = ("anchor", "last_quarter", "last_quarter_pos", "ref_day", "text")
+
+    def __init__(self, text: str, anchor: dt.date | None) -> None:
+        self.text = text
+        self.anchor = anchor
+        # The last day-level date the text mentioned: what "the next day" counts from.
+        self.ref_day: dt.date | None = anchor
+        # The last quarter mentioned (year, quarter) and where: earnings reports compare
+        # "a year ago" with the same quarter of the previous year.
+        self.last_quarter: tuple[int, int] | None = None
+        self.last_quarter_pos = -(10**9)
+
+    def tense(self, start: int, end: int) -> Tense:
+        """The tense of the nearest tense-bearing word around ``text[start:end]``."""
+        text = self.text
+        left = text[max(0, start - 160) : start]
+        cut = None
+        for cut in _SENTENCE_END.finditer(left):
+            pass
+        if cut is not None:
+            left = left[cut.end() :]
+        right = text[end : end + 160]
+        stop = _SENTENCE_END.search(right)
+        if stop is not None:
+            right = right[: stop.start()]
+        lw = _WORD.findall(left)[-TENSE_WINDOW_WORDS:]
+        rw = _WORD.findall(right)[:TENSE_WINDOW_WORDS]
+        for i in range(max(len(lw), len(rw))):
+            if i < len(lw):
+                t = _classify(lw[-1 - i])
+                if t:
+                    return t
+            if i < len(rw):
+                t = _classify(rw[i])
+                if t:
+                    return t
+        return ""
+
+    def quarter_nearby(self, pos: int) -> tuple[int, int] | None:
+        if self.last_quarter is not None and pos - self.last_quarter_pos <= QUARTER_MEMORY_CHARS:
+            return self.last_quarter
+        return None

@@ -1,0 +1,1135 @@
+"""The grammar of the time-expression tagger: one precompiled regex per rule and a normaliser
+that turns its match into a TIMEX3 type and value.
+
+Spans follow the TimeML/TempEval-3 conventions seen in TimeBank and AQUAINT: a leading "the",
+modifiers ("last", "early", "mid-", "nearly", "more than") and "ago" belong to the expression;
+prepositions ("in", "on", "for", "over", "since") and a possessive "'s" do not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from storyline.analyse.timex_calendar import (
+    add_months,
+    day_value,
+    easter,
+    month_value,
+    nth_weekday,
+    quarter_of,
+    week_value,
+    weekday_near,
+)
+from storyline.analyse.timex_context import Context
+from storyline.analyse.timex_lexicon import (
+    DECADE_WORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    ORDINALS,
+    PART_OF_DAY,
+    SEASONS,
+    TIMEZONES,
+    UNITS,
+    VAGUE_NUMBERS,
+    WEEKDAYS,
+    alternation,
+    parse_number,
+)
+
+__all__ = ["RULES", "Norm", "Rule"]
+
+# Confidence by kind of evidence: explicit calendar dates are near-certain, anything resolved
+# through the tense guess or a remembered reference date less so.
+CONF_ABSOLUTE = 0.95
+CONF_RELATIVE = 0.85
+CONF_TENSE = 0.7
+CONF_VAGUE = 0.6
+# Four-digit numbers read as years only inside this range (outside it they need a preposition).
+YEAR_MIN, YEAR_MAX = 1800, 2099
+
+
+@dataclass(frozen=True, slots=True)
+class Norm:
+    """A rule's reading of its match."""
+
+    type: str
+    value: str
+    confidence: float
+    # Narrow the span to a sub-range of the match (absolute offsets), e.g. to drop "for" or "'s".
+    start: int = -1
+    end: int = -1
+
+
+Handler = Callable[[re.Match[str], Context], Norm | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    pattern: re.Pattern[str]
+    handler: Handler
+    # Resolved against the last date the text mentioned, so must be re-run in document order.
+    anaphoric: bool = False
+
+
+# --------------------------------------------------------------------------- regex fragments
+
+_FLAGS = re.IGNORECASE
+_FULL_MONTHS = alternation(k for k in MONTHS if len(k) > 3 or k == "may")
+_ABBR_MONTHS = alternation(k for k in MONTHS if len(k) <= 4 and k != "may")
+# Full names, or abbreviations ("Oct.", "Sept") — the latter only where a day or year follows.
+_MONTH_ANY = rf"(?:{_FULL_MONTHS}|{_ABBR_MONTHS}\.?)"
+_WEEKDAY = alternation(WEEKDAYS)
+_NUMW = alternation(
+    k for k in NUMBER_WORDS if " " not in k and k not in ("a", "an", "dozen", "zero")
+)
+_NUM_WORDS = rf"{_NUMW}(?:[\s-]+(?:and\s+)?{_NUMW})*"
+_NUM = (
+    rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|{_NUM_WORDS}(?:\s+and\s+a\s+half)?"
+    r"|a\s+couple\s+of|a\s+couple|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
+    r"|numerous|a|an)"
+)
+_UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ies))"
+_UNIT_S = rf"{_UNIT}s?"
+_APPROX = (
+    r"(?:about|around|approximately|roughly|nearly|almost|more\s+than|less\s+than|fewer\s+than"
+    r"|at\s+least|at\s+most|no\s+more\s+than|no\s+less\s+than|up\s+to|over|under|some"
+    r"|well\s+over|just\s+over|just\s+under|close\s+to|upwards\s+of)"
+)
+_ORD_WORDS = alternation(k for k in ORDINALS if k not in ("final", "last"))
+_POD = r"(?:morning|afternoon|evening|night)"
+_TZ = alternation(TIMEZONES)
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+
+# Words before a bare year or month that make the calendar reading near-certain.
+_TEMPORAL_PREPS = frozenset(
+    {
+        "in",
+        "since",
+        "until",
+        "till",
+        "by",
+        "from",
+        "of",
+        "during",
+        "through",
+        "throughout",
+        "before",
+        "after",
+        "to",
+        "and",
+        "or",
+        "early",
+        "late",
+        "mid",
+        "fiscal",
+        "between",
+        "last",
+        "next",
+        "this",
+        "on",
+        "for",
+        "around",
+        "about",
+        "circa",
+        "back",
+    }
+)
+_NAME_TITLES = frozenset({"mrs", "mr", "ms", "miss", "dr", "lady", "sir", "prime", "minister"})
+# Lower-case words after "May" that make it the modal verb.
+_MODAL_FOLLOWERS = re.compile(
+    r"\s+(?:be|have|not|well|also|still|even|never|take|make|come|go|get|need|want|seem|help"
+    r"|result|lead|face|cause|prove|include|affect|soon|only|just|already|yet|i|we|you|he|she|it"
+    r"|they)\b"
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s\-]*$")
+_WORD_AFTER = re.compile(r"^[\s\-]*([A-Za-z]+)")
+
+
+def _word_before(ctx: Context, pos: int) -> str:
+    m = _WORD_BEFORE.search(ctx.text[max(0, pos - 30) : pos])
+    return m.group(1) if m else ""
+
+
+def _word_after(ctx: Context, pos: int) -> str:
+    m = _WORD_AFTER.match(ctx.text[pos : pos + 30])
+    return m.group(1) if m else ""
+
+
+def _cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _pre_mod(pre: str | None) -> str:
+    return (pre or "").lower().replace("-", " ").split()[0] if pre else ""
+
+
+# --------------------------------------------------------------------------- partial resolution
+
+
+def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) -> int | None:
+    """The year of a year-less "May" / "May 5": the tense of the sentence decides the side."""
+    a = ctx.anchor
+    if a is None:
+        return None
+    key, akey = (month, day), (a.month, a.day if day else 0)
+    if key == akey or (day == 0 and month == a.month):
+        return a.year
+    tense = ctx.tense(start, end)
+    if tense == "future":
+        return a.year if key > akey else a.year + 1
+    if tense == "past":
+        return a.year if key < akey else a.year - 1
+    # No tense cue: the reading within six months of the document date.
+    diff = (month - a.month) % 12
+    if diff == 0:
+        return a.year
+    return a.year + (1 if month < a.month else 0) if diff <= 5 else a.year - (month > a.month)
+
+
+def _weekday_date(ctx: Context, weekday: int, rel: str, start: int, end: int) -> dt.date | None:
+    a = ctx.anchor
+    if a is None:
+        return None
+    rel = " ".join(rel.lower().split())
+    if rel in ("last", "this past", "the previous", "previous", "past"):
+        return weekday_near(a, weekday, -1)
+    if rel in ("next", "this coming", "coming", "the following", "the next"):
+        return weekday_near(a, weekday, 1)
+    if weekday == a.weekday():
+        return a
+    tense = ctx.tense(start, end)
+    if rel == "this":
+        if tense == "past" and weekday < a.weekday():
+            return weekday_near(a, weekday, -1)
+        return weekday_near(a, weekday, 1)
+    if tense in ("future", "present"):
+        return weekday_near(a, weekday, 1)
+    return weekday_near(a, weekday, -1)
+
+
+def _unit_value(d: dt.date, unit: str) -> str:
+    """``d`` written at the granularity of ``unit``."""
+    if unit in ("day", "night", "hour", "minute", "second"):
+        return day_value(d)
+    if unit in ("week", "fortnight"):
+        return week_value(d)
+    if unit == "weekend":
+        return week_value(d) + "-WE"
+    if unit == "month":
+        return month_value(d.year, d.month)
+    if unit == "quarter":
+        return f"{d.year:04d}-Q{quarter_of(d)}"
+    if unit == "decade":
+        return f"{d.year // 10:03d}"
+    if unit == "century":
+        return f"{d.year // 100:02d}"
+    return f"{d.year:04d}"
+
+
+def _shift(d: dt.date, unit: str, n: int) -> dt.date:
+    if unit in ("day", "night"):
+        return d + dt.timedelta(days=n)
+    if unit in ("week", "weekend"):
+        return d + dt.timedelta(weeks=n)
+    if unit == "fortnight":
+        return d + dt.timedelta(weeks=2 * n)
+    if unit == "month":
+        return add_months(d, n)
+    if unit == "quarter":
+        return add_months(d, 3 * n)
+    if unit == "year":
+        return add_months(d, 12 * n)
+    if unit == "decade":
+        return add_months(d, 120 * n)
+    if unit == "century":
+        return add_months(d, 1200 * n)
+    return d
+
+
+def _unit_key(word: str) -> str:
+    w = word.lower()
+    if w.startswith("centur"):
+        return "century"
+    return w[:-1] if w.endswith("s") and w[:-1] in UNITS else w
+
+
+def _duration_value(n: float | None, unit: str) -> str:
+    letter, clock = UNITS[unit]
+    if unit == "weekend":
+        letter = "D"
+        n = None if n is None else n * 2
+    if unit == "fortnight":
+        n = None if n is None else n * 2
+    if n is not None and unit in ("decade", "century"):
+        n, letter = n * (10 if unit == "decade" else 100), "Y"
+    prefix = "PT" if clock else "P"
+    if n is None:
+        return f"{prefix}X{letter}"
+    if n != int(n):
+        # Halves go down one unit so the value stays an integer: "2 1/2 years" is P30M.
+        smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}
+        if letter in smaller and not (clock and letter == "M"):
+            sub, k = smaller[letter]
+            if letter == "D":
+                return f"PT{int(n * k)}{sub}"
+            return f"{prefix}{int(n * k)}{sub}"
+    return f"{prefix}{int(n)}{letter}"
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def _iso(m: re.Match[str], ctx: Context) -> Norm | None:
+    y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
+    try:
+        day = dt.date(y, mo, d)
+    except ValueError:
+        return None
+    if m["h"]:
+        return Norm("TIME", f"{day_value(day)}T{m['h']}:{m['mi']}", CONF_ABSOLUTE)
+    return Norm("DATE", day_value(day), CONF_ABSOLUTE)
+
+
+def _numeric(m: re.Match[str], ctx: Context) -> Norm | None:
+    a, b, y = int(m["a"]), int(m["b"]), int(m["y"])
+    if y < 100:
+        y += 1900 if y >= 50 else 2000
+    month, day = (a, b) if a <= 12 else (b, a)
+    try:
+        return Norm("DATE", day_value(dt.date(y, month, day)), CONF_RELATIVE)
+    except ValueError:
+        return None
+
+
+def _day_number(text: str) -> int | None:
+    t = text.lower()
+    if t.isdigit():
+        return int(t)
+    return ORDINALS.get(t)
+
+
+def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
+    mon_text = m["mon"]
+    if not _cap(mon_text):
+        return None
+    month = MONTHS[mon_text.rstrip(".").lower()]
+    day = _day_number(m["day"])
+    if day is None or not 1 <= day <= 31:
+        return None
+    if mon_text.lower() == "may" and not m["year"] and _word_before(ctx, m.start()).lower() in {
+        "theresa",
+        *_NAME_TITLES,
+    }:
+        return None
+    if m["year"]:
+        year: int | None = int(m["year"])
+    else:
+        year = _year_for_month(ctx, month, day, m.start(), m.end())
+    if year is None:
+        return Norm("DATE", f"XXXX-{month:02d}-{day:02d}", CONF_TENSE)
+    try:
+        d = dt.date(year, month, day)
+    except ValueError:
+        return None
+    return Norm("DATE", day_value(d), CONF_ABSOLUTE if m["year"] else CONF_TENSE)
+
+
+def _month_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    mon_text = m["mon"]
+    if not _cap(mon_text):
+        return None
+    month = MONTHS[mon_text.rstrip(".").lower()]
+    return Norm("DATE", month_value(int(m["year"]), month), CONF_ABSOLUTE)
+
+
+def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
+    mon_text = m["mon"]
+    if not _cap(mon_text):
+        return None
+    key = mon_text.rstrip(".").lower()
+    month = MONTHS[key]
+    pre = " ".join((m["pre"] or "").lower().split())
+    before = _word_before(ctx, m.start()).lower()
+    after = ctx.text[m.end() : m.end() + 20]
+    has_cue = bool(pre) or before in _TEMPORAL_PREPS
+    if key in ("may", "march", "april", "june", "august") and not has_cue:
+        if key == "may" or _WORD_AFTER.match(after) and _cap(_word_after(ctx, m.end())):
+            return None
+    if key == "may":
+        if before in _NAME_TITLES or before == "theresa" or _MODAL_FOLLOWERS.match(after):
+            return None
+    if not has_cue and before and _cap(before) and ctx.text[m.start() - 1 : m.start()] == " ":
+        # "Theresa May", "April Ryan" style names: a capitalised word right before.
+        prev_char = ctx.text[max(0, m.start() - len(before) - 2) : m.start() - len(before) - 1]
+        if prev_char not in (".", "\n", "") and before.lower() not in WEEKDAYS:
+            return None
+    a = ctx.anchor
+    if pre in ("last", "this past"):
+        year = None if a is None else (a.year if month < a.month else a.year - 1)
+    elif pre in ("next", "this coming"):
+        year = None if a is None else (a.year if month > a.month else a.year + 1)
+    elif pre == "this":
+        year = None if a is None else a.year
+    else:
+        year = _year_for_month(ctx, month, 0, m.start(), m.end())
+    if year is None:
+        return Norm("DATE", f"XXXX-{month:02d}", CONF_TENSE)
+    return Norm("DATE", month_value(year, month), CONF_TENSE)
+
+
+_COUNT_NOUN_AFTER_YEAR = re.compile(r"\s+(?!and\b|or\b|to\b|through\b|in\b|at\b)[a-z]+s\b")
+
+
+def _year(m: re.Match[str], ctx: Context) -> Norm | None:
+    year = int(m["year"])
+    text = ctx.text
+    s = m.start("year")
+    prev = text[max(0, s - 2) : s]
+    if prev[-1:] in "$£€#¥" or prev.endswith(("No", "no")):
+        return None
+    before = _word_before(ctx, m.start()).lower()
+    cue = bool(m["pre"]) or before in _TEMPORAL_PREPS
+    if not YEAR_MIN <= year <= YEAR_MAX and not cue:
+        return None
+    after = text[m.end() : m.end() + 30]
+    if not cue and _COUNT_NOUN_AFTER_YEAR.match(after):
+        return None
+    if re.match(r"\s*(?:%|percent|per\b|million|billion|people|troops|shares|feet|metres)", after):
+        return None
+    return Norm("DATE", f"{year:04d}", CONF_ABSOLUTE)
+
+
+def _decade(m: re.Match[str], ctx: Context) -> Norm | None:
+    if m["w"]:
+        return Norm("DATE", f"19{DECADE_WORDS[m['w'].lower()]}", CONF_RELATIVE)
+    if m["c"]:
+        return Norm("DATE", f"{m['c']}{m['d']}", CONF_ABSOLUTE)
+    return Norm("DATE", f"19{m['d2']}", CONF_RELATIVE)
+
+
+def _century(m: re.Match[str], ctx: Context) -> Norm | None:
+    t = m["ord"].lower()
+    n = int(t[:-2]) if t[:1].isdigit() else ORDINALS.get(t)
+    if n is None or not 1 <= n <= 30:
+        return None
+    return Norm("DATE", f"{n - 1:02d}", CONF_ABSOLUTE)
+
+
+def _weekday(m: re.Match[str], ctx: Context) -> Norm | None:
+    wd_text = m["wd"]
+    if not _cap(wd_text):
+        return None
+    weekday = WEEKDAYS[wd_text.lower()]
+    rel = m["rel"] or ""
+    d = _weekday_date(ctx, weekday, rel, m.start(), m.end())
+    pod = m["pod"]
+    if d is None:
+        value = f"XXXX-WXX-{weekday + 1}"
+    else:
+        value = day_value(d)
+    conf = CONF_RELATIVE if rel else CONF_TENSE
+    if pod:
+        return Norm("TIME", f"{value}T{PART_OF_DAY[pod.lower()]}", conf)
+    return Norm("DATE", value, conf)
+
+
+_DEICTIC_DAYS = {
+    "the day before yesterday": -2,
+    "the day after tomorrow": 2,
+    "yesterday": -1,
+    "today": 0,
+    "tomorrow": 1,
+    "tonight": 0,
+    "overnight": -1,
+}
+
+
+def _deictic(m: re.Match[str], ctx: Context) -> Norm | None:
+    word = " ".join(m["w"].lower().split())
+    if word == "today" and _word_before(ctx, m.start()) in ("USA", "Today"):
+        return None
+    offset = _DEICTIC_DAYS[word]
+    a = ctx.anchor
+    value = "XXXX-XX-XX" if a is None else day_value(a + dt.timedelta(days=offset))
+    pod = (m["pod"] or "").lower()
+    if word in ("tonight", "overnight"):
+        pod = "night"
+    if pod:
+        return Norm("TIME", f"{value}T{PART_OF_DAY[pod]}", CONF_RELATIVE)
+    return Norm("DATE", value, CONF_RELATIVE)
+
+
+def _this_pod(m: re.Match[str], ctx: Context) -> Norm | None:
+    rel = m["rel"].lower()
+    a = ctx.anchor
+    pod = m["pod"].lower()
+    if a is None:
+        value = "XXXX-XX-XX"
+    else:
+        day = a - dt.timedelta(days=1) if rel == "last" else a
+        value = day_value(day)
+    return Norm("TIME", f"{value}T{PART_OF_DAY[pod]}", CONF_RELATIVE)
+
+
+_REF_WORDS = {
+    "now": "PRESENT_REF",
+    "right now": "PRESENT_REF",
+    "currently": "PRESENT_REF",
+    "current": "PRESENT_REF",
+    "nowadays": "PRESENT_REF",
+    "these days": "PRESENT_REF",
+    "the present": "PRESENT_REF",
+    "recently": "PAST_REF",
+    "recent": "PAST_REF",
+    "lately": "PAST_REF",
+    "the past": "PAST_REF",
+    "the future": "FUTURE_REF",
+    "the near future": "FUTURE_REF",
+    "the foreseeable future": "FUTURE_REF",
+    "the distant future": "FUTURE_REF",
+}
+
+
+def _ref(m: re.Match[str], ctx: Context) -> Norm | None:
+    word = " ".join(m[0].lower().split())
+    if word == "current" and _word_after(ctx, m.end()).lower() in ("account", "accounts", "affairs"):
+        return None
+    return Norm("DATE", _REF_WORDS[word], CONF_VAGUE)
+
+
+def _relative(m: re.Match[str], ctx: Context) -> Norm | None:
+    """last/this/next week, earlier this year, the end of the month, this summer."""
+    rel = " ".join(m["rel"].lower().split())
+    unit = m["unit"].lower()
+    pre = " ".join((m["pre"] or "").lower().replace("-", " ").split())
+    a = ctx.anchor
+    if rel == "the" and not pre:
+        if unit == "weekend":
+            pass
+        elif unit in SEASONS:
+            pass
+        elif unit == "year" and re.match(r"\s+(?:ended|ending|to\s+date|before|earlier|ago)", ctx.text[m.end() : m.end() + 20]):
+            return Norm("DURATION", "P1Y", CONF_VAGUE) if "end" in ctx.text[m.end() : m.end() + 8] else None
+        else:
+            return None
+    if unit == "quarter":
+        return _relative_quarter(m, ctx, rel)
+    if rel in ("the past", "the last", "the coming", "the next", "past", "coming") and not pre:
+        if unit in SEASONS:
+            return None
+        return Norm("DURATION", _duration_value(1, unit), CONF_VAGUE)
+    if a is None:
+        return Norm("DATE", "XXXX", CONF_VAGUE) if unit not in SEASONS else None
+    step = {"last": -1, "previous": -1, "next": 1, "coming": 1, "this coming": 1}.get(rel, 0)
+    if unit in SEASONS:
+        return _season_value(ctx, unit, step, rel, m.start(), m.end())
+    if unit == "weekend":
+        if step == 0 and rel in ("the", "this"):
+            tense = ctx.tense(m.start(), m.end())
+            if a.weekday() >= 5:
+                step = 0
+            elif tense == "past" or (tense == "" and rel == "the" and a.weekday() <= 1):
+                step = -1
+        if step < 0:
+            sat = a - dt.timedelta(days=a.weekday() + 2)
+        elif step > 0 or a.weekday() < 5:
+            sat = a + dt.timedelta(days=5 - a.weekday() + (7 if step > 0 and a.weekday() >= 5 else 0))
+        else:
+            sat = a
+        return Norm("DATE", week_value(sat) + "-WE", CONF_RELATIVE)
+    d = _shift(a, unit, step)
+    return Norm("DATE", _unit_value(d, unit), CONF_RELATIVE)
+
+
+def _season_value(
+    ctx: Context, unit: str, step: int, rel: str, start: int, end: int
+) -> Norm | None:
+    a = ctx.anchor
+    code = SEASONS[unit]
+    if a is None:
+        return Norm("DATE", f"XXXX-{code}", CONF_VAGUE)
+    starts = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+    first = starts[code]
+    year = a.year
+    in_season = first <= a.month < first + 3 or (code == "WI" and a.month <= 2)
+    if code == "WI" and a.month <= 2:
+        year -= 1
+    if step < 0:
+        if in_season or a.month < first:
+            year -= 1
+    elif step > 0:
+        if in_season or a.month >= first:
+            year += 1
+    elif rel == "the":
+        tense = ctx.tense(start, end)
+        if tense == "past" and a.month < first and not in_season:
+            year -= 1
+        elif tense == "future" and a.month >= first + 3:
+            year += 1
+    return Norm("DATE", f"{year:04d}-{code}", CONF_RELATIVE)
+
+
+def _quarter_default(ctx: Context, pos: int) -> tuple[int, int] | None:
+    q = ctx.quarter_nearby(pos)
+    if q is not None:
+        return q
+    a = ctx.anchor
+    if a is None:
+        return None
+    d = add_months(a, -3)
+    return d.year, quarter_of(d)
+
+
+def _remember_quarter(ctx: Context, year: int, q: int, pos: int) -> None:
+    ctx.last_quarter = (year, q)
+    ctx.last_quarter_pos = pos
+
+
+def _relative_quarter(m: re.Match[str], ctx: Context, rel: str) -> Norm | None:
+    a = ctx.anchor
+    if rel in ("the past", "the last", "the coming", "the next", "past", "coming"):
+        return Norm("DURATION", "P1Q", CONF_VAGUE)
+    if a is None:
+        return Norm("DATE", "XXXX-QX", CONF_VAGUE)
+    if rel in ("the", "the latest", "that", "the same"):
+        yq = _quarter_default(ctx, m.start())
+        if yq is None:
+            return None
+        y, q = yq
+    else:
+        step = {"last": -1, "previous": -1, "the previous": -1, "next": 1, "coming": 1}.get(rel, 0)
+        d = add_months(a, 3 * step)
+        y, q = d.year, quarter_of(d)
+    _remember_quarter(ctx, y, q, m.start())
+    return Norm("DATE", f"{y:04d}-Q{q}", CONF_RELATIVE)
+
+
+def _quarter(m: re.Match[str], ctx: Context) -> Norm | None:
+    ordw = m["ord"].lower()
+    q = ORDINALS.get(ordw)
+    if q is None or not 1 <= q <= 4:
+        return None
+    adj = (m["adj"] or "").lower()
+    a = ctx.anchor
+    if m["year"]:
+        yt = m["year"].lower()
+        if yt[0].isdigit():
+            year: int | None = int(yt)
+        elif a is None:
+            year = None
+        else:
+            year = a.year + (-1 if "last" in yt else 1 if "next" in yt else 0)
+    elif a is None:
+        year = None
+    else:
+        aq = quarter_of(a)
+        tense = ctx.tense(m.start(), m.end())
+        year = a.year if q <= aq or tense == "future" else a.year - 1
+        if "year-earlier" in adj or "year-ago" in adj:
+            year -= 1
+    if year is None:
+        return Norm("DATE", f"XXXX-Q{q}", CONF_TENSE)
+    if "year-earlier" not in adj and "year-ago" not in adj:
+        _remember_quarter(ctx, year, q, m.start())
+    return Norm("DATE", f"{year:04d}-Q{q}", CONF_RELATIVE)
+
+
+def _half(m: re.Match[str], ctx: Context) -> Norm | None:
+    h = 1 if m["ord"].lower() in ("first", "1st") else 2
+    if m["year"]:
+        return Norm("DATE", f"{m['year']}-H{h}", CONF_ABSOLUTE)
+    a = ctx.anchor
+    if a is None:
+        return Norm("DATE", f"XXXX-H{h}", CONF_TENSE)
+    return Norm("DATE", f"{a.year:04d}-H{h}", CONF_TENSE)
+
+
+def _year_earlier(m: re.Match[str], ctx: Context) -> Norm | None:
+    """Earnings-report comparisons: "the year-earlier quarter", "year-ago", "a year ago"."""
+    a = ctx.anchor
+    noun = (m["noun"] or "").lower()
+    q = ctx.quarter_nearby(m.start())
+    if a is None:
+        return Norm("DATE", "XXXX", CONF_VAGUE)
+    if q is not None and "month" not in noun:
+        return Norm("DATE", f"{q[0] - 1:04d}-Q{q[1]}", CONF_RELATIVE)
+    if noun.startswith("quarter"):
+        yq = _quarter_default(ctx, m.start())
+        if yq is not None:
+            return Norm("DATE", f"{yq[0] - 1:04d}-Q{yq[1]}", CONF_RELATIVE)
+    return Norm("DATE", f"{a.year - 1:04d}", CONF_RELATIVE)
+
+
+def _ago(m: re.Match[str], ctx: Context) -> Norm | None:
+    unit = _unit_key(m["unit"])
+    num = m["num"]
+    n = parse_number(num) if num else None
+    direction = " ".join(m["dir"].lower().split())
+    sign = -1 if direction in ("ago", "earlier", "before", "back") else 1
+    a = ctx.anchor
+    if unit == "year" and n == 1 and direction in ("ago", "earlier"):
+        q = ctx.quarter_nearby(m.start())
+        if q is not None and a is not None:
+            return Norm("DATE", f"{q[0] - 1:04d}-Q{q[1]}", CONF_RELATIVE)
+    if n is None or n != int(n):
+        return Norm("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", CONF_VAGUE)
+    if a is None:
+        return Norm("DATE", "XXXX-XX-XX" if unit in ("day", "week") else "XXXX", CONF_VAGUE)
+    d = _shift(a, unit, sign * int(n))
+    return Norm("DATE", _unit_value(d, unit), CONF_RELATIVE)
+
+
+_SET_PER = re.compile(r"(?:[\d%]|million|billion|percent|cents?|dollars?|pounds?)\s*$", re.I)
+
+
+def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
+    unit = _unit_key(m["unit"])
+    num_text = m["num"]
+    n = parse_number(num_text) if num_text else None
+    if num_text and n is None and " ".join(num_text.lower().split()) not in VAGUE_NUMBERS:
+        return None
+    low = m[0].lower()
+    if unit == "second" and num_text and num_text.lower() in ("a", "an"):
+        return None
+    if unit == "quarter" and num_text and num_text.lower() in ("a", "an"):
+        return None
+    if unit == "night":
+        return None if not num_text or num_text.lower() in ("a", "an") else Norm(
+            "DURATION", _duration_value(n, "day"), CONF_RELATIVE
+        )
+    if num_text and num_text.lower() in ("a", "an") and not m["the"] and not m["mod"]:
+        before = ctx.text[max(0, m.start() - 20) : m.start()]
+        if _SET_PER.search(before):
+            return Norm("SET", _duration_value(1, unit), CONF_RELATIVE)
+        if re.match(r"\s+(?:of|or)\b", ctx.text[m.end() : m.end() + 5]) and unit == "quarter":
+            return None
+    if n == 0:
+        return None
+    if "-" in low and unit not in UNITS:
+        return None
+    return Norm("DURATION", _duration_value(n, unit), CONF_RELATIVE if n else CONF_VAGUE)
+
+
+def _vague_duration(m: re.Match[str], ctx: Context) -> Norm | None:
+    unit = _unit_key(m["unit"])
+    t = m["t"]
+    return Norm("DURATION", _duration_value(None, unit), CONF_VAGUE, m.start("t"), m.end("t")) if t else None
+
+
+_SET_WORDS = {
+    "daily": "P1D",
+    "weekly": "P1W",
+    "monthly": "P1M",
+    "annually": "P1Y",
+    "yearly": "P1Y",
+    "hourly": "PT1H",
+    "nightly": "P1D",
+}
+
+
+def _plural_weekday(m: re.Match[str], ctx: Context) -> Norm | None:
+    if not _cap(m["wd"]):
+        return None
+    return Norm(
+        "SET", f"XXXX-WXX-{WEEKDAYS[m['wd'].lower()] + 1}", CONF_RELATIVE, m.start("wd"), m.end()
+    )
+
+
+def _clock(m: re.Match[str], ctx: Context) -> Norm | None:
+    if m["noon"]:
+        w = m["noon"].lower()
+        hh, mm = (24, 0) if w == "midnight" else (12, 0)
+    else:
+        h = m["h"] or m["h2"] or m["h3"]
+        hh = int(h) if h.isdigit() else NUMBER_WORDS.get(h.lower(), -1)
+        mm = int(m["mi"] or m["mi2"] or 0)
+        ampm = (m["ampm"] or "").lower()
+        pod = (m["pod"] or "").lower()
+        if ampm.startswith("p") or pod in ("afternoon", "evening", "night") and hh < 12:
+            hh = hh + 12 if hh < 12 else hh
+        elif ampm.startswith("a") and hh == 12:
+            hh = 0
+        if not 0 <= hh <= 24 or (m["h2"] and not m["tz"] and ":" not in m[0]):
+            return None
+    a = ctx.ref_day
+    day = "XXXX-XX-XX" if a is None else day_value(a)
+    time = "24:00" if hh == 24 else f"{hh:02d}:{mm:02d}"
+    if hh == 24:
+        return Norm("TIME", f"{day}T24", CONF_RELATIVE)
+    return Norm("TIME", f"{day}T{time}", CONF_RELATIVE)
+
+
+def _holiday_date(name: str, year: int) -> dt.date | None:
+    fixed = {
+        "christmas": (12, 25),
+        "christmas day": (12, 25),
+        "christmas eve": (12, 24),
+        "new year's day": (1, 1),
+        "new year's eve": (12, 31),
+        "boxing day": (12, 26),
+        "halloween": (10, 31),
+        "valentine's day": (2, 14),
+        "independence day": (7, 4),
+        "bastille day": (7, 14),
+        "bonfire night": (11, 5),
+        "guy fawkes night": (11, 5),
+        "armistice day": (11, 11),
+        "veterans day": (11, 11),
+        "st patrick's day": (3, 17),
+        "st. patrick's day": (3, 17),
+    }
+    if name in fixed:
+        mo, d = fixed[name]
+        return dt.date(year, mo, d)
+    if name in ("thanksgiving", "thanksgiving day"):
+        return nth_weekday(year, 11, 3, 4)
+    if name == "labor day":
+        return nth_weekday(year, 9, 0, 1)
+    if name == "memorial day":
+        return nth_weekday(year, 5, 0, -1)
+    if name == "martin luther king day":
+        return nth_weekday(year, 1, 0, 3)
+    if name == "election day":
+        return nth_weekday(year, 11, 0, 1) + dt.timedelta(days=1)
+    if name in ("easter", "easter sunday"):
+        return easter(year)
+    if name == "good friday":
+        return easter(year) - dt.timedelta(days=2)
+    if name == "easter monday":
+        return easter(year) + dt.timedelta(days=1)
+    return None
+
+
+def _holiday(m: re.Match[str], ctx: Context) -> Norm | None:
+    name = " ".join(m["name"].lower().replace("’", "'").split())
+    if not _cap(m["name"]):
+        return None
+    a = ctx.anchor
+    rel = (m["rel"] or "").lower()
+    if m["year"]:
+        year: int | None = int(m["year"])
+    elif a is None:
+        year = None
+    else:
+        year = a.year
+        this = _holiday_date(name, a.year)
+        if this is None:
+            return None
+        tense = ctx.tense(m.start(), m.end())
+        if rel == "last" or (not rel and tense == "past"):
+            if this >= a:
+                year -= 1
+        elif (rel == "next" or (not rel and tense == "future")) and this < a:
+            year += 1
+    if year is None:
+        return Norm("DATE", "XXXX-XX-XX", CONF_VAGUE)
+    d = _holiday_date(name, year)
+    if d is None:
+        return None
+    return Norm("DATE", day_value(d), CONF_RELATIVE)
+
+
+def _anaphoric_day(m: re.Match[str], ctx: Context) -> Norm | None:
+    """"the next day", "that morning", "the following week", "later that year"."""
+    ref = ctx.ref_day
+    which = " ".join((m["which"] or "").lower().split())
+    unit = (m["unit"] or "day").lower()
+    step = 0
+    if "next" in which or "following" in which or m["ba"] == "after":
+        step = 1
+    elif "previous" in which or "preceding" in which or "prior" in which or m["ba"] == "before":
+        step = -1
+    if ref is None:
+        return Norm("DATE", "XXXX-XX-XX", CONF_VAGUE)
+    if unit in ("morning", "afternoon", "evening", "night"):
+        d = ref + dt.timedelta(days=step)
+        return Norm("TIME", f"{day_value(d)}T{PART_OF_DAY[unit]}", CONF_TENSE)
+    d = _shift(ref, unit, step)
+    return Norm("DATE", _unit_value(d, unit), CONF_TENSE)
+
+
+def _period_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    return Norm("DATE", m["year"], CONF_ABSOLUTE)
+
+
+def _year_end(m: re.Match[str], ctx: Context) -> Norm | None:
+    a = ctx.anchor
+    return Norm("DATE", "XXXX" if a is None else f"{a.year:04d}", CONF_VAGUE)
+
+
+def _set_dispatch(m: re.Match[str], ctx: Context) -> Norm | None:
+    if m["word"]:
+        return Norm("SET", _SET_WORDS[m["word"].lower()], CONF_RELATIVE)
+    target = m["target"] or m["target2"]
+    low = " ".join(m[0].lower().split())
+    t = target.lower()
+    if t in WEEKDAYS:
+        if not _cap(target):
+            return None
+        return Norm("SET", f"XXXX-WXX-{WEEKDAYS[t] + 1}", CONF_RELATIVE)
+    if t in MONTHS:
+        return Norm("SET", f"XXXX-{MONTHS[t]:02d}", CONF_RELATIVE)
+    if t in PART_OF_DAY:
+        return Norm("SET", f"XXXX-XX-XXT{PART_OF_DAY[t]}", CONF_RELATIVE)
+    unit = _unit_key(t)
+    if unit not in UNITS:
+        return None
+    n = 2 if "other" in low else 1
+    if m["num"]:
+        parsed = parse_number(m["num"])
+        n = int(parsed) if parsed else n
+    return Norm("SET", _duration_value(n, unit), CONF_RELATIVE)
+
+
+# --------------------------------------------------------------------------- the rule table
+
+_B = r"(?<![\w-])"  # a left word boundary that also refuses "-" (keeps "mid-" whole)
+_E = r"(?![\w])"
+
+_PRE_PERIOD = (
+    r"(?P<pre>early|late|mid|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of"
+    r"|the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|the\s+rest\s+of"
+    r"|the\s+remainder\s+of|the\s+summer\s+of|the\s+spring\s+of|the\s+fall\s+of|the\s+autumn\s+of"
+    r"|the\s+winter\s+of|fiscal|calendar|fiscal\s+year|the\s+year|the\s+fiscal\s+year|the\s+year-ago"
+    r"|the\s+year-earlier)"
+)
+
+
+def _r(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, _FLAGS)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "timex.iso",
+        _r(rf"{_B}(?P<y>\d{{4}})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?(?![\w-])"),
+        _iso,
+    ),
+    Rule("timex.numeric", _r(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}|\d\d)(?![\w/])"), _numeric),
+    Rule(
+        "timex.absolute",
+        _r(
+            rf"{_B}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:(?P<pre>early|late|mid)[\s-]+)?(?P<mon>{_MONTH_ANY})"
+            rf"(?:\s*|\s+the\s+)(?P<day>\d{{1,2}}|{_ORD_WORDS})(?:st|nd|rd|th)?(?!\d|,\d{{3}}|:\d|%)"
+            rf"(?:,?\s+(?P<year>{_YEAR})(?!\d))?{_E}"
+        ),
+        _month_day,
+    ),
+    Rule(
+        "timex.absolute",
+        _r(
+            rf"{_B}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>\d{{1,2}}|{_ORD_WORDS})(?:st|nd|rd|th)?"
+            rf"\s+(?:of\s+)?(?P<mon>{_MONTH_ANY})(?:,?\s+(?P<year>{_YEAR})(?!\d))?(?!\w)"
+        ),
+        _month_day,
+    ),
+    Rule(
+        "timex.absolute",
+        _r(
+            rf"{_B}(?:(?P<pre>early|late|mid|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of"
+            rf"|the\s+middle\s+of)[\s-]*)?(?P<mon>{_MONTH_ANY}),?\s+(?:of\s+)?(?P<year>{_YEAR})(?!\d){_E}"
+        ),
+        _month_year,
+    ),
+    Rule(
+        "timex.partial-month",
+        _r(
+            rf"{_B}(?:(?P<pre>early|late|mid|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of"
+            rf"|the\s+middle\s+of|last|next|this\s+past|this\s+coming|this)[\s-]*)?"
+            rf"(?P<mon>{_FULL_MONTHS}|Sept\.|Jan\.|Feb\.|Aug\.|Oct\.|Nov\.|Dec\.){_E}"
+        ),
+        _month_alone,
+    ),
+    Rule(
+        "timex.year",
+        _r(rf"{_B}(?:{_PRE_PERIOD}[\s-]*)?(?<![\w$£€#.,/:-])(?P<year>\d{{4}})(?![\w%]|[.,/:]\d|-\d)"),
+        _year,
+    ),
+    Rule(
+        "timex.decade",
+        _r(
+            rf"{_B}(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0'?s"
+            rf"|['’](?P<d2>\d)0'?s|(?P<w>{alternation(DECADE_WORDS)})){_E}"
+        ),
+        _decade,
+    ),
+    Rule(
+        "timex.century",
+        _r(rf"{_B}(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})[\s-]+century{_E}"),
+        _century,
+    ),
+    Rule(
+        "timex.relative-weekday",
+        _r(
+            rf"{_B}(?:(?P<rel>last|next|this\s+coming|this\s+past|this|coming|the\s+previous"
+            rf"|the\s+following|the\s+next|early|late|earlier|later)\s+)?(?P<wd>{_WEEKDAY})"
+            rf"(?:\s+(?P<pod>{_POD}))?(?!\w|['’]?s\w)"
+        ),
+        _weekday,
+    ),
+    Rule(
+        "timex.deictic",
+        _r(
+            rf"{_B}(?:(?:early|late|earlier|later)\s+)?(?P<w>the\s+day\s+before\s+yesterday"
+            rf"|the\s+day\s+after\s+tomorrow|yesterday|today|tomorrow|tonight|overnight)"
+            rf"(?:\s+(?P<pod>morning|afternoon|evening|night))?{_E}"
+        ),
+        _deictic,
+    ),
+    Rule(
+        "timex.part-of-day",
+        _r(rf"{_B}(?:(?:early|late|earlier|later)\s+)?(?P<rel>this|last)\s+(?P<pod>{_POD}){_E}"),
+        _this_pod,
+    ),
+    Rule("timex.reference", _r(rf"{_B}(?:{alternation(_REF_WORDS)}){_E}"), _ref),
+    Rule(
+        "timex.relative",
+        _r(
+            rf"{_B}(?:(?P<pre>early|late|mid|earlier|later|the\s+end\s+of|the\s+start\s+of"
+            rf"|the\s+beginning\s+of|the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of"
+            rf"|the\s+turn\s+of)[\s-]*(?:in\s+)?)?(?P<rel>last|this\s+coming|this\s+past|this|next"
+            rf"|the\s+past|the\s+coming|the\s+current|the\s+latest|the\s+last|the\s+next|the|past"
+            rf"|previous|coming|current)\s+(?:fiscal\s+|calendar\s+)?"
+            rf"(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn"
+            rf"|winter){_E}"
+        ),
+        _relative,
+    ),
+    Rule(
+        "timex.quarter",
+        _r(
+            rf"{_B}(?:the\s+)?(?P<adj>(?:(?:fiscal|calendar|latest|current|comparable|same|year-earlier"
+            rf"|year-ago|previous|prior)[\s-]+)*)(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
+            rf"[\s-]+(?:fiscal\s+|calendar\s+)?quarter(?:\s+of\s+(?:fiscal\s+)?(?P<year>{_YEAR}|this\s+year"
+            rf"|last\s+year|next\s+year))?{_E}"
+        ),
+        _quarter,
+    ),
+    Rule(
+        "timex.half",
+        _r(rf"{_B}(?:the\s+)?(?P<ord>first|second|1st|2nd)\s+half\s+of\s+(?:(?:the\s+|this\s+)?year|(?P<year>{_YEAR})){_E}"),
+        _half,
+    ),
+    Rule(
+        "timex.year-earlier",
+        _r(
+            rf"{_B}(?:the\s+)?(?:comparable\s+|same\s+)?(?:year-earlier|year-ago|year\s+earlier"
+            rf"|year-before)(?:\s+(?P<noun>quarter|period|nine\s+months|six\s+months|months))?{_E}"
+        ),
+        _year_earlier,
+    ),
+    Rule(
+        "timex.year-earlier",
+        _r(rf"{_B}the\s+(?:(?:comparable|same|corresponding)\s+)?(?P<noun>quarter|period)\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year){_E}"),
+        _year_earlier,
+    ),
+    Rule(
+        "timex.ago",
+        _r(
+            rf"{_B}(?:{_APPROX}\s+)?(?:(?P<num>{_NUM})\s+)?(?:more\s+)?(?P<unit>{_UNIT_S})"
+            rf"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|hence|from\s+now){_E}"
+        ),
+        _ago,
+    ),
+    Rule(
+        "timex.duration",
+        _r(
+            rf"{_B}(?:(?P<mod>{_APPROX})\s+)?(?P<the>(?:the\s+|its\s+)?(?:(?:past|last|next|first|coming"
+            rf"|previous|latest|final|following|initial|remaining|ensuing|preceding|same|full|entire"
+            rf"|year-earlier)\s+)?)(?P<num>{_NUM})(?:\s+(?:to|or)\s+{_NUM})?\s+"
+            rf"(?:(?:more|additional|full|straight|consecutive|trading|business|working|long|extra"
+            rf"|calendar|short|whole)\s+)?(?P<unit>{_UNIT_S})(?:\s+or\s+so|\s+or\s+more)?{_E}"
+        ),
+        _duration,
+    ),
+    Rule(
+        "timex.duration",
+        _r(
+            rf"{_B}(?P<mod>)(?P<the>)(?P<num>\d+|{_NUM_WORDS}|several|few|many|multiple)-"
+            rf"(?P<unit>second|minute|hour|day|night|week|month|year|decade|century)(?:-long)?(?![\w-])"
+        ),
+        _duration,
+    ),
+    Rule(
+        "timex.duration",
+        _r(
+            rf"{_B}(?:(?P<mod>at\s+least|more\s+than|nearly|almost|about)\s+)?(?P<the>(?:the\s+)?"
+            rf"(?:past|last|next|coming|previous|recent|first|final)\s+)(?P<num>)"
+            rf"(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades|centuries|quarters){_E}"
+        ),
+        _duration,
+    ),
+    Rule(
+        "timex.duration",
+        _r(rf"{_B}(?P<mod>)(?P<the>)(?P<num>)(?P<unit>decades|years|months|weeks|days|centuries)-long{_E}"),
+        _duration,
+    ),
+    Rule(
+        "timex.duration-vague",
+        _r(
+            rf"{_B}(?:for|within|over|after|in|of)\s+(?P<t>(?P<unit>decades|centuries|years|months|weeks"
+            rf"|days|hours|minutes)){_E}(?!\s+(?:of|ago|old|earlier|later|before|after)\b)"
+        ),
+        _vague_duration,
+    ),
+    Rule(
+        "timex.set",
+        _r(
+            rf"{_B}(?:(?:once|twice|thrice|(?:{_NUM}|several|many)\s+times)\s+(?:a|an|per|every|each)\s+"
+            rf"(?P<target>{_UNIT})|(?:every|each)\s+(?:other\s+)?(?:(?P<num>{_NUM_WORDS}|\d+)\s+)?"
+            rf"(?P<target2>{_UNIT_S}|{_WEEKDAY}|{_FULL_MONTHS}|morning|afternoon|evening|night)"
+            rf"|(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly)){_E}"
+        ),
+        _set_dispatch,
+    ),
+    Rule(
+        "timex.set",
+        _r(rf"{_B}(?:on\s+)?(?P<wd>(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))s{_E}"),
+        _plural_weekday,
+    ),
+    Rule(
+        "timex.time",
+        _r(
+            rf"{_B}(?:(?:about|around|approximately|shortly\s+(?:before|after)|just\s+(?:before|after))\s+)?"
+            rf"(?:(?P<h>\d{{1,2}})(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m{_E})"
+            rf"|(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?![\d:])"
+            rf"|(?P<noon>noon|midnight|midday)"
+            rf"|(?P<h3>\d{{1,2}}|{_NUMW})(?:\s+o['’]clock|\s+in\s+the\s+(?P<pod>morning|afternoon|evening|night)))"
+            rf"(?:\s+(?P<tz>{_TZ})(?![\w])|\s+local\s+time)?"
+        ),
+        _clock,
+    ),
+    Rule(
+        "timex.holiday",
+        _r(
+            rf"{_B}(?:(?P<rel>last|next|this)\s+)?(?P<name>christmas\s+day|christmas\s+eve|christmas"
+            rf"|new\s+year['’]s\s+day|new\s+year['’]s\s+eve|boxing\s+day|halloween|valentine['’]s\s+day"
+            rf"|independence\s+day|bastille\s+day|bonfire\s+night|guy\s+fawkes\s+night|armistice\s+day"
+            rf"|veterans\s+day|st\.?\s+patrick['’]s\s+day|thanksgiving\s+day|thanksgiving|labor\s+day"
+            rf"|memorial\s+day|martin\s+luther\s+king\s+day|election\s+day|easter\s+sunday"
+            rf"|easter\s+monday|easter|good\s+friday)(?:,?\s+(?P<year>{_YEAR}))?{_E}"
+        ),
+        _holiday,
+    ),
+    Rule(
+        "timex.anaphoric",
+        _r(
+            rf"{_B}(?:(?:early|late|earlier|later)\s+)?(?:(?P<which>the\s+next|the\s+following"
+            rf"|the\s+previous|the\s+preceding|the\s+prior|the\s+same|that\s+same|that)\s+"
+            rf"(?P<unit>day|morning|afternoon|evening|night|week|month|year)|the\s+day\s+(?P<ba>before|after))"
+            rf"(?!\s+(?:of|that|when|in|to|after|before)\b|\w)"
+        ),
+        _anaphoric_day,
+        anaphoric=True,
+    ),
+    Rule(
+        "timex.year",
+        _r(rf"{_B}the\s+(?P<year>{_YEAR})\s+(?:period|quarter|fiscal\s+year|season|year){_E}"),
+        _period_year,
+    ),
+    Rule("timex.year", _r(rf"{_B}year-end{_E}"), _year_end),
+)
