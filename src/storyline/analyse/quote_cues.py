@@ -1,0 +1,183 @@
+"""Cue verbs and the grammatical search for who a quote hangs on (the speaker mention).
+
+Everything here reads the spaCy dependency parse; nothing resolves names (see quote_speakers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# Verbs that introduce speech or writing. Lemmas, lower case.
+CUE_LEMMAS = frozenset(
+    """
+    say tell add write reply respond answer insist claim argue explain note warn state declare
+    announce continue conclude recall suggest admit acknowledge complain tweet post joke quip muse
+    remark observe comment describe call accuse promise pledge vow urge predict boast concede
+    counter retort shout yell chant scream whisper mutter sing read testify lament recount repeat
+    reiterate stress emphasize emphasise mention blast slam criticize criticise attack charge allege
+    contend maintain assert affirm confirm deny agree wonder report caution add ask demand threaten
+    brag gush rave rant scoff snap sneer tease thunder plead beg propose recommend assure reassure
+    inform advise instruct order proclaim pronounce exclaim interject begin start finish summarize
+    summarise describe label dub brand term characterise characterize praise hail congratulate
+    condemn denounce decry dismiss mock ridicule lash accuse question challenge acknowledge message
+    email text posit theorize speculate quote cite
+    """.split()
+)
+# Cue verbs that take an infinitive as aspect, not as content ("would continue to “stand …”").
+ASPECTUAL_LEMMAS = frozenset({"continue", "begin", "start", "finish", "promise", "vow", "pledge"})
+# Cues that put the speaker after the verb when it follows the quote ("…,” said Caddell).
+INVERSION_LEMMAS = frozenset(
+    """
+    say add write continue reply ask explain note respond tell insist warn recall declare quip
+    joke conclude observe remark answer argue claim complain wonder
+    """.split()
+)
+# Verbs whose complement is the interviewer's question, not the subject's words.
+QUESTION_LEMMAS = frozenset({"ask", "press", "question", "quiz", "challenge", "query"})
+# Nouns that stand for written or recorded words; they "speak" through a verb (the post stating).
+SOURCE_NOUNS = frozenset(
+    """
+    statement post tweet letter email complaint release memo message note interview speech ad
+    advertisement report filing lawsuit suit document video clip op-ed column essay book
+    transcript remarks comment comments blog petition motion bill tweets posts letters
+    """.split()
+)
+# Relations by which a quote's clause may hang on a cue verb.
+COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "obj", "attr", "oprd", "acomp", "dative"})
+# Prepositions through which a cue verb takes its content (accused X of "…", described as "…").
+CONTENT_PREPS = frozenset({"of", "as", "about", "on", "that", "for"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Tokens in a speaker noun phrase we cut off (appositions, relative clauses, trailing commas).
+NP_CUT_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "prep", "advmod"})
+MAX_CHAIN = 12  # longest head chain walked from a partial quote up to its cue verb
+
+
+def is_cue(tok: Token) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN"):
+        return False
+    return tok.lemma_.lower() in CUE_LEMMAS
+
+
+def np_span(head: Token) -> tuple[int, int]:
+    """Token range of a speaker noun phrase: the head with its premodifiers and possessors."""
+    lo = hi = head.i
+    for child in head.children:
+        if child.dep_ in NP_CUT_DEPS:
+            continue
+        sub = list(child.subtree)
+        if child.i < head.i:
+            lo = min(lo, sub[0].i)
+        elif child.dep_ in ("compound", "flat", "nummod", "case"):
+            hi = max(hi, sub[-1].i)
+    doc = head.doc
+    # Punctuation and whitespace left dangling by a bad parse are dropped.
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
+        hi -= 1
+    return lo, hi + 1
+
+
+def _right_noun(verb: Token, quoted: Sequence[bool]) -> Token | None:
+    """Inverted order: "said Caddell", "added the spokesman"."""
+    if verb.lemma_.lower() not in INVERSION_LEMMAS:
+        return None
+    for child in verb.rights:
+        if quoted[child.i]:
+            continue
+        if child.dep_ in ("dobj", "obj", "attr", "npadvmod", "appos", "nsubj", "dative", "oprd"):
+            if child.pos_ in ("PROPN", "NOUN", "PRON"):
+                return child
+        if child.i - verb.i > 4:
+            break
+    return None
+
+
+def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool]:
+    """The speaker token of a cue verb, and whether the cue was passive without an agent.
+
+    Passive "was told" makes the subject the hearer, so it is never the speaker.
+    """
+    passive = False
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "csubj"):
+            if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
+                return verb.head, False
+            return child, False
+        if child.dep_ in ("nsubjpass", "auxpass"):
+            passive = True
+    if passive:
+        for child in verb.children:
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj, False
+        return None, True
+    if verb.dep_ in ("acl", "relcl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        return verb.head, False
+    right = _right_noun(verb, quoted)
+    if right is not None:
+        return right, False
+    # "He smiled and said", "..., saying": borrow the subject of the governing verb.
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
+        if verb.dep_ == "advcl" and verb.tag_ != "VBG":
+            return None, False
+        return cue_subject(verb.head, quoted)
+    return None, False
+
+
+def cue_range(verb: Token) -> tuple[int, int]:
+    """Token range of the cue: the verb with particles and the addressee ("told ITV")."""
+    lo = hi = verb.i
+    for child in verb.children:
+        if child.dep_ == "prt" and child.i == hi + 1:
+            hi = child.i
+        elif child.dep_ in ("dobj", "dative") and child.i > verb.i and verb.lemma_ in (
+            "tell",
+            "ask",
+            "inform",
+            "assure",
+            "reassure",
+            "advise",
+        ):
+            sub = list(child.subtree)
+            if sub[0].i == hi + 1 and len(sub) <= 6:
+                hi = sub[-1].i
+    return lo, hi + 1
+
+
+def chain_cue(tokens: list[Token]) -> tuple[Token | None, bool]:
+    """Walk up from a partial quote to the cue verb it is the content of.
+
+    Returns (cue, interviewer) where ``interviewer`` marks a quote inside the question of an
+    "asked if"/"pressed on" clause: the interviewer's word put back to the subject.
+    Adjunct relations (advcl, a temporal "after ...") break the chain, so a scare-quoted name
+    in "After the “hush money” verdict, he said ..." is not given to the speaker of "said".
+    """
+    inside = {t.i for t in tokens}
+    roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+    if not roots:
+        return None, False
+    tok = roots[0]
+    for _ in range(MAX_CHAIN):
+        head = tok.head
+        if head.i == tok.i:
+            return None, False
+        dep = tok.dep_
+        if head.lemma_.lower() in QUESTION_LEMMAS and dep in ("ccomp", "advcl", "prep", "xcomp"):
+            return None, True
+        if is_cue(head) and not (dep == "xcomp" and head.lemma_.lower() in ASPECTUAL_LEMMAS):
+            if dep in COMPLEMENT_DEPS or dep in ("conj", "parataxis"):
+                return head, False
+            if dep == "prep" and tok.lower_ in CONTENT_PREPS:
+                return head, False
+            if dep == "advcl" and head.lemma_.lower() not in ("say", "tell", "add"):
+                return None, False
+            if dep in ("advcl", "prep", "npadvmod", "advmod", "nsubj", "nsubjpass"):
+                return None, False
+        tok = head
+    return None, False

@@ -1,0 +1,260 @@
+"""Find quoted spans in raw text: pairs of quotation marks, with apostrophe disambiguation.
+
+Works on characters, not tokens, so it is independent of the tokenizer and cheap. Only the
+outermost spans matter to the caller (a quote inside a quote is part of the speaker's words).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Families of marks: opening char -> closing chars that may end it.
+CURLY_DOUBLE_OPEN = "“„"
+CURLY_DOUBLE_CLOSE = "”"
+CURLY_SINGLE_OPEN = "‘‚"
+CURLY_SINGLE_CLOSE = "’"
+GUILLEMET_OPEN = "«"
+GUILLEMET_CLOSE = "»"
+STRAIGHT_DOUBLE = '"'
+STRAIGHT_SINGLE = "'"
+ALL_MARKS = frozenset(
+    CURLY_DOUBLE_OPEN
+    + CURLY_DOUBLE_CLOSE
+    + CURLY_SINGLE_OPEN
+    + CURLY_SINGLE_CLOSE
+    + GUILLEMET_OPEN
+    + GUILLEMET_CLOSE
+    + STRAIGHT_DOUBLE
+    + STRAIGHT_SINGLE
+)
+# Characters after which a mark may open a quote ("(" "[" dashes, slashes, other quote marks).
+OPEN_CONTEXT = " \t\n([{—–-/:;" + "“‘«\"'"
+# Characters before which a mark may close a quote.
+CLOSE_CONTEXT = " \t\n)]}.,;:!?…—–-/" + "”’»\"'"
+# Elisions that start with an apostrophe and are never an opening quote ('90s, 'em, 'til).
+LEADING_ELISIONS = ("em", "til", "cause", "bout", "n ", "tis", "twas")
+# Longest run of characters an unclosed single quote may hold before we call it an apostrophe.
+MAX_UNCLOSED_SINGLE = 400
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """One outermost quoted stretch; ``start``/``end`` delimit the words, marks excluded."""
+
+    open_at: int  # offset of the opening mark
+    close_at: int | None  # offset of the closing mark; None when the quote runs on
+    start: int
+    end: int
+    family: str  # "double" | "single" | "guillemet"
+    continues: bool  # next paragraph re-opens the same quote (multi-paragraph convention)
+    continued: bool  # this paragraph re-opened a quote left open by the previous one
+
+
+def _family(ch: str) -> str:
+    if ch in CURLY_DOUBLE_OPEN or ch in CURLY_DOUBLE_CLOSE or ch == STRAIGHT_DOUBLE:
+        return "double"
+    if ch in GUILLEMET_OPEN or ch in GUILLEMET_CLOSE:
+        return "guillemet"
+    return "single"
+
+
+def _prev(text: str, i: int, lo: int) -> str:
+    return text[i - 1] if i > lo else "\n"
+
+
+def _next(text: str, i: int, hi: int) -> str:
+    return text[i + 1] if i + 1 < hi else "\n"
+
+
+def _can_open(text: str, i: int, lo: int, hi: int) -> bool:
+    ch = text[i]
+    if ch in CURLY_DOUBLE_OPEN or ch in GUILLEMET_OPEN:
+        return True
+    prev, nxt = _prev(text, i, lo), _next(text, i, hi)
+    if ch in CURLY_SINGLE_OPEN:
+        # ‘90s and ‘em are elisions typed with the wrong curl.
+        return not (nxt.isdigit() and text[i + 1 : i + 4].rstrip("s").isdigit())
+    if ch in (STRAIGHT_DOUBLE, STRAIGHT_SINGLE):
+        if prev not in OPEN_CONTEXT or nxt.isspace():
+            return False
+        if ch == STRAIGHT_SINGLE:
+            low = text[i + 1 : i + 6].lower()
+            if nxt.isdigit() and text[i + 1 : i + 4].rstrip("s").isdigit():
+                return False
+            for e in LEADING_ELISIONS:
+                tail = text[i + 1 + len(e) : i + 2 + len(e)]
+                if low.startswith(e) and not tail.isalpha():
+                    return False
+        return True
+    return False
+
+
+def _can_close(text: str, i: int, lo: int, hi: int) -> bool:
+    ch = text[i]
+    if ch in CURLY_DOUBLE_CLOSE or ch in GUILLEMET_CLOSE:
+        return True
+    prev, nxt = _prev(text, i, lo), _next(text, i, hi)
+    if ch in CURLY_SINGLE_CLOSE or ch == STRAIGHT_SINGLE:
+        # Between letters it is an apostrophe (don’t, I’ve, O’Brien).
+        if prev.isalnum() and nxt.isalpha():
+            return False
+        return not prev.isspace() and (nxt in CLOSE_CONTEXT or nxt.isspace())
+    if ch == STRAIGHT_DOUBLE:
+        return not prev.isspace() or nxt.isspace()
+    return False
+
+
+def _possessive_like(text: str, i: int, lo: int, hi: int) -> bool:
+    """Ministers’ pay: a plural possessive looks like a closing single quote."""
+    prev, nxt = _prev(text, i, lo), _next(text, i, hi)
+    if prev not in "sS" or nxt != " ":
+        return False
+    after = text[i + 2 : i + 3]
+    return after.isalpha() and after.islower()
+
+
+def _closes(open_ch: str, ch: str) -> bool:
+    if open_ch in CURLY_DOUBLE_OPEN:
+        return ch in CURLY_DOUBLE_CLOSE or ch == STRAIGHT_DOUBLE
+    if open_ch == STRAIGHT_DOUBLE:
+        return ch == STRAIGHT_DOUBLE or ch in CURLY_DOUBLE_CLOSE
+    if open_ch in CURLY_SINGLE_OPEN:
+        return ch in CURLY_SINGLE_CLOSE or ch == STRAIGHT_SINGLE
+    if open_ch == STRAIGHT_SINGLE:
+        return ch == STRAIGHT_SINGLE or ch in CURLY_SINGLE_CLOSE
+    if open_ch in GUILLEMET_OPEN:
+        return ch in GUILLEMET_CLOSE
+    return False
+
+
+def _better_close_ahead(text: str, i: int, open_ch: str, lo: int, hi: int) -> bool:
+    """Is there a non-possessive closing mark for ``open_ch`` before the next opening one?"""
+    for j in range(i + 1, hi):
+        ch = text[j]
+        if ch not in ALL_MARKS:
+            continue
+        if _family(ch) != _family(open_ch):
+            continue
+        if _closes(open_ch, ch) and _can_close(text, j, lo, hi):
+            if not _possessive_like(text, j, lo, hi):
+                return True
+            continue
+        if _can_open(text, j, lo, hi) and ch not in CURLY_SINGLE_CLOSE:
+            return False
+    return False
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        if line.strip():
+            out.append((pos, end))
+        pos = end + 1
+    return out
+
+
+def _scan_paragraph(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]], int | None]:
+    """Closed outermost pairs (open_at, close_at) in one paragraph, and an unclosed opener."""
+    pairs: list[tuple[int, int]] = []
+    stack: list[int] = []
+    for i in range(lo, hi):
+        ch = text[i]
+        if ch not in ALL_MARKS:
+            continue
+        top = text[stack[-1]] if stack else ""
+        can_close = _can_close(text, i, lo, hi)
+        # A mark closes the innermost open quote it can close; otherwise it may open one.
+        closed = False
+        if can_close:
+            for depth in range(len(stack) - 1, -1, -1):
+                open_ch = text[stack[depth]]
+                if not _closes(open_ch, ch):
+                    continue
+                if (
+                    _family(ch) == "single"
+                    and _possessive_like(text, i, lo, hi)
+                    and _better_close_ahead(text, i, open_ch, lo, hi)
+                ):
+                    break
+                # Straight marks: only the innermost quote may be closed by them, or a ' in
+                # ``don't`` inside a "..." would unwind the stack.
+                if depth != len(stack) - 1 and ch in (STRAIGHT_SINGLE, CURLY_SINGLE_CLOSE):
+                    break
+                opener = stack[depth]
+                del stack[depth:]
+                if not stack:
+                    pairs.append((opener, i))
+                closed = True
+                break
+        if closed:
+            continue
+        if _can_open(text, i, lo, hi) and not (ch in CURLY_SINGLE_CLOSE):
+            if ch == top and ch in (STRAIGHT_DOUBLE, STRAIGHT_SINGLE):
+                continue
+            stack.append(i)
+    unclosed: int | None = None
+    if stack:
+        first = stack[0]
+        # A lone single opener far from any closer is an apostrophe or stray mark.
+        if _family(text[first]) != "single" or hi - first <= MAX_UNCLOSED_SINGLE:
+            unclosed = first
+        # Closed quotes after the unclosed opener were nested inside it; drop them.
+        if unclosed is not None:
+            pairs = [p for p in pairs if p[0] < unclosed]
+    return pairs, unclosed
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def find_quote_spans(text: str) -> list[QuoteSpan]:
+    """Outermost quoted spans, one per paragraph piece, in text order.
+
+    A quote left open at the end of a paragraph runs to the paragraph end; if the next paragraph
+    starts with an opening mark of the same family it is a continuation (``continues``), the
+    multi-paragraph convention of news copy. Each paragraph piece is reported separately.
+    """
+    out: list[QuoteSpan] = []
+    paras = _paragraphs(text)
+    carried = False
+    for n, (lo, hi) in enumerate(paras):
+        pairs, unclosed = _scan_paragraph(text, lo, hi)
+        spans: list[tuple[int, int | None]] = [(a, b) for a, b in pairs]
+        continues = False
+        if unclosed is not None:
+            nxt_first = paras[n + 1][0] if n + 1 < len(paras) else None
+            opener_para_start = unclosed == lo or text[lo:unclosed].strip() == ""
+            if nxt_first is not None:
+                stripped = text[nxt_first:].lstrip()[:1]
+                continues = bool(stripped) and stripped in ALL_MARKS and (
+                    _family(stripped) == _family(text[unclosed])
+                )
+            before = text[lo:unclosed].rstrip()
+            after_cue = before.endswith((":", ","))
+            if continues or opener_para_start or after_cue:
+                spans.append((unclosed, None))
+        for a, b in sorted(spans, key=lambda p: p[0]):
+            end = b if b is not None else hi
+            s, e = _trimmed(text, a + 1, end)
+            if e <= s:
+                continue
+            out.append(
+                QuoteSpan(
+                    open_at=a,
+                    close_at=b,
+                    start=s,
+                    end=e,
+                    family=_family(text[a]),
+                    continues=b is None and continues,
+                    continued=carried and a == lo,
+                )
+            )
+        carried = unclosed is not None and continues
+    return out

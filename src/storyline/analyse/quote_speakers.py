@@ -1,0 +1,534 @@
+"""Resolve a speaker mention to a canonical name within one article.
+
+Kept apart from quote finding on purpose: a corpus-wide entity layer is meant to replace
+``ArticleIndex``/``resolve_speaker`` later, and nothing else here should depend on its internals.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storyline.analyse.quote_cues import SOURCE_NOUNS, np_span
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+HONORIFICS = frozenset(
+    """
+    sir mr mr. mrs mrs. ms ms. miss dr dr. lord lady dame president senator sen. sen rep. rep
+    governor gov. gov judge justice prof prof. professor rev. rev reverend father pastor
+    congressman congresswoman councillor cllr baroness baron gen. gen general col. col
+    lt. lt capt. capt captain sgt. sgt secretary minister chancellor ambassador mayor
+    president-elect vice-president premier king queen prince princess saint st. st
+    """.split()
+)
+MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "baron", "father"})
+FEMALE_TITLES = frozenset(
+    {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "baroness"}
+)
+# Common first names with an unambiguous usual gender; enough to tell "he" from "she" among
+# the people a political story names. Unknown names stay compatible with either pronoun.
+MALE_NAMES = frozenset(
+    """
+    donald mike michael keir david ed chris christopher john james robert bob william bill joe
+    joseph barack george jeb ben marco ted rand bernie tim timothy paul mitt newt rudy rudolph
+    reince sean steve steven stephen kevin jared eric corey kellyanne_no roger rick richard mark
+    matt matthew andrew tom thomas peter jim jeremy boris rishi nigel alastair liam tony gordon
+    nick nicholas jeff jeffrey greg gregory brian charles chuck harry jack jake jason justin
+    kenneth larry lindsay_no lindsey_no martin max mitch nathan nate patrick pat ron ronald ryan
+    sam scott frank fred gary henry howard jerry jesse jon jonathan kurt lee louis luke marcus
+    mohammed muhammad neil oliver phil philip ralph ray rob russell simon stanley todd tyler victor
+    vladimir walter wayne xi emmanuel justin_no angus dominic jd vance mick mitchell reggie
+    jerome dan daniel adam alan alex alexander anthony antonio benjamin carl dennis doug douglas
+    edward eugene francis hank herman hugh ian isaac ivan jeremiah jose juan keith kyle leon
+    malcolm micah nathaniel norman omar oscar pete rex sebastian seth shaun spencer stuart terry
+    travis trey vincent warren wesley will zach
+    """.split()
+)
+FEMALE_NAMES = frozenset(
+    """
+    hillary kamala lucy sofia ruth liz elizabeth theresa nicola priti suella angela rachel
+    yvette emily sarah sara kellyanne huma chelsea melania ivanka michelle nancy elizabeth
+    hope katrina kayleigh jennifer jen jill laura mary maria marie karen susan sue lisa linda
+    patricia barbara betsy carly nikki sheryl donna debbie deborah diane dianne heidi jeanne
+    jeanine jeannie jane janet jean jessica julia julie kate katie kathleen kathy kelly kim
+    kristen leslie lois margaret maggie megyn meghan melissa monica nicole pam pamela paula
+    rebecca rosa rosie samantha sandra shannon stephanie tammy teresa tina tulsi ursula valerie
+    wendy anne ann anna angelina alicia amy amanda andrea barbara beth brenda carol caroline
+    catherine cathy cheryl christine cindy claire dana denise dolores ellen erin eve eva gloria
+    grace hannah helen irene jacqueline joan joanne josephine joyce judith judy kamala kirsten
+    louise madeleine marcia marsha martha maxine natalie olivia penny rita roberta rose sally
+    shelley shirley stacey sylvia tara virginia yvonne zoe harriet emma
+    """.split()
+)
+MALE_NOUNS = frozenset({"spokesman", "chairman", "congressman", "businessman", "father", "son"})
+FEMALE_NOUNS = frozenset(
+    {"spokeswoman", "chairwoman", "congresswoman", "businesswoman", "mother", "daughter", "wife"}
+)
+GROUP_NOUNS = frozenset(
+    """
+    team campaign party government administration committee group company officials aides
+    staff spokespeople sources people organisation organization agency department ministry
+    office council union association coalition movement members supporters critics allies
+    advisers advisors democrats republicans officers police lawyers attorneys analysts experts
+    voters residents protesters authorities house senate board firm network paper newspaper
+    """.split()
+)
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "we"})
+SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
+# Descriptions that stand for a person the article names elsewhere ("the prime minister").
+TITLE_HEADS = frozenset(
+    """
+    minister secretary president leader chancellor candidate nominee chairman chair spokesman
+    spokeswoman governor senator mayor premier pm chief director official aide adviser advisor
+    speaker ambassador commissioner lawyer attorney manager executive head founder
+    """.split()
+)
+NAMED_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+# Capitalised words of a job title that precede a name ("Shadow Commons Leader Chris Philp").
+TITLE_WORDS = frozenset(
+    "shadow commons foreign home former deputy chief vice general first press".split()
+)
+MAX_BACK_SENTENCES = 8
+PENALTY_NON_SUBJECT = 1.5  # in sentences of distance
+PENALTY_POSSESSOR = 1.0
+PENALTY_PRONOUN = 0.5  # how far back a pronoun looks for its antecedent
+ANONYMOUS_DETS = frozenset({"a", "an", "some", "several", "many", "one", "two", "three", "other"})
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int  # token range
+    end: int
+    text: str
+    head: int
+    sent: int
+    subject: bool
+    kind: str  # "person" | "group" | "pronoun" | "title" | "other"
+    gender: str  # "m" | "f" | ""
+    plural: bool
+    in_quote: bool
+
+
+@dataclass(slots=True)
+class ArticleIndex:
+    """Per-article facts the resolver needs, built once per Doc."""
+
+    doc: Doc
+    quoted: list[bool]  # token index -> inside a quotation
+    full_names: dict[str, str] = field(default_factory=dict)  # name token -> fullest name
+    name_gender: dict[str, str] = field(default_factory=dict)  # fullest name -> "m"/"f"
+    title_names: dict[str, str] = field(default_factory=dict)  # "prime minister" -> name
+    mentions: list[Mention] = field(default_factory=list)
+    sent_of: list[int] = field(default_factory=list)
+    group_speakers: list[tuple[int, str]] = field(default_factory=list)  # (sent, name)
+    sent_text: list[str] = field(default_factory=list)
+    by_sent: dict[int, list[Mention]] = field(default_factory=dict)
+
+
+def _is_honorific(word: str) -> bool:
+    low = word.lower()
+    return low in HONORIFICS or low.rstrip(".") in HONORIFICS
+
+
+def _strip_honorifics(words: list[str]) -> list[str]:
+    i = 0
+    while i < len(words) - 1 and _is_honorific(words[i]):
+        i += 1
+    return words[i:]
+
+
+def _clean(text: str) -> str:
+    return _SPACE.sub(" ", text.replace("’", "'")).strip(" ,.;:-–—'\"“”‘")
+
+
+def _name_words(text: str) -> list[str]:
+    words = [w for w in _clean(text).split(" ") if w]
+    if words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return _strip_honorifics(words)
+
+
+def _gender_of_words(words: list[str]) -> str:
+    for w in words:
+        lw = w.lower()
+        if lw in MALE_TITLES:
+            return "m"
+        if lw in FEMALE_TITLES:
+            return "f"
+    names = _strip_honorifics(words)
+    if names:
+        first = names[0].lower()
+        if first in MALE_NAMES:
+            return "m"
+        if first in FEMALE_NAMES:
+            return "f"
+    return ""
+
+
+def build_index(doc: Doc, quoted: list[bool]) -> ArticleIndex:
+    idx = ArticleIndex(doc=doc, quoted=quoted)
+    sent_of = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for t in sent:
+            sent_of[t.i] = n
+    idx.sent_of = sent_of
+    idx.sent_text = [s.text.strip() for s in doc.sents]
+    counts: dict[str, int] = {}
+    person_ents = [e for e in doc.ents if e.label_ == "PERSON"]
+    # Full names: the longest PERSON entity containing a given name word.
+    for ent in person_ents:
+        words = _name_words(ent.text)
+        words = [w[:-2] if w.endswith("'s") else w for w in words]
+        if not words:
+            continue
+        full = " ".join(words)
+        counts[full] = counts.get(full, 0) + 1
+        g = _gender_of_words(_clean(ent.text).split(" ") + [_prev_word(doc, ent.start)])
+        if g and full not in idx.name_gender:
+            idx.name_gender[full] = g
+    for full in sorted(counts, key=lambda f: (len(f.split(" ")), counts[f]), reverse=True):
+        for w in full.split(" "):
+            if w[:1].isupper() and w not in idx.full_names:
+                idx.full_names[w] = full
+    # Gender learned from any mention of the same person ("Mr Lammy" makes "David Lammy" male).
+    for full, g in list(idx.name_gender.items()):
+        canon = canonical_name(idx, full)
+        if canon and canon not in idx.name_gender:
+            idx.name_gender[canon] = g
+    _index_titles(idx)
+    _index_mentions(idx)
+    return idx
+
+
+def _prev_word(doc: Doc, i: int) -> str:
+    return doc[i - 1].text if i > 0 else ""
+
+
+def _index_titles(idx: ArticleIndex) -> None:
+    """Explicit title links: "Prime Minister Keir Starmer", "Keir Starmer, the prime minister"."""
+    doc = idx.doc
+    for ent in doc.ents:
+        if ent.label_ != "PERSON":
+            continue
+        name = canonical_name(idx, ent.text)
+        if not name:
+            continue
+        # Title words right before the name, lower-cased ("foreign secretary", "Prime Minister").
+        j = ent.start - 1
+        words: list[str] = []
+        while j >= 0 and doc[j].pos_ in ("PROPN", "NOUN", "ADJ") and not doc[j].ent_type_:
+            words.insert(0, doc[j].lower_)
+            j -= 1
+        if words and words[-1] in TITLE_HEADS:
+            idx.title_names.setdefault(" ".join(words), name)
+            idx.title_names.setdefault(words[-1], name)
+        # Apposition after the name: "David Lammy, the shadow foreign secretary,".
+        head = ent.root
+        for child in head.children:
+            if child.dep_ == "appos" and child.lower_ in TITLE_HEADS:
+                lo, hi = np_span(child)
+                words = [t.lower_ for t in doc[lo:hi] if t.lower_ not in ("the", "a", "an")]
+                idx.title_names.setdefault(" ".join(words), name)
+                idx.title_names.setdefault(child.lower_, name)
+    if "prime minister" in idx.title_names:
+        idx.title_names.setdefault("pm", idx.title_names["prime minister"])
+
+
+def _mention_kind(doc: Doc, head: Token, lo: int, hi: int) -> tuple[str, str, bool]:
+    low = head.lower_
+    if head.pos_ == "PRON":
+        g = PRONOUN_GENDER.get(low, "")
+        return "pronoun", g, low in PLURAL_PRONOUNS
+    words = [t.text for t in doc[lo:hi]]
+    if head.ent_type_ == "PERSON" or (
+        head.pos_ == "PROPN" and any(w.lower() in HONORIFICS for w in words)
+    ):
+        return "person", _gender_of_words(words), False
+    if head.ent_type_ in ("ORG", "NORP") or low in GROUP_NOUNS or head.lemma_.lower() in (
+        GROUP_NOUNS
+    ):
+        return "group", "", True
+    if low in MALE_NOUNS:
+        return "title", "m", False
+    if low in FEMALE_NOUNS:
+        return "title", "f", False
+    if low in TITLE_HEADS or head.lemma_.lower() in TITLE_HEADS:
+        return "title", "", head.tag_ in ("NNS", "NNPS")
+    if head.pos_ == "PROPN":
+        return "person", _gender_of_words(words), False
+    return "other", "", head.tag_ in ("NNS", "NNPS")
+
+
+def _index_mentions(idx: ArticleIndex) -> None:
+    doc = idx.doc
+    seen: set[int] = set()
+    heads: list[Token] = []
+    for t in doc:
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PROPN", "NOUN", "PRON"):
+            heads.append(t)
+        elif t.ent_type_ == "PERSON" and t.ent_iob_ != "O" and t == _ent_root(t):
+            heads.append(t)
+        elif t.pos_ == "PROPN" and t.dep_ in ("pobj", "dobj", "appos", "conj"):
+            heads.append(t)
+    for h in heads:
+        if h.i in seen:
+            continue
+        seen.add(h.i)
+        lo, hi = np_span(h)
+        kind, gender, plural = _mention_kind(doc, h, lo, hi)
+        if kind == "person":
+            canon = canonical_name(idx, doc[lo:hi].text)
+            if canon and not gender:
+                gender = idx.name_gender.get(canon, "")
+        idx.mentions.append(
+            Mention(
+                start=lo,
+                end=hi,
+                text=doc[lo:hi].text,
+                head=h.i,
+                sent=idx.sent_of[h.i],
+                subject=h.dep_ in ("nsubj", "nsubjpass"),
+                kind=kind,
+                gender=gender,
+                plural=plural,
+                in_quote=idx.quoted[h.i],
+            )
+        )
+    idx.mentions.sort(key=lambda m: m.head)
+    for m in idx.mentions:
+        idx.by_sent.setdefault(m.sent, []).append(m)
+
+
+def _ent_root(t: Token) -> Token:
+    for ent in t.doc.ents:
+        if ent.start <= t.i < ent.end:
+            return ent.root
+    return t
+
+
+def canonical_name(idx: ArticleIndex, text: str) -> str | None:
+    """Fullest in-article name for a person mention; honorifics stripped."""
+    words = _name_words(text)
+    words = [w[:-2] if w.endswith("'s") else w for w in words]
+    if not words:
+        return None
+    caps = [w for w in words if w[:1].isupper()]
+    if not caps:
+        return None
+    # "Sir Keir" -> the full name containing "Keir"; "Lammy" -> "David Lammy".
+    for w in (caps[-1], caps[0]):
+        full = idx.full_names.get(w)
+        if full and all(c in full.split(" ") for c in caps):
+            return full
+    return " ".join(words)
+
+
+def _compatible(m: Mention, gender: str, plural: bool) -> bool:
+    if m.in_quote or m.kind == "other":
+        return False
+    if plural:
+        return m.plural or m.kind == "group"
+    if m.plural:
+        return False
+    if m.kind == "group":
+        return gender == "n"
+    if gender in ("m", "f") and m.gender and m.gender != gender:
+        return False
+    return gender != "n"
+
+
+def _resolve_pronoun(idx: ArticleIndex, tok: Token, depth: int = 0) -> tuple[Mention | None, str]:
+    """Antecedent of a speaker pronoun: previous sentences, subjects first, left to right."""
+    low = tok.lower_
+    gender = PRONOUN_GENDER.get(low, "n" if low == "it" else "")
+    plural = low in PLURAL_PRONOUNS
+    sent = idx.sent_of[tok.i]
+    if plural:
+        # Groups that spoke recently are the usual "they" of a news report.
+        for s, name in reversed(idx.group_speakers):
+            if 0 <= sent - s <= 3:
+                return None, name
+    # Rank candidates by sentence distance, with penalties for non-subjects and possessors:
+    # the speaker of "he said" is nearly always a recent subject. Repeated sentences (photo
+    # captions printed twice) do not count as distance.
+    scored: list[tuple[float, int, Mention]] = []
+    dist = 0
+    seen_text: set[str] = set()
+    for s in range(sent, max(-1, sent - MAX_BACK_SENTENCES * 2), -1):
+        if s != sent:
+            stext = idx.sent_text[s]
+            if stext in seen_text:
+                continue
+            seen_text.add(stext)
+            dist += 1
+            if dist > MAX_BACK_SENTENCES:
+                break
+        for rank, m in enumerate(idx.by_sent.get(s, [])):
+            if s == sent and (m.head >= tok.i or not m.subject):
+                continue
+            cost = float(dist)
+            if not m.subject:
+                cost += PENALTY_NON_SUBJECT
+            if idx.doc[m.head].dep_ == "poss":
+                cost += PENALTY_POSSESSOR
+            if m.kind == "pronoun":
+                cost += PENALTY_PRONOUN
+            scored.append((cost + rank * 0.01, m.head, m))
+    scored.sort(key=lambda x: (x[0], x[1]))
+    ordered = [m for _, _, m in scored]
+    for m in ordered:
+        if m.kind == "pronoun":
+            if depth < 4 and m.head != tok.i and _pronoun_agrees(m, idx.doc[m.head], gender, plural):
+                return _resolve_pronoun(idx, idx.doc[m.head], depth + 1)
+            continue
+        if _compatible(m, gender, plural):
+            if m.kind == "person" and not m.gender and gender in ("m", "f"):
+                # Unknown gender: accept, but a known-gender match in the same sentence wins.
+                better = next(
+                    (
+                        o
+                        for o in ordered
+                        if o.sent == m.sent and o.kind == "person" and o.gender == gender
+                    ),
+                    None,
+                )
+                if better is not None and not better.in_quote:
+                    return better, ""
+            return m, ""
+    return None, ""
+
+
+def _pronoun_agrees(m: Mention, tok: Token, gender: str, plural: bool) -> bool:
+    low = tok.lower_
+    if plural:
+        return low in PLURAL_PRONOUNS
+    return PRONOUN_GENDER.get(low, "") == gender and gender != ""
+
+
+def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
+    """Canonical name for a non-pronoun mention spanning tokens [lo, hi)."""
+    doc = idx.doc
+    span = doc[lo:hi]
+    head = span.root
+    kind, _, _ = _mention_kind(doc, head, lo, hi)
+    if kind == "person":
+        ents = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= hi]
+        return canonical_name(idx, ents[-1].text if ents else _name_tail(span))
+    low_words = [t.lower_ for t in span if t.lower_ not in ("the", "a", "an")]
+    if kind == "title" and head.pos_ != "PROPN":
+        key = " ".join(low_words)
+        for k in (key, " ".join(low_words[-2:]), low_words[-1] if low_words else ""):
+            if k in idx.title_names:
+                return idx.title_names[k]
+        if span[0].lower_ == "the" and head.tag_ == "NN":
+            m = _nearest_person_subject(idx, head)
+            if m is not None:
+                return canonical_name(idx, m.text)
+        return None
+    if head.lemma_.lower() in SOURCE_NOUNS:
+        author = _author_of(idx, head)
+        if author:
+            return author
+    if span[0].lower_ in ANONYMOUS_DETS or not any(
+        t.pos_ == "PROPN" or t.ent_type_ in NAMED_TYPES for t in span
+    ):
+        return None
+    return _group_name(idx, span)
+
+
+def _name_tail(span: Span) -> str:
+    """The capitalised run ending a mention, minus title words ("Commons Leader Lucy Powell")."""
+    words: list[str] = []
+    for t in reversed(span):
+        if not t.text[:1].isupper() or t.lower_ in TITLE_HEADS or t.lower_ in TITLE_WORDS:
+            break
+        words.insert(0, t.text)
+    return " ".join(words) if words else span.text
+
+
+def _group_name(idx: ArticleIndex, span: Span) -> str:
+    """ "Mr Trump's team" -> "Donald Trump's team": possessor and compound names expanded."""
+    parts: list[str] = []
+    i = span.start
+    doc = idx.doc
+    while i < span.end:
+        t = doc[i]
+        if t.ent_type_ == "PERSON" or (t.lower_ in HONORIFICS and t.pos_ == "PROPN"):
+            j = i
+            while j < span.end and (doc[j].ent_type_ == "PERSON" or doc[j].lower_ in HONORIFICS):
+                j += 1
+            name = canonical_name(idx, doc[i:j].text) or doc[i:j].text
+            parts.append(name)
+            i = j
+            continue
+        if t.lower_ in ("the", "a", "an") and i == span.start:
+            i += 1
+            continue
+        parts.append(t.text)
+        i += 1
+    out = " ".join(parts).replace(" 's", "'s").replace(" ’s", "'s").replace("’", "'")
+    return _SPACE.sub(" ", out).strip()
+
+
+def _nearest_person_subject(idx: ArticleIndex, tok: Token) -> Mention | None:
+    sent = idx.sent_of[tok.i]
+    for s in range(sent, max(-1, sent - 3), -1):
+        for m in idx.mentions:
+            if m.sent == s and m.head < tok.i and m.subject and m.kind == "person":
+                if not m.in_quote:
+                    return m
+    return None
+
+
+def _author_of(idx: ArticleIndex, head: Token) -> str | None:
+    """Who wrote "the post": "a LinkedIn post by Sofia Patel", "Patel's post", "X posted"."""
+    doc = idx.doc
+    lemma = head.lemma_.lower()
+    # "Mr Trump's team has filed an official complaint ... accusing": the filer wrote it.
+    if head.dep_ in ("dobj", "obj") and head.head.pos_ == "VERB":
+        for child in head.head.children:
+            if child.dep_ == "nsubj" and child.pos_ != "PRON":
+                lo, hi = np_span(child)
+                return mention_name(idx, lo, hi)
+    for t in reversed(doc[: head.i + 1]):
+        if t.lemma_.lower() != lemma or t.pos_ != "NOUN":
+            continue
+        for child in t.children:
+            if child.dep_ == "poss" and child.pos_ == "PROPN":
+                return canonical_name(idx, doc[np_span(child)[0] : child.i + 1].text)
+            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and pobj.pos_ == "PROPN":
+                        lo, hi = np_span(pobj)
+                        return mention_name(idx, lo, hi)
+    return None
+
+
+def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> str | None:
+    """Canonical in-article name for a speaker mention ("he" -> "Keir Starmer"), or None."""
+    if index is None:
+        index = build_index(doc, [False] * len(doc))
+    head = span.root
+    if head.pos_ == "PRON" or (len(span) == 1 and span[0].lower_ in SPEAKER_PRONOUNS):
+        m, name = _resolve_pronoun(index, head)
+        if name:
+            return name
+        if m is None:
+            return None
+        return mention_name(index, m.start, m.end)
+    return mention_name(index, span.start, span.end)
+
+
+def note_speaker(index: ArticleIndex, span: Span, name: str | None) -> None:
+    """Remember groups that spoke, for a later "they said"."""
+    if not name:
+        return
+    lo, hi = span.start, span.end
+    kind, _, plural = _mention_kind(index.doc, span.root, lo, hi)
+    if kind == "group" or plural:
+        index.group_speakers.append((index.sent_of[span.root.i], name))

@@ -1,0 +1,282 @@
+"""Direct and partial quotes in one parsed article, with the mention each quote hangs on.
+
+Pipeline: quote_marks finds quoted spans in the raw text; quote_cues finds the cue verb and its
+subject in the spaCy parse; quote_speakers turns the subject mention into a canonical name.
+
+Multi-paragraph quotes (an opening mark on every paragraph, a closing mark only on the last) are
+reported one quote per paragraph, all with the same speaker: on PolNeAR, whose gold quote
+spans never cross a paragraph break, that scores better than one quote spanning the paragraphs.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from storyline.analyse.quote_cues import chain_cue, cue_range, cue_subject, is_cue, np_span
+from storyline.analyse.quote_marks import QuoteSpan, find_quote_spans
+from storyline.analyse.quote_speakers import (
+    ArticleIndex,
+    build_index,
+    note_speaker,
+    resolve_speaker,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# Confidence of each rule: how likely the span is somebody's words (not who said it).
+CONF_CUE = 0.9  # cue verb right before (colon) or right after the quote
+CONF_CONTINUATION = 0.85  # later paragraph of a multi-paragraph quote
+CONF_SPLIT = 0.8  # second half of a quote split around its attribution
+CONF_PARTIAL = 0.75  # partial quote inside reported speech
+CONF_FOLLOW_ON = 0.65  # quote paragraph with no cue after a quoted paragraph
+CONF_PASSIVE = 0.6  # "was told ...": somebody's words, speaker not named
+CONF_UNATTRIBUTED = 0.4  # sentence-like quote with no cue anywhere near
+CONF_SCARE = 0.2  # short quoted phrase with no cue: scare quote, title or name
+CONF_INTERVIEWER = 0.15  # the interviewer's word put back to the subject ("Asked if ‘annoyed’")
+TRAILING_WINDOW = 14  # tokens after a quote searched for "…,” Sir Keir told ITV"
+LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
+# A quote ending in one of these (inside or right after its marks) expects a trailing cue.
+OPEN_ENDINGS = (",", "?", "!", "—", "–", "-", "…", ":")
+_SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"'])")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    text: str  # quoted words without the outer quotation marks
+    start: int  # offsets of ``text`` in doc.text
+    end: int
+    speaker: str | None  # canonical in-article name; None when unknown
+    speaker_span: Span | None  # the mention the quote hangs on ("he", "Sir Keir")
+    cue: Span | None  # "told ITV", "said", "according to"
+    kind: str  # "direct" | "partial" | "indirect"
+    confidence: float
+    method: str  # rule that produced the attribution, "quotes.<rule>"
+
+
+@dataclass(slots=True)
+class _Attribution:
+    speaker_tok: Token | None
+    cue: tuple[int, int] | None  # token range
+    method: str
+    confidence: float
+    inherit: Quote | None = None  # copy speaker from this earlier quote
+
+
+class _Context:
+    """Token lookups by character offset, shared by all quotes of one document."""
+
+    def __init__(self, doc: Doc, spans: list[QuoteSpan]) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.starts = [t.idx for t in doc]
+        quoted = [False] * len(doc)
+        for q in spans:
+            hi = (q.close_at + 1) if q.close_at is not None else q.end
+            for i in range(self.tok_at(q.open_at), self.tok_at(hi)):
+                quoted[i] = True
+        self.quoted = quoted
+
+    def tok_at(self, char: int) -> int:
+        """Index of the first token starting at or after ``char``."""
+        return bisect.bisect_left(self.starts, char)
+
+    def tokens(self, lo: int, hi: int) -> list[Token]:
+        return [self.doc[i] for i in range(self.tok_at(lo), self.tok_at(hi))]
+
+    def para(self, pos: int) -> tuple[int, int]:
+        lo = self.text.rfind("\n", 0, pos) + 1
+        hi = self.text.find("\n", pos)
+        return lo, (len(self.text) if hi < 0 else hi)
+
+    def span(self, lo: int, hi: int) -> Span:
+        doc = self.doc
+        a, b = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+        return Span(a, b, self.text[a:b])
+
+
+def _local_before(text: str, lo: int, open_at: int) -> str:
+    """Text of the current sentence before the opening mark."""
+    before = text[lo:open_at]
+    last = None
+    for m in _SENT_END.finditer(before):
+        last = m
+    return (before[last.end() :] if last else before).strip()
+
+
+def _leading_cue(ctx: _Context, lo: int, open_at: int) -> Token | None:
+    toks = [t for t in ctx.tokens(lo, open_at) if not ctx.quoted[t.i]][-LEADING_WINDOW:]
+    for t in reversed(toks):
+        if is_cue(t):
+            return t
+    return None
+
+
+def _trailing_cue(ctx: _Context, after: int, hi: int) -> Token | None:
+    toks = ctx.tokens(after, hi)[:TRAILING_WINDOW]
+    for n, t in enumerate(toks):
+        if ctx.quoted[t.i]:
+            break
+        if t.text in (".", "!", "?") or "\n" in t.text:
+            break
+        if t.lower_ == "according" and n + 1 < len(toks) and toks[n + 1].lower_ == "to":
+            return t
+        if is_cue(t):
+            return t
+    return None
+
+
+def _according_subject(tok: Token) -> Token | None:
+    for child in tok.doc[tok.i + 1].children:
+        if child.dep_ == "pobj":
+            return child
+    nxt = tok.i + 2
+    return tok.doc[nxt] if nxt < len(tok.doc) else None
+
+
+def _from_cue(cue: Token, method: str, conf: float, quoted: list[bool]) -> _Attribution:
+    if cue.lower_ == "according":
+        subj = _according_subject(cue)
+        return _Attribution(subj, (cue.i, cue.i + 2), method, conf)
+    subj, passive = cue_subject(cue, quoted)
+    if subj is None and passive:
+        return _Attribution(None, cue_range(cue), method + "-passive", CONF_PASSIVE)
+    return _Attribution(subj, cue_range(cue), method, conf)
+
+
+def _prev_para(text: str, lo: int) -> tuple[int, int] | None:
+    end = lo - 1
+    while end > 0 and text[end - 1] in "\n \t\r":
+        end -= 1
+    if end <= 0:
+        return None
+    start = text.rfind("\n", 0, end) + 1
+    return start, end
+
+
+def _attribute(
+    ctx: _Context, q: QuoteSpan, spans: list[QuoteSpan], n: int, done: list[Quote]
+) -> tuple[_Attribution, str]:
+    text = ctx.text
+    plo, phi = ctx.para(q.open_at)
+    prev_in_para = next(
+        (
+            (s, d)
+            for s, d in zip(reversed(spans[:n]), reversed(done), strict=False)
+            if s.open_at >= plo
+        ),
+        None,
+    )
+    lo = plo
+    if prev_in_para is not None and prev_in_para[0].close_at is not None:
+        lo = prev_in_para[0].close_at + 1
+    local = _local_before(text, lo, q.open_at)
+    toks_in = [t for t in ctx.tokens(q.open_at, q.end) if not t.is_space]
+    before_tok = ctx.doc[ctx.tok_at(q.open_at) - 1] if ctx.tok_at(q.open_at) > 0 else None
+    embedded = bool(local) and not local.endswith((":", ",", "—", "–"))
+    if embedded and before_tok is not None and is_cue(before_tok):
+        embedded = False
+    kind = "partial" if embedded else "direct"
+    after = (q.close_at + 1) if q.close_at is not None else q.end
+    tail = text[q.start : q.end].rstrip()
+    open_end = tail.endswith(OPEN_ENDINGS) or text[after : after + 1] in (",", "—")
+
+    if embedded:
+        cue, interviewer = chain_cue(toks_in)
+        if interviewer:
+            return _Attribution(None, None, "quotes.interviewer-echo", CONF_INTERVIEWER), kind
+        if cue is not None:
+            return _from_cue(cue, "quotes.partial-cue", CONF_PARTIAL, ctx.quoted), kind
+        if open_end:
+            cue = _trailing_cue(ctx, after, phi)
+            if cue is not None:
+                return _from_cue(cue, "quotes.trailing-cue", CONF_PARTIAL, ctx.quoted), kind
+        return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
+
+    if q.continued and done:
+        return _Attribution(None, None, "quotes.continuation", CONF_CONTINUATION, done[-1]), kind
+    if local.endswith((":", ",")) or (before_tok is not None and is_cue(before_tok)):
+        cue = _leading_cue(ctx, lo, q.open_at)
+        if cue is not None:
+            return _from_cue(cue, "quotes.cue-colon", CONF_CUE, ctx.quoted), kind
+    if open_end:
+        cue = _trailing_cue(ctx, after, phi)
+        if cue is not None:
+            return _from_cue(cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted), kind
+    if prev_in_para is not None and prev_in_para[1].confidence >= CONF_PARTIAL:
+        return _Attribution(None, None, "quotes.split", CONF_SPLIT, prev_in_para[1]), kind
+    at_para_start = not text[plo : q.open_at].strip()
+    if at_para_start:
+        prev = _prev_para(text, plo)
+        if prev is not None and text[prev[0] : prev[1]].rstrip().endswith(":"):
+            cue = _leading_cue(ctx, prev[0], prev[1])
+            if cue is not None:
+                return _from_cue(cue, "quotes.cue-colon", CONF_CUE, ctx.quoted), kind
+        if prev is not None and done:
+            last = done[-1]
+            if last.end >= prev[0] and last.confidence >= CONF_PARTIAL and last.kind == "direct":
+                return _Attribution(None, None, "quotes.follow-on", CONF_FOLLOW_ON, last), kind
+    # Quote then cue in the same sentence without a comma ("…” he said.), or a lone head cue.
+    cue = _trailing_cue(ctx, after, phi)
+    if cue is not None and cue.i - ctx.tok_at(after) <= 3:
+        return _from_cue(cue, "quotes.trailing-cue", CONF_CUE - 0.1, ctx.quoted), kind
+    cue, interviewer = chain_cue(toks_in)
+    if cue is not None and not interviewer:
+        return _from_cue(cue, "quotes.head-cue", CONF_PARTIAL, ctx.quoted), kind
+    words = len(tail.split())
+    conf = CONF_UNATTRIBUTED if words >= 4 else CONF_SCARE
+    return _Attribution(None, None, "quotes.unattributed", conf), kind
+
+
+def extract_quotes(doc: Doc) -> list[Quote]:
+    """Quotes of ``doc`` in text order; scare quotes come back with no speaker, low confidence."""
+    spans = find_quote_spans(doc.text)
+    if not spans:
+        return []
+    ctx = _Context(doc, spans)
+    index: ArticleIndex = build_index(doc, ctx.quoted)
+    out: list[Quote] = []
+    for n, q in enumerate(spans):
+        att, kind = _attribute(ctx, q, spans, n, out)
+        speaker: str | None = None
+        speaker_span: Span | None = None
+        cue_span: Span | None = None
+        confidence = att.confidence
+        if att.inherit is not None:
+            speaker = att.inherit.speaker
+            speaker_span = att.inherit.speaker_span
+            cue_span = att.inherit.cue
+            if att.inherit.speaker_span is None and att.inherit.confidence < CONF_PARTIAL:
+                confidence = min(confidence, att.inherit.confidence)
+        elif att.speaker_tok is not None:
+            lo, hi = np_span(att.speaker_tok)
+            sp = doc[lo:hi]
+            speaker_span = ctx.span(lo, hi)
+            speaker = resolve_speaker(doc, sp, index)
+            note_speaker(index, sp, speaker)
+        if att.cue is not None and att.inherit is None:
+            cue_span = ctx.span(*att.cue)
+        out.append(
+            Quote(
+                text=doc.text[q.start : q.end],
+                start=q.start,
+                end=q.end,
+                speaker=speaker,
+                speaker_span=speaker_span,
+                cue=cue_span,
+                kind=kind,
+                confidence=confidence,
+                method=att.method,
+            )
+        )
+    return out
