@@ -382,15 +382,20 @@ def _date_html(date: str | None, source: str | None, meta: Any = None) -> str:
 # --- sections ----------------------------------------------------------------------------------
 
 
+def _date_range(lo: int, hi: int) -> str:
+    first, last = _dt.date.fromordinal(lo), _dt.date.fromordinal(hi)
+    if first == last:
+        return _fmt_date(first.isoformat())
+    if first.year == last.year:
+        # "2 Jul – 6 Nov 2024" fits a stat card where the full form wraps over three lines.
+        return f"{first.day} {_MONTHS[first.month - 1]} – {_fmt_date(last.isoformat())}"
+    return f"{_fmt_date(first.isoformat())} – {_fmt_date(last.isoformat())}"
+
+
 def _header(r: _Report) -> str:
     outlets = Counter(a.outlet or "" for a in r.articles)
     ords = [a.ordinal for a in r.articles if a.ordinal is not None]
-    if ords:
-        first = _dt.date.fromordinal(min(ords)).isoformat()
-        last = _dt.date.fromordinal(max(ords)).isoformat()
-        span = _fmt_date(first) if first == last else f"{_fmt_date(first)} – {_fmt_date(last)}"
-    else:
-        span = "no dates"
+    span = _date_range(min(ords), max(ords)) if ords else "no dates"
     dup_articles = sum(1 for a in r.articles if a.duplicate_of)
     people = sum(1 for e in r.entities if e.get("type") == "PERSON")
     named_outlets = len([o for o in outlets if o])
@@ -447,13 +452,14 @@ def _header(r: _Report) -> str:
 
 
 def _toolbar(r: _Report) -> str:
-    links = [("articles", "Articles"), ("duplicates", "Duplicates")]
+    links = []
+    if r.timeline:
+        links.append(("timeline", "Timeline"))
     if r.quotes:
         links.append(("who-said-what", "Who said what"))
     if r.entities:
         links.append(("people", "People & organisations"))
-    if r.timeline:
-        links.append(("timeline", "Timeline"))
+    links += [("duplicates", "Duplicates"), ("articles", "Articles")]
     outlets = Counter(a.outlet or "" for a in r.articles)
     out = ['<nav class="toolbar" aria-label="Sections and filters"><div class="toolbar-in">']
     out.append('<ul class="toc">')
@@ -468,7 +474,8 @@ def _toolbar(r: _Report) -> str:
     out.append("</div>")
     if len(outlets) > 1 or (outlets and "" not in outlets):
         out.append('<div class="chips" role="group" aria-label="Filter by outlet">')
-        for outlet, n in sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0].lower())):
+        ranked = sorted(outlets.items(), key=lambda kv: (not kv[0], -kv[1], kv[0].lower()))
+        for outlet, n in ranked:
             name = outlet or "Unknown outlet"
             out.append(
                 f'<button type="button" class="chip" data-outlet="{_e(outlet)}" '
@@ -950,12 +957,14 @@ def render_report(dossier: Mapping[str, Any], *, title: str | None = None) -> st
     """Render a dossier (as in the output contract) to one self-contained HTML5 document."""
     r = _Report(dossier, title)
     body: list[str] = [_header(r), _toolbar(r), '<main class="wrap">']
+    # The story first (when, who said what, who is who), then the evidence it rests on: with
+    # thousands of articles the article list is the long tail of the page.
+    if r.timeline:
+        body.append(_timeline_section(r))
     if r.quotes:
         body.append(_quotes_section(r))
     if r.entities:
         body.append(_entities_section(r))
-    if r.timeline:
-        body.append(_timeline_section(r))
     body.append(_duplicates_section(r))
     body.append(_articles_section(r))
     body.append("</main>")
