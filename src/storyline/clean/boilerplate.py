@@ -55,12 +55,13 @@ _STRONG: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\bstraight to your inbox\b|\bin your inbox\b", _I), NEWSLETTER, "inbox"),
     # donations and subscriptions
     (re.compile(r"\byour (?:support|donation|contribution|subscription|gift|generosity)\b", _I), DONATION, "your-support"),
-    (re.compile(r"\b(?:make a (?:donation|contribution|gift)|donate (?:now|today)|support (?:our|independent|quality|trusted) (?:journalism|reporting)|support us\b|become a (?:member|supporter|subscriber|patron)|subscribe (?:now|today|for)|start your (?:free )?trial|already a (?:subscriber|member)|unlimited access|subscribers? only|for subscribers)", _I), DONATION, "appeal"),
+    (re.compile(r"\b(?:make a (?:donation|contribution|gift)|donate (?:now|today)|support (?:our|independent|quality|trusted) (?:journalism|reporting)|support us\b|become a (?:member|supporter|subscriber|patron)|subscribe (?:now|today|for (?:just|only|free|less)|from [£$€])|start your (?:free )?trial|already a (?:subscriber|member)|unlimited access|subscribers? only|for subscribers)", _I), DONATION, "appeal"),
+    (re.compile(r"^(?i:please\s+)?(?i:support|back|fund|donate to|subscribe to|join)\s+(?:us|the\s+\w+|our\s+\w+|[A-Z]\w*)(?:\s+\w+){0,4}\W*$"), DONATION, "support-imperative"),
     (re.compile(r"\bpaywalls?\b.{0,120}\b(?:we|our|us)\b|\b(?:we|our)\b.{0,120}\bpaywalls?\b", _I), DONATION, "paywall"),
     # log-in and registration
     (re.compile(r"\b(?:refresh|reload) (?:the|this|your) (?:page|browser)\b", _I), LOGIN, "refresh-page"),
     (re.compile(r"\bthank you for (?:registering|subscribing|signing up|your support|reading|your interest)\b", _I), LOGIN, "thank-you"),
-    (re.compile(r"\b(?:to be (?:automatically )?logged in|log(?:ged)? ?in to|sign in to|create (?:an|a free) account|(?:already )?have an account|register (?:for free|now|to)|forgot(?:ten)? (?:your )?password)\b", _I), LOGIN, "login"),
+    (re.compile(r"\b(?:to be (?:automatically )?logged in|log(?:ged)? ?in to|sign in to|create (?:an|a free) account|(?:already )?have an account|register (?:for free|now|to (?:continue|read|comment|access|unlock|save))|forgot(?:ten)? (?:your )?password)\b", _I), LOGIN, "login"),
     # widgets and navigation
     (re.compile(r"^(?:(?:share|share this(?: article| story| page)?|tweet|email|e-mail|print|copy(?: the)? link|link copied|facebook|twitter|x|whatsapp|linkedin|reddit|pinterest|flipboard|messenger|telegram|bluesky|threads|instagram|youtube|tiktok|comments?|\d+ comments?|save|saved|gift(?: this)? article|listen(?: to (?:this|the) article)?|follow(?: us)?(?: on)?)[\s,|/•·:\-]*)+$", _I), WIDGET, "share-widget"),
     (re.compile(r"^follow (?:us|@?[\w.]+|the [\w ]{1,30}) on (?:twitter|x|facebook|instagram|threads|bluesky|tiktok|linkedin|youtube)\b", _I), WIDGET, "follow-us"),

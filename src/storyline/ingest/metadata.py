@@ -25,7 +25,7 @@ _MEDIA_WORDS = (
 _MEDIA_WORD = re.compile(rf"(?:{_MEDIA_WORDS})$", re.IGNORECASE)
 _BRANDISH = re.compile(r"[A-Za-z]+\d+[A-Za-z]*|[a-z][A-Z]{2,}|\b[\w-]+\.(?:com|co\.uk|org|net|news|ie|au)\b")
 _NAME = r"[A-Z][\w’'.-]*"
-_OUTLET = rf"(?P<o>The\s+(?:{_NAME}\s+){{0,2}}{_NAME}|{_NAME}(?:\s+{_NAME}){{0,2}})"
+_OUTLET = rf"(?P<o>[Tt]he[ \t]+(?:{_NAME}[ \t]+){{0,2}}{_NAME}|{_NAME}(?:[ \t]+{_NAME}){{0,2}})"
 _SELF_REFERENCES: tuple[tuple[re.Pattern[str], float, str], ...] = (
     (re.compile(rf"\b(?:notifications|alerts|newsletters?|emails?|updates)\s+from\s+{_OUTLET}"), 1.0, "notifications-from"),
     (re.compile(rf"\b(?:support|subscribe to|sign up to|donate to)\s+{_OUTLET}"), 0.8, "support-outlet"),
@@ -130,7 +130,7 @@ def _is_brand_line(line: str) -> bool:
         return False
     if not all(w[:1].isupper() or w[:1].isdigit() for w in words):
         return False
-    return bool(_BRANDISH.search(line)) or bool(_MEDIA_WORD.search(words[-1]))
+    return bool(_BRANDISH.search(line)) or any(_MEDIA_WORD.match(w) for w in words)
 
 
 def _self_reference(text: str) -> MetaValue | None:

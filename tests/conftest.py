@@ -1,0 +1,41 @@
+"""Shared test set-up. Every dossier.json a test writes under its tmp_path is validated against
+the shipped JSON Schema when the test ends, so no test can build an off-contract dossier."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from storyline.output.dossier import dossier_schema
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def validate_dossier(dossier: dict[str, Any]) -> None:
+    jsonschema.validate(dossier, dossier_schema())
+    ids = [a["id"] for a in dossier["articles"]]
+    assert len(ids) == len(set(ids)), "article ids must be unique"
+    known = set(ids)
+    for a in dossier["articles"]:
+        assert a["duplicate_of"] in known | {None}
+    for g in dossier["duplicates"]:
+        assert set(g["article_ids"]) <= known
+
+
+@pytest.fixture(autouse=True)
+def _dossiers_follow_the_schema(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    tmp = request.node.funcargs.get("tmp_path")
+    if isinstance(tmp, Path):
+        for path in tmp.rglob("dossier.json"):
+            validate_dossier(json.loads(path.read_text("utf-8")))
+
+
+@pytest.fixture
+def fixtures() -> Path:
+    return FIXTURES
