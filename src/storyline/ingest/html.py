@@ -51,6 +51,7 @@ _WORD = re.compile(r"\w+")
 _BLOCK_TAGS = frozenset({"p", "head", "quote", "code", "item", "cell"})
 # A description shorter than this is a slogan or keyword list, not a standfirst.
 _MIN_LEAD_WORDS = 8
+_MODIFIED_KEY = re.compile(r"modif|updated|last-?mod|revised", re.IGNORECASE)
 # How many balanced-pass paragraphs before the precision text may hold the lead.
 _LEAD_WINDOW = 3
 
@@ -79,18 +80,18 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     title = _clean(meta.get("title"))
     description = _clean(meta.get("description"))
 
-    precise = _paragraphs(_run(tree, url, favor_precision=True))
+    precise = _drop_title(_paragraphs(_run(tree, url, favor_precision=True)), title)
     if not precise:
-        paragraphs = _paragraphs(_run(tree, url))
+        paragraphs = _drop_title(_paragraphs(_run(tree, url)), title)
         method = METHOD
     elif _lead_missing(precise, description):
         # The second pass costs as much as the first: only pay for it when the lead may be lost.
-        paragraphs = _with_lead(precise, _paragraphs(_run(tree, url)), description)
+        balanced = _drop_title(_paragraphs(_run(tree, url)), title)
+        paragraphs = _with_lead(precise, balanced, description)
         method = f"{METHOD}(favor_precision)"
     else:
         paragraphs = precise
         method = f"{METHOD}(favor_precision)"
-    paragraphs = _drop_title(paragraphs, title)
 
     return HtmlExtraction(
         text="\n\n".join(paragraphs),
@@ -214,7 +215,7 @@ def _drop_title(paragraphs: list[str], title: str | None) -> list[str]:
 def _metadata(tree: Any, url: str | None) -> dict[str, Any]:
     try:
         doc = trafilatura.extract_metadata(
-            copy.deepcopy(tree),
+            _without_modified_dates(tree),
             default_url=url,
             date_config={
                 "original_date": True,
@@ -228,6 +229,20 @@ def _metadata(tree: Any, url: str | None) -> dict[str, Any]:
     return result
 
 
+def _without_modified_dates(tree: Any) -> Any:
+    """A copy of the page without its "last modified" meta tags. htmldate, even asked for the
+    original date, settles for a modification date when the markup has nothing else, and a
+    story's date must be when it was first published."""
+    pruned = copy.deepcopy(tree)
+    for meta in pruned.iter("meta"):
+        key = " ".join(meta.get(a, "") for a in ("name", "property", "itemprop", "http-equiv"))
+        if _MODIFIED_KEY.search(key):
+            parent = meta.getparent()
+            if parent is not None:
+                parent.remove(meta)
+    return pruned
+
+
 def _published(tree: Any, meta: dict[str, Any]) -> str | None:
     found = _iso_date(meta.get("date"))
     if found:
@@ -235,7 +250,7 @@ def _published(tree: Any, meta: dict[str, Any]) -> str | None:
     # Nothing in the markup: let htmldate read the URL and the visible text too.
     try:
         guess = htmldate.find_date(
-            copy.deepcopy(tree),
+            _without_modified_dates(tree),
             url=meta.get("url"),
             original_date=True,
             extensive_search=True,

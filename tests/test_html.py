@@ -1,0 +1,160 @@
+"""storyline.ingest.html on small hand-written news pages (tests/fixtures/html/)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyline.ingest.html import HtmlExtraction, extract_html
+
+FIXTURES = Path(__file__).parent / "fixtures" / "html"
+
+
+def _page(name: str) -> str:
+    return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def news() -> HtmlExtraction:
+    return extract_html(_page("news_article.html"))
+
+
+@pytest.fixture(scope="module")
+def standfirst() -> HtmlExtraction:
+    return extract_html(
+        _page("standfirst_article.html"), url="https://valleypost.example/transport/rail-strike-off"
+    )
+
+
+def test_html_keeps_every_article_paragraph(news: HtmlExtraction) -> None:
+    for start in (
+        "The Harbour District council voted 7-2 on Tuesday",
+        "The barrier, a pair of steel gates",
+        '"This is the most important decision',
+        "The two councillors who voted against",
+        "Half of the cost will come from a national resilience fund",
+        "Fishing crews, who had opposed an earlier design",
+        "Construction is due to start next spring",
+    ):
+        assert start in news.text
+
+
+def test_html_keeps_subheadings(news: HtmlExtraction) -> None:
+    assert "Funding still to be found" in news.text.split("\n\n")
+
+
+def test_html_drops_page_furniture(news: HtmlExtraction) -> None:
+    for junk in (
+        "cookies",  # cookie banner
+        "Politics",  # navigation
+        "Subscribe from",  # paywall prompt in the header
+        "Share on Facebook",  # share widget
+        "Sign up for our newsletter",  # newsletter box inside the article body
+        "Related stories",
+        "Sea wall repairs delayed again",  # related-stories list
+        "My basement has flooded",  # reader comment
+        "harbourwatcher",
+        "All rights reserved",  # footer
+        "Privacy policy",
+        "Tags:",
+    ):
+        assert junk not in news.text, junk
+
+
+def test_html_text_has_no_title(news: HtmlExtraction) -> None:
+    assert "Harbour council approves flood barrier" not in news.text
+
+
+def test_html_paragraphs_are_blank_line_separated_single_lines(news: HtmlExtraction) -> None:
+    paragraphs = news.text.split("\n\n")
+    assert len(paragraphs) == 8
+    assert all(p and "\n" not in p and p == p.strip() for p in paragraphs)
+
+
+def test_html_metadata_fields(news: HtmlExtraction) -> None:
+    assert news.title == "Harbour council approves flood barrier after decade of delays"
+    assert news.byline == "Maria Okonkwo"
+    assert news.outlet == "The Coastal Ledger"
+    assert news.url == (
+        "https://www.coastalledger.example/news/2024/03/12/harbour-flood-barrier-approved"
+    )
+    assert news.method.startswith("trafilatura.extract")
+
+
+def test_html_published_is_original_not_modified_date(news: HtmlExtraction) -> None:
+    # The page was modified on 2024-03-14; the story is from 2024-03-12.
+    assert news.published == "2024-03-12"
+
+
+def test_html_published_ignores_modified_only_markup(standfirst: HtmlExtraction) -> None:
+    # Only a modification date in the markup; the visible dateline has the publication date.
+    assert standfirst.published == "2024-06-01"
+
+
+def test_html_url_falls_back_to_the_given_url(standfirst: HtmlExtraction) -> None:
+    assert standfirst.url == "https://valleypost.example/transport/rail-strike-off"
+
+
+def test_html_outlet_none_when_page_names_none(standfirst: HtmlExtraction) -> None:
+    assert standfirst.outlet is None
+    assert standfirst.byline is None
+
+
+def test_html_line_break_starts_a_new_line(standfirst: HtmlExtraction) -> None:
+    paragraphs = standfirst.text.split("\n\n")
+    assert "Services will run to the normal timetable on Monday." in paragraphs
+    assert any(p.endswith("over the next two weeks.") for p in paragraphs)
+
+
+def test_html_table_rows_become_lines(standfirst: HtmlExtraction) -> None:
+    assert "Northern coast | 4" in standfirst.text.split("\n\n")
+
+
+def test_html_no_navigation_or_footer_in_second_page(standfirst: HtmlExtraction) -> None:
+    assert "Jobs" not in standfirst.text
+    assert "Valley Post Media" not in standfirst.text
+    assert "Rail strike called off hours before start" not in standfirst.text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "   \n ",
+        "<html></html>",
+        "<html><head><title>Only a title</title></head><body></body></html>",
+        "<div><p>unclosed <b>tags <i>everywhere",
+        "<?xml version='1.0' encoding='utf-8'?><html><body><p>x</p></body></html>",
+        "plain text, no markup at all",
+        "<html><body><script>var a = 1;</script><style>p {}</style></body></html>",
+        "\x00\ufeff<html><body>\udcff</body></html>",
+    ],
+)
+def test_html_odd_input_never_raises(html: str) -> None:
+    result = extract_html(html, url="https://example.org/a")
+    assert isinstance(result.text, str)
+    assert result.url is not None
+
+
+def test_html_empty_page_gives_empty_text() -> None:
+    result = extract_html("<html><body><nav><a href='/'>Home</a></nav></body></html>")
+    assert result.text == ""
+
+
+def test_html_short_article_without_markup_hints_is_found() -> None:
+    body = " ".join(
+        f"Sentence number {i} of a short report about the water supply in the town."
+        for i in range(12)
+    )
+    html = f"<html><body><div><p>{body}</p><p>{body}</p></div></body></html>"
+    result = extract_html(html)
+    assert "Sentence number 3 of a short report" in result.text
+
+
+def test_html_no_dedup_cache_between_pages() -> None:
+    # trafilatura's deduplicate option remembers text across calls: a second page carrying the
+    # same wire copy must still come back whole.
+    first = extract_html(_page("news_article.html"))
+    second = extract_html(_page("news_article.html"))
+    assert first.text == second.text
