@@ -29,7 +29,7 @@ def test_build_writes_dossier_and_self_contained_report(tmp_path: Path, fixtures
     assert report.articles == 5 and not report.errors
     html = (tmp_path / "out" / "report.html").read_text("utf-8")
     assert "<html" in html.lower() and "Chancellor faces revolt" in html
-    assert "<script src=" not in html and "<link rel=\"stylesheet\" href=" not in html
+    assert "<script src=" not in html and '<link rel="stylesheet" href=' not in html
     arts = _articles(tmp_path / "out")
     assert arts["planet_budget"]["outlet"] == "Daily Planet"
     assert arts["planet_budget"]["published"] == "2025-03-04"
@@ -88,8 +88,17 @@ OTHER = (
 def test_build_finds_exact_near_and_rewrite_duplicates(tmp_path: Path) -> None:
     src = tmp_path / "in"
     _write(src, "a.txt", " date 2025-01-06 " + STORY)
-    _write(src, "b.txt", " date 2025-01-07 " + STORY.upper().replace("\n\n", "\n"))  # exact once normalised
-    _write(src, "c.txt", " date 2025-01-08 " + STORY.replace("Unions welcomed", "Trade unions welcomed").replace("five years", "5 years"))
+    _write(
+        src, "b.txt", " date 2025-01-07 " + STORY.upper().replace("\n\n", "\n")
+    )  # exact once normalised
+    _write(
+        src,
+        "c.txt",
+        " date 2025-01-08 "
+        + STORY.replace("Unions welcomed", "Trade unions welcomed").replace(
+            "five years", "5 years"
+        ),
+    )
     _write(src, "d.txt", " date 2025-01-05 " + REWRITE)
     _write(src, "e.txt", " date 2025-01-06 " + OTHER)
     report = build([src], tmp_path / "out")
@@ -126,7 +135,9 @@ def test_build_is_incremental(tmp_path: Path, fixtures: Path) -> None:
     added = build([src], out)
     assert added.processed == 1 and added.skipped_unchanged == 5
     assert "new" in _articles(out)
-    (src / "planet_rail.txt").write_text("Daily Planet\n\nRail strike goes ahead\n\nThe strike will go ahead.", "utf-8")
+    (src / "planet_rail.txt").write_text(
+        "Daily Planet\n\nRail strike goes ahead\n\nThe strike will go ahead.", "utf-8"
+    )
     changed = build([src], out)
     assert changed.processed == 1 and changed.skipped_unchanged == 5
     assert "The strike will go ahead." in _articles(out)["planet_rail"]["text"]
@@ -212,7 +223,11 @@ def test_issue_2_example_story(tmp_path: Path) -> None:
     l24 = arts["004_c67b6c3bb1bb072e"]["text"]
     assert l24.count("In interviews at the Commonwealth summit in Samoa overnight") == 1
     assert "Sir Keir tried to gloss over fears" in l24
-    assert l24.count("Mr Trump’s team has filed an official complaint") + l24.count("Mr Trump's team has filed") == 1
+    assert (
+        l24.count("Mr Trump’s team has filed an official complaint")
+        + l24.count("Mr Trump's team has filed")
+        == 1
+    )
     assert "Ruth Cadbury" not in l24 and "Mike Tapp" not in l24
     assert "London24NEWS" not in l24
     # every paragraph of the source is either kept or listed as removed: nothing silently lost

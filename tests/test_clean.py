@@ -80,7 +80,10 @@ def test_clean_donation_block_takes_weak_neighbours() -> None:
         "The plan will be published next week."
     )
     result = clean_text(text, outlet="The Clarion")
-    assert result.text == "Ministers met on Monday to discuss the plan.\n\nThe plan will be published next week."
+    assert (
+        result.text
+        == "Ministers met on Monday to discuss the plan.\n\nThe plan will be published next week."
+    )
 
 
 def test_clean_self_named_news_line_is_kept() -> None:
@@ -143,7 +146,11 @@ def test_clean_repeated_caption_keeps_the_paragraph_copy() -> None:
 
 
 def test_clean_repeated_paragraph_keeps_first() -> None:
-    lines = ["A full paragraph that appears twice in the page.", "Other text here.", "A full paragraph that appears twice in the page."]
+    lines = [
+        "A full paragraph that appears twice in the page.",
+        "Other text here.",
+        "A full paragraph that appears twice in the page.",
+    ]
     (rep,) = find_repeats(lines)
     assert rep.index == 2 and rep.kept == 0
 
@@ -162,4 +169,6 @@ def test_clean_offsets_map_clean_text_back_to_decoded() -> None:
     result = clean_text(text)
     assert result.text == "First real paragraph.\n\nSecond one."
     for clean_start, raw_start, length in result.offsets:
-        assert result.text[clean_start : clean_start + length] == text[raw_start : raw_start + length]
+        assert (
+            result.text[clean_start : clean_start + length] == text[raw_start : raw_start + length]
+        )

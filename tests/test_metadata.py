@@ -13,7 +13,9 @@ def _meta(text: str, given: dict[str, MetaValue] | None = None) -> dict[str, str
 
 
 def test_metadata_dateline_with_weekday_time_and_zone() -> None:
-    text = "Headline here\n\nJane Smith\nThursday 24 October 2024 22:00 BST\n\nBody text follows here."
+    text = (
+        "Headline here\n\nJane Smith\nThursday 24 October 2024 22:00 BST\n\nBody text follows here."
+    )
     meta = _meta(text)
     assert meta["published"] == "2024-10-24|dateline"
     assert meta["byline"] == "Jane Smith|byline-line"
@@ -44,9 +46,9 @@ def test_metadata_header_wins_over_dateline() -> None:
 
 
 def test_metadata_by_line() -> None:
-    assert _meta("Title\n\nBy Ana María López and Tom Hale, Political Correspondents\n\nBody.")["byline"] == (
-        "Ana María López and Tom Hale|byline-line"
-    )
+    assert _meta("Title\n\nBy Ana María López and Tom Hale, Political Correspondents\n\nBody.")[
+        "byline"
+    ] == ("Ana María López and Tom Hale|byline-line")
 
 
 @pytest.mark.parametrize(
@@ -54,8 +56,14 @@ def test_metadata_by_line() -> None:
     [
         ("London24NEWS\n\nHeadline\n\nBody text.", "London24NEWS|brand-line"),
         ("The Courier\n\nHeadline\n\nBody text.", "The Courier|brand-line"),
-        ("Staff met daily, The Telegraph understands.\n\nMore text.", "The Telegraph|self-reference"),
-        ("Stay up to date with notifications from The Independent\n\nBody.", "The Independent|self-reference"),
+        (
+            "Staff met daily, The Telegraph understands.\n\nMore text.",
+            "The Telegraph|self-reference",
+        ),
+        (
+            "Stay up to date with notifications from The Independent\n\nBody.",
+            "The Independent|self-reference",
+        ),
     ],
 )
 def test_metadata_outlet(text: str, outlet: str) -> None:

@@ -31,7 +31,9 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     level = logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.WARNING
-    logging.basicConfig(level=level, format="storyline: %(levelname)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="storyline: %(levelname)s: %(message)s", stream=sys.stderr
+    )
     if args.command == "build":
         return _build(args)
     return 2

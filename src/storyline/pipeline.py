@@ -28,7 +28,7 @@ from storyline.model import BuildReport, InputFailure, MetaValue, RawDocument
 from storyline.settings import DEFAULT, Settings
 from storyline.store.sqlite import Store, meta_from_json
 
-__all__ = ["CLEANER_VERSION", "build", "ingest", "clean_all", "link_all"]
+__all__ = ["CLEANER_VERSION", "build", "clean_all", "ingest", "link_all"]
 
 log = logging.getLogger("storyline")
 
@@ -59,7 +59,7 @@ def build(
         db = out / "storyline.sqlite"
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-    with Store(db) as store, _progress(progress) as bar:
+    with Store(os.fspath(db)) as store, _progress(progress) as bar:
         build_id = store.begin_build([os.fspath(i) for i in inputs])
         processed, skipped = ingest(store, build_id, inputs, settings, bar)
         clean_all(store, build_id, settings, bar)
@@ -169,7 +169,9 @@ def ingest(
             try:
                 st = item.stat()
             except OSError as exc:
-                _report_failure(store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}"))
+                _report_failure(
+                    store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}")
+                )
                 continue
             known = store.file_state(path)
             if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
@@ -183,7 +185,9 @@ def ingest(
                 else:
                     sha = _sha256_file(item)
             except OSError as exc:
-                _report_failure(store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}"))
+                _report_failure(
+                    store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}")
+                )
                 continue
             if known and known[2] == sha:
                 skipped += store.touch_file(path, build_id, st.st_size, st.st_mtime_ns)
@@ -217,7 +221,9 @@ def _sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _put(store: Store, build_id: int, path: str, ordinal: int, doc: RawDocument, taken: set[str]) -> None:
+def _put(
+    store: Store, build_id: int, path: str, ordinal: int, doc: RawDocument, taken: set[str]
+) -> None:
     article_id = doc.id
     owner = store.id_owner(article_id)
     if article_id in taken or (owner is not None and owner != path):
@@ -225,7 +231,9 @@ def _put(store: Store, build_id: int, path: str, ordinal: int, doc: RawDocument,
     taken.add(article_id)
     for note in doc.notes:
         if note.startswith("warning: "):
-            _report_failure(store, build_id, InputFailure(doc.source, note.removeprefix("warning: ")))
+            _report_failure(
+                store, build_id, InputFailure(doc.source, note.removeprefix("warning: "))
+            )
     found = detect_metadata(doc.text, doc.meta)
     strip = [asdict(s) for s in found.strip]
     lines = [doc.text[s:e] for s, e in _unstripped_lines(doc.text, found.strip)]
@@ -250,14 +258,18 @@ def _unstripped_lines(text: str, strip: Sequence[Strip]) -> list[tuple[int, int]
     return [(s, e) for s, e in iter_lines(text) if not any(a <= s and e <= b for a, b in spans)]
 
 
-def clean_all(store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Bar | None = None) -> int:
+def clean_all(
+    store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Bar | None = None
+) -> int:
     """Clean every current article whose text or outlet furniture changed. Returns how many."""
     bar = bar or _Bar(False)
     sizes = store.outlet_sizes(build_id)
     per_outlet: dict[str, list[tuple[str, int]]] = defaultdict(list)
-    for outlet, key, n in store.outlet_furniture_counts(build_id, settings.furniture_min_articles):
-        per_outlet[outlet].append((key, n))
-    furniture = {o: furniture_keys(rows, sizes.get(o, 0), settings) for o, rows in per_outlet.items()}
+    for name, key, n in store.outlet_furniture_counts(build_id, settings.furniture_min_articles):
+        per_outlet[name].append((key, n))
+    furniture = {
+        o: furniture_keys(rows, sizes.get(o, 0), settings) for o, rows in per_outlet.items()
+    }
     rows = store.for_cleaning(build_id)
     bar.stage("clean", len(rows))
     done = 0
@@ -277,7 +289,9 @@ def clean_all(store: Store, build_id: int, settings: Settings = DEFAULT, bar: _B
             decoded, meta_json, strip_json = store.cleaning_input(aid)
             meta = meta_from_json(meta_json)
             strip = [Strip(**s) for s in json.loads(strip_json)]
-            result = clean_text(decoded, outlet=outlet, strip=strip, furniture=mine, settings=settings)
+            result = clean_text(
+                decoded, outlet=outlet, strip=strip, furniture=mine, settings=settings
+            )
             meta = _with_title(meta, result.text)
             norm, sig_near, sig_content = fingerprint(result.text, settings)
             store.put_clean(
@@ -311,7 +325,9 @@ def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:
     return meta
 
 
-def link_all(store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Bar | None = None) -> list[Any]:
+def link_all(
+    store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Bar | None = None
+) -> list[Any]:
     """Index re-cleaned articles for duplicates, then group all current duplicate links."""
     bar = bar or _Bar(False)
     dirty = store.needing_link(build_id)
@@ -333,4 +349,3 @@ def link_all(store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Ba
         store.db.execute("ROLLBACK")
         raise
     return groups
-

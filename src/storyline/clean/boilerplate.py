@@ -48,30 +48,146 @@ _JOURNALISM = re.compile(
 
 _STRONG: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # newsletters and notifications
-    (re.compile(r"\b(?:sign(?:ing)? up|subscribe|register)\b.{0,60}\b(?:newsletters?|alerts?|briefings?|inbox|emails?|updates)\b", _I), NEWSLETTER, "newsletter-signup"),
-    (re.compile(r"\bnewsletters?\b.{0,80}\b(?:inbox|sign up|subscribe|delivered|free|daily|weekly)\b", _I), NEWSLETTER, "newsletter"),
-    (re.compile(r"\bnotifications?\b.{0,60}\b(?:managed|browser|turn(?:ed)? on|allow|enable|receive|get|push)\b|\b(?:turn on|allow|enable|get|receive)\b.{0,30}\bnotifications\b|^stay up to date with notifications", _I), NEWSLETTER, "notifications"),
-    (re.compile(r"^(?:stay|keep) (?:up to date|up-to-date|informed|updated|in the loop|ahead)\b", _I), NEWSLETTER, "stay-updated"),
+    (
+        re.compile(
+            r"\b(?:sign(?:ing)? up|subscribe|register)\b.{0,60}\b(?:newsletters?|alerts?|briefings?|inbox|emails?|updates)\b",
+            _I,
+        ),
+        NEWSLETTER,
+        "newsletter-signup",
+    ),
+    (
+        re.compile(
+            r"\bnewsletters?\b.{0,80}\b(?:inbox|sign up|subscribe|delivered|free|daily|weekly)\b",
+            _I,
+        ),
+        NEWSLETTER,
+        "newsletter",
+    ),
+    (
+        re.compile(
+            r"\bnotifications?\b.{0,60}\b(?:managed|browser|turn(?:ed)? on|allow|enable|receive|get|push)\b|\b(?:turn on|allow|enable|get|receive)\b.{0,30}\bnotifications\b|^stay up to date with notifications",
+            _I,
+        ),
+        NEWSLETTER,
+        "notifications",
+    ),
+    (
+        re.compile(
+            r"^(?:stay|keep) (?:up to date|up-to-date|informed|updated|in the loop|ahead)\b", _I
+        ),
+        NEWSLETTER,
+        "stay-updated",
+    ),
     (re.compile(r"\bstraight to your inbox\b|\bin your inbox\b", _I), NEWSLETTER, "inbox"),
     # donations and subscriptions
-    (re.compile(r"\byour (?:support|donation|contribution|subscription|gift|generosity)\b", _I), DONATION, "your-support"),
-    (re.compile(r"\b(?:make a (?:donation|contribution|gift)|donate (?:now|today)|support (?:our|independent|quality|trusted) (?:journalism|reporting)|support us\b|become a (?:member|supporter|subscriber|patron)|subscribe (?:now|today|for (?:just|only|free|less)|from [£$€])|start your (?:free )?trial|already a (?:subscriber|member)|unlimited access|subscribers? only|for subscribers)", _I), DONATION, "appeal"),
-    (re.compile(r"^(?i:please\s+)?(?i:support|back|fund|donate to|subscribe to|join)\s+(?:us|the\s+\w+|our\s+\w+|[A-Z]\w*)(?:\s+\w+){0,4}\W*$"), DONATION, "support-imperative"),
-    (re.compile(r"\bpaywalls?\b.{0,120}\b(?:we|our|us)\b|\b(?:we|our)\b.{0,120}\bpaywalls?\b", _I), DONATION, "paywall"),
+    (
+        re.compile(r"\byour (?:support|donation|contribution|subscription|gift|generosity)\b", _I),
+        DONATION,
+        "your-support",
+    ),
+    (
+        re.compile(
+            r"\b(?:make a (?:donation|contribution|gift)|donate (?:now|today)|support (?:our|independent|quality|trusted) (?:journalism|reporting)|support us\b|become a (?:member|supporter|subscriber|patron)|subscribe (?:now|today|for (?:just|only|free|less)|from [£$€])|start your (?:free )?trial|already a (?:subscriber|member)|unlimited access|subscribers? only|for subscribers)",
+            _I,
+        ),
+        DONATION,
+        "appeal",
+    ),
+    (
+        re.compile(
+            r"^(?i:please\s+)?(?i:support|back|fund|donate to|subscribe to|join)\s+(?:us|the\s+\w+|our\s+\w+|[A-Z]\w*)(?:\s+\w+){0,4}\W*$"
+        ),
+        DONATION,
+        "support-imperative",
+    ),
+    (
+        re.compile(
+            r"\bpaywalls?\b.{0,120}\b(?:we|our|us)\b|\b(?:we|our)\b.{0,120}\bpaywalls?\b", _I
+        ),
+        DONATION,
+        "paywall",
+    ),
     # log-in and registration
-    (re.compile(r"\b(?:refresh|reload) (?:the|this|your) (?:page|browser)\b", _I), LOGIN, "refresh-page"),
-    (re.compile(r"\bthank you for (?:registering|subscribing|signing up|your support|reading|your interest)\b", _I), LOGIN, "thank-you"),
-    (re.compile(r"\b(?:to be (?:automatically )?logged in|log(?:ged)? ?in to|sign in to|create (?:an|a free) account|(?:already )?have an account|register (?:for free|now|to (?:continue|read|comment|access|unlock|save))|forgot(?:ten)? (?:your )?password)\b", _I), LOGIN, "login"),
+    (
+        re.compile(r"\b(?:refresh|reload) (?:the|this|your) (?:page|browser)\b", _I),
+        LOGIN,
+        "refresh-page",
+    ),
+    (
+        re.compile(
+            r"\bthank you for (?:registering|subscribing|signing up|your support|reading|your interest)\b",
+            _I,
+        ),
+        LOGIN,
+        "thank-you",
+    ),
+    (
+        re.compile(
+            r"\b(?:to be (?:automatically )?logged in|log(?:ged)? ?in to|sign in to|create (?:an|a free) account|(?:already )?have an account|register (?:for free|now|to (?:continue|read|comment|access|unlock|save))|forgot(?:ten)? (?:your )?password)\b",
+            _I,
+        ),
+        LOGIN,
+        "login",
+    ),
     # widgets and navigation
-    (re.compile(r"^(?:(?:share|share this(?: article| story| page)?|tweet|email|e-mail|print|copy(?: the)? link|link copied|facebook|twitter|x|whatsapp|linkedin|reddit|pinterest|flipboard|messenger|telegram|bluesky|threads|instagram|youtube|tiktok|comments?|\d+ comments?|save|saved|gift(?: this)? article|listen(?: to (?:this|the) article)?|follow(?: us)?(?: on)?)[\s,|/•·:\-]*)+$", _I), WIDGET, "share-widget"),
-    (re.compile(r"^follow (?:us|@?[\w.]+|the [\w ]{1,30}) on (?:twitter|x|facebook|instagram|threads|bluesky|tiktok|linkedin|youtube)\b", _I), WIDGET, "follow-us"),
-    (re.compile(r"^(?:advertisement|advert|sponsored(?: content)?|promoted|paid content|skip to (?:main )?content|skip advert|story continues below(?: advertisement)?|article continues below|continue reading(?: below)?|scroll down for video|back to top)\W*$", _I), NAVIGATION, "advert-marker"),
-    (re.compile(r"^(?:read|see|watch|listen|more|related|recommended|most read|trending|top stories|latest|also read|read next|up next)(?: more| also| next| now| stories| articles| on)?\s*[:|»>–-]", _I), NAVIGATION, "related-link"),
-    (re.compile(r"\b(?:click here|tap here|click the link|download (?:our|the) app|get the app)\b", _I), NAVIGATION, "click-here"),
-    (re.compile(r"\b(?:enable javascript|javascript is disabled|ad ?blocker|cookies? (?:policy|settings|preferences)|accept (?:all )?cookies|we use cookies|privacy policy|terms (?:of|and) (?:use|service|conditions))\b", _I), NOTICE, "site-notice"),
+    (
+        re.compile(
+            r"^(?:(?:share|share this(?: article| story| page)?|tweet|email|e-mail|print|copy(?: the)? link|link copied|facebook|twitter|x|whatsapp|linkedin|reddit|pinterest|flipboard|messenger|telegram|bluesky|threads|instagram|youtube|tiktok|comments?|\d+ comments?|save|saved|gift(?: this)? article|listen(?: to (?:this|the) article)?|follow(?: us)?(?: on)?)[\s,|/•·:\-]*)+$",
+            _I,
+        ),
+        WIDGET,
+        "share-widget",
+    ),
+    (
+        re.compile(
+            r"^follow (?:us|@?[\w.]+|the [\w ]{1,30}) on (?:twitter|x|facebook|instagram|threads|bluesky|tiktok|linkedin|youtube)\b",
+            _I,
+        ),
+        WIDGET,
+        "follow-us",
+    ),
+    (
+        re.compile(
+            r"^(?:advertisement|advert|sponsored(?: content)?|promoted|paid content|skip to (?:main )?content|skip advert|story continues below(?: advertisement)?|article continues below|continue reading(?: below)?|scroll down for video|back to top)\W*$",
+            _I,
+        ),
+        NAVIGATION,
+        "advert-marker",
+    ),
+    (
+        re.compile(
+            r"^(?:read|see|watch|listen|more|related|recommended|most read|trending|top stories|latest|also read|read next|up next)(?: more| also| next| now| stories| articles| on)?\s*[:|»>–-]",
+            _I,
+        ),
+        NAVIGATION,
+        "related-link",
+    ),
+    (
+        re.compile(
+            r"\b(?:click here|tap here|click the link|download (?:our|the) app|get the app)\b", _I
+        ),
+        NAVIGATION,
+        "click-here",
+    ),
+    (
+        re.compile(
+            r"\b(?:enable javascript|javascript is disabled|ad ?blocker|cookies? (?:policy|settings|preferences)|accept (?:all )?cookies|we use cookies|privacy policy|terms (?:of|and) (?:use|service|conditions))\b",
+            _I,
+        ),
+        NOTICE,
+        "site-notice",
+    ),
     (re.compile(r"^(?:©|\(c\)|copyright\b)|\ball rights reserved\b", _I), COPYRIGHT, "copyright"),
     # captions
-    (re.compile(r"^(?:pictured|above|below|top|main|inset|left|right|from left|l-r|file photo|image|picture|photo(?:graph)?|credit|image source|image caption|media caption|caption)\s*[:,]", _I), CAPTION, "caption-label"),
+    (
+        re.compile(
+            r"^(?:pictured|above|below|top|main|inset|left|right|from left|l-r|file photo|image|picture|photo(?:graph)?|credit|image source|image caption|media caption|caption)\s*[:,]",
+            _I,
+        ),
+        CAPTION,
+        "caption-label",
+    ),
 )
 
 # Photo agencies and credit words. A credit closes a caption after a separator or inside

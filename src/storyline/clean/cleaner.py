@@ -51,7 +51,14 @@ def clean_text(
     for ln in live:
         if furniture and (n := furniture.get(line_key(ln.text))):
             where = f" of {outlet}" if outlet else ""
-            ln.removed = Removal(ln.text, f"outlet furniture (in {n} articles{where})", ln.start, ln.end, "clean.furniture", 0.85)
+            ln.removed = Removal(
+                ln.text,
+                f"outlet furniture (in {n} articles{where})",
+                ln.start,
+                ln.end,
+                "clean.furniture",
+                0.85,
+            )
             continue
         verdict = score_line(ln.text, outlet)
         if verdict is None:
@@ -70,7 +77,9 @@ def clean_text(
             if ln.removed is not None or ln.score < settings.context_threshold:
                 continue
             if _appeal(live, i - 1) or _appeal(live, i + 1):
-                ln.removed = Removal(ln.text, ln.soft_reason, ln.start, ln.end, ln.soft_method + "+context", 0.7)
+                ln.removed = Removal(
+                    ln.text, ln.soft_reason, ln.start, ln.end, ln.soft_method + "+context", 0.7
+                )
                 changed = True
 
     survivors = [ln for ln in live if ln.removed is None]
@@ -142,4 +151,6 @@ class Cleaner:
         strip: Iterable[Strip] = (),
         furniture: Mapping[str, int] | None = None,
     ) -> CleanText:
-        return clean_text(text, outlet=outlet, strip=strip, furniture=furniture, settings=self.settings)
+        return clean_text(
+            text, outlet=outlet, strip=strip, furniture=furniture, settings=self.settings
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from itertools import pairwise
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +21,9 @@ _NEAR_MIN_WORDS = 6
 
 def line_key(line: str) -> str:
     """A line's identity across typography: case, quotes and punctuation ignored."""
-    return _SPACE.sub(" ", _NON_WORD.sub("", line.lower().replace("’", "").replace("'", ""))).strip()
+    return _SPACE.sub(
+        " ", _NON_WORD.sub("", line.lower().replace("’", "").replace("'", ""))
+    ).strip()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def find_repeats(lines: Sequence[str], min_chars: int = 20) -> list[Repeat]:
         if len(toks) >= _NEAR_MIN_WORDS:
             buckets["^" + " ".join(toks[:4])].append(i)
             buckets["$" + " ".join(toks[-4:])].append(i)
-    sets = {}
+    sets: dict[int, set[str]] = {}
     for members in buckets.values():
         if len(members) < 2:
             continue
@@ -85,7 +88,7 @@ def find_repeats(lines: Sequence[str], min_chars: int = 20) -> list[Repeat]:
         if len(members) < 2:
             continue
         punctuated = [i for i in members if _TERMINAL.search(lines[i])]
-        adjacent = all(b - a == 1 for a, b in zip(members, members[1:], strict=False))
+        adjacent = all(b - a == 1 for a, b in pairwise(members))
         if punctuated:
             keep: int | None = punctuated[0]
         elif adjacent and members[0] != 0:
@@ -102,5 +105,12 @@ def find_repeats(lines: Sequence[str], min_chars: int = 20) -> list[Repeat]:
                 reason = "repeated paragraph"
             else:
                 reason = f"repeated caption (copy of a paragraph, printed {n} times)"
-            out.append(Repeat(i, keep, reason, 0.9 if keys[i] == keys[keep if keep is not None else members[0]] else 0.75))
+            out.append(
+                Repeat(
+                    i,
+                    keep,
+                    reason,
+                    0.9 if keys[i] == keys[keep if keep is not None else members[0]] else 0.75,
+                )
+            )
     return sorted(out, key=lambda r: r.index)

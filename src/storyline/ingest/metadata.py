@@ -5,7 +5,6 @@ handed to the cleaner to strip (with their reason), so the body holds news alone
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -23,17 +22,43 @@ _MEDIA_WORDS = (
     "sentinel|globe|week|weekly|tv|radio|network|magazine|channel|politico|axios|report"
 )
 _MEDIA_WORD = re.compile(rf"(?:{_MEDIA_WORDS})$", re.IGNORECASE)
-_BRANDISH = re.compile(r"[A-Za-z]+\d+[A-Za-z]*|[a-z][A-Z]{2,}|\b[\w-]+\.(?:com|co\.uk|org|net|news|ie|au)\b")
+_BRANDISH = re.compile(
+    r"[A-Za-z]+\d+[A-Za-z]*|[a-z][A-Z]{2,}|\b[\w-]+\.(?:com|co\.uk|org|net|news|ie|au)\b"
+)
 _NAME = r"[A-Z][\w’'.-]*"
 _OUTLET = rf"(?P<o>[Tt]he[ \t]+(?:{_NAME}[ \t]+){{0,2}}{_NAME}|{_NAME}(?:[ \t]+{_NAME}){{0,2}})"
 _SELF_REFERENCES: tuple[tuple[re.Pattern[str], float, str], ...] = (
-    (re.compile(rf"\b(?:notifications|alerts|newsletters?|emails?|updates)\s+from\s+{_OUTLET}"), 1.0, "notifications-from"),
-    (re.compile(rf"\b(?:support|subscribe to|sign up to|donate to)\s+{_OUTLET}"), 0.8, "support-outlet"),
-    (re.compile(rf"{_OUTLET}\s+(?:understands|has learned|has learnt|can reveal|can disclose|has seen|has been told|has obtained)\b"), 1.0, "outlet-understands"),
-    (re.compile(rf"{_OUTLET}\s+is\s+(?:on the ground|trusted by|independent|funded by)\b"), 0.8, "outlet-is"),
+    (
+        re.compile(rf"\b(?:notifications|alerts|newsletters?|emails?|updates)\s+from\s+{_OUTLET}"),
+        1.0,
+        "notifications-from",
+    ),
+    (
+        re.compile(rf"\b(?:support|subscribe to|sign up to|donate to)\s+{_OUTLET}"),
+        0.8,
+        "support-outlet",
+    ),
+    (
+        re.compile(
+            rf"{_OUTLET}\s+(?:understands|has learned|has learnt|can reveal|can disclose|has seen|has been told|has obtained)\b"
+        ),
+        1.0,
+        "outlet-understands",
+    ),
+    (
+        re.compile(rf"{_OUTLET}\s+is\s+(?:on the ground|trusted by|independent|funded by)\b"),
+        0.8,
+        "outlet-is",
+    ),
     (re.compile(rf"\b(?:told|speaking to|in an interview with)\s+{_OUTLET}"), 0.3, "told-outlet"),
 )
-_NOT_OUTLET = {"The Prime Minister", "The President", "The Government", "The Labour Party", "The Party"}
+_NOT_OUTLET = {
+    "The Prime Minister",
+    "The President",
+    "The Government",
+    "The Labour Party",
+    "The Party",
+}
 _BYLINE = re.compile(
     rf"^\s*(?:By|Written by|Words by)\s+(?P<name>{_NAME}(?:\s+(?:{_NAME}|and|&|de|van|von|der|al)){{0,6}})"
     r"\s*(?:[,|].{0,80})?$"
@@ -102,7 +127,9 @@ def detect_metadata(text: str, given: dict[str, MetaValue]) -> TextMetadata:
             name = m.group("name") if m else line.strip()
             out.strip.append(Strip(s, e, "byline", "ingest.byline"))
             if "byline" not in out.meta:
-                out.meta["byline"] = MetaValue(name, "byline-line", "ingest.byline", 0.8 if m else 0.6, s, e)
+                out.meta["byline"] = MetaValue(
+                    name, "byline-line", "ingest.byline", 0.8 if m else 0.6, s, e
+                )
             break
 
     if lines:
@@ -111,7 +138,9 @@ def detect_metadata(text: str, given: dict[str, MetaValue]) -> TextMetadata:
         if _is_brand_line(first) and len(lines) > 1:
             out.strip.append(Strip(s, e, "brand line (outlet masthead)", "ingest.brand-line"))
             if "outlet" not in out.meta:
-                out.meta["outlet"] = MetaValue(first.strip(), "brand-line", "ingest.brand-line", 0.8, s, e)
+                out.meta["outlet"] = MetaValue(
+                    first.strip(), "brand-line", "ingest.brand-line", 0.8, s, e
+                )
 
     if "outlet" not in out.meta:
         outlet = _self_reference(text)
@@ -120,7 +149,9 @@ def detect_metadata(text: str, given: dict[str, MetaValue]) -> TextMetadata:
     if "outlet" not in out.meta and "url" in out.meta:
         host = urlsplit(out.meta["url"].value).hostname
         if host:
-            out.meta["outlet"] = MetaValue(host.removeprefix("www."), "url", "ingest.url-domain", 0.6)
+            out.meta["outlet"] = MetaValue(
+                host.removeprefix("www."), "url", "ingest.url-domain", 0.6
+            )
     return out
 
 
@@ -134,19 +165,21 @@ def _is_brand_line(line: str) -> bool:
 
 
 def _self_reference(text: str) -> MetaValue | None:
-    votes: Counter[str] = Counter()
+    votes: dict[str, float] = {}
     where: dict[str, tuple[int, int, str]] = {}
     for pattern, weight, name in _SELF_REFERENCES:
         for m in pattern.finditer(text):
             outlet = m.group("o").strip(" .,’'")
             if outlet in _NOT_OUTLET or len(outlet) < 3:
                 continue
-            votes[outlet] += weight
+            votes[outlet] = votes.get(outlet, 0.0) + weight
             where.setdefault(outlet, (m.start("o"), m.end("o"), name))
     if not votes:
         return None
-    outlet, score = votes.most_common(1)[0]
+    outlet, score = max(votes.items(), key=lambda kv: kv[1])
     if score < 0.5:
         return None
     s, e, method = where[outlet]
-    return MetaValue(outlet, "self-reference", f"ingest.self-reference:{method}", min(1.0, score / 2 + 0.4), s, e)
+    return MetaValue(
+        outlet, "self-reference", f"ingest.self-reference:{method}", min(1.0, score / 2 + 0.4), s, e
+    )

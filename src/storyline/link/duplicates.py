@@ -37,15 +37,23 @@ def fingerprint(text: str, settings: Settings = DEFAULT) -> Fingerprint:
     )
 
 
-def detect_for(store: Store, article_id: str, build: int, settings: Settings = DEFAULT) -> list[DuplicateEdge]:
+def detect_for(
+    store: Store, article_id: str, build: int, settings: Settings = DEFAULT
+) -> list[DuplicateEdge]:
     """Index one (new or changed) article and find its duplicates among the current ones."""
     row = store.db.execute(
         "SELECT norm_hash, sig_near, sig_content FROM articles WHERE id=?", (article_id,)
     ).fetchone()
-    norm, near_sig, content_sig = row[0], np.frombuffer(row[1], np.uint64), np.frombuffer(row[2], np.uint64)
+    norm, near_sig, content_sig = (
+        row[0],
+        np.frombuffer(row[1], np.uint64),
+        np.frombuffer(row[2], np.uint64),
+    )
     store.drop_edges(article_id)
     store.replace_bands(article_id, "near", band_keys(near_sig, settings.near_threshold))
-    store.replace_bands(article_id, "content", band_keys(content_sig, settings.rewrite_candidate_threshold))
+    store.replace_bands(
+        article_id, "content", band_keys(content_sig, settings.rewrite_candidate_threshold)
+    )
     edges: list[DuplicateEdge] = []
     exact = set(store.same_norm_hash(article_id, norm, build))
     for other in exact:
@@ -54,17 +62,33 @@ def detect_for(store: Store, article_id: str, build: int, settings: Settings = D
     for other in store.band_candidates(article_id, "near", build) - exact:
         sim = similarity(near_sig, store.signatures(other)[0])
         if sim >= settings.near_threshold:
-            edges.append(DuplicateEdge(article_id, other, "near", round(sim, 3), "link.minhash-lsh"))
+            edges.append(
+                DuplicateEdge(article_id, other, "near", round(sim, 3), "link.minhash-lsh")
+            )
             near_done.add(other)
     candidates = store.band_candidates(article_id, "content", build) - near_done
     if candidates:
         text = store.clean_text_of(article_id)
         for other in sorted(candidates):
-            if similarity(content_sig, store.signatures(other)[1]) < settings.rewrite_candidate_threshold * 0.75:
+            if (
+                similarity(content_sig, store.signatures(other)[1])
+                < settings.rewrite_candidate_threshold * 0.75
+            ):
                 continue
             score = rewrite_score(text, store.clean_text_of(other), settings)
-            if score.score >= settings.rewrite_min_score and score.aligned >= settings.rewrite_min_aligned:
-                edges.append(DuplicateEdge(article_id, other, "rewrite", round(score.score, 3), "link.rewrite-alignment"))
+            if (
+                score.score >= settings.rewrite_min_score
+                and score.aligned >= settings.rewrite_min_aligned
+            ):
+                edges.append(
+                    DuplicateEdge(
+                        article_id,
+                        other,
+                        "rewrite",
+                        round(score.score, 3),
+                        "link.rewrite-alignment",
+                    )
+                )
     for e in edges:
         store.put_edge(e)
     return edges

@@ -18,14 +18,7 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SEED = 1
 # Words too common to say anything about which story an article tells.
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says told
-    would could may might must shall one two new last first year years mr mrs ms sir""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "myself", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "yourself", "yourselves", "said", "says", "told", "would", "could", "may", "might", "must", "shall", "one", "two", "new", "last", "first", "year", "years", "mr", "mrs", "ms", "sir"]
 )
 
 
@@ -43,7 +36,9 @@ def word_shingles(text: str, size: int) -> list[bytes]:
 
 
 def content_words(text: str) -> list[bytes]:
-    return list({w.encode() for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2})
+    return list(
+        {w.encode() for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2}
+    )
 
 
 @lru_cache(maxsize=4)

@@ -47,7 +47,11 @@ def _quotes(text: str) -> set[str]:
 
 def _facts(text: str) -> set[str]:
     # Sentence-initial capitals are mostly ordinary words; names recur mid-sentence.
-    return {m.group(0) for m in _FACT.finditer(text) if m.start() > 0 and text[m.start() - 1] not in ".\n"}
+    return {
+        m.group(0)
+        for m in _FACT.finditer(text)
+        if m.start() > 0 and text[m.start() - 1] not in ".\n"
+    }
 
 
 def rewrite_score(a: str, b: str, settings: Settings = DEFAULT) -> RewriteScore:

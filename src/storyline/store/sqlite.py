@@ -95,7 +95,8 @@ class Store:
             if version is None:
                 self.db.executescript(_SCHEMA)
                 self.db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),)
+                    "INSERT OR REPLACE INTO meta VALUES('schema_version', ?)",
+                    (str(SCHEMA_VERSION),),
                 )
             elif version != SCHEMA_VERSION:
                 raise StoreError(
@@ -137,7 +138,8 @@ class Store:
     # builds and files ----------------------------------------------------------------------
     def begin_build(self, inputs: Sequence[str]) -> int:
         cur = self.db.execute(
-            "INSERT INTO builds(started, inputs) VALUES(?, ?)", (time.time(), json.dumps(list(inputs)))
+            "INSERT INTO builds(started, inputs) VALUES(?, ?)",
+            (time.time(), json.dumps(list(inputs))),
         )
         return int(cur.lastrowid or 0)
 
@@ -145,13 +147,19 @@ class Store:
         self.db.execute("UPDATE builds SET finished=? WHERE id=?", (time.time(), build))
 
     def file_state(self, path: str) -> tuple[int, int, str] | None:
-        row = self.db.execute("SELECT size, mtime_ns, sha256 FROM files WHERE path=?", (path,)).fetchone()
+        row = self.db.execute(
+            "SELECT size, mtime_ns, sha256 FROM files WHERE path=?", (path,)
+        ).fetchone()
         return (int(row[0]), int(row[1]), str(row[2])) if row else None
 
-    def touch_file(self, path: str, build: int, size: int | None = None, mtime_ns: int | None = None) -> int:
+    def touch_file(
+        self, path: str, build: int, size: int | None = None, mtime_ns: int | None = None
+    ) -> int:
         """Mark an unchanged file (and its articles) as part of this build; returns its article count."""
         if size is not None:
-            self.db.execute("UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime_ns, path))
+            self.db.execute(
+                "UPDATE files SET size=?, mtime_ns=? WHERE path=?", (size, mtime_ns, path)
+            )
         self.db.execute("UPDATE files SET build=? WHERE path=?", (build, path))
         cur = self.db.execute("UPDATE articles SET build=? WHERE file_path=?", (build, path))
         return cur.rowcount
@@ -182,10 +190,14 @@ class Store:
         return str(row[0]) if row else None
 
     def record_error(self, build: int, failure: InputFailure) -> None:
-        self.db.execute("INSERT INTO errors VALUES(?, ?, ?)", (build, failure.source, failure.error))
+        self.db.execute(
+            "INSERT INTO errors VALUES(?, ?, ?)", (build, failure.source, failure.error)
+        )
 
     def errors(self, build: int) -> list[InputFailure]:
-        rows = self.db.execute("SELECT source, error FROM errors WHERE build=? ORDER BY rowid", (build,))
+        rows = self.db.execute(
+            "SELECT source, error FROM errors WHERE build=? ORDER BY rowid", (build,)
+        )
         return [InputFailure(s, e) for s, e in rows]
 
     # articles -----------------------------------------------------------------------------
@@ -211,17 +223,32 @@ class Store:
             "INSERT OR REPLACE INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
             "notes, meta, strip, outlet, published, build) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                article_id, file_path, ordinal, source, fmt, raw, decoded, json.dumps(list(notes)),
-                meta_to_json(meta), json.dumps(strip), outlet, published, build,
+                article_id,
+                file_path,
+                ordinal,
+                source,
+                fmt,
+                raw,
+                decoded,
+                json.dumps(list(notes)),
+                meta_to_json(meta),
+                json.dumps(strip),
+                outlet,
+                published,
+                build,
             ),
         )
         self.db.execute("DELETE FROM article_lines WHERE article_id=?", (article_id,))
         self.db.executemany(
-            "INSERT INTO article_lines VALUES(?, ?, ?)", [(article_id, outlet, k) for k in line_keys]
+            "INSERT INTO article_lines VALUES(?, ?, ?)",
+            [(article_id, outlet, k) for k in line_keys],
         )
 
     def current_ids(self, build: int) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE build=? ORDER BY id", (build,))]
+        return [
+            r[0]
+            for r in self.db.execute("SELECT id FROM articles WHERE build=? ORDER BY id", (build,))
+        ]
 
     def outlet_furniture_counts(self, build: int, floor: int) -> Iterator[tuple[str, str, int]]:
         """(outlet, line key, articles) for keys shared by at least ``floor`` current articles."""
@@ -240,7 +267,12 @@ class Store:
         return {str(o): int(n) for o, n in rows}
 
     def article_line_keys(self, article_id: str) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT key FROM article_lines WHERE article_id=?", (article_id,))]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT key FROM article_lines WHERE article_id=?", (article_id,)
+            )
+        ]
 
     def for_cleaning(self, build: int) -> list[tuple[str, str | None, str | None]]:
         """(id, outlet, clean_key) of every current article; texts are read one at a time."""
@@ -289,7 +321,9 @@ class Store:
 
     # duplicates ---------------------------------------------------------------------------
     def needing_link(self, build: int) -> list[str]:
-        rows = self.db.execute("SELECT id FROM articles WHERE build=? AND needs_link=1 ORDER BY id", (build,))
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE build=? AND needs_link=1 ORDER BY id", (build,)
+        )
         return [r[0] for r in rows]
 
     def mark_linked(self, article_id: str) -> None:
@@ -319,11 +353,15 @@ class Store:
         return [r[0] for r in rows]
 
     def signatures(self, article_id: str) -> tuple[np.ndarray, np.ndarray]:
-        row = self.db.execute("SELECT sig_near, sig_content FROM articles WHERE id=?", (article_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT sig_near, sig_content FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
         return np.frombuffer(row[0], dtype=np.uint64), np.frombuffer(row[1], dtype=np.uint64)
 
     def clean_text_of(self, article_id: str) -> str:
-        row = self.db.execute("SELECT clean_text FROM articles WHERE id=?", (article_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT clean_text FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
         return str(row[0] or "") if row else ""
 
     def drop_edges(self, article_id: str) -> None:
@@ -332,7 +370,8 @@ class Store:
     def put_edge(self, edge: DuplicateEdge) -> None:
         a, b = sorted((edge.a, edge.b))
         self.db.execute(
-            "INSERT OR REPLACE INTO edges VALUES(?, ?, ?, ?, ?)", (a, b, edge.kind, edge.similarity, edge.method)
+            "INSERT OR REPLACE INTO edges VALUES(?, ?, ?, ?, ?)",
+            (a, b, edge.kind, edge.similarity, edge.method),
         )
 
     def current_edges(self, build: int) -> list[DuplicateEdge]:
@@ -345,7 +384,9 @@ class Store:
 
     def set_duplicate_of(self, build: int, mapping: dict[str, str]) -> None:
         self.db.execute("UPDATE articles SET duplicate_of=NULL WHERE build=?", (build,))
-        self.db.executemany("UPDATE articles SET duplicate_of=? WHERE id=?", [(c, a) for a, c in mapping.items()])
+        self.db.executemany(
+            "UPDATE articles SET duplicate_of=? WHERE id=?", [(c, a) for a, c in mapping.items()]
+        )
 
     def published_of(self, ids: Iterable[str]) -> dict[str, str | None]:
         out: dict[str, str | None] = {}
@@ -374,4 +415,6 @@ class Store:
             }
 
     def count_current(self, build: int) -> int:
-        return int(self.db.execute("SELECT COUNT(*) FROM articles WHERE build=?", (build,)).fetchone()[0])
+        return int(
+            self.db.execute("SELECT COUNT(*) FROM articles WHERE build=?", (build,)).fetchone()[0]
+        )
