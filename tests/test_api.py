@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+import storyline
+from storyline import errors
+
+
+def test_api_all_names_exist() -> None:
+    for name in storyline.__all__:
+        assert hasattr(storyline, name), name
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        errors.InputError,
+        errors.DecodeError,
+        errors.ParseError,
+        errors.UnsupportedFormatError,
+        errors.StoreError,
+    ],
+)
+def test_api_errors_share_one_base(cls: type[Exception]) -> None:
+    assert issubclass(cls, storyline.StorylineError)
+
+
+def test_api_input_errors_name_their_source() -> None:
+    exc = storyline.DecodeError("a/b.txt", "empty file")
+    assert exc.source == "a/b.txt" and str(exc) == "a/b.txt: empty file"
+
+
+def test_api_results_are_frozen() -> None:
+    r = storyline.Removal("x", "why", 0, 1, "m", 0.5)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.text = "y"  # type: ignore[misc]
+
+
+def test_api_dossier_schema_ships_with_the_package() -> None:
+    from storyline.output.dossier import SCHEMA_ID, dossier_schema
+
+    schema = dossier_schema()
+    assert schema["properties"]["schema"]["const"] == SCHEMA_ID
+
+
+def test_api_cli_build_help() -> None:
+    from storyline.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["build", "--help"])
+    assert info.value.code == 0
