@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import time
 from html.parser import HTMLParser
@@ -524,3 +525,35 @@ def test_report_large_dossier_renders_fast() -> None:
     assert elapsed < 2.0, f"{elapsed:.2f}s"
     assert doc.count('<article class="art') == 2000
     assert doc.count('<details class="text">') == 2000
+
+
+def test_report_paragraph_text_matches_offsets_with_markup_and_whitespace() -> None:
+    text = "  <b>Tom & Jerry</b>  \n\n\t“quoted” <i>\n   \n last & least"
+    dossier = _minimal()
+    dossier["articles"][0]["text"] = text
+    doc = render_report(dossier)
+    found = re.findall(r'<p id="a-a1-p\d+" data-start="(\d+)" data-end="(\d+)">([^<]*)</p>', doc)
+    assert len(found) == 3
+    for start, end, shown in found:
+        assert html.unescape(shown) == text[int(start) : int(end)]
+
+
+def test_report_timeline_svg_aggregates_many_entries() -> None:
+    dossier = _minimal()
+    dossier["timeline"] = [
+        {"id": f"t{i}", "date": f"2024-{1 + i % 12:02d}-01", "summary": "s", "evidence": []}
+        for i in range(400)
+    ]
+    doc = render_report(dossier)
+    svg = doc.split("<svg")[1].split("</svg>")[0]
+    assert 0 < svg.count("<circle") <= 12  # one per month, not 400 stacked
+    assert "34 entries" in svg
+    assert doc.count('class="tl-entry"') == 400
+
+
+def test_report_many_outlets_fold_chips() -> None:
+    dossier = _minimal()
+    dossier["articles"] = [_article(f"x{i}", "t", outlet=f"Outlet {i}") for i in range(30)]
+    doc = render_report(dossier)
+    assert '<details class="chips-box">' in doc and doc.count('class="chip"') == 30
+    assert '<details class="chips-box">' not in render_report(_full())

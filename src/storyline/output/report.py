@@ -21,7 +21,7 @@ import os
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -36,7 +36,6 @@ __all__ = [
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-_LINE_RE = re.compile(r"[^\n]+")
 # Characters kept verbatim in element ids; everything else is hex-escaped with "~" (which is
 # itself escaped), so distinct article ids can never collide on one anchor.
 _ID_SAFE_RE = re.compile(r"[^A-Za-z0-9_.\-]")
@@ -54,6 +53,10 @@ _TYPE_LABELS = {
 _QUOTES_SHOWN = 4
 _ENTITY_QUOTES_SHOWN = 3
 _SNIPPET_WORDS = 14
+# Past this many dated entries the timeline chart aggregates markers instead of stacking them.
+_TL_MARKS_MAX = 150
+# Past this many outlets the chips fold into a disclosure so the sticky bar stays one line.
+_CHIPS_OPEN_MAX = 12
 
 
 def _e(value: object) -> str:
@@ -77,34 +80,50 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     the paragraph element shows and the inline script can count characters inside it.
     """
     spans: list[tuple[int, int]] = []
-    for m in _LINE_RE.finditer(text):
-        line = m.group()
+    pos = 0
+    for line in text.split("\n"):
         stripped = line.strip()
-        if not stripped:
-            continue
-        start = m.start() + (len(line) - len(line.lstrip()))
-        spans.append((start, start + len(stripped)))
+        if stripped:
+            start = pos + len(line) - len(line.lstrip())
+            spans.append((start, start + len(stripped)))
+        pos += len(line) + 1
     return spans
+
+
+def _escaped_paragraphs(text: str) -> list[str]:
+    """The escaped text of each paragraph, in the order of ``paragraph_spans(text)``.
+
+    Escaping the whole text once is much cheaper than once per paragraph, and it maps lines to
+    lines: escaping neither adds nor removes newlines or whitespace.
+    """
+    return [s for s in (line.strip() for line in html.escape(text).split("\n")) if s]
 
 
 class SpanLinker:
     """Maps ``(article_id, start, end)`` spans to paragraph anchors and highlight links.
 
-    Paragraph splits are computed on first use, so a report linking into a few articles of a
-    large corpus splits only those.
+    Paragraph splits are computed on first use and kept, so a report linking into a few
+    articles of a large corpus splits only those, and none twice.
     """
 
     def __init__(self, texts: Mapping[str, str]) -> None:
         self._texts = texts
+        self._spans: dict[str, list[tuple[int, int]]] = {}
         self._starts: dict[str, list[int]] = {}
 
+    def paragraphs(self, article_id: str) -> list[tuple[int, int]]:
+        spans = self._spans.get(article_id)
+        if spans is None:
+            spans = paragraph_spans(self._texts.get(article_id, ""))
+            self._spans[article_id] = spans
+        return spans
+
     def paragraph_index(self, article_id: str, start: int) -> int | None:
+        if article_id not in self._texts:
+            return None
         starts = self._starts.get(article_id)
         if starts is None:
-            text = self._texts.get(article_id)
-            if text is None:
-                return None
-            starts = [s for s, _ in paragraph_spans(text)]
+            starts = [s for s, _ in self.paragraphs(article_id)]
             self._starts[article_id] = starts
         if not starts:
             return None
@@ -307,7 +326,7 @@ class _Report:
         self.duplicates = _items(dossier.get("duplicates"))
         self.errors = _items(dossier.get("errors"))
         self.has = {k: k in dossier for k in ("quotes", "entities", "timeline", "duplicates")}
-        self.linker = SpanLinker({a.id: a.text for a in self.articles})
+        self.linker = SpanLinker({aid: a.text for aid, a in self.by_id.items()})
         self.title = _s(title) or self._derive_title()
 
     def _derive_title(self) -> str:
@@ -419,10 +438,11 @@ def _header(r: _Report) -> str:
     for label, value, href in stats:
         # Values here are built from numbers and escaped dates only, so they are already safe.
         inner = f"<dt>{label}</dt><dd>{value}</dd>"
+        cls = f"stat stat-{label.lower()}"
         if href:
-            out.append(f'<div class="stat"><a href="{href}">{inner}</a></div>')
+            out.append(f'<div class="{cls}"><a href="{href}">{inner}</a></div>')
         else:
-            out.append(f'<div class="stat">{inner}</div>')
+            out.append(f'<div class="{cls}">{inner}</div>')
     out.append("</dl>")
     missing = [
         name
@@ -472,6 +492,12 @@ def _toolbar(r: _Report) -> str:
         '<span id="flt-count" class="muted" aria-live="polite"></span></div>'
     )
     out.append("</div>")
+    fold = len(outlets) > _CHIPS_OPEN_MAX
+    if fold:
+        out.append(
+            '<details class="chips-box"><summary>Filter by outlet '
+            f'<span class="muted">· {len(outlets):,} outlets</span></summary>'
+        )
     if len(outlets) > 1 or (outlets and "" not in outlets):
         out.append('<div class="chips" role="group" aria-label="Filter by outlet">')
         ranked = sorted(outlets.items(), key=lambda kv: (not kv[0], -kv[1], kv[0].lower()))
@@ -482,6 +508,8 @@ def _toolbar(r: _Report) -> str:
                 f'aria-pressed="false">{_e(name)} <span class="n">{n:,}</span></button>'
             )
         out.append("</div>")
+    if fold:
+        out.append("</details>")
     out.append("</nav>")
     return "".join(out)
 
@@ -570,19 +598,18 @@ def _article_html(r: _Report, art: _Article) -> str:
     if src_bits:
         out.append(f'<p class="src">{" · ".join(src_bits)}</p>')
 
-    paras = paragraph_spans(art.text)
+    own = r.by_id.get(art.id) is art  # a repeated id gets its own split, not the first's
+    paras = r.linker.paragraphs(art.id) if own else paragraph_spans(art.text)
+    escaped = _escaped_paragraphs(art.text)
     words = len(art.text.split())
     out.append(
         f'<details class="text"><summary>Text <span class="muted">· '
         f"{_plural(words, 'word')}</span></summary>"
         f'<div class="body" data-article="{_e(art.id)}">'
     )
-    text = art.text
-    for n, (start, end) in enumerate(paras):
-        out.append(
-            f'<p id="a-{_e(aid)}-p{n}" data-start="{start}" data-end="{end}">'
-            f"{_e(text[start:end])}</p>"
-        )
+    pid = f"a-{_e(aid)}-p"
+    for n, ((start, end), para) in enumerate(zip(paras, escaped, strict=True)):
+        out.append(f'<p id="{pid}{n}" data-start="{start}" data-end="{end}">{para}</p>')
     if not paras:
         out.append('<p class="muted">(empty after cleaning)</p>')
     out.append("</div></details>")
@@ -838,6 +865,8 @@ def _timeline_svg(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> str:
     def x_of(ordinal: int) -> float:
         return pad + (ordinal - lo) * (width - 2 * pad) / span
 
+    if len(entries) > _TL_MARKS_MAX:
+        return _timeline_svg_dense(entries, lo, hi, x_of)
     stack: Counter[int] = Counter()
     marks = []
     max_level = 0
@@ -849,12 +878,35 @@ def _timeline_svg(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> str:
         level = min(level, 12)  # past a dozen, markers overlap rather than grow the chart
         max_level = max(max_level, level)
         marks.append((x, level, entry, tid))
-    axis_y = 30 + max_level * step + r_dot
-    height = axis_y + 36
+    axis_y = 36 + max_level * step + r_dot
+    out = _svg_axis(lo, hi, x_of, axis_y, len(entries))
+    # A sparse chart names its dates; a crowded one leaves that to the hover text.
+    labelled = len(marks) <= 20
+    last_label_x = -1e9
+    for x, level, entry, tid in marks:
+        y = axis_y - r_dot - 4 - level * step
+        date = _s(entry.get("date")) or ""
+        if labelled and level == 0 and x - last_label_x >= 80:
+            last_label_x = x
+            out.append(
+                f'<text class="mark-l" x="{x:.1f}" y="{y - r_dot - max_level * step - 6}" '
+                f'text-anchor="middle">{_e(_fmt_date(date))}</text>'
+            )
+        partial = "" if _parse_date(date) and len(date) == 10 else " partial"
+        tip = f"{_fmt_date(date)} — {_shorten(_s(entry.get('summary')) or '', 160)}"
+        out.append(
+            f'<a href="#{_e(tid)}" class="tl-mark{partial}"><circle cx="{x:.1f}" cy="{y}" '
+            f'r="{r_dot}"><title>{_e(tip)}</title></circle></a>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _svg_axis(lo: int, hi: int, x_of: Callable[[int], float], axis_y: int, n: int) -> list[str]:
+    width, pad = 1000, 40
     out = [
-        f'<svg class="tl-svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="Timeline of {len(entries)} dated entries" '
-        'preserveAspectRatio="xMidYMid meet">'
+        f'<svg class="tl-svg" viewBox="0 0 {width} {axis_y + 36}" role="img" '
+        f'aria-label="Timeline of {n:,} dated entries" preserveAspectRatio="xMidYMid meet">'
         f'<line class="axis" x1="{pad}" y1="{axis_y}" x2="{width - pad}" y2="{axis_y}"/>'
     ]
     for tx, label in _ticks(lo, hi):
@@ -864,14 +916,38 @@ def _timeline_svg(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> str:
             f'<text class="tick-l" x="{x:.1f}" y="{axis_y + 20}" text-anchor="middle">'
             f"{_e(label)}</text>"
         )
-    for x, level, entry, tid in marks:
-        y = axis_y - r_dot - 4 - level * step
-        date = _s(entry.get("date")) or ""
-        partial = "" if _parse_date(date) and len(date) == 10 else " partial"
-        tip = f"{_fmt_date(date)} — {_shorten(_s(entry.get('summary')) or '', 160)}"
+    return out
+
+
+def _timeline_svg_dense(
+    entries: Sequence[tuple[int, Mapping[str, Any], str]],
+    lo: int,
+    hi: int,
+    x_of: Callable[[int], float],
+) -> str:
+    """One marker per stretch of the axis, sized by its number of entries.
+
+    Hundreds of entries stacked one marker each become an unreadable wall; a marker whose area
+    grows with the count still shows where the story was busy and links to the first entry.
+    """
+    buckets: dict[int, list[tuple[int, str]]] = {}
+    for ordinal, _entry, tid in entries:
+        buckets.setdefault(round(x_of(ordinal) / 8), []).append((ordinal, tid))
+    biggest = max(len(v) for v in buckets.values())
+    axis_y = 50
+    out = _svg_axis(lo, hi, x_of, axis_y, len(entries))
+    for items in buckets.values():
+        first_ord, first_tid = items[0]
+        last_ord = items[-1][0]
+        radius = 3 + 11 * (len(items) / biggest) ** 0.5
+        x = x_of((first_ord + last_ord) // 2)
+        first = _fmt_date(_dt.date.fromordinal(first_ord).isoformat())
+        last = _fmt_date(_dt.date.fromordinal(last_ord).isoformat())
+        when = first if first == last else f"{first} – {last}"
+        tip = f"{when}: {_plural(len(items), 'entry', 'entries')}"
         out.append(
-            f'<a href="#{_e(tid)}" class="tl-mark{partial}"><circle cx="{x:.1f}" cy="{y}" '
-            f'r="{r_dot}"><title>{_e(tip)}</title></circle></a>'
+            f'<a href="#{_e(first_tid)}" class="tl-mark dense"><circle cx="{x:.1f}" '
+            f'cy="{axis_y - 16}" r="{radius:.1f}"><title>{_e(tip)}</title></circle></a>'
         )
     out.append("</svg>")
     return "".join(out)
