@@ -33,6 +33,8 @@ OPEN_CONTEXT = " \t\n([{—–-/:;" + "“‘«\"'"
 CLOSE_CONTEXT = " \t\n)]}.,;:!?…—–-/" + "”’»\"'"
 # Elisions that start with an apostrophe and are never an opening quote ('90s, 'em, 'til).
 LEADING_ELISIONS = ("em", "til", "cause", "bout", "n ", "tis", "twas")
+# Stands in for the second apostrophe of a '' pair, so offsets stay put.
+PAIR_FILLER = "\x01"
 # Longest run of characters an unclosed single quote may hold before we call it an apostrophe.
 MAX_UNCLOSED_SINGLE = 400
 
@@ -207,7 +209,7 @@ def _scan_paragraph(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]],
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
+    while start < end and (text[start].isspace() or text[start] == PAIR_FILLER):
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
@@ -222,6 +224,9 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     multi-paragraph convention of news copy. Each paragraph piece is reported separately.
     """
     out: list[QuoteSpan] = []
+    # Some copy (the NYT archive) writes double quotes as two apostrophes: ''like this''.
+    # Same-length substitution keeps every offset valid.
+    text = text.replace("''", STRAIGHT_DOUBLE + PAIR_FILLER)
     paras = _paragraphs(text)
     carried = False
     for n, (lo, hi) in enumerate(paras):

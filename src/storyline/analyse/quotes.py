@@ -41,7 +41,7 @@ TRAILING_WINDOW = 14  # tokens after a quote searched for "…,” Sir Keir told
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
 OPEN_ENDINGS = (",", "?", "!", "—", "–", "-", "…", ":")
-_SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"'])")
+_SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"']|$)")
 
 
 @dataclass(frozen=True, slots=True)
