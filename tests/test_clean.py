@@ -172,3 +172,23 @@ def test_clean_offsets_map_clean_text_back_to_decoded() -> None:
         assert (
             result.text[clean_start : clean_start + length] == text[raw_start : raw_start + length]
         )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "More Must-Reads From TIME",
+        "You may also like",
+        "See more photos:",
+        "(END)",
+        "Loading weather data ...",
+        "reporter@example.co.kr",
+        "Sign in to comment",
+        "Already a subscriber? Log in",
+        "Follow us on Twitter",
+        "Facebook Twitter WhatsApp Email",
+    ],
+)
+def test_clean_furniture_lines_of_unseen_outlets(line: str) -> None:
+    verdict = score_line(line)
+    assert verdict is not None and verdict.score >= 1.0, line

@@ -165,6 +165,34 @@ _STRONG: tuple[tuple[re.Pattern[str], str, str], ...] = (
     ),
     (
         re.compile(
+            r"^(?:more (?:must-reads|stories|from|on this story|top stories)|you (?:may|might) also like|recommended for you|most (?:popular|read|viewed)|related (?:stories|articles|coverage|topics))\b.{0,60}$",
+            _I,
+        ),
+        NAVIGATION,
+        "related-header",
+    ),
+    (
+        re.compile(
+            r"^(?:see|view|watch) (?:more |all |the )?(?:photos|pictures|images|videos?|gallery)\s*[:.…]*\s*$",
+            _I,
+        ),
+        NAVIGATION,
+        "gallery-link",
+    ),
+    (
+        re.compile(
+            r"^(?:\(end\)|-+\s*end\s*-+|#{3}|\*{3}|loading(?: [\w ]{0,30})?\s*(?:\.\.\.|…)?)$", _I
+        ),
+        NOTICE,
+        "end-marker",
+    ),
+    (
+        re.compile(r"^(?:[\w.+-]+@[\w-]+\.[\w.]+|@\w{2,}(?:\s+@\w{2,})*)$"),
+        NOTICE,
+        "contact-line",
+    ),
+    (
+        re.compile(
             r"\b(?:click here|tap here|click the link|download (?:our|the) app|get the app)\b", _I
         ),
         NAVIGATION,
