@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from itertools import pairwise
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 __all__ = ["Repeat", "find_repeats", "line_key"]
 
