@@ -17,10 +17,15 @@ import re
 from dataclasses import dataclass
 
 from storyline.analyse.timex_context import Context
-from storyline.analyse.timex_rules import RULES, Norm, Rule
+from storyline.analyse.timex_rules import RULES, TRIGGER_WORDS, Norm, Rule
 
 __all__ = ["Timex", "tag_timexes"]
 
+# How much text around a trigger word a rule's match can span (characters before / after the
+# trigger's start): the longest expressions ("at least the past twenty-four hours") fit well.
+WINDOW_BEFORE = 64
+WINDOW_AFTER = 72
+_TOKEN = re.compile(r"[a-z]+|[0-9]+")
 # A day-level DATE value: these move the reference point for "the next day" and clock times.
 _DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)$")
 _CLOCK_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d|XXXX-XX-XX)(T\d\d(?::\d\d)?)$")
@@ -58,13 +63,64 @@ def _span(m: re.Match[str], norm: Norm) -> tuple[int, int]:
     return m.start(), m.end()
 
 
+def _windows(text: str) -> dict[tuple[str, ...], list[tuple[int, int]]]:
+    """For each rule's trigger classes, the merged stretches of text around their words.
+
+    Scanning only these (instead of the whole text once per rule) is what makes the tagger fast:
+    most of a news article is nowhere near a time word.
+    """
+    low = text.lower()
+    if len(low) != len(text):
+        # A few characters lower-case to two; keep offsets aligned by leaving those alone.
+        low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    by_class: dict[str, list[int]] = {"digit": []}
+    digits = by_class["digit"]
+    words = TRIGGER_WORDS
+    for m in _TOKEN.finditer(low):
+        tok = m.group()
+        if tok[0] <= "9":
+            digits.append(m.start())
+            continue
+        classes = words.get(tok)
+        if classes is not None:
+            for k in classes:
+                by_class.setdefault(k, []).append(m.start())
+    out: dict[tuple[str, ...], list[tuple[int, int]]] = {}
+    n = len(text)
+    for rule in RULES:
+        if rule.keys in out:
+            continue
+        starts = sorted(p for k in rule.keys for p in by_class.get(k, ()))
+        spans: list[tuple[int, int]] = []
+        for p in starts:
+            s, e = max(0, p - WINDOW_BEFORE), min(n, p + WINDOW_AFTER)
+            if spans and s <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], e)
+            else:
+                spans.append((s, e))
+        # End windows at whitespace so that no match is cut short mid-word by ``endpos``.
+        fixed: list[tuple[int, int]] = []
+        for s, e in spans:
+            ws = text.find(" ", e)
+            e = n if ws < 0 else ws
+            if fixed and s <= fixed[-1][1]:
+                fixed[-1] = (fixed[-1][0], max(e, fixed[-1][1]))
+            else:
+                fixed.append((s, e))
+        out[rule.keys] = fixed
+    return out
+
+
 def _candidates(ctx: Context) -> list[_Candidate]:
     text = ctx.text
+    windows = _windows(text)
     found: list[tuple[int, int, int, Rule, re.Match[str]]] = []
     for order, rule in enumerate(RULES):
-        for m in rule.pattern.finditer(text):
-            if m.end() > m.start():
-                found.append((m.start(), -m.end(), order, rule, m))
+        finditer = rule.pattern.finditer
+        for s, e in windows[rule.keys]:
+            for m in finditer(text, s, e):
+                if m.end() > m.start():
+                    found.append((m.start(), -m.end(), order, rule, m))
     # Document order, so that rules which remember what came before see it in sequence.
     found.sort(key=lambda f: (f[0], f[1], f[2]))
     out: list[_Candidate] = []

@@ -39,7 +39,7 @@ from storyline.analyse.timex_lexicon import (
     parse_number,
 )
 
-__all__ = ["RULES", "Norm", "Rule"]
+__all__ = ["RULES", "TRIGGER_WORDS", "Norm", "Rule"]
 
 # Confidence by kind of evidence: explicit calendar dates are near-certain, anything resolved
 # through the tense guess or a remembered reference date less so.
@@ -47,6 +47,9 @@ CONF_ABSOLUTE = 0.95
 CONF_RELATIVE = 0.85
 CONF_TENSE = 0.7
 CONF_VAGUE = 0.6
+# A year-less month this close to the document date resolves to the nearest reading whatever
+# the tense (tense cues are noisy; news rarely means "May" eleven months away).
+NEAREST_MONTHS = 2
 # Four-digit numbers read as years only inside this range (outside it they need a preposition).
 YEAR_MIN, YEAR_MAX = 1800, 2099
 
@@ -73,6 +76,9 @@ class Rule:
     handler: Handler
     # Resolved against the last date the text mentioned, so must be re-run in document order.
     anaphoric: bool = False
+    # Trigger classes (see ``TRIGGERS``): every match contains a word of one of them, so the
+    # rule only needs to run near those words.
+    keys: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- regex fragments
@@ -89,7 +95,7 @@ _NUMW = alternation(
 _NUM_WORDS = rf"{_NUMW}(?:[\s-]+(?:and\s+)?{_NUMW})*"
 _NUM = (
     rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|{_NUM_WORDS}(?:\s+and\s+a\s+half)?"
-    r"|a\s+couple\s+of|a\s+couple|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
+    r"|a\s+(?:hundred|thousand)|a\s+couple\s+of|a\s+couple|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
     r"|numerous|a|an)"
 )
 _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ies))"
@@ -97,7 +103,7 @@ _UNIT_S = rf"{_UNIT}s?"
 _APPROX = (
     r"(?:about|around|approximately|roughly|nearly|almost|more\s+than|less\s+than|fewer\s+than"
     r"|at\s+least|at\s+most|no\s+more\s+than|no\s+less\s+than|up\s+to|over|under|some"
-    r"|well\s+over|just\s+over|just\s+under|close\s+to|upwards\s+of)"
+    r"|well\s+over|close\s+to|upwards\s+of)"
 )
 _ORD_WORDS = alternation(k for k in ORDINALS if k not in ("final", "last"))
 _POD = r"(?:morning|afternoon|evening|night)"
@@ -170,24 +176,52 @@ def _pre_mod(pre: str | None) -> str:
 # --------------------------------------------------------------------------- partial resolution
 
 
+_FUTURE_CUE = re.compile(
+    r"(?:\b(?:by|until|till|effective|payable|due|starting|beginning|before|through|from|record"
+    r"|scheduled\s+for|set\s+for|planned\s+for|expected\s+(?:on|in|by)|now\s+and|as\s+(?:soon|early)"
+    r"\s+as|on\s+or\s+(?:before|about))\s+(?:the\s+)?(?:end\s+of\s+)?(?:early\s+|late\s+|mid-?)?)$",
+    re.IGNORECASE,
+)
+_PAST_CUE = re.compile(r"\b(?:since|last|ago|as\s+of|ended|through)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+
+
 def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) -> int | None:
-    """The year of a year-less "May" / "May 5": the tense of the sentence decides the side."""
+    """The year of a year-less "May" / "May 5".
+
+    A cue right before it ("by", "until", "effective", "since") decides; otherwise the tense of
+    the words around it picks the side of the document date, and without a tense the reading
+    nearest to the document date wins.
+    """
     a = ctx.anchor
     if a is None:
         return None
     key, akey = (month, day), (a.month, a.day if day else 0)
     if key == akey or (day == 0 and month == a.month):
         return a.year
-    tense = ctx.tense(start, end)
+    before = ctx.text[max(0, start - 30) : start]
+    if _FUTURE_CUE.search(before) and not _PAST_CUE.search(before):
+        tense = "future"
+    elif _PAST_CUE.search(before):
+        tense = "past"
+    else:
+        tense = ctx.tense(start, end)
+        # Within a couple of months of the document date the nearest reading is safer than the
+        # tense guess (news mostly talks about the recent past and the near future).
+        if _months_apart(month, a.month) <= NEAREST_MONTHS:
+            tense = ""
     if tense == "future":
         return a.year if key > akey else a.year + 1
     if tense == "past":
         return a.year if key < akey else a.year - 1
-    # No tense cue: the reading within six months of the document date.
     diff = (month - a.month) % 12
-    if diff == 0:
-        return a.year
-    return a.year + (1 if month < a.month else 0) if diff <= 5 else a.year - (month > a.month)
+    if diff <= 5 or (diff == 6 and key > akey):
+        return a.year + (1 if month < a.month else 0)
+    return a.year - (1 if month > a.month else 0)
+
+
+def _months_apart(m1: int, m2: int) -> int:
+    d = abs(m1 - m2) % 12
+    return min(d, 12 - d)
 
 
 def _weekday_date(ctx: Context, weekday: int, rel: str, start: int, end: int) -> dt.date | None:
@@ -269,14 +303,15 @@ def _duration_value(n: float | None, unit: str) -> str:
     prefix = "PT" if clock else "P"
     if n is None:
         return f"{prefix}X{letter}"
-    if n != int(n):
-        # Halves go down one unit so the value stays an integer: "2 1/2 years" is P30M.
-        smaller = {"Y": ("M", 12), "M": ("D", 30), "W": ("D", 7), "D": ("H", 24), "H": ("M", 60)}
-        if letter in smaller and not (clock and letter == "M"):
-            sub, k = smaller[letter]
-            if letter == "D":
-                return f"PT{int(n * k)}{sub}"
-            return f"{prefix}{int(n * k)}{sub}"
+    if n != int(n) and n * 2 == int(n * 2):
+        # Halves are written with the next smaller unit: "2 1/2 years" is P2Y6M.
+        halves = {"Y": "6M", "M": "15D", "D": "T12H", "H": "30M", "W": "3DT12H"}
+        half = "30S" if clock and letter == "M" else halves.get(letter)
+        if half is not None:
+            whole = f"{int(n)}{letter}" if int(n) else ""
+            return f"{prefix}{whole}{half}" if not half.startswith("T") or clock else (
+                f"P{whole}{half}"
+            )
     return f"{prefix}{int(n)}{letter}"
 
 
@@ -325,8 +360,16 @@ def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
         *_NAME_TITLES,
     }:
         return None
+    rel = (m["rel"] or "").lower()
+    a = ctx.anchor
     if m["year"]:
         year: int | None = int(m["year"])
+    elif a is not None and rel in ("last", "this past"):
+        year = a.year if (month, day) < (a.month, a.day) else a.year - 1
+    elif a is not None and rel in ("next", "this coming"):
+        year = a.year if (month, day) > (a.month, a.day) else a.year + 1
+    elif a is not None and m["wd"]:
+        year = _year_matching_weekday(a, month, day, WEEKDAYS[m["wd"].lower()])
     else:
         year = _year_for_month(ctx, month, day, m.start(), m.end())
     if year is None:
@@ -338,12 +381,44 @@ def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", day_value(d), CONF_ABSOLUTE if m["year"] else CONF_TENSE)
 
 
+def _year_matching_weekday(a: dt.date, month: int, day: int, weekday: int) -> int:
+    """Of the years around the anchor, the one where month/day falls on ``weekday``."""
+    best, best_gap = a.year, 10**6
+    for year in (a.year, a.year - 1, a.year + 1):
+        try:
+            d = dt.date(year, month, day)
+        except ValueError:
+            continue
+        gap = abs((d - a).days)
+        if d.weekday() == weekday and gap < best_gap:
+            best, best_gap = year, gap
+    return best
+
+
 def _month_year(m: re.Match[str], ctx: Context) -> Norm | None:
     mon_text = m["mon"]
     if not _cap(mon_text):
         return None
     month = MONTHS[mon_text.rstrip(".").lower()]
     return Norm("DATE", month_value(int(m["year"]), month), CONF_ABSOLUTE)
+
+
+def _month_rel_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    """"June last year", "January this year", "May 5 next year"."""
+    mon_text = m["mon"]
+    if not _cap(mon_text):
+        return None
+    month = MONTHS[mon_text.rstrip(".").lower()]
+    a = ctx.anchor
+    if a is None:
+        return Norm("DATE", f"XXXX-{month:02d}", CONF_RELATIVE)
+    year = a.year + {"last": -1, "next": 1}.get(m["rel"].lower(), 0)
+    if m["day"]:
+        try:
+            return Norm("DATE", day_value(dt.date(year, month, int(m["day"]))), CONF_RELATIVE)
+        except ValueError:
+            return None
+    return Norm("DATE", month_value(year, month), CONF_RELATIVE)
 
 
 def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -504,18 +579,23 @@ def _ref(m: re.Match[str], ctx: Context) -> Norm | None:
 def _relative(m: re.Match[str], ctx: Context) -> Norm | None:
     """last/this/next week, earlier this year, the end of the month, this summer."""
     rel = " ".join(m["rel"].lower().split())
-    unit = m["unit"].lower()
+    unit_text = m["unit"]
+    unit = unit_text.lower()
+    if _cap(unit_text) and not unit_text.isupper():
+        return None  # "This Week", "The Year of the Dragon": titles
     pre = " ".join((m["pre"] or "").lower().replace("-", " ").split())
     a = ctx.anchor
+    after = ctx.text[m.end() : m.end() + 20]
     if rel == "the" and not pre:
-        if unit == "weekend":
-            pass
-        elif unit in SEASONS:
-            pass
-        elif unit == "year" and re.match(r"\s+(?:ended|ending|to\s+date|before|earlier|ago)", ctx.text[m.end() : m.end() + 20]):
-            return Norm("DURATION", "P1Y", CONF_VAGUE) if "end" in ctx.text[m.end() : m.end() + 8] else None
-        else:
+        if unit == "year" and re.match(r"\s+end(?:ed|ing)\b", after):
+            return Norm("DURATION", "P1Y", CONF_VAGUE)
+        if unit == "year" and re.match(r"\s+(?:before|earlier)\b", after):
             return None
+        if unit not in ("weekend", "quarter", "year", "week", *SEASONS):
+            return None
+        if unit == "week":
+            ref = ctx.ref_day
+            return Norm("DATE", "XXXX-WXX" if ref is None else week_value(ref), CONF_VAGUE)
     if unit == "quarter":
         return _relative_quarter(m, ctx, rel)
     if rel in ("the past", "the last", "the coming", "the next", "past", "coming") and not pre:
@@ -615,8 +695,9 @@ def _quarter(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     adj = (m["adj"] or "").lower()
     a = ctx.anchor
-    if m["year"]:
-        yt = m["year"].lower()
+    year_text = m["year"] or m["pyear"] or (f"{m['prel']} year" if m["prel"] else None)
+    if year_text:
+        yt = year_text.lower()
         if yt[0].isdigit():
             year: int | None = int(yt)
         elif a is None:
@@ -631,11 +712,15 @@ def _quarter(m: re.Match[str], ctx: Context) -> Norm | None:
         year = a.year if q <= aq or tense == "future" else a.year - 1
         if "year-earlier" in adj or "year-ago" in adj:
             year -= 1
+    start = m.start()
+    if "-" in m[0][m.start("ord") - m.start() :] and m[0][:4].lower() == "the ":
+        # "the third-quarter loss": the hyphenated adjective alone is the expression.
+        start = m.start("adj") if adj else m.start("ord")
     if year is None:
-        return Norm("DATE", f"XXXX-Q{q}", CONF_TENSE)
+        return Norm("DATE", f"XXXX-Q{q}", CONF_TENSE, start, m.end())
     if "year-earlier" not in adj and "year-ago" not in adj:
         _remember_quarter(ctx, year, q, m.start())
-    return Norm("DATE", f"{year:04d}-Q{q}", CONF_RELATIVE)
+    return Norm("DATE", f"{year:04d}-Q{q}", CONF_RELATIVE, start, m.end())
 
 
 def _half(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -687,31 +772,40 @@ _SET_PER = re.compile(r"(?:[\d%]|million|billion|percent|cents?|dollars?|pounds?
 
 
 def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
-    unit = _unit_key(m["unit"])
+    unit_text = m["unit"]
+    unit = _unit_key(unit_text)
+    if _cap(unit_text) and not unit_text.isupper():
+        return None  # "60 Minutes", "This Week": titles, not durations
     num_text = m["num"]
+    num_key = " ".join(num_text.lower().split()) if num_text else ""
     n = parse_number(num_text) if num_text else None
-    if num_text and n is None and " ".join(num_text.lower().split()) not in VAGUE_NUMBERS:
+    if num_text and n is None and num_key not in VAGUE_NUMBERS:
         return None
-    low = m[0].lower()
-    if unit == "second" and num_text and num_text.lower() in ("a", "an"):
-        return None
-    if unit == "quarter" and num_text and num_text.lower() in ("a", "an"):
-        return None
+    if n is not None and m["half"]:
+        n += 0.5
+    single = num_key in ("a", "an")
+    if single and unit in ("second", "quarter"):
+        return None  # "a second term", "a quarter of the vote"
+    after = ctx.text[m.end() : m.end() + 12]
+    if re.match(r"[\s-]+old\b", after):
+        return None  # ages are not annotated
     if unit == "night":
-        return None if not num_text or num_text.lower() in ("a", "an") else Norm(
-            "DURATION", _duration_value(n, "day"), CONF_RELATIVE
-        )
-    if num_text and num_text.lower() in ("a", "an") and not m["the"] and not m["mod"]:
+        if not num_text or single:
+            return None
+        return Norm("DURATION", _duration_value(n, "day"), CONF_RELATIVE)
+    if single and not m["the"] and not m["mod"]:
         before = ctx.text[max(0, m.start() - 20) : m.start()]
         if _SET_PER.search(before):
             return Norm("SET", _duration_value(1, unit), CONF_RELATIVE)
-        if re.match(r"\s+(?:of|or)\b", ctx.text[m.end() : m.end() + 5]) and unit == "quarter":
-            return None
     if n == 0:
         return None
-    if "-" in low and unit not in UNITS:
-        return None
-    return Norm("DURATION", _duration_value(n, unit), CONF_RELATIVE if n else CONF_VAGUE)
+    start = m.start()
+    mod = (m["mod"] or "").lower()
+    if mod in ("over", "under", "some") and m["the"]:
+        start = m.start("the")  # "over the past two years": "over" is the preposition
+    return Norm(
+        "DURATION", _duration_value(n, unit), CONF_RELATIVE if n else CONF_VAGUE, start, m.end()
+    )
 
 
 def _vague_duration(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -908,24 +1002,29 @@ RULES: tuple[Rule, ...] = (
         "timex.iso",
         _r(rf"{_B}(?P<y>\d{{4}})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?(?![\w-])"),
         _iso,
+        keys=('digit',),
     ),
-    Rule("timex.numeric", _r(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}|\d\d)(?![\w/])"), _numeric),
+    Rule("timex.numeric", _r(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}|\d\d)(?![\w/])"), _numeric, keys=('digit',)),
     Rule(
         "timex.absolute",
         _r(
-            rf"{_B}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:(?P<pre>early|late|mid)[\s-]+)?(?P<mon>{_MONTH_ANY})"
+            rf"{_B}(?:(?P<rel>last|next|this|this\s+coming|this\s+past)\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?"
+            rf"(?:(?P<pre>early|late|mid)[\s-]+)?(?P<mon>{_MONTH_ANY})"
             rf"(?:\s*|\s+the\s+)(?P<day>\d{{1,2}}|{_ORD_WORDS})(?:st|nd|rd|th)?(?!\d|,\d{{3}}|:\d|%)"
             rf"(?:,?\s+(?P<year>{_YEAR})(?!\d))?{_E}"
         ),
         _month_day,
+        keys=('month',),
     ),
     Rule(
         "timex.absolute",
         _r(
-            rf"{_B}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>\d{{1,2}}|{_ORD_WORDS})(?:st|nd|rd|th)?"
+            rf"{_B}(?:(?P<rel>last|next|this|this\s+coming|this\s+past)\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?"
+            rf"(?:the\s+)?(?P<day>\d{{1,2}}|{_ORD_WORDS})(?:st|nd|rd|th)?"
             rf"\s+(?:of\s+)?(?P<mon>{_MONTH_ANY})(?:,?\s+(?P<year>{_YEAR})(?!\d))?(?!\w)"
         ),
         _month_day,
+        keys=('month',),
     ),
     Rule(
         "timex.absolute",
@@ -934,6 +1033,16 @@ RULES: tuple[Rule, ...] = (
             rf"|the\s+middle\s+of)[\s-]*)?(?P<mon>{_MONTH_ANY}),?\s+(?:of\s+)?(?P<year>{_YEAR})(?!\d){_E}"
         ),
         _month_year,
+        keys=('month',),
+    ),
+    Rule(
+        "timex.absolute",
+        _r(
+            rf"{_B}(?:(?P<pre>early|late|mid)[\s-]*)?(?P<mon>{_MONTH_ANY})(?:\s+(?P<day>\d{{1,2}}))?,?\s+"
+            rf"(?P<rel>this|last|next)\s+year{_E}"
+        ),
+        _month_rel_year,
+        keys=('month',),
     ),
     Rule(
         "timex.partial-month",
@@ -943,11 +1052,13 @@ RULES: tuple[Rule, ...] = (
             rf"(?P<mon>{_FULL_MONTHS}|Sept\.|Jan\.|Feb\.|Aug\.|Oct\.|Nov\.|Dec\.){_E}"
         ),
         _month_alone,
+        keys=('month',),
     ),
     Rule(
         "timex.year",
         _r(rf"{_B}(?:{_PRE_PERIOD}[\s-]*)?(?<![\w$£€#.,/:-])(?P<year>\d{{4}})(?![\w%]|[.,/:]\d|-\d)"),
         _year,
+        keys=('digit',),
     ),
     Rule(
         "timex.decade",
@@ -956,11 +1067,13 @@ RULES: tuple[Rule, ...] = (
             rf"|['’](?P<d2>\d)0'?s|(?P<w>{alternation(DECADE_WORDS)})){_E}"
         ),
         _decade,
+        keys=('digit', 'decade'),
     ),
     Rule(
         "timex.century",
         _r(rf"{_B}(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})[\s-]+century{_E}"),
         _century,
+        keys=('unit',),
     ),
     Rule(
         "timex.relative-weekday",
@@ -970,6 +1083,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:\s+(?P<pod>{_POD}))?(?!\w|['’]?s\w)"
         ),
         _weekday,
+        keys=('weekday',),
     ),
     Rule(
         "timex.deictic",
@@ -979,13 +1093,15 @@ RULES: tuple[Rule, ...] = (
             rf"(?:\s+(?P<pod>morning|afternoon|evening|night))?{_E}"
         ),
         _deictic,
+        keys=('deictic',),
     ),
     Rule(
         "timex.part-of-day",
         _r(rf"{_B}(?:(?:early|late|earlier|later)\s+)?(?P<rel>this|last)\s+(?P<pod>{_POD}){_E}"),
         _this_pod,
+        keys=('pod',),
     ),
-    Rule("timex.reference", _r(rf"{_B}(?:{alternation(_REF_WORDS)}){_E}"), _ref),
+    Rule("timex.reference", _r(rf"{_B}(?:{alternation(_REF_WORDS)}){_E}"), _ref, keys=('ref',)),
     Rule(
         "timex.relative",
         _r(
@@ -993,26 +1109,30 @@ RULES: tuple[Rule, ...] = (
             rf"|the\s+beginning\s+of|the\s+middle\s+of|the\s+rest\s+of|the\s+remainder\s+of"
             rf"|the\s+turn\s+of)[\s-]*(?:in\s+)?)?(?P<rel>last|this\s+coming|this\s+past|this|next"
             rf"|the\s+past|the\s+coming|the\s+current|the\s+latest|the\s+last|the\s+next|the|past"
-            rf"|previous|coming|current)\s+(?:fiscal\s+|calendar\s+)?"
+            rf"|previous|coming|current)\s+(?:fiscal\s+|calendar\s+|full\s+)?"
             rf"(?P<unit>week|weekend|month|year|quarter|decade|century|spring|summer|fall|autumn"
-            rf"|winter){_E}"
+            rf"|winter)(?:\s+or\s+so)?{_E}"
         ),
         _relative,
+        keys=('unit', 'season'),
     ),
     Rule(
         "timex.quarter",
         _r(
-            rf"{_B}(?:the\s+)?(?P<adj>(?:(?:fiscal|calendar|latest|current|comparable|same|year-earlier"
+            rf"{_B}(?:the\s+(?:(?P<pyear>{_YEAR})\s+)?|(?P<prel>this|last|next)\s+year['’]s\s+)?"
+            rf"(?P<adj>(?:(?:fiscal|calendar|latest|current|comparable|same|year-earlier"
             rf"|year-ago|previous|prior)[\s-]+)*)(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)"
             rf"[\s-]+(?:fiscal\s+|calendar\s+)?quarter(?:\s+of\s+(?:fiscal\s+)?(?P<year>{_YEAR}|this\s+year"
             rf"|last\s+year|next\s+year))?{_E}"
         ),
         _quarter,
+        keys=('unit',),
     ),
     Rule(
         "timex.half",
         _r(rf"{_B}(?:the\s+)?(?P<ord>first|second|1st|2nd)\s+half\s+of\s+(?:(?:the\s+|this\s+)?year|(?P<year>{_YEAR})){_E}"),
         _half,
+        keys=('unit', 'digit'),
     ),
     Rule(
         "timex.year-earlier",
@@ -1021,11 +1141,13 @@ RULES: tuple[Rule, ...] = (
             rf"|year-before)(?:\s+(?P<noun>quarter|period|nine\s+months|six\s+months|months))?{_E}"
         ),
         _year_earlier,
+        keys=('unit',),
     ),
     Rule(
         "timex.year-earlier",
         _r(rf"{_B}the\s+(?:(?:comparable|same|corresponding)\s+)?(?P<noun>quarter|period)\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year){_E}"),
         _year_earlier,
+        keys=('unit',),
     ),
     Rule(
         "timex.ago",
@@ -1034,6 +1156,7 @@ RULES: tuple[Rule, ...] = (
             rf"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|hence|from\s+now){_E}"
         ),
         _ago,
+        keys=('unit', 'pod'),
     ),
     Rule(
         "timex.duration",
@@ -1042,31 +1165,35 @@ RULES: tuple[Rule, ...] = (
             rf"|previous|latest|final|following|initial|remaining|ensuing|preceding|same|full|entire"
             rf"|year-earlier)\s+)?)(?P<num>{_NUM})(?:\s+(?:to|or)\s+{_NUM})?\s+"
             rf"(?:(?:more|additional|full|straight|consecutive|trading|business|working|long|extra"
-            rf"|calendar|short|whole)\s+)?(?P<unit>{_UNIT_S})(?:\s+or\s+so|\s+or\s+more)?{_E}"
+            rf"|calendar|short|whole)\s+)?(?P<unit>{_UNIT_S})(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so|\s+or\s+more|\s+or\s+two)?{_E}"
         ),
         _duration,
+        keys=('unit', 'pod'),
     ),
     Rule(
         "timex.duration",
         _r(
-            rf"{_B}(?P<mod>)(?P<the>)(?P<num>\d+|{_NUM_WORDS}|several|few|many|multiple)-"
+            rf"{_B}(?P<mod>)(?P<the>)(?P<half>)(?P<num>\d+|{_NUM_WORDS}|several|few|many|multiple)-"
             rf"(?P<unit>second|minute|hour|day|night|week|month|year|decade|century)(?:-long)?(?![\w-])"
         ),
         _duration,
+        keys=('unit',),
     ),
     Rule(
         "timex.duration",
         _r(
             rf"{_B}(?:(?P<mod>at\s+least|more\s+than|nearly|almost|about)\s+)?(?P<the>(?:the\s+)?"
-            rf"(?:past|last|next|coming|previous|recent|first|final)\s+)(?P<num>)"
+            rf"(?:past|last|next|coming|previous|recent|first|final)\s+)(?P<num>)(?P<half>)"
             rf"(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades|centuries|quarters){_E}"
         ),
         _duration,
+        keys=('unit',),
     ),
     Rule(
         "timex.duration",
-        _r(rf"{_B}(?P<mod>)(?P<the>)(?P<num>)(?P<unit>decades|years|months|weeks|days|centuries)-long{_E}"),
+        _r(rf"{_B}(?P<mod>)(?P<the>)(?P<num>)(?P<half>)(?P<unit>decades|years|months|weeks|days|centuries)-long{_E}"),
         _duration,
+        keys=('unit',),
     ),
     Rule(
         "timex.duration-vague",
@@ -1075,6 +1202,7 @@ RULES: tuple[Rule, ...] = (
             rf"|days|hours|minutes)){_E}(?!\s+(?:of|ago|old|earlier|later|before|after)\b)"
         ),
         _vague_duration,
+        keys=('unit',),
     ),
     Rule(
         "timex.set",
@@ -1085,11 +1213,13 @@ RULES: tuple[Rule, ...] = (
             rf"|(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly)){_E}"
         ),
         _set_dispatch,
+        keys=('set', 'unit'),
     ),
     Rule(
         "timex.set",
         _r(rf"{_B}(?:on\s+)?(?P<wd>(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))s{_E}"),
         _plural_weekday,
+        keys=('weekday',),
     ),
     Rule(
         "timex.time",
@@ -1102,6 +1232,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:\s+(?P<tz>{_TZ})(?![\w])|\s+local\s+time)?"
         ),
         _clock,
+        keys=('digit', 'clock'),
     ),
     Rule(
         "timex.holiday",
@@ -1114,6 +1245,7 @@ RULES: tuple[Rule, ...] = (
             rf"|easter\s+monday|easter|good\s+friday)(?:,?\s+(?P<year>{_YEAR}))?{_E}"
         ),
         _holiday,
+        keys=('holiday',),
     ),
     Rule(
         "timex.anaphoric",
@@ -1125,11 +1257,65 @@ RULES: tuple[Rule, ...] = (
         ),
         _anaphoric_day,
         anaphoric=True,
+        keys=('unit', 'pod'),
     ),
     Rule(
         "timex.year",
         _r(rf"{_B}the\s+(?P<year>{_YEAR})\s+(?:period|quarter|fiscal\s+year|season|year){_E}"),
         _period_year,
+        keys=('digit',),
     ),
-    Rule("timex.year", _r(rf"{_B}year-end{_E}"), _year_end),
+    Rule("timex.year", _r(rf"{_B}year-end{_E}"), _year_end, keys=('unit',)),
 )
+
+def _trigger_table() -> dict[str, tuple[str, ...]]:
+    classes: dict[str, list[str]] = {
+        "month": list(MONTHS),
+        "weekday": [w for d in WEEKDAYS for w in (d, d + "s")],
+        "deictic": ["yesterday", "today", "tomorrow", "tonight", "overnight"],
+        "holiday": [
+            "christmas",
+            "year",
+            "boxing",
+            "halloween",
+            "valentine",
+            "independence",
+            "bastille",
+            "bonfire",
+            "fawkes",
+            "armistice",
+            "veterans",
+            "patrick",
+            "thanksgiving",
+            "labor",
+            "memorial",
+            "luther",
+            "election",
+            "easter",
+            "friday",
+        ],
+        "unit": [
+            w
+            for u in ("second", "minute", "hour", "day", "night", "week", "weekend", "fortnight")
+            + ("month", "quarter", "year", "decade", "centuries", "century")
+            for w in (u, u + "s")
+        ],
+        "decade": list(DECADE_WORDS),
+        "season": list(SEASONS),
+        "ref": ["now", "current", "currently", "recent", "recently", "lately", "past", "future"]
+        + ["present", "nowadays", "these"],
+        "set": ["daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "every"]
+        + ["each", "once", "twice", "thrice", "times"],
+        "pod": ["morning", "afternoon", "evening", "night", "mornings", "nights"],
+        "clock": ["noon", "midnight", "midday", "clock"],
+    }
+    table: dict[str, list[str]] = {}
+    for name, words in classes.items():
+        for w in words:
+            table.setdefault(w, []).append(name)
+    return {w: tuple(names) for w, names in table.items()}
+
+
+# Lower-cased word -> the trigger classes it belongs to (digits are the class "digit"); see
+# ``Rule.keys``.
+TRIGGER_WORDS: dict[str, tuple[str, ...]] = _trigger_table()
