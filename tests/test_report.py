@@ -464,7 +464,11 @@ def test_report_outlet_chips_and_filter_box() -> None:
     assert 'id="flt"' in doc
     chips = re.findall(r'class="chip" data-outlet="([^"]*)"', doc)
     assert sorted(chips) == ["London24NEWS", "The Independent", "The Telegraph"]
-    assert re.search(r'class="quote js-item[^"]*" id="q-q1" data-outlet="The Telegraph"', doc)
+    assert re.search(
+        r'class="quote js-item[^"]*" id="q-q1" data-outlet="The Telegraph" '
+        r'data-search="Keir Starmer"',
+        doc,
+    )
 
 
 def test_report_url_links_only_for_web_urls() -> None:

@@ -684,12 +684,13 @@ def _quote_html(r: _Report, q: Mapping[str, Any], *, with_speaker: bool = False)
     kind = _s(q.get("kind")) or "direct"
     text = _s(q.get("text")) or ""
     attrs = f' id="q-{_e(anchor_id(qid))}"' if qid else ""
+    # The speaker's name sits in the group heading, so the filter is told it here.
+    speaker = _s(q.get("speaker")) or "Unattributed"
     out = [
         f'<li class="quote js-item kind-{_e(kind)}"{attrs} '
-        f'data-outlet="{_e(art.outlet or "" if art else "")}">'
+        f'data-outlet="{_e(art.outlet or "" if art else "")}" data-search="{_e(speaker)}">'
     ]
     if with_speaker:
-        speaker = _s(q.get("speaker")) or "Unattributed"
         out.append(f'<p class="who">{_e(speaker)}</p>')
     out.append(f'<blockquote class="qt">{_e(text)}</blockquote>')
     meta = []

@@ -93,7 +93,10 @@
       if (outlets.length && outlets.indexOf(el.dataset.outlet || "") < 0) ok = false;
       if (ok && q) {
         var h = haystack.get(el);
-        if (h === undefined) { h = el.textContent.toLowerCase(); haystack.set(el, h); }
+        if (h === undefined) {
+          h = ((el.dataset.search || "") + " " + el.textContent).toLowerCase();
+          haystack.set(el, h);
+        }
         ok = h.indexOf(q) >= 0;
       }
       el.classList.toggle("is-hidden", !ok);
@@ -116,6 +119,8 @@
   if (input) {
     input.addEventListener("input", function () {
       clearTimeout(timer);
+      // The first search over a big dossier reads every article once; say so while it runs.
+      if (count && items.length > 2000 && haystack.size === 0) count.textContent = "filtering…";
       timer = setTimeout(apply, items.length > 2000 ? 250 : 60);
     });
   }
