@@ -20,7 +20,12 @@ TENSE_WINDOW_WORDS = 9
 # How far (in characters) a remembered quarter still decides what "a year ago" means.
 QUARTER_MEMORY_CHARS = 600
 
-_SENTENCE_END = re.compile(r"[.!?;][\"'”’)]*\s+(?=[\"'“‘(`]*[A-Z])|\n\s*\n")
+# A full stop ends a sentence unless it closes a common abbreviation ("a.m.", "Mr.", "U.S.").
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Za-z])(?<!\bMrs)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJan)(?<!\bFeb)(?<!\bAug)"
+    r"(?<!\bSept)(?<!\bOct)(?<!\bNov)(?<!\bDec)(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bGen)(?<!\bCorp)"
+    r"(?<!\bInc)(?<!\bCo)(?<!\bLt)(?<!\bCol)(?<!\bNo)[.!?;][\"'”’)]*\s+(?=[\"'“‘(`]*[A-Z])|\n\s*\n"
+)
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
 _FUTURE = frozenset(
@@ -49,6 +54,8 @@ _FUTURE = frozenset(
         "tomorrow",
         "coming",
         "set",
+        "planned",
+        "soon",
     }
 )
 _PRESENT = frozenset({"is", "are", "am", "says", "say", "remains", "begins", "starts", "opens"})
@@ -130,7 +137,6 @@ _NOT_PAST_ED = frozenset(
         "scheduled",
         "expected",
         "proposed",
-        "planned",
         "supposed",
         "interested",
         "concerned",

@@ -98,6 +98,7 @@ NUMBER_WORDS: dict[str, int] = {
     "an": 1,
     "a single": 1,
     "a couple of": 2,
+    "couple of": 2,
     "a couple": 2,
     "a dozen": 12,
     "dozen": 12,
@@ -106,7 +107,7 @@ NUMBER_WORDS: dict[str, int] = {
 
 # Quantities that say "some number of": the value gets an X instead of a digit.
 VAGUE_NUMBERS: frozenset[str] = frozenset(
-    {"few", "a few", "several", "some", "many", "a number of", "a couple of", "numerous"}
+    {"few", "a few", "several", "some", "many", "a number of", "numerous"}
 )
 
 ORDINALS: dict[str, int] = {

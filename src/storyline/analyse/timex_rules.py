@@ -95,7 +95,7 @@ _NUMW = alternation(
 _NUM_WORDS = rf"{_NUMW}(?:[\s-]+(?:and\s+)?{_NUMW})*"
 _NUM = (
     rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|{_NUM_WORDS}(?:\s+and\s+a\s+half)?"
-    r"|a\s+(?:hundred|thousand)|a\s+couple\s+of|a\s+couple|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
+    r"|a\s+(?:hundred|thousand)|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
     r"|numerous|a|an)"
 )
 _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ies))"
@@ -177,7 +177,7 @@ def _pre_mod(pre: str | None) -> str:
 
 
 _FUTURE_CUE = re.compile(
-    r"(?:\b(?:by|until|till|effective|payable|due|starting|beginning|before|through|from|record"
+    r"(?:\b(?:by|until|till|effective|payable|due|starting|beginning|through|record"
     r"|scheduled\s+for|set\s+for|planned\s+for|expected\s+(?:on|in|by)|now\s+and|as\s+(?:soon|early)"
     r"\s+as|on\s+or\s+(?:before|about))\s+(?:the\s+)?(?:end\s+of\s+)?(?:early\s+|late\s+|mid-?)?)$",
     re.IGNORECASE,
@@ -235,7 +235,13 @@ def _weekday_date(ctx: Context, weekday: int, rel: str, start: int, end: int) ->
         return weekday_near(a, weekday, 1)
     if weekday == a.weekday():
         return a
-    tense = ctx.tense(start, end)
+    before = ctx.text[max(0, start - 30) : start]
+    if _PAST_CUE.search(before):
+        tense: str = "past"
+    elif _FUTURE_CUE.search(before):
+        tense = "future"
+    else:
+        tense = ctx.tense(start, end)
     if rel == "this":
         if tense == "past" and weekday < a.weekday():
             return weekday_near(a, weekday, -1)
@@ -300,6 +306,8 @@ def _duration_value(n: float | None, unit: str) -> str:
         n = None if n is None else n * 2
     if n is not None and unit in ("decade", "century"):
         n, letter = n * (10 if unit == "decade" else 100), "Y"
+    if n is not None and unit == "quarter":
+        n, letter = n * 3, "M"  # ISO 8601 has no quarter designator
     prefix = "PT" if clock else "P"
     if n is None:
         return f"{prefix}X{letter}"
@@ -552,7 +560,6 @@ def _this_pod(m: re.Match[str], ctx: Context) -> Norm | None:
 
 _REF_WORDS = {
     "now": "PRESENT_REF",
-    "right now": "PRESENT_REF",
     "currently": "PRESENT_REF",
     "current": "PRESENT_REF",
     "nowadays": "PRESENT_REF",
@@ -786,6 +793,8 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     single = num_key in ("a", "an")
     if single and unit in ("second", "quarter"):
         return None  # "a second term", "a quarter of the vote"
+    if n is not None and YEAR_MIN <= n <= YEAR_MAX and not unit_text.lower().endswith("s"):
+        return None  # "the 1988 quarter" is a year, not 1988 quarters
     after = ctx.text[m.end() : m.end() + 12]
     if re.match(r"[\s-]+old\b", after):
         return None  # ages are not annotated
@@ -803,6 +812,19 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     mod = (m["mod"] or "").lower()
     if mod in ("over", "under", "some") and m["the"]:
         start = m.start("the")  # "over the past two years": "over" is the preposition
+    a = ctx.anchor
+    if (
+        a is not None
+        and n is not None
+        and n == int(n)
+        and not mod
+        and not m["the"]
+        and unit in ("day", "week", "month", "year", "decade")
+        and ctx.text[max(0, m.start() - 3) : m.start()].lower() == "in "
+        and ctx.tense(m.start(), m.end()) == "future"
+    ):
+        # "will be redeemed in five years": a point that far ahead of the document date.
+        return Norm("DATE", _unit_value(_shift(a, unit, int(n)), unit), CONF_TENSE)
     return Norm(
         "DURATION", _duration_value(n, unit), CONF_RELATIVE if n else CONF_VAGUE, start, m.end()
     )
