@@ -15,8 +15,8 @@ shared character. Predictions are quotes with kind direct/partial and confidence
 
 Speaker-span accuracy: over overlap-matched gold units that have a gold Source, the share
 whose best-overlapping prediction has a speaker_span overlapping the Source. Speaker name:
-over those whose Source names somebody (a capitalised word that is not a pronoun or title),
-the share whose canonical speaker contains the Source's last name word.
+over those whose Source opens with a name (not a pronoun or a description), the share whose
+canonical speaker contains that name's last word ("Rep. John Mica (R-Fla.)" -> "Mica").
 
 Run from the repo root: ``python -m eval.quotes``. Datasets: $STORYLINE_DATASETS, default
 ``../shared/datasets`` relative to the repo root.
@@ -25,6 +25,7 @@ Run from the repo root: ``python -m eval.quotes``. Datasets: $STORYLINE_DATASETS
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -177,9 +178,18 @@ def _prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> tuple[float, float, float]
 
 
 def _surname(source: str) -> str | None:
-    words = [w.strip(",.’'\"()") for w in source.replace("’s", "").replace("'s", "").split()]
-    names = [w for w in words if w[:1].isupper() and w.lower() not in NOT_NAMES]
-    return names[-1] if names else None
+    """Last word of the name that opens a gold Source ("Rep. John Mica (R-Fla.)" -> "Mica").
+
+    None when the Source is a pronoun or a description ("a narrator in the Clinton ad").
+    """
+    head = re.split(r",|\(| of | in | on | at | who | from | for | with |—| - | -- ", source)[0]
+    words = [w.strip(".’'\"") for w in head.split()]
+    if not words:
+        return None
+    last = words[-1]
+    if not last[:1].isupper() or last.lower() in NOT_NAMES or len(last) < 2:
+        return None
+    return last
 
 
 def main() -> int:
@@ -241,6 +251,8 @@ def main() -> int:
                 name_n += 1
                 name_hit = q.speaker is not None and surname in q.speaker
                 name_ok += name_hit
+                if verbose and ok and not name_hit:
+                    print(f"NAME {name} gold={gq.source_text!r} got={q.speaker!r} ({q.method})")
             if verbose and not ok:
                 print(
                     f"SPK {name} gold={gq.source_text!r} got={sp.text if sp else None!r} "

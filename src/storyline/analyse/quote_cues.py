@@ -87,7 +87,7 @@ def _right_noun(verb: Token, quoted: Sequence[bool]) -> Token | None:
     if verb.lemma_.lower() not in INVERSION_LEMMAS:
         return None
     for child in verb.rights:
-        if quoted[child.i]:
+        if quoted[child.i] or child.ent_type_ in ("DATE", "TIME"):
             continue
         if child.dep_ in ("dobj", "obj", "attr", "npadvmod", "appos", "nsubj", "dative", "oprd"):
             if child.pos_ in ("PROPN", "NOUN", "PRON"):
@@ -104,6 +104,9 @@ def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool
     """
     passive = False
     for child in verb.children:
+        if quoted[child.i]:
+            # The parser often makes the quote itself the subject of "said".
+            continue
         if child.dep_ in ("nsubj", "csubj"):
             if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
                 return verb.head, False
@@ -128,6 +131,17 @@ def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool
             return None, False
         return cue_subject(verb.head, quoted)
     return None, False
+
+
+def stretch_head(tokens: Sequence[Token]) -> Token | None:
+    """The noun heading a stretch of tokens ("Scott Pruitt, the attorney general of Oklahoma,")."""
+    inside = {t.i for t in tokens}
+    nouns = [t for t in tokens if t.pos_ in ("PROPN", "NOUN", "PRON") and not t.is_punct]
+    for t in nouns:
+        if t.head.i not in inside and t.ent_type_ not in ("DATE", "TIME"):
+            return t
+    propn = [t for t in nouns if t.pos_ == "PROPN"]
+    return propn[0] if propn else (nouns[0] if nouns else None)
 
 
 def cue_range(verb: Token) -> tuple[int, int]:

@@ -15,7 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyline.analyse.quote_cues import chain_cue, cue_range, cue_subject, is_cue, np_span
+from storyline.analyse.quote_cues import (
+    chain_cue,
+    cue_range,
+    cue_subject,
+    is_cue,
+    np_span,
+    stretch_head,
+)
 from storyline.analyse.quote_marks import QuoteSpan, find_quote_spans
 from storyline.analyse.quote_speakers import (
     ArticleIndex,
@@ -41,6 +48,8 @@ TRAILING_WINDOW = 14  # tokens after a quote searched for "…,” Sir Keir told
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
 OPEN_ENDINGS = (",", "?", "!", "—", "–", "-", "…", ":")
+# "…” ― Pamela Padilla": a name credited after a dash, the vox-pop convention.
+_DASH_CREDIT = re.compile(r"\s*[―—–-]{1,2}\s*((?:[A-Z][\w.’'-]*\s?){1,4})\s*$")
 _SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"']|$)")
 
 
@@ -144,10 +153,19 @@ def _according_subject(tok: Token) -> Token | None:
     return tok.doc[nxt] if nxt < len(tok.doc) else None
 
 
-def _from_cue(cue: Token, method: str, conf: float, quoted: list[bool]) -> _Attribution:
+def _from_cue(
+    cue: Token, method: str, conf: float, quoted: list[bool], after: int | None = None
+) -> _Attribution:
+    """Attribution from a cue verb; ``after`` is the token right after the quote for a
+    trailing cue, where the speaker sits between the quote and the verb if anywhere."""
     if cue.lower_ == "according":
         subj = _according_subject(cue)
         return _Attribution(subj, (cue.i, cue.i + 2), method, conf)
+    if after is not None and after < cue.i:
+        between = [t for t in cue.doc[after : cue.i] if not quoted[t.i] and not t.is_space]
+        head = stretch_head(between)
+        if head is not None:
+            return _Attribution(head, cue_range(cue), method, conf)
     subj, passive = cue_subject(cue, quoted)
     if subj is None and passive:
         return _Attribution(None, cue_range(cue), method + "-passive", CONF_PASSIVE)
@@ -200,7 +218,7 @@ def _attribute(
         if open_end:
             cue = _trailing_cue(ctx, after, phi)
             if cue is not None:
-                return _from_cue(cue, "quotes.trailing-cue", CONF_PARTIAL, ctx.quoted), kind
+                return _from_cue(cue, "quotes.trailing-cue", CONF_PARTIAL, ctx.quoted, ctx.tok_at(after)), kind
         return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
 
     if q.continued and done:
@@ -209,12 +227,25 @@ def _attribute(
         cue = _leading_cue(ctx, lo, q.open_at)
         if cue is not None:
             return _from_cue(cue, "quotes.cue-colon", CONF_CUE, ctx.quoted), kind
+    credit = _DASH_CREDIT.match(text, after, phi)
+    if credit is not None:
+        toks = [t for t in ctx.tokens(credit.start(1), credit.end(1)) if t.pos_ == "PROPN"]
+        if toks:
+            return _Attribution(toks[-1], None, "quotes.dash-credit", CONF_CUE), kind
     if open_end:
         cue = _trailing_cue(ctx, after, phi)
         if cue is not None:
-            return _from_cue(cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted), kind
-    if prev_in_para is not None and prev_in_para[1].confidence >= CONF_PARTIAL:
-        return _Attribution(None, None, "quotes.split", CONF_SPLIT, prev_in_para[1]), kind
+            return _from_cue(cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted, ctx.tok_at(after)), kind
+    earlier = next(
+        (
+            d
+            for s, d in zip(reversed(spans[:n]), reversed(done), strict=False)
+            if s.open_at >= plo and d.kind == "direct" and d.confidence >= CONF_PARTIAL
+        ),
+        None,
+    )
+    if earlier is not None:
+        return _Attribution(None, None, "quotes.split", CONF_SPLIT, earlier), kind
     at_para_start = not text[plo : q.open_at].strip()
     if at_para_start:
         prev = _prev_para(text, plo)
@@ -229,7 +260,9 @@ def _attribute(
     # Quote then cue in the same sentence without a comma ("…” he said.), or a lone head cue.
     cue = _trailing_cue(ctx, after, phi)
     if cue is not None and cue.i - ctx.tok_at(after) <= 3:
-        return _from_cue(cue, "quotes.trailing-cue", CONF_CUE - 0.1, ctx.quoted), kind
+        return _from_cue(
+            cue, "quotes.trailing-cue", CONF_CUE - 0.1, ctx.quoted, ctx.tok_at(after)
+        ), kind
     cue, interviewer = chain_cue(toks_in)
     if cue is not None and not interviewer:
         return _from_cue(cue, "quotes.head-cue", CONF_PARTIAL, ctx.quoted), kind
