@@ -44,6 +44,12 @@ CONF_PASSIVE = 0.6  # "was told ...": somebody's words, speaker not named
 CONF_UNATTRIBUTED = 0.4  # sentence-like quote with no cue anywhere near
 CONF_SCARE = 0.2  # short quoted phrase with no cue: scare quote, title or name
 CONF_INTERVIEWER = 0.15  # the interviewer's word put back to the subject ("Asked if ‘annoyed’")
+# Verbs that name rather than quote: what it called “a clear threat” is a partial quote.
+NAMING_LEMMAS = frozenset({"call", "dub", "label", "brand", "term", "describe", "name", "nickname"})
+# Words that open a subordinate clause: after them a comma does not introduce a quote.
+SUBORDINATORS = frozenset(
+    "that if because when while which who whether although though since as after before".split()
+)
 TRAILING_WINDOW = 14  # tokens after a quote searched for "…,” Sir Keir told ITV"
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
@@ -182,6 +188,35 @@ def _prev_para(text: str, lo: int) -> tuple[int, int] | None:
     return start, end
 
 
+def _embedded(ctx: _Context, local: str, lo: int, open_at: int, before: Token | None) -> bool:
+    """Does the quote sit inside a sentence of the reporter's (a partial quote)?
+
+    Not when it opens its sentence, follows a colon, or follows its own cue ("he said, “…",
+    "the post stating “…"). A comma after a subordinate clause ("said that if he won, “…")
+    leaves the quote inside reported speech.
+    """
+    if not local:
+        return False
+    if before is not None and is_cue(before):
+        return before.lemma_.lower() in NAMING_LEMMAS or (
+            before.i > 0 and before.doc[before.i - 1].text in ("-", "so")
+        )
+    if local.endswith((":", "—", "–")):
+        return False
+    if not local.endswith(","):
+        return True
+    toks = [t for t in ctx.tokens(lo, open_at) if not ctx.quoted[t.i]]
+    last_cue = max((n for n, t in enumerate(toks) if is_cue(t)), default=None)
+    if last_cue is None:
+        # ", “…" right after an earlier quote in the paragraph: the split-quote pattern.
+        return not _after_quote(ctx, lo)
+    return any(t.lower_ in SUBORDINATORS for t in toks[last_cue + 1 :])
+
+
+def _after_quote(ctx: _Context, lo: int) -> bool:
+    return lo > 0 and ctx.text[lo - 1] in "”’\"'»\x01"
+
+
 def _attribute(
     ctx: _Context, q: QuoteSpan, spans: list[QuoteSpan], n: int, done: list[Quote]
 ) -> tuple[_Attribution, str]:
@@ -201,9 +236,7 @@ def _attribute(
     local = _local_before(text, lo, q.open_at)
     toks_in = [t for t in ctx.tokens(q.open_at, q.end) if not t.is_space]
     before_tok = ctx.doc[ctx.tok_at(q.open_at) - 1] if ctx.tok_at(q.open_at) > 0 else None
-    embedded = bool(local) and not local.endswith((":", ",", "—", "–"))
-    if embedded and before_tok is not None and is_cue(before_tok):
-        embedded = False
+    embedded = _embedded(ctx, local, lo, q.open_at, before_tok)
     kind = "partial" if embedded else "direct"
     after = (q.close_at + 1) if q.close_at is not None else q.end
     tail = text[q.start : q.end].rstrip()
@@ -253,7 +286,8 @@ def _attribute(
             cue = _leading_cue(ctx, prev[0], prev[1])
             if cue is not None:
                 return _from_cue(cue, "quotes.cue-colon", CONF_CUE, ctx.quoted), kind
-        if prev is not None and done:
+        rest = text[after:phi].strip(" .,\u00a0\t")
+        if prev is not None and done and (not rest or rest[0] in "“‘\"'"):
             last = done[-1]
             if last.end >= prev[0] and last.confidence >= CONF_PARTIAL and last.kind == "direct":
                 return _Attribution(None, None, "quotes.follow-on", CONF_FOLLOW_ON, last), kind
