@@ -75,7 +75,7 @@ def build(
             dossier_path = out / "dossier.json"
             write_dossier(dossier, dossier_path)
             report_path = out / "report.html"
-            _write_report(dossier, report_path)
+            _write_report(dossier, report_path, _story_title(inputs))
         store.finish_build(build_id)
     return BuildReport(
         articles=n,
@@ -89,10 +89,18 @@ def build(
     )
 
 
-def _write_report(dossier: dict[str, Any], path: Path) -> None:
+def _write_report(dossier: dict[str, Any], path: Path, title: str | None) -> None:
     from storyline.output.report import write_report
 
-    write_report(dossier, path)
+    write_report(dossier, path, title=title)
+
+
+def _story_title(inputs: Sequence[str | os.PathLike[str]]) -> str | None:
+    """A one-folder build is named after its folder ("labour-trump-2024" → "Labour trump 2024")."""
+    if len(inputs) != 1 or not Path(inputs[0]).is_dir():
+        return None
+    name = Path(inputs[0]).resolve().name.replace("-", " ").replace("_", " ").strip()
+    return name[:1].upper() + name[1:] if name else None
 
 
 class _Bar:
