@@ -56,6 +56,8 @@ _FUTURE = frozenset(
         "set",
         "planned",
         "soon",
+        "if",
+        "unless",
     }
 )
 _PRESENT = frozenset({"is", "are", "am", "says", "say", "remains", "begins", "starts", "opens"})

@@ -176,13 +176,20 @@ def _pre_mod(pre: str | None) -> str:
 # --------------------------------------------------------------------------- partial resolution
 
 
+# A clock time may stand between a cue and its day: "until 9 a.m. EST Tuesday".
+_CLOCK_BETWEEN = r"(?:(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\.?|noon|midnight)(?:\s+[A-Z]{2,4})?,?\s+)?"
 _FUTURE_CUE = re.compile(
     r"(?:\b(?:by|until|till|effective|payable|due|starting|beginning|through|record"
     r"|scheduled\s+for|set\s+for|planned\s+for|expected\s+(?:on|in|by)|now\s+and|as\s+(?:soon|early)"
-    r"\s+as|on\s+or\s+(?:before|about))\s+(?:the\s+)?(?:end\s+of\s+)?(?:early\s+|late\s+|mid-?)?)$",
+    r"\s+as|ahead\s+of|run[\s-]+up\s+to|lead[\s-]+up\s+to|countdown\s+to|eve\s+of"
+    r"|on\s+or\s+(?:before|about))\s+(?:the\s+)?(?:end\s+of\s+)?(?:early\s+|late\s+|mid-?)?"
+    rf"{_CLOCK_BETWEEN})$",
     re.IGNORECASE,
 )
-_PAST_CUE = re.compile(r"\b(?:since|last|ago|as\s+of|ended|through)\s+(?:early\s+|late\s+|mid-?)?$", re.I)
+_PAST_CUE = re.compile(
+    rf"\b(?:since|last|ago|as\s+of|ended|through)\s+(?:early\s+|late\s+|mid-?)?{_CLOCK_BETWEEN}$",
+    re.IGNORECASE,
+)
 
 
 def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) -> int | None:
@@ -578,6 +585,8 @@ _REF_WORDS = {
 
 def _ref(m: re.Match[str], ctx: Context) -> Norm | None:
     word = " ".join(m[0].lower().split())
+    if ctx.text[m.end() : m.end() + 1] == "-":
+        return None  # "now-deleted", "current-account": part of a compound adjective
     if word == "current" and _word_after(ctx, m.end()).lower() in ("account", "accounts", "affairs"):
         return None
     return Norm("DATE", _REF_WORDS[word], CONF_VAGUE)

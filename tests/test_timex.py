@@ -1,0 +1,280 @@
+"""Unit tests for the TIMEX3 tagger (storyline.analyse.timex), on small hand-written texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from storyline.analyse.timex import Timex, tag_timexes
+
+# A Tuesday: "this Thursday" is two days ahead, "last weekend" is 29-30 June (ISO week 26).
+ANCHOR = dt.date(2024, 7, 2)
+
+
+def _found(text: str, anchor: dt.date | None = ANCHOR) -> dict[str, tuple[str, str]]:
+    """span text -> (type, value)"""
+    return {t.text: (t.type, t.value) for t in tag_timexes(text, anchor)}
+
+
+def _one(text: str, span: str, anchor: dt.date | None = ANCHOR) -> Timex:
+    hits = [t for t in tag_timexes(text, anchor) if t.text == span]
+    assert hits, f"{span!r} not tagged in {text!r}: {tag_timexes(text, anchor)}"
+    return hits[0]
+
+
+# --------------------------------------------------------------------------- absolute dates
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("The vote was held on 24 October 2024 in London.", "24 October 2024", "2024-10-24"),
+        ("The vote was held on October 24, 2024, in London.", "October 24, 2024", "2024-10-24"),
+        ("Records dated 2024-10-24 were released.", "2024-10-24", "2024-10-24"),
+        ("The war began in February 2022 and continues.", "February 2022", "2022-02"),
+        ("In 2018, he called the former president a neo-Nazi.", "2018", "2018"),
+        ("Prices rose through the 1990s.", "the 1990s", "199"),
+        ("The deal was signed on Friday, Aug. 7, 1998.", "Friday, Aug. 7, 1998", "1998-08-07"),
+    ],
+)
+def test_timex_absolute_dates(text: str, span: str, value: str) -> None:
+    t = _one(text, span)
+    assert (t.type, t.value) == ("DATE", value)
+
+
+def test_timex_absolute_date_offsets_point_into_the_text() -> None:
+    text = "Héllo — the summit opened on 24 October 2024 in Kazan."
+    (t,) = [t for t in tag_timexes(text, ANCHOR) if t.type == "DATE"]
+    assert text[t.start : t.end] == "24 October 2024" == t.text
+    assert t.method == "timex.absolute"
+    assert 0.0 < t.confidence <= 1.0
+
+
+def test_timex_date_with_clock_time_is_one_time() -> None:
+    text = "David Lynch Thursday 24 October 2024 22:00 BST Donald Trump's campaign said."
+    t = _one(text, "Thursday 24 October 2024 22:00 BST", None)
+    assert (t.type, t.value) == ("TIME", "2024-10-24T22:00")
+
+
+def test_timex_clock_time_before_weekday_joins_it() -> None:
+    text = "The deadline was extended until 9 a.m. EST Tuesday, officials said."
+    t = _one(text, "9 a.m. EST Tuesday", dt.date(2000, 4, 3))
+    assert (t.type, t.value) == ("TIME", "2000-04-04T09:00")
+
+
+def test_timex_abbreviated_month_and_day_without_year_uses_the_anchor_year() -> None:
+    assert _found("The dividend is payable Oct. 24 to holders of record.")["Oct. 24"] == (
+        "DATE",
+        "2024-10-24",
+    )
+
+
+# --------------------------------------------------------------------------- partial dates
+
+
+def test_timex_month_in_past_tense_is_the_most_recent_one() -> None:
+    text = "He met the campaign manager in Washington in May, aides said."
+    assert _found(text)["May"] == ("DATE", "2024-05")
+
+
+def test_timex_month_in_future_tense_is_the_next_one() -> None:
+    text = "The president will be sworn in in January."
+    assert _found(text)["January"] == ("DATE", "2025-01")
+    # Past tense, but a month that has not come round yet this year: last year's.
+    assert _found("The company said it was founded in November.")["November"] == (
+        "DATE",
+        "2023-11",
+    )
+
+
+def test_timex_month_and_day_without_year() -> None:
+    text = "Voters go to the polls on November 5 in the US."
+    assert _found(text)["November 5"] == ("DATE", "2024-11-05")
+
+
+def test_timex_month_with_relative_year() -> None:
+    text = "But in June last year, the leadership split."
+    assert _found(text)["June last year"] == ("DATE", "2023-06")
+
+
+# --------------------------------------------------------------------------- relative dates
+
+
+def test_timex_relative_weekdays_follow_tense() -> None:
+    text = (
+        "Labour could win power this Thursday. Trump's team is our sister party, he told "
+        "Bloomberg on Friday. The party is expected to win a majority on Thursday."
+    )
+    found = tag_timexes(text, ANCHOR)
+    values = [(t.text, t.value) for t in found]
+    assert ("this Thursday", "2024-07-04") in values
+    assert ("Friday", "2024-06-28") in values
+    assert ("Thursday", "2024-07-04") in values
+
+
+def test_timex_weekday_on_the_anchor_day_is_the_anchor() -> None:
+    assert _found("The minister resigned Tuesday.")["Tuesday"] == ("DATE", "2024-07-02")
+
+
+def test_timex_weekday_with_part_of_day_is_a_time() -> None:
+    assert _found("Shots were fired Friday night, police said.")["Friday night"] == (
+        "TIME",
+        "2024-06-28TNI",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("Last weekend, as Labour finalised its plans, aides met.", "Last weekend", "2024-W26-WE"),
+        ("The Nato summit in Washington next week begins soon.", "next week", "2024-W28"),
+        ("Sales fell sharply last year.", "last year", "2023"),
+        ("Speaking earlier this year, he warned of risks.", "earlier this year", "2024"),
+        ("He is odds-on to win this year's US election.", "this year", "2024"),
+        ("The treaty will be renewed next month.", "next month", "2024-08"),
+        ("Turnover rose this month.", "this month", "2024-07"),
+        ("Tensions could rise next year, analysts said.", "next year", "2025"),
+    ],
+)
+def test_timex_relative_units(text: str, span: str, value: str) -> None:
+    assert _found(text)[span] == ("DATE", value)
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "type_", "value"),
+    [
+        ("The result was announced yesterday.", "yesterday", "DATE", "2024-07-01"),
+        ("Polls close today at ten.", "today", "DATE", "2024-07-02"),
+        ("Counting starts tomorrow.", "tomorrow", "DATE", "2024-07-03"),
+        ("The leader faced fresh fury last night.", "last night", "TIME", "2024-07-01TNI"),
+        ("Markets fell overnight in Asia.", "overnight", "TIME", "2024-07-01TNI"),
+        ("He met Trump three days ago in New York.", "three days ago", "DATE", "2024-06-29"),
+        ("I met him just a few weeks ago.", "a few weeks ago", "DATE", "PAST_REF"),
+    ],
+)
+def test_timex_deictic_and_ago(text: str, span: str, type_: str, value: str) -> None:
+    assert _found(text)[span] == (type_, value)
+
+
+def test_timex_present_and_past_references() -> None:
+    found = _found("Officials are now preparing. The party has recently shifted; it currently leads.")
+    assert found["now"] == ("DATE", "PRESENT_REF")
+    assert found["currently"] == ("DATE", "PRESENT_REF")
+    assert found["recently"] == ("DATE", "PAST_REF")
+
+
+def test_timex_in_n_units_with_future_tense_is_a_date() -> None:
+    assert _found("The plant will reopen in two weeks.")["two weeks"] == ("DATE", "2024-W29")
+
+
+def test_timex_anaphoric_next_day_counts_from_the_last_date() -> None:
+    found = _found("He arrived on 3 March 2023. The next day he left.")
+    assert found["The next day"] == ("DATE", "2023-03-04")
+
+
+def test_timex_quarters() -> None:
+    found = _found("Profit rose in the second quarter. Fourth-quarter results disappointed.")
+    assert found["the second quarter"] == ("DATE", "2024-Q2")
+    # A quarter after the current one, in the past tense: last year's.
+    assert found["Fourth-quarter"] == ("DATE", "2023-Q4")
+
+
+# --------------------------------------------------------------------------- durations
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("Such visits have been happening for decades.", "decades", "PXDE"),
+        ("The meeting lasted two hours.", "two hours", "PT2H"),
+        ("They were married for 14 years.", "14 years", "P14Y"),
+        ("The strike lasted five days.", "five days", "P5D"),
+        ("Plans for the first 100 days of government.", "the first 100 days", "P100D"),
+        ("He gave them a week to decide.", "a week", "P1W"),
+        ("They lived in camps for 2 1/2 years.", "2 1/2 years", "P2Y6M"),
+        ("A three-year plan was agreed.", "three-year", "P3Y"),
+        ("Prices fell over the past two months.", "the past two months", "P2M"),
+        ("It has stood for more than 80 years.", "more than 80 years", "P80Y"),
+    ],
+)
+def test_timex_durations(text: str, span: str, value: str) -> None:
+    assert _found(text)[span] == ("DURATION", value)
+
+
+# --------------------------------------------------------------------------- no false dates
+
+
+def test_timex_first_time_in_years_is_a_duration_not_a_date() -> None:
+    found = tag_timexes("Labour could come into power for the first time in 14 years.", ANCHOR)
+    assert [(t.text, t.type, t.value) for t in found] == [("14 years", "DURATION", "P14Y")]
+
+
+def test_timex_days_after_an_event_is_a_duration() -> None:
+    found = _found("The summit begins five days after the general election.")
+    assert found == {"five days": ("DURATION", "P5D")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Some 100 party supporters gathered outside.",
+        "The tickets cost £2000 each.",
+        "The firm employs 2000 people in Leeds.",
+        "Turnout rose 2,024 votes to 1,998.",
+        "He may well win, and the result may be close.",
+        "Theresa May said the vote was lost.",
+        "May I ask a question?",
+        "The second round of talks was a second chance.",
+        "He was 52 years old when he died.",
+        "Watch it on 60 Minutes and This Week with the panel.",
+    ],
+)
+def test_timex_no_false_dates(text: str) -> None:
+    dates = [t for t in tag_timexes(text, ANCHOR) if t.type in ("DATE", "TIME", "DURATION")]
+    assert dates == [], dates
+
+
+def test_timex_month_may_is_a_date_after_a_preposition() -> None:
+    assert _found("The election was held in May.")["May"] == ("DATE", "2024-05")
+
+
+# --------------------------------------------------------------------------- sets
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("The team met every week in London.", "every week", "P1W"),
+        ("Labour talks to them on a daily basis.", "daily", "P1D"),
+        ("The festival is held each year in July.", "each year", "P1Y"),
+        ("They spoke several times a week.", "several times a week", "P1W"),
+        ("Orangemen march each July.", "each July", "XXXX-07"),
+    ],
+)
+def test_timex_sets(text: str, span: str, value: str) -> None:
+    assert _found(text)[span] == ("SET", value)
+
+
+# --------------------------------------------------------------------------- without an anchor
+
+
+def test_timex_without_anchor_keeps_unknown_parts() -> None:
+    found = _found("He arrived on Friday and left in September 2020; talks resume in May.", None)
+    assert found["Friday"] == ("DATE", "XXXX-WXX-5")
+    assert found["September 2020"] == ("DATE", "2020-09")
+    assert found["May"] == ("DATE", "XXXX-05")
+
+
+def test_timex_results_are_sorted_and_disjoint() -> None:
+    text = "Last week, on Monday 1 July, and again yesterday morning, for two days, daily."
+    found = tag_timexes(text, ANCHOR)
+    assert found == sorted(found, key=lambda t: t.start)
+    for a, b in zip(found, found[1:], strict=False):
+        assert a.end <= b.start
+    for t in found:
+        assert text[t.start : t.end] == t.text
+
+
+def test_timex_empty_text() -> None:
+    assert tag_timexes("", ANCHOR) == []
