@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -158,7 +159,9 @@ def test_timex_deictic_and_ago(text: str, span: str, type_: str, value: str) -> 
 
 
 def test_timex_present_and_past_references() -> None:
-    found = _found("Officials are now preparing. The party has recently shifted; it currently leads.")
+    found = _found(
+        "Officials are now preparing. The party has recently shifted; it currently leads."
+    )
     assert found["now"] == ("DATE", "PRESENT_REF")
     assert found["currently"] == ("DATE", "PRESENT_REF")
     assert found["recently"] == ("DATE", "PAST_REF")
@@ -270,7 +273,7 @@ def test_timex_results_are_sorted_and_disjoint() -> None:
     text = "Last week, on Monday 1 July, and again yesterday morning, for two days, daily."
     found = tag_timexes(text, ANCHOR)
     assert found == sorted(found, key=lambda t: t.start)
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in itertools.pairwise(found):
         assert a.end <= b.start
     for t in found:
         assert text[t.start : t.end] == t.text

@@ -12,6 +12,7 @@ Values follow TimeML/TempEval-3: ``2024-10-24``, ``2024-W43``, ``2024-W26-WE``, 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -147,7 +148,7 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
 
 
 def _join_clock_times(text: str, items: list[Timex]) -> list[Timex]:
-    """"Friday 10 p.m." and "9 a.m. EST Tuesday" become one TIME on that day."""
+    """ "Friday 10 p.m." and "9 a.m. EST Tuesday" become one TIME on that day."""
     out: list[Timex] = []
     i = 0
     while i < len(items):
@@ -178,7 +179,13 @@ def _join_clock_times(text: str, items: list[Timex]) -> list[Timex]:
 
 def _merged(text: str, a: Timex, b: Timex, value: str, method: str) -> Timex:
     return Timex(
-        a.start, b.end, text[a.start : b.end], "TIME", value, min(a.confidence, b.confidence), method
+        a.start,
+        b.end,
+        text[a.start : b.end],
+        "TIME",
+        value,
+        min(a.confidence, b.confidence),
+        method,
     )
 
 
@@ -204,8 +211,6 @@ def tag_timexes(text: str, anchor: dt.date | None = None) -> list[Timex]:
         )
         day = _DAY_VALUE.match(norm.value)
         if day is not None and norm.type == "DATE":
-            try:
+            with contextlib.suppress(ValueError):
                 ctx.ref_day = dt.date(int(day[1]), int(day[2]), int(day[3]))
-            except ValueError:
-                pass
     return _join_clock_times(text, items)

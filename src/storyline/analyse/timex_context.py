@@ -146,7 +146,6 @@ _NOT_PAST_ED = frozenset(
         "related",
         "based",
         "embattled",
-        "speed",
         "breed",
         "greed",
         "shed",
@@ -187,11 +186,9 @@ class Context:
         """The tense of the nearest tense-bearing word around ``text[start:end]``."""
         text = self.text
         left = text[max(0, start - 160) : start]
-        cut = None
-        for cut in _SENTENCE_END.finditer(left):
-            pass
-        if cut is not None:
-            left = left[cut.end() :]
+        cuts = [c.end() for c in _SENTENCE_END.finditer(left)]
+        if cuts:
+            left = left[cuts[-1] :]
         right = text[end : end + 160]
         stop = _SENTENCE_END.search(right)
         if stop is not None:

@@ -177,7 +177,9 @@ def _pre_mod(pre: str | None) -> str:
 
 
 # A clock time may stand between a cue and its day: "until 9 a.m. EST Tuesday".
-_CLOCK_BETWEEN = r"(?:(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\.?|noon|midnight)(?:\s+[A-Z]{2,4})?,?\s+)?"
+_CLOCK_BETWEEN = (
+    r"(?:(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\.?|noon|midnight)(?:\s+[A-Z]{2,4})?,?\s+)?"
+)
 _FUTURE_CUE = re.compile(
     r"(?:\b(?:by|until|till|effective|payable|due|starting|beginning|through|record"
     r"|scheduled\s+for|set\s+for|planned\s+for|expected\s+(?:on|in|by)|now\s+and|as\s+(?:soon|early)"
@@ -324,8 +326,10 @@ def _duration_value(n: float | None, unit: str) -> str:
         half = "30S" if clock and letter == "M" else halves.get(letter)
         if half is not None:
             whole = f"{int(n)}{letter}" if int(n) else ""
-            return f"{prefix}{whole}{half}" if not half.startswith("T") or clock else (
-                f"P{whole}{half}"
+            return (
+                f"{prefix}{whole}{half}"
+                if not half.startswith("T") or clock
+                else (f"P{whole}{half}")
             )
     return f"{prefix}{int(n)}{letter}"
 
@@ -370,10 +374,15 @@ def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
     day = _day_number(m["day"])
     if day is None or not 1 <= day <= 31:
         return None
-    if mon_text.lower() == "may" and not m["year"] and _word_before(ctx, m.start()).lower() in {
-        "theresa",
-        *_NAME_TITLES,
-    }:
+    if (
+        mon_text.lower() == "may"
+        and not m["year"]
+        and _word_before(ctx, m.start()).lower()
+        in {
+            "theresa",
+            *_NAME_TITLES,
+        }
+    ):
         return None
     rel = (m["rel"] or "").lower()
     a = ctx.anchor
@@ -419,7 +428,7 @@ def _month_year(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 def _month_rel_year(m: re.Match[str], ctx: Context) -> Norm | None:
-    """"June last year", "January this year", "May 5 next year"."""
+    """ "June last year", "January this year", "May 5 next year"."""
     mon_text = m["mon"]
     if not _cap(mon_text):
         return None
@@ -446,12 +455,17 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
     before = _word_before(ctx, m.start()).lower()
     after = ctx.text[m.end() : m.end() + 20]
     has_cue = bool(pre) or before in _TEMPORAL_PREPS
-    if key in ("may", "march", "april", "june", "august") and not has_cue:
-        if key == "may" or _WORD_AFTER.match(after) and _cap(_word_after(ctx, m.end())):
-            return None
-    if key == "may":
-        if before in _NAME_TITLES or before == "theresa" or _MODAL_FOLLOWERS.match(after):
-            return None
+    name_like = key in ("may", "march", "april", "june", "august")
+    if (
+        name_like
+        and not has_cue
+        and (key == "may" or (_WORD_AFTER.match(after) and _cap(_word_after(ctx, m.end()))))
+    ):
+        return None  # "March on", "April Ryan": without a cue, not a month
+    if key == "may" and (
+        before in _NAME_TITLES or before == "theresa" or _MODAL_FOLLOWERS.match(after)
+    ):
+        return None
     if not has_cue and before and _cap(before) and ctx.text[m.start() - 1 : m.start()] == " ":
         # "Theresa May", "April Ryan" style names: a capitalised word right before.
         prev_char = ctx.text[max(0, m.start() - len(before) - 2) : m.start() - len(before) - 1]
@@ -517,10 +531,7 @@ def _weekday(m: re.Match[str], ctx: Context) -> Norm | None:
     rel = m["rel"] or ""
     d = _weekday_date(ctx, weekday, rel, m.start(), m.end())
     pod = m["pod"]
-    if d is None:
-        value = f"XXXX-WXX-{weekday + 1}"
-    else:
-        value = day_value(d)
+    value = f"XXXX-WXX-{weekday + 1}" if d is None else day_value(d)
     conf = CONF_RELATIVE if rel else CONF_TENSE
     if pod:
         return Norm("TIME", f"{value}T{PART_OF_DAY[pod.lower()]}", conf)
@@ -587,7 +598,11 @@ def _ref(m: re.Match[str], ctx: Context) -> Norm | None:
     word = " ".join(m[0].lower().split())
     if ctx.text[m.end() : m.end() + 1] == "-":
         return None  # "now-deleted", "current-account": part of a compound adjective
-    if word == "current" and _word_after(ctx, m.end()).lower() in ("account", "accounts", "affairs"):
+    if word == "current" and _word_after(ctx, m.end()).lower() in (
+        "account",
+        "accounts",
+        "affairs",
+    ):
         return None
     return Norm("DATE", _REF_WORDS[word], CONF_VAGUE)
 
@@ -633,7 +648,9 @@ def _relative(m: re.Match[str], ctx: Context) -> Norm | None:
         if step < 0:
             sat = a - dt.timedelta(days=a.weekday() + 2)
         elif step > 0 or a.weekday() < 5:
-            sat = a + dt.timedelta(days=5 - a.weekday() + (7 if step > 0 and a.weekday() >= 5 else 0))
+            sat = a + dt.timedelta(
+                days=5 - a.weekday() + (7 if step > 0 and a.weekday() >= 5 else 0)
+            )
         else:
             sat = a
         return Norm("DATE", week_value(sat) + "-WE", CONF_RELATIVE)
@@ -842,7 +859,11 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
 def _vague_duration(m: re.Match[str], ctx: Context) -> Norm | None:
     unit = _unit_key(m["unit"])
     t = m["t"]
-    return Norm("DURATION", _duration_value(None, unit), CONF_VAGUE, m.start("t"), m.end("t")) if t else None
+    return (
+        Norm("DURATION", _duration_value(None, unit), CONF_VAGUE, m.start("t"), m.end("t"))
+        if t
+        else None
+    )
 
 
 _SET_WORDS = {
@@ -874,7 +895,7 @@ def _clock(m: re.Match[str], ctx: Context) -> Norm | None:
         mm = int(m["mi"] or m["mi2"] or 0)
         ampm = (m["ampm"] or "").lower()
         pod = (m["pod"] or "").lower()
-        if ampm.startswith("p") or pod in ("afternoon", "evening", "night") and hh < 12:
+        if ampm.startswith("p") or (pod in ("afternoon", "evening", "night") and hh < 12):
             hh = hh + 12 if hh < 12 else hh
         elif ampm.startswith("a") and hh == 12:
             hh = 0
@@ -959,7 +980,7 @@ def _holiday(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 def _anaphoric_day(m: re.Match[str], ctx: Context) -> Norm | None:
-    """"the next day", "that morning", "the following week", "later that year"."""
+    """ "the next day", "that morning", "the following week", "later that year"."""
     ref = ctx.ref_day
     which = " ".join((m["which"] or "").lower().split())
     unit = (m["unit"] or "day").lower()
@@ -1031,11 +1052,18 @@ def _r(pattern: str) -> re.Pattern[str]:
 RULES: tuple[Rule, ...] = (
     Rule(
         "timex.iso",
-        _r(rf"{_B}(?P<y>\d{{4}})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?(?![\w-])"),
+        _r(
+            rf"{_B}(?P<y>\d{{4}})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?(?![\w-])"
+        ),
         _iso,
-        keys=('digit',),
+        keys=("digit",),
     ),
-    Rule("timex.numeric", _r(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}|\d\d)(?![\w/])"), _numeric, keys=('digit',)),
+    Rule(
+        "timex.numeric",
+        _r(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}|\d\d)(?![\w/])"),
+        _numeric,
+        keys=("digit",),
+    ),
     Rule(
         "timex.absolute",
         _r(
@@ -1045,7 +1073,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:,?\s+(?P<year>{_YEAR})(?!\d))?{_E}"
         ),
         _month_day,
-        keys=('month',),
+        keys=("month",),
     ),
     Rule(
         "timex.absolute",
@@ -1055,7 +1083,7 @@ RULES: tuple[Rule, ...] = (
             rf"\s+(?:of\s+)?(?P<mon>{_MONTH_ANY})(?:,?\s+(?P<year>{_YEAR})(?!\d))?(?!\w)"
         ),
         _month_day,
-        keys=('month',),
+        keys=("month",),
     ),
     Rule(
         "timex.absolute",
@@ -1064,7 +1092,7 @@ RULES: tuple[Rule, ...] = (
             rf"|the\s+middle\s+of)[\s-]*)?(?P<mon>{_MONTH_ANY}),?\s+(?:of\s+)?(?P<year>{_YEAR})(?!\d){_E}"
         ),
         _month_year,
-        keys=('month',),
+        keys=("month",),
     ),
     Rule(
         "timex.absolute",
@@ -1073,7 +1101,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?P<rel>this|last|next)\s+year{_E}"
         ),
         _month_rel_year,
-        keys=('month',),
+        keys=("month",),
     ),
     Rule(
         "timex.partial-month",
@@ -1083,13 +1111,15 @@ RULES: tuple[Rule, ...] = (
             rf"(?P<mon>{_FULL_MONTHS}|Sept\.|Jan\.|Feb\.|Aug\.|Oct\.|Nov\.|Dec\.){_E}"
         ),
         _month_alone,
-        keys=('month',),
+        keys=("month",),
     ),
     Rule(
         "timex.year",
-        _r(rf"{_B}(?:{_PRE_PERIOD}[\s-]*)?(?<![\w$£€#.,/:-])(?P<year>\d{{4}})(?![\w%]|[.,/:]\d|-\d)"),
+        _r(
+            rf"{_B}(?:{_PRE_PERIOD}[\s-]*)?(?<![\w$£€#.,/:-])(?P<year>\d{{4}})(?![\w%]|[.,/:]\d|-\d)"
+        ),
         _year,
-        keys=('digit',),
+        keys=("digit",),
     ),
     Rule(
         "timex.decade",
@@ -1098,13 +1128,15 @@ RULES: tuple[Rule, ...] = (
             rf"|['’](?P<d2>\d)0'?s|(?P<w>{alternation(DECADE_WORDS)})){_E}"
         ),
         _decade,
-        keys=('digit', 'decade'),
+        keys=("digit", "decade"),
     ),
     Rule(
         "timex.century",
-        _r(rf"{_B}(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})[\s-]+century{_E}"),
+        _r(
+            rf"{_B}(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?P<ord>\d{{1,2}}(?:st|nd|rd|th)|{_ORD_WORDS})[\s-]+century{_E}"
+        ),
         _century,
-        keys=('unit',),
+        keys=("unit",),
     ),
     Rule(
         "timex.relative-weekday",
@@ -1114,7 +1146,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:\s+(?P<pod>{_POD}))?(?!\w|['’]?s\w)"
         ),
         _weekday,
-        keys=('weekday',),
+        keys=("weekday",),
     ),
     Rule(
         "timex.deictic",
@@ -1124,15 +1156,15 @@ RULES: tuple[Rule, ...] = (
             rf"(?:\s+(?P<pod>morning|afternoon|evening|night))?{_E}"
         ),
         _deictic,
-        keys=('deictic',),
+        keys=("deictic",),
     ),
     Rule(
         "timex.part-of-day",
         _r(rf"{_B}(?:(?:early|late|earlier|later)\s+)?(?P<rel>this|last)\s+(?P<pod>{_POD}){_E}"),
         _this_pod,
-        keys=('pod',),
+        keys=("pod",),
     ),
-    Rule("timex.reference", _r(rf"{_B}(?:{alternation(_REF_WORDS)}){_E}"), _ref, keys=('ref',)),
+    Rule("timex.reference", _r(rf"{_B}(?:{alternation(_REF_WORDS)}){_E}"), _ref, keys=("ref",)),
     Rule(
         "timex.relative",
         _r(
@@ -1145,7 +1177,7 @@ RULES: tuple[Rule, ...] = (
             rf"|winter)(?:\s+or\s+so)?{_E}"
         ),
         _relative,
-        keys=('unit', 'season'),
+        keys=("unit", "season"),
     ),
     Rule(
         "timex.quarter",
@@ -1157,13 +1189,15 @@ RULES: tuple[Rule, ...] = (
             rf"|last\s+year|next\s+year))?{_E}"
         ),
         _quarter,
-        keys=('unit',),
+        keys=("unit",),
     ),
     Rule(
         "timex.half",
-        _r(rf"{_B}(?:the\s+)?(?P<ord>first|second|1st|2nd)\s+half\s+of\s+(?:(?:the\s+|this\s+)?year|(?P<year>{_YEAR})){_E}"),
+        _r(
+            rf"{_B}(?:the\s+)?(?P<ord>first|second|1st|2nd)\s+half\s+of\s+(?:(?:the\s+|this\s+)?year|(?P<year>{_YEAR})){_E}"
+        ),
         _half,
-        keys=('unit', 'digit'),
+        keys=("unit", "digit"),
     ),
     Rule(
         "timex.year-earlier",
@@ -1172,13 +1206,15 @@ RULES: tuple[Rule, ...] = (
             rf"|year-before)(?:\s+(?P<noun>quarter|period|nine\s+months|six\s+months|months))?{_E}"
         ),
         _year_earlier,
-        keys=('unit',),
+        keys=("unit",),
     ),
     Rule(
         "timex.year-earlier",
-        _r(rf"{_B}the\s+(?:(?:comparable|same|corresponding)\s+)?(?P<noun>quarter|period)\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year){_E}"),
+        _r(
+            rf"{_B}the\s+(?:(?:comparable|same|corresponding)\s+)?(?P<noun>quarter|period)\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year){_E}"
+        ),
         _year_earlier,
-        keys=('unit',),
+        keys=("unit",),
     ),
     Rule(
         "timex.ago",
@@ -1187,7 +1223,7 @@ RULES: tuple[Rule, ...] = (
             rf"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|hence|from\s+now){_E}"
         ),
         _ago,
-        keys=('unit', 'pod'),
+        keys=("unit", "pod"),
     ),
     Rule(
         "timex.duration",
@@ -1199,7 +1235,7 @@ RULES: tuple[Rule, ...] = (
             rf"|calendar|short|whole)\s+)?(?P<unit>{_UNIT_S})(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so|\s+or\s+more|\s+or\s+two)?{_E}"
         ),
         _duration,
-        keys=('unit', 'pod'),
+        keys=("unit", "pod"),
     ),
     Rule(
         "timex.duration",
@@ -1208,7 +1244,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?P<unit>second|minute|hour|day|night|week|month|year|decade|century)(?:-long)?(?![\w-])"
         ),
         _duration,
-        keys=('unit',),
+        keys=("unit",),
     ),
     Rule(
         "timex.duration",
@@ -1218,13 +1254,15 @@ RULES: tuple[Rule, ...] = (
             rf"(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades|centuries|quarters){_E}"
         ),
         _duration,
-        keys=('unit',),
+        keys=("unit",),
     ),
     Rule(
         "timex.duration",
-        _r(rf"{_B}(?P<mod>)(?P<the>)(?P<num>)(?P<half>)(?P<unit>decades|years|months|weeks|days|centuries)-long{_E}"),
+        _r(
+            rf"{_B}(?P<mod>)(?P<the>)(?P<num>)(?P<half>)(?P<unit>decades|years|months|weeks|days|centuries)-long{_E}"
+        ),
         _duration,
-        keys=('unit',),
+        keys=("unit",),
     ),
     Rule(
         "timex.duration-vague",
@@ -1233,7 +1271,7 @@ RULES: tuple[Rule, ...] = (
             rf"|days|hours|minutes)){_E}(?!\s+(?:of|ago|old|earlier|later|before|after)\b)"
         ),
         _vague_duration,
-        keys=('unit',),
+        keys=("unit",),
     ),
     Rule(
         "timex.set",
@@ -1244,13 +1282,15 @@ RULES: tuple[Rule, ...] = (
             rf"|(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly)){_E}"
         ),
         _set_dispatch,
-        keys=('set', 'unit'),
+        keys=("set", "unit"),
     ),
     Rule(
         "timex.set",
-        _r(rf"{_B}(?:on\s+)?(?P<wd>(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))s{_E}"),
+        _r(
+            rf"{_B}(?:on\s+)?(?P<wd>(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))s{_E}"
+        ),
         _plural_weekday,
-        keys=('weekday',),
+        keys=("weekday",),
     ),
     Rule(
         "timex.time",
@@ -1263,7 +1303,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?:\s+(?P<tz>{_TZ})(?![\w])|\s+local\s+time)?"
         ),
         _clock,
-        keys=('digit', 'clock'),
+        keys=("digit", "clock"),
     ),
     Rule(
         "timex.holiday",
@@ -1276,7 +1316,7 @@ RULES: tuple[Rule, ...] = (
             rf"|easter\s+monday|easter|good\s+friday)(?:,?\s+(?P<year>{_YEAR}))?{_E}"
         ),
         _holiday,
-        keys=('holiday',),
+        keys=("holiday",),
     ),
     Rule(
         "timex.anaphoric",
@@ -1288,16 +1328,17 @@ RULES: tuple[Rule, ...] = (
         ),
         _anaphoric_day,
         anaphoric=True,
-        keys=('unit', 'pod'),
+        keys=("unit", "pod"),
     ),
     Rule(
         "timex.year",
         _r(rf"{_B}the\s+(?P<year>{_YEAR})\s+(?:period|quarter|fiscal\s+year|season|year){_E}"),
         _period_year,
-        keys=('digit',),
+        keys=("digit",),
     ),
-    Rule("timex.year", _r(rf"{_B}year-end{_E}"), _year_end, keys=('unit',)),
+    Rule("timex.year", _r(rf"{_B}year-end{_E}"), _year_end, keys=("unit",)),
 )
+
 
 def _trigger_table() -> dict[str, tuple[str, ...]]:
     classes: dict[str, list[str]] = {
@@ -1327,16 +1368,22 @@ def _trigger_table() -> dict[str, tuple[str, ...]]:
         ],
         "unit": [
             w
-            for u in ("second", "minute", "hour", "day", "night", "week", "weekend", "fortnight")
-            + ("month", "quarter", "year", "decade", "centuries", "century")
+            for u in (
+                *("second", "minute", "hour", "day", "night", "week", "weekend", "fortnight"),
+                *("month", "quarter", "year", "decade", "centuries", "century"),
+            )
             for w in (u, u + "s")
         ],
         "decade": list(DECADE_WORDS),
         "season": list(SEASONS),
-        "ref": ["now", "current", "currently", "recent", "recently", "lately", "past", "future"]
-        + ["present", "nowadays", "these"],
-        "set": ["daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "every"]
-        + ["each", "once", "twice", "thrice", "times"],
+        "ref": [
+            *("now", "current", "currently", "recent", "recently", "lately", "past", "future"),
+            *("present", "nowadays", "these"),
+        ],
+        "set": [
+            *("daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "every"),
+            *("each", "once", "twice", "thrice", "times"),
+        ],
         "pod": ["morning", "afternoon", "evening", "night", "mornings", "nights"],
         "clock": ["noon", "midnight", "midday", "clock"],
     }
