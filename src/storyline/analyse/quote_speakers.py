@@ -292,7 +292,9 @@ def _index_mentions(idx: ArticleIndex) -> None:
                 text=doc[lo:hi].text,
                 head=h.i,
                 sent=idx.sent_of[h.i],
-                subject=h.dep_ in ("nsubj", "nsubjpass"),
+                # A mention opening a paragraph is its topic even when the parse, confused by
+                # a quote before it, does not make it a subject.
+                subject=h.dep_ in ("nsubj", "nsubjpass") or _opens_paragraph(doc, lo),
                 kind=kind,
                 gender=gender,
                 plural=plural,
@@ -302,6 +304,13 @@ def _index_mentions(idx: ArticleIndex) -> None:
     idx.mentions.sort(key=lambda m: m.head)
     for m in idx.mentions:
         idx.by_sent.setdefault(m.sent, []).append(m)
+
+
+def _opens_paragraph(doc: Doc, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and doc[j].is_space and "\n" not in doc[j].text:
+        j -= 1
+    return j < 0 or "\n" in doc[j].text or doc[j].text_with_ws.endswith("\n")
 
 
 def _ent_root(t: Token) -> Token:
@@ -325,6 +334,14 @@ def canonical_name(idx: ArticleIndex, text: str) -> str | None:
         full = idx.full_names.get(w)
         if full and all(c in full.split(" ") for c in caps):
             return full
+    # "Foreign secretary David Lammy": the name is the capitalised run at the end.
+    tail: list[str] = []
+    for w in reversed(words):
+        if not w[:1].isupper() or w.lower() in TITLE_WORDS or w.lower() in TITLE_HEADS:
+            break
+        tail.insert(0, w)
+    if tail and len(tail) < len(words):
+        return canonical_name(idx, " ".join(tail))
     return " ".join(words)
 
 
@@ -458,6 +475,9 @@ def _group_name(idx: ArticleIndex, span: Span) -> str:
     doc = idx.doc
     while i < span.end:
         t = doc[i]
+        if idx.quoted[i] or t.text in ("’", "'", "‘", "“", "”", '"'):
+            i += 1
+            continue
         if t.ent_type_ == "PERSON" or (t.lower_ in HONORIFICS and t.pos_ == "PROPN"):
             j = i
             while j < span.end and (doc[j].ent_type_ == "PERSON" or doc[j].lower_ in HONORIFICS):
