@@ -1002,6 +1002,33 @@ def _period_year(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", m["year"], CONF_ABSOLUTE)
 
 
+_UNITS_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_SPOKEN_YY = (
+    rf"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+{_UNITS_WORDS})?"
+    rf"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    rf"|oh[\s-]+{_UNITS_WORDS})"
+)
+
+
+def _spoken_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    """Broadcast transcripts: "nineteen ninety-six", "the year two thousand"."""
+    if m["c2"]:
+        rest = parse_number(m["y2"]) if m["y2"] else 0.0
+        return Norm("DATE", f"{2000 + int(rest or 0):04d}", CONF_RELATIVE)
+    century = 19 if m["c"].lower() == "nineteen" else 20
+    yy = parse_number(m["y"].lower().replace("oh", "").strip(" -"))
+    if yy is None or not 10 <= yy <= 99 and not m["y"].lower().startswith("oh"):
+        return None
+    return Norm("DATE", f"{century * 100 + int(yy):04d}", CONF_RELATIVE)
+
+
+def _latest_period(m: re.Match[str], ctx: Context) -> Norm | None:
+    yq = _quarter_default(ctx, m.start())
+    if yq is None:
+        return Norm("DATE", "XXXX-QX", CONF_VAGUE)
+    return Norm("DATE", f"{yq[0]:04d}-Q{yq[1]}", CONF_VAGUE)
+
+
 def _year_end(m: re.Match[str], ctx: Context) -> Norm | None:
     a = ctx.anchor
     return Norm("DATE", "XXXX" if a is None else f"{a.year:04d}", CONF_VAGUE)
@@ -1116,7 +1143,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "timex.year",
         _r(
-            rf"{_B}(?:{_PRE_PERIOD}[\s-]*)?(?<![\w$£€#.,/:-])(?P<year>\d{{4}})(?![\w%]|[.,/:]\d|-\d)"
+            rf"{_B}(?:{_PRE_PERIOD}[\s-]*|(?<![\w$£€#.,/:-]))(?P<year>\d{{4}})(?![\w%]|[.,/:]\d|-\d)"
         ),
         _year,
         keys=("digit",),
@@ -1336,7 +1363,28 @@ RULES: tuple[Rule, ...] = (
         _period_year,
         keys=("digit",),
     ),
-    Rule("timex.year", _r(rf"{_B}year-end{_E}"), _year_end, keys=("unit",)),
+    Rule(
+        "timex.year",
+        _r(rf"{_B}(?:around\s+)?(?:year[\s-]end|year['’]s\s+end){_E}"),
+        _year_end,
+        keys=("unit",),
+    ),
+    Rule(
+        "timex.year",
+        _r(
+            rf"{_B}(?:the\s+year\s+)?(?P<c>nineteen|twenty)[\s-]+(?P<y>{_SPOKEN_YY})(?![\w-])"
+            rf"|{_B}(?:the\s+year\s+)?(?P<c2>two\s+thousand)(?:\s+(?:and\s+)?(?P<y2>{_UNITS_WORDS}"
+            rf"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?{_E}"
+        ),
+        _spoken_year,
+        keys=("spoken",),
+    ),
+    Rule(
+        "timex.quarter",
+        _r(rf"{_B}the\s+(?:latest|most\s+recent)\s+(?:period|three\s+months){_E}"),
+        _latest_period,
+        keys=("unit", "period"),
+    ),
 )
 
 
@@ -1386,6 +1434,8 @@ def _trigger_table() -> dict[str, tuple[str, ...]]:
         ],
         "pod": ["morning", "afternoon", "evening", "night", "mornings", "nights"],
         "clock": ["noon", "midnight", "midday", "clock"],
+        "spoken": ["nineteen", "twenty", "thousand"],
+        "period": ["period"],
     }
     table: dict[str, list[str]] = {}
     for name, words in classes.items():
