@@ -23,15 +23,20 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyline.analyse.timex import Timex, tag_timexes
+try:
+    from storyline.analyse.timex import Timex, tag_timexes
+except ImportError:  # a source checkout without the package installed
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from storyline.analyse.timex import Timex, tag_timexes
 
 # Floors pinned a few points under the scores measured when the tagger was tuned: a drop below
 # any of them fails `make eval`.
+# Measured at pinning time (overall): strict 0.884, relaxed 0.943, value 0.795, type 0.948.
 FLOORS: dict[str, float] = {
-    "strict_f1": 0.0,
-    "relaxed_f1": 0.0,
-    "value_f1": 0.0,
-    "type_acc": 0.0,
+    "strict_f1": 0.85,
+    "relaxed_f1": 0.91,
+    "value_f1": 0.76,
+    "type_acc": 0.92,
 }
 MIN_WORDS_PER_SECOND = 50_000
 SUBCORPORA = ("TimeBank", "AQUAINT")

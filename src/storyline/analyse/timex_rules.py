@@ -622,7 +622,7 @@ def _relative(m: re.Match[str], ctx: Context) -> Norm | None:
             return Norm("DURATION", "P1Y", CONF_VAGUE)
         if unit == "year" and re.match(r"\s+(?:before|earlier)\b", after):
             return None
-        if unit not in ("weekend", "quarter", "year", "week", *SEASONS):
+        if after[:1] == "-" or unit not in ("weekend", "quarter", "year", "week", *SEASONS):
             return None
         if unit == "week":
             ref = ctx.ref_day
@@ -888,6 +888,8 @@ def _plural_weekday(m: re.Match[str], ctx: Context) -> Norm | None:
 def _clock(m: re.Match[str], ctx: Context) -> Norm | None:
     if m["noon"]:
         w = m["noon"].lower()
+        if _word_before(ctx, m.start()).lower() == "high":
+            return None  # "High Noon"
         hh, mm = (24, 0) if w == "midnight" else (12, 0)
     else:
         h = m["h"] or m["h2"] or m["h3"]
@@ -1017,7 +1019,7 @@ def _spoken_year(m: re.Match[str], ctx: Context) -> Norm | None:
         return Norm("DATE", f"{2000 + int(rest or 0):04d}", CONF_RELATIVE)
     century = 19 if m["c"].lower() == "nineteen" else 20
     yy = parse_number(m["y"].lower().replace("oh", "").strip(" -"))
-    if yy is None or not 10 <= yy <= 99 and not m["y"].lower().startswith("oh"):
+    if yy is None or (not 10 <= yy <= 99 and not m["y"].lower().startswith("oh")):
         return None
     return Norm("DATE", f"{century * 100 + int(yy):04d}", CONF_RELATIVE)
 
