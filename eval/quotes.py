@@ -217,9 +217,7 @@ def main() -> int:
     verbose = "-v" in sys.argv
     by_method: dict[str, list[int]] = {}
     for (name, text, gold), preds in zip(docs, predictions, strict=True):
-        scored = [
-            q for q in preds if q.kind == "direct" and q.confidence >= SCORED_MIN
-        ]
+        scored = [q for q in preds if q.kind == "direct" and q.confidence >= SCORED_MIN]
         pspans = [_norm(text, q.start, q.end) for q in scored]
         gspans = [(g.start, g.end) for g in gold]
         n_pred += len(pspans)

@@ -9,10 +9,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A vocabulary written as whitespace-separated words."""
+    return frozenset(text.split())
+
 
 # Verbs that introduce speech or writing. Lemmas, lower case.
-CUE_LEMMAS = frozenset(
+CUE_LEMMAS = word_set(
     """
     say tell add write reply respond answer insist claim argue explain note warn state declare
     announce continue conclude recall suggest admit acknowledge complain tweet post joke quip muse
@@ -25,26 +31,26 @@ CUE_LEMMAS = frozenset(
     summarise describe label dub brand term characterise characterize praise hail congratulate
     condemn denounce decry dismiss mock ridicule lash accuse question challenge acknowledge message
     email text posit theorize speculate quote cite
-    """.split()
+    """
 )
 # Cue verbs that take an infinitive as aspect, not as content ("would continue to “stand …”").
 ASPECTUAL_LEMMAS = frozenset({"continue", "begin", "start", "finish", "promise", "vow", "pledge"})
 # Cues that put the speaker after the verb when it follows the quote ("…,” said Caddell).
-INVERSION_LEMMAS = frozenset(
+INVERSION_LEMMAS = word_set(
     """
     say add write continue reply ask explain note respond tell insist warn recall declare quip
     joke conclude observe remark answer argue claim complain wonder
-    """.split()
+    """
 )
 # Verbs whose complement is the interviewer's question, not the subject's words.
 QUESTION_LEMMAS = frozenset({"ask", "press", "question", "quiz", "challenge", "query"})
 # Nouns that stand for written or recorded words; they "speak" through a verb (the post stating).
-SOURCE_NOUNS = frozenset(
+SOURCE_NOUNS = word_set(
     """
     statement post tweet letter email complaint release memo message note interview speech ad
     advertisement report filing lawsuit suit document video clip op-ed column essay book
     transcript remarks comment comments blog petition motion bill tweets posts letters
-    """.split()
+    """
 )
 # Relations by which a quote's clause may hang on a cue verb.
 COMPLEMENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "obj", "attr", "oprd", "acomp", "dative"})
@@ -53,6 +59,10 @@ CONTENT_PREPS = frozenset({"of", "as", "about", "on", "that", "for"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Tokens in a speaker noun phrase we cut off (appositions, relative clauses, trailing commas).
 NP_CUT_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "prep", "advmod"})
+# Relations the parser gives the speaker of an inverted cue ("said the spokesman").
+INVERTED_SUBJECT_DEPS = frozenset({"dobj", "obj", "attr", "npadvmod", "appos", "nsubj", "dative"})
+# Cues whose object is the addressee, part of the cue ("told ITV").
+ADDRESSEE = frozenset({"tell", "ask", "inform", "assure", "reassure", "advise"})
 MAX_CHAIN = 12  # longest head chain walked from a partial quote up to its cue verb
 
 
@@ -89,9 +99,8 @@ def _right_noun(verb: Token, quoted: Sequence[bool]) -> Token | None:
     for child in verb.rights:
         if quoted[child.i] or child.ent_type_ in ("DATE", "TIME"):
             continue
-        if child.dep_ in ("dobj", "obj", "attr", "npadvmod", "appos", "nsubj", "dative", "oprd"):
-            if child.pos_ in ("PROPN", "NOUN", "PRON"):
-                return child
+        if child.dep_ in INVERTED_SUBJECT_DEPS and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            return child
         if child.i - verb.i > 4:
             break
     return None
@@ -150,14 +159,7 @@ def cue_range(verb: Token) -> tuple[int, int]:
     for child in verb.children:
         if child.dep_ == "prt" and child.i == hi + 1:
             hi = child.i
-        elif child.dep_ in ("dobj", "dative") and child.i > verb.i and verb.lemma_ in (
-            "tell",
-            "ask",
-            "inform",
-            "assure",
-            "reassure",
-            "advise",
-        ):
+        elif child.dep_ in ("dobj", "dative") and child.i > verb.i and verb.lemma_ in ADDRESSEE:
             sub = list(child.subtree)
             if sub[0].i == hi + 1 and len(sub) <= 6:
                 hi = sub[-1].i

@@ -192,7 +192,7 @@ def _scan_paragraph(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]],
                 break
         if closed:
             continue
-        if _can_open(text, i, lo, hi) and not (ch in CURLY_SINGLE_CLOSE):
+        if _can_open(text, i, lo, hi) and ch not in CURLY_SINGLE_CLOSE:
             if ch == top and ch in (STRAIGHT_DOUBLE, STRAIGHT_SINGLE):
                 continue
             stack.append(i)
@@ -238,8 +238,10 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             opener_para_start = unclosed == lo or text[lo:unclosed].strip() == ""
             if nxt_first is not None:
                 stripped = text[nxt_first:].lstrip()[:1]
-                continues = bool(stripped) and stripped in ALL_MARKS and (
-                    _family(stripped) == _family(text[unclosed])
+                continues = (
+                    bool(stripped)
+                    and stripped in ALL_MARKS
+                    and (_family(stripped) == _family(text[unclosed]))
                 )
             before = text[lo:unclosed].rstrip()
             after_cue = before.endswith((":", ","))

