@@ -4,8 +4,10 @@ Pipeline: quote_marks finds quoted spans in the raw text; quote_cues finds the c
 subject in the spaCy parse; quote_speakers turns the subject mention into a canonical name.
 
 Multi-paragraph quotes (an opening mark on every paragraph, a closing mark only on the last) are
-reported one quote per paragraph, all with the same speaker: on PolNeAR, whose gold quote
-spans never cross a paragraph break, that scores better than one quote spanning the paragraphs.
+reported one quote per paragraph, all with the speaker of the first (method
+"quotes.continuation"). PolNeAR's gold quote spans never cross a paragraph break, so on its dev
+split one quote spanning the paragraphs could only match the first of them exactly; per
+paragraph also keeps every quote's offsets inside one paragraph for display.
 """
 
 from __future__ import annotations
