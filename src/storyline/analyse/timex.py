@@ -12,6 +12,7 @@ Values follow TimeML/TempEval-3: ``2024-10-24``, ``2024-W43``, ``2024-W26-WE``, 
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import re
@@ -137,12 +138,19 @@ def _candidates(ctx: Context) -> list[_Candidate]:
 def _select(cands: list[_Candidate]) -> list[_Candidate]:
     """Non-overlapping candidates, longest first, earlier rules winning ties."""
     chosen: list[_Candidate] = []
-    taken: list[tuple[int, int]] = []
+    # Taken spans stay disjoint, so sorted starts and ends line up: one bisect finds the only
+    # neighbours a new span could overlap.
+    starts: list[int] = []
+    ends: list[int] = []
     for c in sorted(cands, key=lambda c: (c.start - c.end, c.order, c.start)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        i = bisect.bisect_left(starts, c.start)
+        if i < len(starts) and starts[i] < c.end:
             continue
+        if i > 0 and ends[i - 1] > c.start:
+            continue
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
         chosen.append(c)
-        taken.append((c.start, c.end))
     chosen.sort(key=lambda c: c.start)
     return chosen
 

@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 
 __all__ = [
+    "add_months",
     "day_value",
     "easter",
     "month_value",

@@ -26,6 +26,8 @@ _SENTENCE_END = re.compile(
     r"(?<!\bSept)(?<!\bOct)(?<!\bNov)(?<!\bDec)(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bGen)(?<!\bCorp)"
     r"(?<!\bInc)(?<!\bCo)(?<!\bLt)(?<!\bCol)(?<!\bNo)[.!?;][\"'”’)]*\s+(?=[\"'“‘(`]*[A-Z])|\n\s*\n"
 )
+# Cheap pre-check: most windows hold no sentence end at all.
+_MAYBE_END = re.compile(r"[.!?;]\S*\s|\n\s*\n")
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
 
 _FUTURE = frozenset(
@@ -186,13 +188,15 @@ class Context:
         """The tense of the nearest tense-bearing word around ``text[start:end]``."""
         text = self.text
         left = text[max(0, start - 160) : start]
-        cuts = [c.end() for c in _SENTENCE_END.finditer(left)]
-        if cuts:
-            left = left[cuts[-1] :]
+        if _MAYBE_END.search(left):
+            cuts = [c.end() for c in _SENTENCE_END.finditer(left)]
+            if cuts:
+                left = left[cuts[-1] :]
         right = text[end : end + 160]
-        stop = _SENTENCE_END.search(right)
-        if stop is not None:
-            right = right[: stop.start()]
+        if _MAYBE_END.search(right):
+            stop = _SENTENCE_END.search(right)
+            if stop is not None:
+                right = right[: stop.start()]
         lw = _WORD.findall(left)[-TENSE_WINDOW_WORDS:]
         rw = _WORD.findall(right)[:TENSE_WINDOW_WORDS]
         for i in range(max(len(lw), len(rw))):

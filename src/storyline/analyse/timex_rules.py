@@ -169,10 +169,6 @@ def _cap(word: str) -> bool:
     return word[:1].isupper()
 
 
-def _pre_mod(pre: str | None) -> str:
-    return (pre or "").lower().replace("-", " ").split()[0] if pre else ""
-
-
 # --------------------------------------------------------------------------- partial resolution
 
 
