@@ -25,17 +25,27 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--timeline-sentences", type=int, default=None, metavar="M")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar, errors only")
     b.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    a = sub.add_parser(
+        "annotate", help="quotes, mentions and time expressions of single texts (JSON lines)"
+    )
+    a.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt files, folders or .jsonl")
+    a.add_argument("--published", help="article date YYYY-MM-DD for resolving relative dates")
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    level = logging.ERROR if args.quiet else logging.DEBUG if args.verbose else logging.WARNING
+    quiet, verbose = getattr(args, "quiet", False), getattr(args, "verbose", False)
+    level = logging.ERROR if quiet else logging.DEBUG if verbose else logging.WARNING
     logging.basicConfig(
         level=level, format="storyline: %(levelname)s: %(message)s", stream=sys.stderr
     )
     if args.command == "build":
         return _build(args)
+    if args.command == "annotate":
+        from storyline.annotate import run
+
+        return run(args.inputs, args.published)
     return 2
 
 
