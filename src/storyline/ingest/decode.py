@@ -21,9 +21,15 @@ _BOMS = (
 )
 # Sequences that only appear when UTF-8 was decoded as Latin-1/cp1252: checking for them first
 # keeps ftfy (slow) off the clean majority of articles.
-_MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]")
+_MOJIBAKE = re.compile(
+    "[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]"
+)
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]+")
+# Only well-formed sequences count: a cp1252 "é’" (E9 92) looks like a UTF-8 lead and
+# continuation byte, and counting it would send legacy-encoded text down the UTF-8 path.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +53,9 @@ def decode_bytes(data: bytes, source: str, settings: Settings = DEFAULT) -> Deco
             try:
                 text = data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise DecodeError(source, f"starts with a {encoding} BOM but is not {encoding}: {exc.reason}") from exc
+                raise DecodeError(
+                    source, f"starts with a {encoding} BOM but is not {encoding}: {exc.reason}"
+                ) from exc
             notes.append(f"bom={encoding}")
             return _finish(text, encoding, notes, None, source, settings)
     if b"\x00" in data[:65536]:
@@ -56,12 +64,15 @@ def decode_bytes(data: bytes, source: str, settings: Settings = DEFAULT) -> Deco
         text = data.decode("utf-8")
         encoding = "utf-8"
     except UnicodeDecodeError as exc:
-        if _UTF8_MULTIBYTE.search(data):
+        replaced = data.decode("utf-8", errors="replace")
+        bad = replaced.count("\ufffd")
+        if len(_UTF8_SEQUENCE.findall(data)) > bad:
             # Mostly UTF-8 with damaged bytes: a legacy codec would garble the good part.
-            text = data.decode("utf-8", errors="replace")
+            text = replaced
             encoding = "utf-8"
-            bad = text.count("\ufffd")
-            warning = f"invalid UTF-8 (first bad byte at offset {exc.start}); {bad} character(s) replaced"
+            warning = (
+                f"invalid UTF-8 (first bad byte at offset {exc.start}); {bad} character(s) replaced"
+            )
             notes.append("utf-8-replaced")
         else:
             text, encoding = _detect(data, source)

@@ -28,7 +28,9 @@ Item = RawDocument | InputFailure
 _HEADER = re.compile(r"^[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*")
 
 
-def read_file(path: Path, settings: Settings = DEFAULT, data: bytes | None = None) -> Iterator[Item]:
+def read_file(
+    path: Path, settings: Settings = DEFAULT, data: bytes | None = None
+) -> Iterator[Item]:
     """Read one input file. ``data`` may carry bytes already read (the build reads them once to
     fingerprint the file)."""
     source = str(path)
@@ -51,6 +53,8 @@ def read_file(path: Path, settings: Settings = DEFAULT, data: bytes | None = Non
         yield InputFailure(exc.source, exc.message)
     except OSError as exc:
         yield InputFailure(source, f"cannot read: {exc.strerror or exc}")
+    except Exception as exc:
+        yield InputFailure(source, f"could not be read ({type(exc).__name__}: {exc})")
 
 
 def _read_small(path: Path, settings: Settings) -> bytes:
@@ -58,14 +62,22 @@ def _read_small(path: Path, settings: Settings) -> bytes:
     if size > settings.max_file_bytes:
         raise InputError(
             str(path),
-            f"file too large for one article ({size / 1e6:.1f} MB > {settings.max_file_bytes / 1e6:.0f} MB limit)",
+            f"file too large for one article "
+            f"({_mib(size)} > {_mib(settings.max_file_bytes)} limit)",
         )
     return path.read_bytes()
 
 
+def _mib(n: int) -> str:
+    # Binary units, so that a 100 MiB file reads "100.0 MiB" and not "104.9 MB".
+    return f"{n / (1 << 20):.1f} MiB"
+
+
 def _doc_id(path: Path, suffix: str | None = None) -> str:
     name = path.name
-    fmt_suffix = next((s for s in (".warc.gz", ".jsonl", ".ndjson") if name.lower().endswith(s)), None)
+    fmt_suffix = next(
+        (s for s in (".warc.gz", ".jsonl", ".ndjson") if name.lower().endswith(s)), None
+    )
     stem = name[: -len(fmt_suffix)] if fmt_suffix else path.stem
     return f"{stem}-{suffix}" if suffix is not None else stem
 
@@ -78,7 +90,9 @@ def _read_txt(path: Path, data: bytes, settings: Settings) -> RawDocument:
     if m:
         iso = normalise_date(m.group(1))
         if iso:
-            meta["published"] = MetaValue(iso, "header", "ingest.txt-header", 1.0, m.start(), m.end())
+            meta["published"] = MetaValue(
+                iso, "header", "ingest.txt-header", 1.0, m.start(), m.end()
+            )
     notes = decoded.notes + ((f"warning: {decoded.warning}",) if decoded.warning else ())
     return RawDocument(_doc_id(path), str(path), "txt", text, data, meta, notes)
 
@@ -89,7 +103,9 @@ def _read_html(path: Path, data: bytes, settings: Settings) -> Iterator[Item]:
     if isinstance(doc, InputFailure):
         yield doc
     else:
-        yield RawDocument(doc.id, doc.source, doc.format, doc.text, doc.raw, doc.meta, decoded.notes)
+        yield RawDocument(
+            doc.id, doc.source, doc.format, doc.text, doc.raw, doc.meta, decoded.notes
+        )
     if decoded.warning:
         yield InputFailure(str(path), decoded.warning)
 
@@ -107,7 +123,7 @@ def read_html_document(
 
     try:
         ex = extract_html(html, url=url)
-    except Exception as exc:  # noqa: BLE001 - a parser crash on one page must not stop the batch
+    except Exception as exc:
         return InputFailure(source, f"HTML could not be parsed: {type(exc).__name__}: {exc}")
     if not ex.text.strip():
         return InputFailure(source, "HTML page has no article text")
@@ -169,7 +185,9 @@ def _jsonl_record(
 ) -> Item:
     where = f"{path}:{lineno}"
     rid = record.get("id")
-    doc_id = str(rid) if isinstance(rid, (str, int)) and str(rid).strip() else _doc_id(path, str(lineno))
+    doc_id = (
+        str(rid) if isinstance(rid, (str, int)) and str(rid).strip() else _doc_id(path, str(lineno))
+    )
     url = _str_field(record, "url", "link")
     text = record.get("text")
     html = record.get("html")
@@ -194,15 +212,20 @@ def _jsonl_record(
         value = _str_field(record, *names)
         if value:
             meta[key] = MetaValue(value, "jsonl", "ingest.jsonl-field", 1.0)
-    published_raw = next((record[k] for k in ("published", "date", "time", "published_at") if record.get(k)), None)
+    published_raw = next(
+        (record[k] for k in ("published", "date", "time", "published_at") if record.get(k)), None
+    )
     published = normalise_date(published_raw)
+    notes = doc.notes
     if published:
         meta["published"] = MetaValue(published, "jsonl", "ingest.jsonl-field", 1.0)
     elif published_raw is not None:
-        return InputFailure(where, f"unreadable published date {published_raw!r}")
+        # The article itself is sound: keep it undated and report the field, rather than lose
+        # the text over a bad date.
+        notes += (f"warning: unreadable published date {published_raw!r}; article kept undated",)
     if url:
         meta["url"] = MetaValue(url, "jsonl", "ingest.jsonl-field", 1.0)
-    return RawDocument(doc.id, doc.source, doc.format, doc.text, doc.raw, meta, doc.notes)
+    return RawDocument(doc.id, doc.source, doc.format, doc.text, doc.raw, meta, notes)
 
 
 def _read_warc(path: Path, settings: Settings) -> Iterator[Item]:
@@ -211,45 +234,112 @@ def _read_warc(path: Path, settings: Settings) -> Iterator[Item]:
 
     source = str(path)
     n = 0
+    kept = 0
     try:
         with open(path, "rb") as fh:
-            for record in ArchiveIterator(fh):
-                if record.rec_type not in ("response", "resource"):
-                    continue
-                ctype = (record.http_headers.get_header("Content-Type") if record.http_headers else None) or record.rec_headers.get_header("Content-Type") or ""
-                if "html" not in ctype.lower():
-                    continue
-                n += 1
+            for index, record in enumerate(ArchiveIterator(fh), start=1):
+                if record.format != "warc":
+                    # warcio falls back to reading any text as an ARC file: junk would pass.
+                    raise ParseError(
+                        source,
+                        f"not a WARC file (record {index} has no WARC/1.x header); "
+                        f"kept the {kept} article(s) before it",
+                    )
                 url = record.rec_headers.get_header("WARC-Target-URI")
-                where = f"{source}#{url or n}"
-                payload = record.content_stream().read(settings.max_file_bytes + 1)
-                if len(payload) > settings.max_file_bytes:
-                    yield InputFailure(where, "record too large")
-                    continue
-                try:
-                    decoded = decode_bytes(payload, where, settings)
-                except DecodeError as exc:
-                    yield InputFailure(where, exc.message)
-                    continue
-                made = read_html_document(decoded.text, where, _doc_id(path, f"{n:05d}"), payload, url, "warc")
-                if isinstance(made, InputFailure):
+                made: Item | None = None
+                if record.rec_type in ("response", "resource") and _is_html(record):
+                    n += 1
+                    made = _warc_article(path, record, n, url, settings)
+                # warcio hands back whatever bytes a cut-off file still holds: a record shorter
+                # than its Content-Length is half an article, so it is dropped, not kept.
+                if _cut_short(record):
+                    what = f"record {index}" + (f" ({url})" if url else "")
+                    yield InputFailure(
+                        source,
+                        f"truncated WARC: {what} is cut short; "
+                        f"kept the {kept} article(s) before it",
+                    )
+                    return
+                if made is not None:
+                    kept += isinstance(made, RawDocument)
                     yield made
-                    continue
-                meta = dict(made.meta)
-                if "published" not in meta:
-                    crawled = normalise_date(record.rec_headers.get_header("WARC-Date"))
-                    if crawled:
-                        # A page cannot be older than its capture: the crawl date bounds it.
-                        meta["published"] = MetaValue(crawled, "inferred", "ingest.warc-date", 0.4)
-                if "outlet" not in meta and url:
-                    host = urlsplit(url).hostname
-                    if host:
-                        meta["outlet"] = MetaValue(host.removeprefix("www."), "url", "ingest.url-domain", 0.6)
-                yield RawDocument(made.id, where, "warc", made.text, payload, meta, decoded.notes)
     except (ArchiveLoadFailed, EOFError, zlib.error, gzip.BadGzipFile, ValueError) as exc:
-        raise ParseError(source, f"truncated or corrupt WARC after {n} record(s): {exc}") from exc
+        raise ParseError(
+            source, f"truncated or corrupt WARC after {kept} article(s): {exc}"
+        ) from exc
+    except (AttributeError, TypeError, KeyError, IndexError) as exc:
+        # warcio trips over record headers cut in the middle instead of reporting them.
+        raise ParseError(
+            source,
+            f"truncated or corrupt WARC after {kept} article(s): record headers unreadable "
+            f"({type(exc).__name__}: {exc})",
+        ) from exc
+    if source.lower().endswith(".gz") and not _gzip_complete(path):
+        # warcio stops quietly at a gzip member cut short, so the cut is found here.
+        yield InputFailure(
+            source,
+            f"truncated gzip: the file ends mid-stream; kept the {kept} article(s) before it",
+        )
+        return
     if n == 0:
         raise ParseError(source, "no HTML response records in WARC")
+
+
+def _gzip_complete(path: Path) -> bool:
+    try:
+        with gzip.open(path, "rb") as fh:
+            while fh.read(1 << 20):
+                pass
+    except (EOFError, zlib.error, gzip.BadGzipFile):
+        return False
+    return True
+
+
+def _is_html(record: Any) -> bool:
+    ctype = (
+        (record.http_headers.get_header("Content-Type") if record.http_headers else None)
+        or record.rec_headers.get_header("Content-Type")
+        or ""
+    )
+    return "html" in ctype.lower()
+
+
+def _cut_short(record: Any) -> bool:
+    from warcio.limitreader import LimitReader
+
+    if record.rec_headers.get_header("Content-Length") is None:
+        return True
+    stream = record.raw_stream
+    if not isinstance(stream, LimitReader):
+        return False
+    while stream.limit > 0 and stream.read(1 << 16):
+        pass
+    return bool(stream.limit > 0)
+
+
+def _warc_article(path: Path, record: Any, n: int, url: str | None, settings: Settings) -> Item:
+    where = f"{path}#{url or n}"
+    payload = record.content_stream().read(settings.max_file_bytes + 1)
+    if len(payload) > settings.max_file_bytes:
+        return InputFailure(where, f"record too large (over {_mib(settings.max_file_bytes)})")
+    try:
+        decoded = decode_bytes(payload, where, settings)
+    except DecodeError as exc:
+        return InputFailure(where, exc.message)
+    made = read_html_document(decoded.text, where, _doc_id(path, f"{n:05d}"), payload, url, "warc")
+    if isinstance(made, InputFailure):
+        return made
+    meta = dict(made.meta)
+    if "published" not in meta:
+        crawled = normalise_date(record.rec_headers.get_header("WARC-Date"))
+        if crawled:
+            # A page cannot be older than its capture: the crawl date bounds it.
+            meta["published"] = MetaValue(crawled, "inferred", "ingest.warc-date", 0.4)
+    if "outlet" not in meta and url:
+        host = urlsplit(url).hostname
+        if host:
+            meta["outlet"] = MetaValue(host.removeprefix("www."), "url", "ingest.url-domain", 0.6)
+    return RawDocument(made.id, where, "warc", made.text, payload, meta, decoded.notes)
 
 
 def content_hash(data: bytes) -> str:
