@@ -10,12 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing as mp
 import os
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +25,8 @@ from storyline.clean import clean_text, furniture_keys, line_keys
 from storyline.ingest.discover import discover, format_of
 from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
 from storyline.ingest.readers import read_file
-from storyline.link.duplicates import detect_for, fingerprint, group_edges
-from storyline.model import BuildReport, InputFailure, MetaValue, RawDocument
+from storyline.link.duplicates import Fingerprint, detect_for, fingerprint, group_edges
+from storyline.model import BuildReport, CleanText, InputFailure, MetaValue, RawDocument
 from storyline.settings import DEFAULT, Settings
 from storyline.store.sqlite import Store, meta_from_json
 
@@ -36,6 +38,9 @@ CLEANER_VERSION = "clean-1"
 """Bump when cleaning changes, so that stored articles are cleaned again."""
 
 _COMMIT_EVERY = 500
+_BATCH = 256
+"""Files (or articles) handed to the workers at a time: big enough to keep both cores busy,
+small enough that memory stays flat."""
 Progress = Callable[[str, int], None]
 
 
@@ -154,6 +159,61 @@ def _report_failure(store: Store, build_id: int, failure: InputFailure) -> None:
     store.record_error(build_id, failure)
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """One article read and looked at, ready for the store (made in a worker process)."""
+
+    doc: RawDocument
+    meta: dict[str, MetaValue]
+    strip: list[dict[str, Any]]
+    keys: list[str]
+
+
+def _prepare(doc: RawDocument) -> _Prepared:
+    found = detect_metadata(doc.text, doc.meta)
+    lines = [doc.text[s:e] for s, e in _unstripped_lines(doc.text, found.strip)]
+    return _Prepared(doc, found.meta, [asdict(s) for s in found.strip], list(line_keys(lines)))
+
+
+def _read_small_file(
+    path: str, settings: Settings
+) -> tuple[str, str | None, list[_Prepared | InputFailure]]:
+    """Read, hash, parse and prepare one .txt/.html file: the part of ingest worth a worker."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return path, None, [InputFailure(path, f"cannot read: {exc.strerror or exc}")]
+    sha = hashlib.sha256(data).hexdigest()
+    items: list[_Prepared | InputFailure] = [
+        doc if isinstance(doc, InputFailure) else _prepare(doc)
+        for doc in read_file(Path(path), settings, data)
+    ]
+    return path, sha, items
+
+
+class _Pool:
+    """Worker processes for the CPU-bound stages, started only for batches big enough to pay
+    for them (small builds and tests stay in one process)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.executor: ProcessPoolExecutor | None = None
+
+    def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
+        workers = self.settings.workers
+        if workers <= 1 or len(items) < self.settings.parallel_min_batch:
+            return (fn(item, self.settings) for item in items)
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+        chunk = max(1, len(items) // (workers * 4))
+        return self.executor.map(fn, items, [self.settings] * len(items), chunksize=chunk)
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown()
+            self.executor = None
+
+
 def ingest(
     store: Store,
     build_id: int,
@@ -162,10 +222,43 @@ def ingest(
     bar: _Bar | None = None,
 ) -> tuple[int, int]:
     """Read new and changed files into the store. Returns (articles read, articles unchanged)."""
-    processed = skipped = 0
-    pending = 0
+    counts = {"processed": 0, "skipped": 0, "pending": 0}
     bar = bar or _Bar(False)
     bar.stage("ingest", None)
+    pool = _Pool(settings)
+    batch: list[str] = []
+    stats: dict[str, tuple[int, int, tuple[int, int, str] | None]] = {}
+
+    def store_file(path: str, sha: str | None, items: Iterable[_Prepared | InputFailure]) -> None:
+        size, mtime, known = stats.pop(path)
+        if sha is None:  # unreadable: items hold the failure
+            for item in items:
+                if isinstance(item, InputFailure):
+                    _report_failure(store, build_id, item)
+            return
+        if known and known[2] == sha:
+            counts["skipped"] += store.touch_file(path, build_id, size, mtime)
+            return
+        store.forget_file(path)
+        taken: set[str] = set()
+        for ordinal, item in enumerate(items):
+            if isinstance(item, InputFailure):
+                _report_failure(store, build_id, item)
+                continue
+            _put(store, build_id, path, ordinal, item, taken)
+            counts["processed"] += 1
+            counts["pending"] += 1
+        store.put_file(path, size, mtime, sha, build_id)
+        if counts["pending"] >= _COMMIT_EVERY:
+            store.db.execute("COMMIT")
+            store.db.execute("BEGIN")
+            counts["pending"] = 0
+
+    def flush() -> None:
+        for path, sha, items in pool.map(_read_small_file, batch):
+            store_file(path, sha, items)
+        batch.clear()
+
     store.db.execute("BEGIN")
     try:
         for item in discover(os.fspath(i) for i in inputs):
@@ -183,42 +276,41 @@ def ingest(
                 continue
             known = store.file_state(path)
             if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-                skipped += store.touch_file(path, build_id)
+                counts["skipped"] += store.touch_file(path, build_id)
                 continue
-            data: bytes | None = None
+            stats[path] = (st.st_size, st.st_mtime_ns, known)
+            if format_of(path) in ("txt", "html") and st.st_size <= settings.max_file_bytes:
+                batch.append(path)
+                if len(batch) >= _BATCH:
+                    flush()
+                continue
+            # Containers of many articles (and refused big files) stream in this process, in
+            # input order: earlier batches go first so that ids are assigned deterministically.
+            flush()
             try:
-                if format_of(path) in ("txt", "html") and st.st_size <= settings.max_file_bytes:
-                    data = item.read_bytes()
-                    sha = hashlib.sha256(data).hexdigest()
-                else:
-                    sha = _sha256_file(item)
+                sha = _sha256_file(item)
             except OSError as exc:
+                stats.pop(path)
                 _report_failure(
                     store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}")
                 )
                 continue
-            if known and known[2] == sha:
-                skipped += store.touch_file(path, build_id, st.st_size, st.st_mtime_ns)
-                continue
-            store.forget_file(path)
-            taken: set[str] = set()
-            for ordinal, doc in enumerate(read_file(item, settings, data)):
-                if isinstance(doc, InputFailure):
-                    _report_failure(store, build_id, doc)
-                    continue
-                _put(store, build_id, path, ordinal, doc, taken)
-                processed += 1
-                pending += 1
-            store.put_file(path, st.st_size, st.st_mtime_ns, sha, build_id)
-            if pending >= _COMMIT_EVERY:
-                store.db.execute("COMMIT")
-                store.db.execute("BEGIN")
-                pending = 0
+            store_file(
+                path,
+                sha,
+                (
+                    doc if isinstance(doc, InputFailure) else _prepare(doc)
+                    for doc in read_file(item, settings)
+                ),
+            )
+        flush()
         store.db.execute("COMMIT")
     except BaseException:
         store.db.execute("ROLLBACK")
         raise
-    return processed, skipped
+    finally:
+        pool.close()
+    return counts["processed"], counts["skipped"]
 
 
 def _sha256_file(path: Path) -> str:
@@ -230,8 +322,9 @@ def _sha256_file(path: Path) -> str:
 
 
 def _put(
-    store: Store, build_id: int, path: str, ordinal: int, doc: RawDocument, taken: set[str]
+    store: Store, build_id: int, path: str, ordinal: int, item: _Prepared, taken: set[str]
 ) -> None:
+    doc = item.doc
     article_id = doc.id
     owner = store.id_owner(article_id)
     if article_id in taken or (owner is not None and owner != path):
@@ -242,9 +335,6 @@ def _put(
             _report_failure(
                 store, build_id, InputFailure(doc.source, note.removeprefix("warning: "))
             )
-    found = detect_metadata(doc.text, doc.meta)
-    strip = [asdict(s) for s in found.strip]
-    lines = [doc.text[s:e] for s, e in _unstripped_lines(doc.text, found.strip)]
     store.put_article(
         article_id=article_id,
         file_path=path,
@@ -254,9 +344,9 @@ def _put(
         raw=doc.raw,
         decoded=doc.text,
         notes=[n for n in doc.notes if not n.startswith("warning: ")],
-        meta=found.meta,
-        strip=strip,
-        line_keys=line_keys(lines),
+        meta=item.meta,
+        strip=item.strip,
+        line_keys=item.keys,
         build=build_id,
     )
 
@@ -280,7 +370,25 @@ def clean_all(
     }
     rows = store.for_cleaning(build_id)
     bar.stage("clean", len(rows))
+    pool = _Pool(settings)
+    batch: list[tuple[str, str, str | None, dict[str, int], str, str, str]] = []
     done = 0
+
+    def flush() -> None:
+        for aid, key, result, meta, fp in pool.map(_clean_one, batch):
+            store.put_clean(
+                aid,
+                clean_key=key,
+                text=result.text,
+                removed=result.removed,
+                offsets=result.offsets,
+                meta=meta,
+                norm_hash=fp[0],
+                sig_near=fp[1],
+                sig_content=fp[2],
+            )
+        batch.clear()
+
     store.db.execute("BEGIN")
     try:
         for aid, outlet, old_key in rows:
@@ -294,31 +402,29 @@ def clean_all(
             ).hexdigest()
             if key == old_key:
                 continue
-            decoded, meta_json, strip_json = store.cleaning_input(aid)
-            meta = meta_from_json(meta_json)
-            strip = [Strip(**s) for s in json.loads(strip_json)]
-            result = clean_text(
-                decoded, outlet=outlet, strip=strip, furniture=mine, settings=settings
-            )
-            meta = _with_title(meta, result.text)
-            norm, sig_near, sig_content = fingerprint(result.text, settings)
-            store.put_clean(
-                aid,
-                clean_key=key,
-                text=result.text,
-                removed=result.removed,
-                offsets=result.offsets,
-                meta=meta,
-                norm_hash=norm,
-                sig_near=sig_near,
-                sig_content=sig_content,
-            )
+            batch.append((aid, key, outlet, mine, *store.cleaning_input(aid)))
             done += 1
+            if len(batch) >= _BATCH:
+                flush()
+        flush()
         store.db.execute("COMMIT")
     except BaseException:
         store.db.execute("ROLLBACK")
         raise
+    finally:
+        pool.close()
     return done
+
+
+def _clean_one(
+    job: tuple[str, str, str | None, dict[str, int], str, str, str], settings: Settings
+) -> tuple[str, str, CleanText, dict[str, MetaValue], Fingerprint]:
+    """Clean and fingerprint one article: the part of cleaning worth a worker."""
+    aid, key, outlet, furniture, decoded, meta_json, strip_json = job
+    strip = [Strip(**s) for s in json.loads(strip_json)]
+    result = clean_text(decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings)
+    meta = _with_title(meta_from_json(meta_json), result.text)
+    return aid, key, result, meta, fingerprint(result.text, settings)
 
 
 def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:

@@ -9,6 +9,13 @@ __all__ = ["DEFAULT", "Settings"]
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    # parallelism
+    workers: int = 2
+    """Processes for reading and cleaning; the machine this was tuned on has two cores."""
+    parallel_min_batch: int = 64
+    """Batches smaller than this run in the calling process: a worker pool costs more to start
+    than a few articles cost to clean."""
+
     # ingest
     max_file_bytes: int = 50 * 1024 * 1024
     """Files larger than this are refused: no single news article is this big, and reading one
@@ -38,6 +45,9 @@ class Settings:
     rewrite_sentence_jaccard: float = 0.5
     rewrite_min_aligned: float = 0.4
     rewrite_min_score: float = 0.45
+    rewrite_min_facts: int = 5
+    rewrite_max_candidates: int = 50
+    """Verify at most this many rewrite candidates per article, most similar first."""
 
 
 DEFAULT = Settings()

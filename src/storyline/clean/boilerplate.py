@@ -248,6 +248,42 @@ def strip_quoted(line: str) -> str:
     return _DOUBLE_QUOTED.sub(" ", line)
 
 
+# Cheap substring tests that must hold before a rule's regex is worth running: most lines of
+# news contain none of them, and the regexes are the cleaner's hot path. Anchored rules (^...)
+# fail at the first character and need no trigger.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "newsletter-signup": ("sign", "subscri", "regist"),
+    "newsletter": ("newsletter",),
+    "notifications": ("notification",),
+    "inbox": ("inbox",),
+    "your-support": ("your ",),
+    "appeal": ("donat", "contribut", "support", "member", "subscri", "trial", "access", "patron"),
+    "paywall": ("paywall",),
+    "refresh-page": ("refresh", "reload"),
+    "thank-you": ("thank",),
+    "login": ("log", "sign in", "account", "regist", "password"),
+    "click-here": ("click", "tap here", " app"),
+    "site-notice": ("javascript", "blocker", "cookie", "privacy", "terms"),
+    "copyright": ("©", "(c)", "copyright", "rights reserved"),
+}
+_RULES = tuple(
+    (pattern, reason, method, _TRIGGERS.get(method)) for pattern, reason, method in _STRONG
+)
+_CREDIT_TRIGGERS = (
+    "(",
+    " - ",
+    " – ",
+    " — ",
+    " | ",
+    "/",
+    "via ",
+    "photo",
+    "image",
+    "picture",
+    "credit",
+)
+
+
 def score_line(line: str, outlet: str | None = None) -> LineVerdict | None:
     """Score one line. None means no boilerplate signal at all."""
     words = line.split()
@@ -255,13 +291,17 @@ def score_line(line: str, outlet: str | None = None) -> LineVerdict | None:
     own = strip_quoted(line)
     if not own.strip():
         return None
-    for pattern, reason, method in _STRONG:
+    low = own.lower()
+    for pattern, reason, method, triggers in _RULES:
+        if triggers is not None and not any(t in low for t in triggers):
+            continue
         if pattern.search(own):
             # Long lines mentioning a widget word are prose, not widgets.
             if reason in (WIDGET, NAVIGATION, CAPTION) and n_words > 40:
                 continue
             return LineVerdict(1.0, reason, f"clean.rule:{method}")
-    if n_words <= 80 and _CREDIT_END.search(line):
+    lowered = line.lower()
+    if n_words <= 80 and any(t in lowered for t in _CREDIT_TRIGGERS) and _CREDIT_END.search(line):
         return LineVerdict(1.0, CAPTION, "clean.rule:credit")
     score = 0.0
     reasons: list[str] = []

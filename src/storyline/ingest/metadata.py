@@ -164,10 +164,38 @@ def _is_brand_line(line: str) -> bool:
     return bool(_BRANDISH.search(line)) or any(_MEDIA_WORD.match(w) for w in words)
 
 
+# Substrings without which a self-reference pattern cannot match: patterns that begin with an
+# outlet name would otherwise be tried at every capital letter of every article.
+_SELF_TRIGGERS = {
+    "notifications-from": (
+        "notifications from",
+        "alerts from",
+        "newsletter",
+        "emails from",
+        "updates from",
+    ),
+    "support-outlet": ("support ", "subscribe to", "sign up to", "donate to"),
+    "outlet-understands": (
+        "understands",
+        "has learned",
+        "has learnt",
+        "can reveal",
+        "can disclose",
+        "has seen",
+        "has been told",
+        "has obtained",
+    ),
+    "outlet-is": (" is on the ground", " is trusted by", " is independent", " is funded by"),
+    "told-outlet": ("told ", "speaking to", "interview with"),
+}
+
+
 def _self_reference(text: str) -> MetaValue | None:
     votes: dict[str, float] = {}
     where: dict[str, tuple[int, int, str]] = {}
     for pattern, weight, name in _SELF_REFERENCES:
+        if not any(t in text for t in _SELF_TRIGGERS[name]):
+            continue
         for m in pattern.finditer(text):
             outlet = m.group("o").strip(" .,’'")
             if outlet in _NOT_OUTLET or len(outlet) < 3:

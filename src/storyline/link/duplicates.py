@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from storyline.link.minhash import band_keys, content_words, signature, similarity, word_shingles
+from storyline.link.minhash import band_keys, fact_features, signature, similarity, word_shingles
 from storyline.link.rewrite import rewrite_score
 from storyline.model import DuplicateEdge, DuplicateGroup
 from storyline.settings import DEFAULT, Settings
@@ -29,11 +29,19 @@ def normalised_hash(text: str) -> str:
 Fingerprint = tuple[str, np.ndarray, np.ndarray]
 
 
+def _signature_or_empty(features: list[bytes], settings: Settings) -> np.ndarray:
+    # Too few facts to say anything: an empty signature keeps the article out of the rewrite
+    # index instead of colliding with every other fact-poor article.
+    if len(features) < settings.rewrite_min_facts:
+        return np.zeros(0, dtype=np.uint64)
+    return signature(features, settings.num_perm)
+
+
 def fingerprint(text: str, settings: Settings = DEFAULT) -> Fingerprint:
     return (
         normalised_hash(text),
         signature(word_shingles(text, settings.shingle_size), settings.num_perm),
-        signature(content_words(text), settings.num_perm),
+        _signature_or_empty(fact_features(text), settings),
     )
 
 
@@ -50,31 +58,36 @@ def detect_for(
         np.frombuffer(row[2], np.uint64),
     )
     store.drop_edges(article_id)
-    store.replace_bands(article_id, "near", band_keys(near_sig, settings.near_threshold))
-    store.replace_bands(
-        article_id, "content", band_keys(content_sig, settings.rewrite_candidate_threshold)
+    near_bands = list(band_keys(near_sig, settings.near_threshold)) if near_sig.size else []
+    store.replace_bands(article_id, "near", near_bands)
+    facts_bands = (
+        list(band_keys(content_sig, settings.rewrite_candidate_threshold))
+        if content_sig.size
+        else []
     )
+    store.replace_bands(article_id, "content", facts_bands)
     edges: list[DuplicateEdge] = []
     exact = set(store.same_norm_hash(article_id, norm, build))
     for other in exact:
         edges.append(DuplicateEdge(article_id, other, "exact", 1.0, "link.normalised-hash"))
     near_done = set(exact)
-    for other in store.band_candidates(article_id, "near", build) - exact:
+    for other in store.band_candidates(article_id, "near", near_bands, build) - exact:
         sim = similarity(near_sig, store.signatures(other)[0])
         if sim >= settings.near_threshold:
             edges.append(
                 DuplicateEdge(article_id, other, "near", round(sim, 3), "link.minhash-lsh")
             )
             near_done.add(other)
-    candidates = store.band_candidates(article_id, "content", build) - near_done
-    if candidates:
-        text = store.clean_text_of(article_id)
-        for other in sorted(candidates):
-            if (
-                similarity(content_sig, store.signatures(other)[1])
-                < settings.rewrite_candidate_threshold * 0.75
-            ):
-                continue
+    if content_sig.size:
+        ranked = []
+        for other in store.band_candidates(article_id, "content", facts_bands, build) - near_done:
+            other_sig = store.signatures(other)[1]
+            if other_sig.size:
+                sim = similarity(content_sig, other_sig)
+                if sim >= settings.rewrite_candidate_threshold * 0.75:
+                    ranked.append((-sim, other))
+        text = store.clean_text_of(article_id) if ranked else ""
+        for _, other in sorted(ranked)[: settings.rewrite_max_candidates]:
             score = rewrite_score(text, store.clean_text_of(other), settings)
             if (
                 score.score >= settings.rewrite_min_score

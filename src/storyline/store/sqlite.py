@@ -335,19 +335,25 @@ class Store:
             "INSERT INTO bands VALUES(?, ?, ?, ?)", [(kind, b, k, article_id) for b, k in keys]
         )
 
-    def band_candidates(self, article_id: str, kind: str, build: int) -> set[str]:
-        rows = self.db.execute(
-            "SELECT DISTINCT o.article_id FROM bands s JOIN bands o "
-            "ON o.kind = s.kind AND o.band = s.band AND o.key = s.key "
-            "JOIN articles a ON a.id = o.article_id "
-            "WHERE s.article_id=? AND s.kind=? AND o.article_id != s.article_id AND a.build=?",
-            (article_id, kind, build),
-        )
-        return {r[0] for r in rows}
+    def band_candidates(
+        self, article_id: str, kind: str, keys: Iterable[tuple[int, int]], build: int
+    ) -> set[str]:
+        """Current articles sharing a band with ``article_id``: one indexed lookup per band."""
+        out: set[str] = set()
+        for band, key in keys:
+            rows = self.db.execute(
+                "SELECT b.article_id FROM bands b INDEXED BY bands_lookup "
+                "JOIN articles a ON a.id = b.article_id "
+                "WHERE b.kind=? AND b.band=? AND b.key=? AND a.build=? AND b.article_id != ?",
+                (kind, band, key, build, article_id),
+            )
+            out.update(r[0] for r in rows)
+        return out
 
     def same_norm_hash(self, article_id: str, norm_hash: str, build: int) -> list[str]:
         rows = self.db.execute(
-            "SELECT id FROM articles WHERE norm_hash=? AND id != ? AND build=?",
+            "SELECT id FROM articles INDEXED BY articles_norm "
+            "WHERE norm_hash=? AND id != ? AND build=?",
             (norm_hash, article_id, build),
         )
         return [r[0] for r in rows]
