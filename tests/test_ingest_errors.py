@@ -583,12 +583,6 @@ print(json.dumps({"articles": r.articles, "errors": [[e.source, e.error] for e i
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.sqlite: without ANALYZE, SQLite plans band_candidates() and same_norm_hash() "
-    "as scans of every band / every current article, so linking is quadratic (10,000 small "
-    "files: >300 s; ~21 s once both queries use their lookup index)",
-)
 def test_ingest_folder_of_10000_files(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     bad: dict[str, str] = {}
