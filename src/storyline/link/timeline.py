@@ -1,0 +1,524 @@
+"""The story's timeline: events from every article, merged across outlets and ranked.
+
+Events with the same date (at compatible precision) whose sentences or participants agree are
+one entry with several evidence items. For large collections (``max_dates``), dates are ranked
+by salience as in DATEWISE (Ghalandari & Ifrim 2020): how many distinct articles refer to the
+date, with explicit mentions weighing more than dates taken from publication; then the
+``max_sentences`` most central, mutually non-redundant sentences summarise each date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from storyline.analyse.events import Event
+
+__all__ = ["Evidence", "TimelineEntry", "build_timeline", "infer_published"]
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*|\d[\d,.]*", re.UNICODE)
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "into",
+        "about",
+        "over",
+        "after",
+        "before",
+        "since",
+        "than",
+        "then",
+        "that",
+        "this",
+        "these",
+        "those",
+        "there",
+        "here",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "can",
+        "shall",
+        "it",
+        "its",
+        "it's",
+        "he",
+        "she",
+        "they",
+        "them",
+        "his",
+        "her",
+        "their",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "mr",
+        "mrs",
+        "ms",
+        "sir",
+        "not",
+        "no",
+        "so",
+        "also",
+        "just",
+        "said",
+        "says",
+        "say",
+        "told",
+        "who",
+        "whom",
+        "which",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "all",
+        "any",
+        "some",
+        "more",
+        "most",
+        "other",
+        "such",
+        "only",
+        "own",
+        "same",
+        "very",
+        "up",
+        "out",
+        "off",
+        "down",
+        "again",
+        "further",
+        "once",
+        "both",
+        "each",
+        "few",
+        "nor",
+        "too",
+        "s",
+        "t",
+        "don",
+        "now",
+        "one",
+        "two",
+        "new",
+        "last",
+        "year",
+        "years",
+        "week",
+        "day",
+        "days",
+        "month",
+        "months",
+        "time",
+    ]
+)
+# How close two sentences must be (cosine of tf-idf vectors) to report the same event.
+SAME_EVENT = 0.2
+# Two sentences this close say the same thing: only one goes into a date's summary.
+REDUNDANT = 0.5
+_METHOD_WEIGHT = {"events.timex": 1.0, "events.scheduled": 0.7, "events.perfect": 0.5}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    id: str
+    date: str
+    summary: str
+    participants: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    relation: str
+    score: float
+
+
+@dataclass(slots=True)
+class _Item:
+    article: str
+    canon: str  # the article it duplicates, or itself: counted once per canon
+    event: Event
+    vec: dict[str, float]
+    ents: frozenset[str]
+    weight: float
+    order: int
+
+
+@dataclass(slots=True)
+class _Cluster:
+    date: str
+    items: list[_Item] = field(default_factory=list)
+    centroid: dict[str, float] = field(default_factory=dict)
+    ents: set[str] = field(default_factory=set)
+
+    def add(self, it: _Item) -> None:
+        self.items.append(it)
+        self.ents |= it.ents
+        n = len(self.items)
+        keys = set(self.centroid) | set(it.vec)
+        self.centroid = {
+            k: (self.centroid.get(k, 0.0) * (n - 1) + it.vec.get(k, 0.0)) / n for k in keys
+        }
+
+
+def _tokens(text: str) -> list[str]:
+    return [w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in _STOP]
+
+
+def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    if dot == 0.0:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb)
+
+
+def _vectorise(texts: Sequence[str]) -> list[dict[str, float]]:
+    toks = [_tokens(t) for t in texts]
+    df: Counter[str] = Counter()
+    for ts in toks:
+        df.update(set(ts))
+    n = len(texts) + 1
+    out: list[dict[str, float]] = []
+    for ts in toks:
+        tf = Counter(ts)
+        out.append({w: (1.0 + math.log(c)) * math.log(n / df[w]) for w, c in tf.items()})
+    return out
+
+
+def _compatible(a: str, b: str) -> bool:
+    """Same date, or one contains the other ("2024-09" and "2024-09-20")."""
+    return a == b or a.startswith(b + "-") or b.startswith(a + "-")
+
+
+def _base_method(method: str) -> str:
+    return method.split(".inferred")[0]
+
+
+def _entry_id(date: str, ev: Sequence[Evidence]) -> str:
+    key = date + "|" + "|".join(f"{e.article_id}:{e.start}" for e in ev[:3])
+    return "t" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _day(date: str) -> dt.date | None:
+    if len(date) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(date)
+    except ValueError:
+        return None
+
+
+def build_timeline(
+    items: Iterable[tuple[str, str | None, str | None, list[Event]]],
+    *,
+    participant_ids: Callable[[str, tuple[int, int]], str | None] = lambda aid, span: None,
+    max_dates: int | None = None,
+    max_sentences: int | None = None,
+    keywords: Sequence[str] = (),
+) -> list[TimelineEntry]:
+    """Merge per-article events into timeline entries, sorted by date.
+
+    ``items`` are ``(article_id, published, duplicate_of, events)``. Without limits every
+    event cluster is an entry. With ``max_dates``/``max_sentences`` (timeline summarisation)
+    each chosen date is one entry whose ``summary`` holds up to ``max_sentences`` sentences.
+    ``keywords`` (the topic query, optional) favour sentences that name the topic.
+    """
+    raw: list[tuple[str, str, Event, frozenset[str]]] = []
+    for article_id, _published, duplicate_of, events in sorted(items, key=lambda x: x[0]):
+        canon = duplicate_of or article_id
+        for ev in events:
+            ents = frozenset(
+                e for e in (participant_ids(article_id, p) for p in ev.participants) if e
+            )
+            raw.append((article_id, canon, ev, ents))
+    if not raw:
+        return []
+    vecs = _vectorise([r[2].text for r in raw])
+    its = [
+        _Item(
+            a, c, ev, v, ents, _METHOD_WEIGHT.get(_base_method(ev.method), 0.5) * ev.confidence, i
+        )
+        for i, ((a, c, ev, ents), v) in enumerate(zip(raw, vecs, strict=True))
+    ]
+    clusters = _cluster(its)
+    if max_dates is None and max_sentences is None:
+        return _entries(clusters)
+    return _summarise(its, max_dates, max_sentences or 1, [k.lower() for k in keywords])
+
+
+def _cluster(its: list[_Item]) -> list[_Cluster]:
+    by_year: dict[str, list[_Cluster]] = defaultdict(list)
+    out: list[_Cluster] = []
+    # Most precise and most confident first, so that vaguer mentions join a precise event.
+    for it in sorted(its, key=lambda x: (-len(x.event.date), -x.event.confidence, x.order)):
+        year = it.event.date[:4]
+        best: _Cluster | None = None
+        best_sim = 0.0
+        for cl in by_year[year]:
+            if not _compatible(cl.date, it.event.date):
+                continue
+            sim = _cos(cl.centroid, it.vec)
+            if it.ents and cl.ents:
+                sim += 0.15 * len(it.ents & cl.ents) / len(it.ents | cl.ents)
+            # Coarse dates (a month, a year) hold few events: share of words is enough.
+            need = SAME_EVENT if len(cl.date) == 10 else SAME_EVENT * 0.6
+            if sim >= need and sim > best_sim:
+                best, best_sim = cl, sim
+        if best is None:
+            best = _Cluster(it.event.date)
+            by_year[year].append(best)
+            out.append(best)
+        best.add(it)
+    return out
+
+
+def _evidence(items: Sequence[_Item]) -> tuple[Evidence, ...]:
+    """One evidence item per sentence; a duplicate article only when its original is absent."""
+    has: set[str] = set()
+    seen: set[tuple[str, int]] = set()
+    ev: list[Evidence] = []
+    for it in sorted(items, key=lambda x: (x.canon != x.article, x.article, x.event.start)):
+        if it.canon != it.article and it.canon in has:
+            continue
+        if (it.article, it.event.start) in seen:
+            continue
+        has.add(it.canon)
+        seen.add((it.article, it.event.start))
+        ev.append(Evidence(it.article, it.event.start, it.event.end, it.event.text))
+    ev.sort(key=lambda e: (e.article_id, e.start))
+    return tuple(ev)
+
+
+def _relation(items: Sequence[_Item]) -> str:
+    rels = Counter(it.event.relation for it in items)
+    if rels.get("on"):
+        return "on"
+    return rels.most_common(1)[0][0]
+
+
+def _participants(items: Sequence[_Item]) -> tuple[str, ...]:
+    c: Counter[str] = Counter()
+    for it in items:
+        c.update(it.ents)
+    return tuple(sorted(c, key=lambda e: (-c[e], e)))
+
+
+def _entries(clusters: list[_Cluster]) -> list[TimelineEntry]:
+    out: list[TimelineEntry] = []
+    for cl in clusters:
+        # The most precise date any member gives wins when members agree on a finer one.
+        dates = Counter(it.event.date for it in cl.items)
+        date = max(dates, key=lambda d: (dates[d], len(d), d))
+        rep = max(
+            cl.items, key=lambda it: (_cos(cl.centroid, it.vec) + it.event.confidence, -it.order)
+        )
+        ev = _evidence(cl.items)
+        canons = {it.canon for it in cl.items}
+        score = sum(max(it.weight for it in cl.items if it.canon == c) for c in canons)
+        out.append(
+            TimelineEntry(
+                _entry_id(date, ev),
+                date,
+                rep.event.summary,
+                _participants(cl.items),
+                ev,
+                _relation(cl.items),
+                round(score, 4),
+            )
+        )
+    out.sort(key=lambda e: (e.date, -e.score, e.id))
+    return out
+
+
+def _date_scores(its: Sequence[_Item]) -> dict[str, float]:
+    """Salience of each day: distinct articles that refer to it, mentions counting most."""
+    per: dict[str, dict[str, float]] = defaultdict(dict)
+    for it in its:
+        if len(it.event.date) != 10:
+            continue
+        w = _METHOD_WEIGHT.get(_base_method(it.event.method), 0.5)
+        cur = per[it.event.date].get(it.canon, 0.0)
+        per[it.event.date][it.canon] = max(cur, w)
+    return {d: sum(v.values()) for d, v in per.items()}
+
+
+def _summarise(
+    its: list[_Item], max_dates: int | None, m: int, keywords: list[str]
+) -> list[TimelineEntry]:
+    scores = _date_scores(its)
+    by_date: dict[str, list[_Item]] = defaultdict(list)
+    for it in its:
+        if len(it.event.date) == 10:
+            by_date[it.event.date].append(it)
+    ranked = sorted(scores, key=lambda d: (-scores[d], d))
+    chosen: list[str] = []
+    chosen_vec: dict[str, dict[str, float]] = {}
+    limit = max_dates if max_dates is not None else len(ranked)
+    for d in ranked:
+        if len(chosen) >= limit:
+            break
+        cen = _centroid([it.vec for it in by_date[d]])
+        day = _day(d)
+        redundant = False
+        for c in chosen:
+            cd = _day(c)
+            if day and cd and abs((day - cd).days) <= 1 and _cos(cen, chosen_vec[c]) > 0.7:
+                redundant = True
+                break
+        if redundant:
+            continue
+        chosen.append(d)
+        chosen_vec[d] = cen
+    out: list[TimelineEntry] = []
+    for d in sorted(chosen):
+        picked = _pick_sentences(by_date[d], chosen_vec[d], m, keywords)
+        ev = _evidence(picked)
+        summary = " ".join(_clean(it.event.text) for it in picked)
+        out.append(
+            TimelineEntry(
+                _entry_id(d, ev),
+                d,
+                summary,
+                _participants(picked),
+                ev,
+                _relation(picked),
+                round(scores[d], 4),
+            )
+        )
+    return out
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _centroid(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = defaultdict(float)
+    for v in vecs:
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        for k, x in v.items():
+            out[k] += x / norm
+    return dict(out)
+
+
+def _pick_sentences(
+    items: list[_Item], centroid: dict[str, float], m: int, keywords: list[str]
+) -> list[_Item]:
+    def score(it: _Item) -> float:
+        s = _cos(centroid, it.vec) + 0.3 * it.weight
+        if keywords and any(k in it.event.text.lower() for k in keywords):
+            s += 0.2
+        n = len(it.event.text.split())
+        if n < 8 or n > 60:
+            s -= 0.2
+        return s
+
+    cands = sorted(items, key=lambda it: (-score(it), it.order))
+    picked: list[_Item] = []
+    texts: set[str] = set()
+    for it in cands:
+        if len(picked) >= m:
+            break
+        key = _clean(it.event.text).lower()
+        if key in texts or any(_cos(it.vec, p.vec) > REDUNDANT for p in picked):
+            continue
+        texts.add(key)
+        picked.append(it)
+    return picked
+
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?”’\"])\s+|\n+")
+
+
+def infer_published(
+    articles: Iterable[tuple[str, str | None, str]],
+) -> dict[str, str]:
+    """A publication date for each undated article: that of the dated article it shares most
+    news sentences with.
+
+    ``articles`` are ``(article_id, published, text)``. Outlets covering the same news on the
+    same day repeat its sentences nearly word for word ("has filed an official complaint with
+    federal election authorities"), while background (an earlier dinner) recurs for weeks, so
+    close sentence pairs count far more than general word overlap. Callers flag these dates as
+    inferred.
+    """
+    rows = sorted(articles, key=lambda r: r[0])
+    dated = [r for r in rows if r[1]]
+    undated = [r for r in rows if not r[1]]
+    if not dated or not undated:
+        return {}
+    sents = {r[0]: [s for s in _SENT_SPLIT.split(r[2]) if len(s.split()) >= 6] for r in rows}
+    flat = [(aid, s) for aid, ss in sents.items() for s in ss]
+    vecs = _vectorise([s for _, s in flat])
+    by_art: dict[str, list[dict[str, float]]] = defaultdict(list)
+    for (aid, _), v in zip(flat, vecs, strict=True):
+        by_art[aid].append(v)
+    out: dict[str, str] = {}
+    for aid, _, _ in undated:
+
+        def affinity(r: tuple[str, str | None, str], aid: str = aid) -> tuple[float, str, str]:
+            total = 0.0
+            for v in by_art[aid]:
+                best = max((_cos(v, w) for w in by_art[r[0]]), default=0.0)
+                if best >= 0.3:
+                    total += best * best
+            return total, r[1] or "", r[0]
+
+        best_row = max(dated, key=affinity)
+        assert best_row[1] is not None
+        out[aid] = best_row[1][:10]
+    return out

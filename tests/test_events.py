@@ -1,0 +1,87 @@
+"""Dated events on hand-written news text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from storyline.analyse.events import Event, article_events, timex_date
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    from storyline.analyse.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _events(nlp: Any, text: str, published: str | None = "2024-07-02") -> list[Event]:
+    return article_events(nlp(text), published)
+
+
+def test_events_past_verb_with_month(nlp: Any) -> None:
+    text = "Mr Lammy met the campaign manager Chris LaCivita in Washington in May."
+    (ev,) = _events(nlp, text)
+    assert ev.date == "2024-05"
+    assert ev.relation == "on"
+    assert ev.timex is not None and text[ev.timex[0] : ev.timex[1]] == "May"
+    assert "LaCivita" in ev.summary
+    assert text[ev.start : ev.end] == ev.text
+
+
+def test_events_year_and_relative_weekend(nlp: Any) -> None:
+    text = (
+        "In 2018, he called the former president a sociopath.\n\n"
+        "Last weekend, Mr Lammy held calls with senator Lindsay Graham."
+    )
+    evs = _events(nlp, text)
+    assert [e.date for e in evs] == ["2018", "2024-06-29"]
+
+
+def test_events_present_perfect_is_on_or_before_publication(nlp: Any) -> None:
+    text = "Mr Trump's team has filed an official complaint with US federal election authorities."
+    (ev,) = _events(nlp, text, "2024-10-24")
+    assert (ev.date, ev.relation, ev.timex) == ("2024-10-24", "on-or-before", None)
+
+
+def test_events_future_negated_and_quoted_are_not_events(nlp: Any) -> None:
+    text = (
+        "The party will publish its manifesto on Friday.\n\n"
+        "Sir Keir has not spoken to Mr Trump since September.\n\n"
+        "“We met them in May and it went well,” he said.\n\n"
+        "Labour has been in power for 14 years."
+    )
+    assert _events(nlp, text) == []
+
+
+def test_events_scheduled_event_noun(nlp: Any) -> None:
+    text = "Labour is campaigning hard ahead of the general election on Thursday, July 4."
+    evs = _events(nlp, text)
+    assert any(e.date == "2024-07-04" for e in evs)
+
+
+def test_events_no_published_date_keeps_absolute_dates_only(nlp: Any) -> None:
+    text = "The company has confirmed the deal. The war began in February 2022."
+    evs = _events(nlp, text, None)
+    assert [e.date for e in evs] == ["2022-02"]
+
+
+def test_events_inferred_date_is_flagged(nlp: Any) -> None:
+    text = "The company has confirmed the takeover of its rival."
+    (ev,) = article_events(nlp(text), "2024-03-01", published_inferred=True)
+    assert "inferred" in ev.method
+
+
+def test_events_json_round_trip(nlp: Any) -> None:
+    (ev,) = _events(nlp, "Mr Lammy met Chris LaCivita in Washington in May.")
+    assert Event.from_json(ev.to_json()) == ev
+
+
+def test_events_timex_values_map_to_precision() -> None:
+    assert timex_date("2024-10-24T22:00") == "2024-10-24"
+    assert timex_date("2024-W26-WE") == "2024-06-29"
+    assert timex_date("2024-W43") == "2024-10"
+    assert timex_date("2024-SU") == "2024"
+    assert timex_date("XXXX-11-05") is None
+    assert timex_date("PRESENT_REF") is None
