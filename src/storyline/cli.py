@@ -53,7 +53,14 @@ def _build(args: argparse.Namespace) -> int:
     from storyline.pipeline import build
 
     try:
-        report = build(args.inputs, args.out, db=args.db, progress=not args.quiet)
+        report = build(
+            args.inputs,
+            args.out,
+            db=args.db,
+            progress=not args.quiet,
+            timeline_dates=args.timeline_dates,
+            timeline_sentences=args.timeline_sentences,
+        )
     except StorylineError as exc:
         print(f"storyline: error: {exc}", file=sys.stderr)
         return 1

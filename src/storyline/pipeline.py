@@ -52,10 +52,19 @@ def build(
     settings: Settings = DEFAULT,
     progress: bool = False,
     write_outputs: bool = True,
-    layers: Callable[[Store, int], dict[str, list[dict[str, Any]]]] | None = None,
+    analyse: bool | None = None,
+    timeline_dates: int | None = None,
+    timeline_sentences: int | None = None,
 ) -> BuildReport:
     """Build (or update) a store from ``inputs`` and write ``dossier.json`` and ``report.html``
-    into ``out_dir``."""
+    into ``out_dir``.
+
+    ``analyse`` (the spaCy parse and the layers on it) defaults to ``write_outputs``: the
+    layers feed the outputs, and a store-only build (ingest, clean, duplicates) is the fast path
+    benchmarks and bulk loads use.
+    """
+    if analyse is None:
+        analyse = write_outputs
     t0 = time.perf_counter()
     out = Path(out_dir) if out_dir is not None else None
     if db is None:
@@ -69,13 +78,22 @@ def build(
         processed, skipped = ingest(store, build_id, inputs, settings, bar)
         clean_all(store, build_id, settings, bar)
         groups = link_all(store, build_id, settings, bar)
+        if analyse:
+            analyse_all(store, build_id, settings, bar)
         errors = store.errors(build_id)
         n = store.count_current(build_id)
         dossier_path = report_path = None
         if write_outputs and out is not None:
+            from storyline.link.corpus import assemble
             from storyline.output.dossier import make_dossier, write_dossier
 
-            extra = layers(store, build_id) if layers else {}
+            extra = (
+                assemble(
+                    store, build_id, max_dates=timeline_dates, max_sentences=timeline_sentences
+                )
+                if analyse
+                else {}
+            )
             dossier = make_dossier(store.articles_for_output(build_id), groups, errors, **extra)
             dossier_path = out / "dossier.json"
             write_dossier(dossier, dossier_path)
@@ -199,9 +217,12 @@ class _Pool:
         self.settings = settings
         self.executor: ProcessPoolExecutor | None = None
 
-    def map(self, fn: Callable[..., Any], items: Sequence[Any]) -> Iterator[Any]:
+    def map(
+        self, fn: Callable[..., Any], items: Sequence[Any], min_batch: int | None = None
+    ) -> Iterator[Any]:
         workers = self.settings.workers
-        if workers <= 1 or len(items) < self.settings.parallel_min_batch:
+        floor = self.settings.parallel_min_batch if min_batch is None else min_batch
+        if workers <= 1 or len(items) < floor:
             return (fn(item, self.settings) for item in items)
         if self.executor is None:
             self.executor = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
@@ -425,6 +446,62 @@ def _clean_one(
     result = clean_text(decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings)
     meta = _with_title(meta_from_json(meta_json), result.text)
     return aid, key, result, meta, fingerprint(result.text, settings)
+
+
+_ANALYSIS_CHUNK = 8
+"""Articles parsed together: spaCy's own batching, and small enough that both workers get work
+(with 256 a batch, one worker would parse a whole small corpus alone)."""
+
+
+def analyse_all(
+    store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Bar | None = None
+) -> int:
+    """Parse and analyse every current article whose clean text or date changed."""
+    from storyline.analyse.layers import component_versions
+
+    bar = bar or _Bar(False)
+    versions = component_versions()
+    jobs: list[tuple[str, str, str, str | None, bool]] = []
+    for aid, clean_key, meta_json, old in store.for_analysis(build_id):
+        meta = meta_from_json(meta_json or "{}")
+        pub = meta.get("published")
+        published = pub.value if pub else None
+        key = hashlib.sha1(f"{clean_key}|{published}|{versions}".encode()).hexdigest()
+        if key != old:
+            inferred = bool(pub and pub.source == "inferred")
+            jobs.append((aid, key, store.clean_text_of(aid), published, inferred))
+    bar.stage("analyse", len(jobs))
+    if not jobs:
+        return 0
+    chunks = [jobs[i : i + _ANALYSIS_CHUNK] for i in range(0, len(jobs), _ANALYSIS_CHUNK)]
+    pool = _Pool(settings)
+    store.db.execute("BEGIN")
+    try:
+        for results in pool.map(_analyse_chunk, chunks, min_batch=2):
+            for aid, key, layers in results:
+                store.put_layers(aid, key, layers)
+                bar.advance("analyse")
+        store.db.execute("COMMIT")
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
+    finally:
+        pool.close()
+    return len(jobs)
+
+
+def _analyse_chunk(
+    chunk: list[tuple[str, str, str, str | None, bool]], settings: Settings
+) -> list[tuple[str, str, dict[str, Any]]]:
+    from storyline.analyse.layers import AnalysisContext, analyse_doc
+    from storyline.analyse.nlp import load_nlp
+
+    nlp = load_nlp(settings.spacy_model)
+    docs = nlp.pipe([job[2] for job in chunk], batch_size=_ANALYSIS_CHUNK)
+    return [
+        (aid, key, analyse_doc(doc, AnalysisContext(published, inferred)))
+        for (aid, key, _, published, inferred), doc in zip(chunk, docs, strict=True)
+    ]
 
 
 def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:

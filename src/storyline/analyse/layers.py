@@ -1,0 +1,125 @@
+"""Per-article analysis: one spaCy parse, then every registered component on the Doc.
+
+Components follow one contract: ``component(doc, context) -> JSON-serialisable data``, under a
+name and a version. Their output is stored per article in the store's ``layers`` table, so a
+later build re-parses only articles whose clean text (or date) changed, and the corpus-level
+steps (entities across articles, quote groups, the timeline) run from the stored layers.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+__all__ = ["COMPONENTS", "AnalysisContext", "Component", "analyse_doc", "component_versions"]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisContext:
+    published: str | None
+    published_inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    name: str
+    version: str
+    fn: Callable[[Any, AnalysisContext], Any]
+
+
+def _quotes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
+    from storyline.analyse.quotes import extract_quotes
+
+    def span(s: Any) -> dict[str, Any] | None:
+        return None if s is None else {"start": s.start, "end": s.end, "text": s.text}
+
+    return [
+        {
+            "text": q.text,
+            "start": q.start,
+            "end": q.end,
+            "speaker": q.speaker,
+            "speaker_span": span(q.speaker_span),
+            "cue": span(q.cue),
+            "kind": q.kind,
+            "confidence": round(q.confidence, 3),
+            "method": q.method,
+        }
+        for q in extract_quotes(doc)
+    ]
+
+
+def _timexes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
+    from storyline.analyse.timex import tag_timexes
+
+    anchor = date.fromisoformat(ctx.published) if ctx.published else None
+    return [
+        {
+            "start": t.start,
+            "end": t.end,
+            "text": t.text,
+            "type": t.type,
+            "value": t.value,
+            "confidence": t.confidence,
+            "method": t.method,
+        }
+        for t in tag_timexes(doc.text, anchor)
+    ]
+
+
+def _mentions(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
+    return [
+        {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_}
+        for e in doc.ents
+    ]
+
+
+def _sentences(doc: Any, ctx: AnalysisContext) -> list[list[int]]:
+    return [[s.start_char, s.end_char] for s in doc.sents]
+
+
+def _entities(doc: Any, ctx: AnalysisContext) -> Any:
+    module = importlib.import_module("storyline.analyse.entities")
+    return module.article_entities(doc).to_json()
+
+
+def _events(doc: Any, ctx: AnalysisContext) -> Any:
+    module = importlib.import_module("storyline.analyse.events")
+    return [e.to_json() for e in module.article_events(doc, ctx.published, ctx.published_inferred)]
+
+
+COMPONENTS: tuple[Component, ...] = (
+    Component("sentences", "1", _sentences),
+    Component("mentions", "1", _mentions),
+    Component("quotes", "1", _quotes),
+    Component("timexes", "1", _timexes),
+    Component("entities", "1", _entities),
+    Component("events", "1", _events),
+)
+
+
+def _available(component: Component) -> bool:
+    # Components whose module is not installed yet are skipped, not fatal: the layer is simply
+    # absent from the store and the dossier.
+    module = {"entities": "storyline.analyse.entities", "events": "storyline.analyse.events"}.get(
+        component.name
+    )
+    if module is None:
+        return True
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def component_versions() -> str:
+    """Identity of the analysis as configured: part of each article's analysis key."""
+    return ";".join(f"{c.name}={c.version}" for c in COMPONENTS if _available(c))
+
+
+def analyse_doc(doc: Any, ctx: AnalysisContext) -> dict[str, Any]:
+    return {c.name: c.fn(doc, ctx) for c in COMPONENTS if _available(c)}

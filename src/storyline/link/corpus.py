@@ -1,0 +1,242 @@
+"""Corpus-level layers of the dossier, assembled from each article's stored analysis: entities
+resolved across articles, quotes with their speakers and groups (one quote carried by several
+outlets is said once), and the timeline. Nothing here parses text again."""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from storyline.store.sqlite import Store
+
+__all__ = ["assemble", "group_quotes"]
+
+_NOT_SPEECH = {"quotes.scare", "quotes.interviewer-echo"}
+"""Scare quotes and an interviewer's word put back to the subject are nobody's quote: the
+dossier leaves them out (the per-article layer in the store keeps them)."""
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_SAME_QUOTE_JACCARD = 0.8
+_MIN_GROUP_WORDS = 4
+
+
+def _optional(module: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        return None
+
+
+def assemble(
+    store: Store,
+    build_id: int,
+    *,
+    max_dates: int | None = None,
+    max_sentences: int | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    articles = store.current_articles_brief(build_id)
+    by_id = {a["id"]: a for a in articles}
+    entities, cluster_map, article_entities = _entities(store, articles)
+    names = {e["id"]: e["name"] for e in entities}
+    quotes = _quotes(store, articles, article_entities, cluster_map, names)
+    groups = group_quotes(quotes, by_id)
+    timeline = _timeline(store, articles, article_entities, cluster_map, max_dates, max_sentences)
+    _count_quotes(entities, quotes)
+    return {"entities": entities, "quotes": quotes, "quote_groups": groups, "timeline": timeline}
+
+
+def _entities(
+    store: Store, articles: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[tuple[str, int], str], dict[str, Any]]:
+    analyse = _optional("storyline.analyse.entities")
+    link = _optional("storyline.link.entities")
+    if analyse is None or link is None:
+        return [], {}, {}
+    per_article: dict[str, Any] = {}
+    for a in articles:
+        data = store.layer(a["id"], "entities")
+        if data is not None:
+            per_article[a["id"]] = analyse.ArticleEntities.from_json(data)
+    found, cmap = link.resolve_corpus(
+        (a["id"], a["published"], per_article[a["id"]]) for a in articles if a["id"] in per_article
+    )
+    out = [
+        {
+            "id": e.id,
+            "name": e.name,
+            "type": e.type if e.type in ("PERSON", "ORG", "GPE", "NORP", "EVENT") else "OTHER",
+            "aliases": list(e.aliases),
+            "roles": [
+                {"title": r.title, "date": r.date, "article_id": r.article_id} for r in e.roles
+            ],
+            "mentions": e.mentions,
+            "article_ids": list(e.article_ids),
+            "media": e.media,
+        }
+        for e in found
+    ]
+    return out, dict(cmap), per_article
+
+
+def _quotes(
+    store: Store,
+    articles: list[dict[str, Any]],
+    article_entities: dict[str, Any],
+    cluster_map: dict[tuple[str, int], str],
+    names: dict[str, str],
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for a in articles:
+        for n, q in enumerate(store.layer(a["id"], "quotes") or []):
+            if q["method"] in _NOT_SPEECH:
+                continue
+            entity_id = None
+            span = q.get("speaker_span")
+            ents = article_entities.get(a["id"])
+            if span is not None and ents is not None:
+                cluster = ents.cluster_at(span["start"], span["end"])
+                if cluster is not None:
+                    entity_id = cluster_map.get((a["id"], cluster))
+            out.append(
+                {
+                    "id": f"{a['id']}-q{n + 1}",
+                    "article_id": a["id"],
+                    "text": q["text"],
+                    "start": q["start"],
+                    "end": q["end"],
+                    "speaker": names.get(entity_id, q["speaker"]) if entity_id else q["speaker"],
+                    "speaker_entity_id": entity_id,
+                    "speaker_span": span,
+                    "cue": q.get("cue"),
+                    "kind": q["kind"],
+                    "confidence": q["confidence"],
+                    "method": q["method"],
+                }
+            )
+    return out
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def group_quotes(
+    quotes: list[dict[str, Any]], articles: dict[str, dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """One group per quote said once and carried by several articles: the same words (one quote
+    contained in the other, or nearly the same) from the same speaker (or an unknown one).
+    Each quote gets ``group_id``; groups keep the earliest date and the outlets."""
+    parent = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    words = [_words(q["text"]) for q in quotes]
+    joined = [" ".join(w) for w in words]
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, w in enumerate(words):
+        if len(w) >= _MIN_GROUP_WORDS:
+            for k in range(len(w) - _MIN_GROUP_WORDS + 1):
+                index[" ".join(w[k : k + _MIN_GROUP_WORDS])].append(i)
+    for members in index.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if find(i) == find(j) or quotes[i]["article_id"] == quotes[j]["article_id"]:
+                    continue
+                si, sj = quotes[i]["speaker_entity_id"], quotes[j]["speaker_entity_id"]
+                if si and sj and si != sj:
+                    continue
+                a, b = joined[i], joined[j]
+                setwise = len(set(words[i]) & set(words[j])) / len(set(words[i]) | set(words[j]))
+                if a in b or b in a or setwise >= _SAME_QUOTE_JACCARD:
+                    parent[find(j)] = find(i)
+    members_of: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(quotes)):
+        members_of[find(i)].append(i)
+    groups = []
+    for members in members_of.values():
+        arts = sorted({quotes[i]["article_id"] for i in members})
+        if len(arts) < 2:
+            continue
+        dates = sorted(d for d in (articles[a]["published"] for a in arts) if d)
+        first = min(
+            members, key=lambda i: (articles[quotes[i]["article_id"]]["published"] or "9999", i)
+        )
+        gid = f"g-{quotes[first]['id']}"
+        speaker = next((quotes[i]["speaker"] for i in members if quotes[i]["speaker"]), None)
+        for i in members:
+            quotes[i]["group_id"] = gid
+        groups.append(
+            {
+                "id": gid,
+                "text": max((quotes[i]["text"] for i in members), key=len),
+                "speaker": speaker,
+                "quote_ids": [quotes[i]["id"] for i in members],
+                "article_ids": arts,
+                "outlets": sorted({articles[a]["outlet"] for a in arts if articles[a]["outlet"]}),
+                "first_reported": dates[0] if dates else None,
+                "independent_articles": len({articles[a]["duplicate_of"] or a for a in arts}),
+            }
+        )
+    return sorted(groups, key=lambda g: (g["first_reported"] or "9999", g["id"]))
+
+
+def _count_quotes(entities: list[dict[str, Any]], quotes: Iterable[dict[str, Any]]) -> None:
+    counts: dict[str, int] = defaultdict(int)
+    for q in quotes:
+        if q["speaker_entity_id"]:
+            counts[q["speaker_entity_id"]] += 1
+    for e in entities:
+        e["quotes"] = counts.get(e["id"], 0)
+
+
+def _timeline(
+    store: Store,
+    articles: list[dict[str, Any]],
+    article_entities: dict[str, Any],
+    cluster_map: dict[tuple[str, int], str],
+    max_dates: int | None,
+    max_sentences: int | None,
+) -> list[dict[str, Any]]:
+    events_mod = _optional("storyline.analyse.events")
+    timeline_mod = _optional("storyline.link.timeline")
+    if events_mod is None or timeline_mod is None:
+        return []
+    items = []
+    for a in articles:
+        data = store.layer(a["id"], "events")
+        if data is None:
+            continue
+        events = [events_mod.Event.from_json(e) for e in data]
+        items.append((a["id"], a["published"], a["duplicate_of"], events))
+
+    def participant(article_id: str, span: tuple[int, int]) -> str | None:
+        ents = article_entities.get(article_id)
+        if ents is None:
+            return None
+        cluster = ents.cluster_at(span[0], span[1])
+        return None if cluster is None else cluster_map.get((article_id, cluster))
+
+    entries = timeline_mod.build_timeline(
+        items, participant_ids=participant, max_dates=max_dates, max_sentences=max_sentences
+    )
+    return [
+        {
+            "id": t.id,
+            "date": t.date,
+            "summary": t.summary,
+            "entity_ids": list(t.participants),
+            "evidence": [
+                {"article_id": e.article_id, "start": e.start, "end": e.end, "text": e.text}
+                for e in t.evidence
+            ],
+            "relation": t.relation,
+            "score": t.score,
+        }
+        for t in entries
+    ]

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from storyline.link.corpus import group_quotes
+from storyline.pipeline import build
+
+A = (
+    " date 2024-10-24 Minister rejects claims\n\n"
+    "The minister rejected the claims on Thursday.\n\n"
+    "“We have done nothing wrong and we will say so in court,” Jane Doe told reporters.\n\n"
+    "Critics called the plan a “power grab”."
+)
+B = (
+    " date 2024-10-25 Doe defiant over claims\n\n"
+    "Jane Doe insisted she would fight the case.\n\n"
+    "She said: “We have done nothing wrong and we will say so in court.”"
+)
+
+
+def _dossier(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "dossier.json").read_text("utf-8"))
+    return data
+
+
+def test_analysis_stage_quotes_reach_the_dossier_with_offsets(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(A, "utf-8")
+    (src / "b.txt").write_text(B, "utf-8")
+    build([src], tmp_path / "out")
+    d = _dossier(tmp_path / "out")
+    texts = {a["id"]: a["text"] for a in d["articles"]}
+    quotes = [q for q in d["quotes"] if q["kind"] == "direct"]
+    assert {q["article_id"] for q in quotes} == {"a", "b"}
+    for q in d["quotes"]:
+        assert texts[q["article_id"]][q["start"] : q["end"]] == q["text"]
+    assert all(q["speaker"] and "Jane Doe" in q["speaker"] for q in quotes)
+    # the scare quote is nobody's quote and stays out of the dossier
+    assert not any(q["text"] == "power grab" and q["speaker"] for q in d["quotes"])
+    # one quote carried by two articles: said once, reported twice, first on the earlier date
+    (group,) = d["quote_groups"]
+    assert group["article_ids"] == ["a", "b"] and group["first_reported"] == "2024-10-24"
+    assert {q["group_id"] for q in quotes} == {group["id"]}
+
+
+def test_analysis_stage_is_incremental(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(A, "utf-8")
+    out = tmp_path / "out"
+    build([src], out)
+    db = sqlite3.connect(out / "storyline.sqlite")
+    db.execute("UPDATE layers SET data='[]' WHERE layer='quotes'")
+    db.commit()
+    db.close()
+    (src / "b.txt").write_text(B, "utf-8")
+    build([src], out)
+    d = _dossier(out)
+    # a was not parsed again (its tampered layer stands); b was
+    assert {q["article_id"] for q in d["quotes"]} == {"b"}
+
+
+def test_analysis_stage_group_quotes_needs_same_words_and_speaker() -> None:
+    arts = {
+        "x": {"published": "2024-01-02", "outlet": "X", "duplicate_of": None},
+        "y": {"published": "2024-01-01", "outlet": "Y", "duplicate_of": None},
+        "z": {"published": None, "outlet": None, "duplicate_of": "y"},
+    }
+
+    def q(i: str, art: str, text: str, who: str | None) -> dict[str, Any]:
+        return {"id": i, "article_id": art, "text": text, "speaker": who, "speaker_entity_id": who}
+
+    quotes = [
+        q("1", "x", "we will work with whoever wins the election", "e1"),
+        q("2", "y", "We will work with whoever wins the election,", "e1"),
+        q("3", "z", "we will work with whoever wins the election", "e2"),
+        q("4", "z", "an entirely different remark about the weather", "e1"),
+    ]
+    (group,) = group_quotes(quotes, arts)
+    assert group["quote_ids"] == ["1", "2"] and group["first_reported"] == "2024-01-01"
+    assert "group_id" not in quotes[2]
