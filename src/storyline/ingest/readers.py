@@ -216,16 +216,16 @@ def _jsonl_record(
         (record[k] for k in ("published", "date", "time", "published_at") if record.get(k)), None
     )
     published = normalise_date(published_raw)
-    notes = doc.notes
+    doc_notes = doc.notes
     if published:
         meta["published"] = MetaValue(published, "jsonl", "ingest.jsonl-field", 1.0)
     elif published_raw is not None:
         # The article itself is sound: keep it undated and report the field, rather than lose
         # the text over a bad date.
-        notes += (f"warning: unreadable published date {published_raw!r}; article kept undated",)
+        doc_notes += (f"warning: unreadable published date {published_raw!r}; article kept undated",)
     if url:
         meta["url"] = MetaValue(url, "jsonl", "ingest.jsonl-field", 1.0)
-    return RawDocument(doc.id, doc.source, doc.format, doc.text, doc.raw, meta, notes)
+    return RawDocument(doc.id, doc.source, doc.format, doc.text, doc.raw, meta, doc_notes)
 
 
 def _read_warc(path: Path, settings: Settings) -> Iterator[Item]:
