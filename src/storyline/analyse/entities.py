@@ -1,0 +1,694 @@
+"""Who is who in one article: named mentions, their clusters, roles, role nouns and pronouns.
+
+Order of work, each step feeding the next: spaCy's entities cleaned and relabelled (a name the
+article uses for a person is a person even where the tagger said ORG), person names clustered
+(full names first, then surnames and first names to the unique full name that fits), roles read
+off the words around names, role nouns matched to the titles the article states, pronouns last.
+Mention kinds: "name" (a proper name, with its courtesy title: "Mr Lammy"), "title" (a
+capitalised office standing for a person: "the Prime Minister"), "role-noun" (a lower-case
+description: "the former president"), "pronoun".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from storyline.analyse.entity_coref import (
+    ClusterInfo,
+    Ref,
+    find_role_nouns,
+    resolve_pronouns,
+    resolve_role_nouns,
+)
+from storyline.analyse.entity_names import (
+    clean_surface,
+    fold,
+    is_media,
+    name_gender,
+    name_words,
+    org_key,
+    spelling_variant,
+)
+from storyline.analyse.entity_roles import find_roles
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = [
+    "ArticleEntities",
+    "Cluster",
+    "Mention",
+    "RoleMention",
+    "article_entities",
+]
+
+KEPT_LABELS = {
+    "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "EVENT": "EVENT",
+    "FAC": "OTHER", "LOC": "OTHER", "LAW": "OTHER", "WORK_OF_ART": "OTHER", "PRODUCT": "OTHER",
+}  # fmt: skip
+# Titles that may open a person's name in the text ("Mr Lammy", "Senator James Risch"); office
+# words like "secretary" are left to the role reader so "foreign secretary" stays whole.
+NAME_TITLES = frozenset(
+    [
+        "sir",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "lord",
+        "lady",
+        "dame",
+        "baroness",
+        "baron",
+        "prof",
+        "professor",
+        "rev",
+        "reverend",
+        "president",
+        "senator",
+        "sen",
+        "rep",
+        "governor",
+        "gov",
+        "judge",
+        "justice",
+        "congressman",
+        "congresswoman",
+        "cllr",
+        "president-elect",
+        "vice-president",
+        "mayor",
+    ]
+)
+COURTESY = frozenset(
+    [
+        "sir",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "lord",
+        "lady",
+        "dame",
+        "baroness",
+        "baron",
+        "prof",
+        "professor",
+        "rev",
+        "reverend",
+    ]
+)
+CONF_NAME = 0.95
+CONF_VARIANT = 0.85
+CONF_SURNAME = 0.9
+CONF_SURNAME_AMBIGUOUS = 0.6
+CONF_FIRST_NAME = 0.75
+CONF_KNIGHT_FIRST_NAME = 0.85
+CONF_ORG = 0.9
+CONF_UNRESOLVED_ROLE = 0.4
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_OPEN = "“‘"
+_CLOSE = "”’"
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    text: str
+    label: str
+    cluster: int
+    kind: str
+    confidence: float
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleMention:
+    cluster: int
+    title: str
+    start: int
+    end: int
+    confidence: float
+    method: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    id: int
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    media: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEntities:
+    clusters: tuple[Cluster, ...]
+    mentions: tuple[Mention, ...]
+    roles: tuple[RoleMention, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "clusters": [
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "type": c.type,
+                    "aliases": list(c.aliases),
+                    "media": c.media,
+                }
+                for c in self.clusters
+            ],
+            "mentions": [
+                {
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "label": m.label,
+                    "cluster": m.cluster,
+                    "kind": m.kind,
+                    "confidence": m.confidence,
+                    "method": m.method,
+                }
+                for m in self.mentions
+            ],
+            "roles": [
+                {
+                    "cluster": r.cluster,
+                    "title": r.title,
+                    "start": r.start,
+                    "end": r.end,
+                    "confidence": r.confidence,
+                    "method": r.method,
+                }
+                for r in self.roles
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ArticleEntities:
+        return cls(
+            clusters=tuple(
+                Cluster(
+                    id=int(c["id"]),
+                    name=str(c["name"]),
+                    type=str(c["type"]),
+                    aliases=tuple(str(a) for a in c["aliases"]),
+                    media=bool(c["media"]),
+                )
+                for c in data.get("clusters", [])
+            ),
+            mentions=tuple(
+                Mention(
+                    start=int(m["start"]),
+                    end=int(m["end"]),
+                    text=str(m["text"]),
+                    label=str(m["label"]),
+                    cluster=int(m["cluster"]),
+                    kind=str(m["kind"]),
+                    confidence=float(m["confidence"]),
+                    method=str(m["method"]),
+                )
+                for m in data.get("mentions", [])
+            ),
+            roles=tuple(
+                RoleMention(
+                    cluster=int(r["cluster"]),
+                    title=str(r["title"]),
+                    start=int(r["start"]),
+                    end=int(r["end"]),
+                    confidence=float(r["confidence"]),
+                    method=str(r["method"]),
+                )
+                for r in data.get("roles", [])
+            ),
+        )
+
+    def cluster_at(self, start: int, end: int) -> int | None:
+        """Cluster of the mention overlapping [start, end) most (ties: the shorter mention)."""
+        best: tuple[int, int, int] | None = None
+        for m in self.mentions:
+            overlap = min(end, m.end) - max(start, m.start)
+            if overlap <= 0 and not (start == end and m.start <= start < m.end):
+                continue
+            key = (overlap, -(m.end - m.start), m.cluster)
+            if best is None or key[:2] > best[:2]:
+                best = key
+        return best[2] if best is not None else None
+
+
+def _quoted(doc: Doc) -> list[bool]:
+    """Token index -> inside quotation marks (curly, straight, or single quotes as quotes)."""
+    text = doc.text
+    inside = [False] * (len(text) + 1)
+    state = False
+    straight = False
+    for i, ch in enumerate(text):
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch == "“" or (ch == "‘" and not prev.isalnum()):
+            state = True
+        elif ch == "”" or (ch == "’" and state and not nxt.isalnum() and not prev.isspace()):
+            state = False
+        elif ch == '"':
+            straight = not straight
+        elif ch == "\n" and text[i + 1 : i + 2] == "\n":
+            # Paragraph ends close an open quote only when the next does not reopen one.
+            state = state and text[i + 2 : i + 3] in _OPEN
+        inside[i] = state or straight
+    return [inside[t.idx] for t in doc]
+
+
+def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    while lo < hi and (
+        doc[lo].lower_ in ("the", "a", "an") or doc[lo].is_punct or doc[lo].is_space
+    ):
+        lo += 1
+    while hi > lo and (
+        doc[hi - 1].text in _POSSESSIVE or doc[hi - 1].is_punct or doc[hi - 1].is_space
+    ):
+        hi -= 1
+    return lo, hi
+
+
+def _char_span(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+    start = doc[lo].idx
+    end = doc[hi - 1].idx + len(doc[hi - 1].text)
+    # "Trump’s" kept whole by the tokenizer, "Sky News:" with its colon.
+    text = doc.text
+    while end > start and text[end - 1] in ".,:;!?’'\"”)":
+        if text[end - 1] in "’'" and end - 2 > start and text[end - 2] == "s":
+            end -= 1
+            continue
+        if text[end - 1] == "." and end - start <= 4:
+            break  # "U.S." keeps its stop
+        end -= 1
+    if text[start:end].endswith(("’s", "'s")):
+        end -= 2
+    return start, end
+
+
+@dataclass(slots=True)
+class _Name:
+    ref: Ref
+    words: list[str]
+    honorific: str
+    title_end: int  # token index where the honorific titles end
+
+
+def _is_title_tok(text: str) -> bool:
+    return fold(text).rstrip(".") in NAME_TITLES
+
+
+def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Name]:
+    names: list[_Name] = []
+    covered = [False] * len(doc)
+    spans: list[tuple[int, int, str]] = []
+    for ent in doc.ents:
+        label = KEPT_LABELS.get(ent.label_)
+        if label is None:
+            continue
+        lo, hi = _trim(doc, ent.start, ent.end)
+        # "Biden’s National Security Council": the possessor is a mention of its own.
+        cut = next((k for k in range(lo + 1, hi - 1) if doc[k].text in _POSSESSIVE), None)
+        if cut is not None:
+            spans.append((lo, cut, "PERSON" if label == "ORG" and cut - lo <= 2 else label))
+            lo = cut + 1
+        if lo >= hi:
+            continue
+        spans.append((lo, hi, label))
+    # Names the tagger missed behind a courtesy title: "Mr Lammy", "Ms Harris".
+    ent_tok = {i for lo, hi, _ in spans for i in range(lo, hi)}
+    for t in doc:
+        if fold(t.text).rstrip(".") in COURTESY and t.text[:1].isupper() and t.i + 1 < len(doc):
+            j = t.i + 1
+            while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
+                if j in ent_tok:
+                    break
+                j += 1
+            if j > t.i + 1 and (j >= len(doc) or j not in ent_tok):
+                spans.append((t.i + 1, j, "PERSON"))
+    spans.sort()
+    for lo, hi, label in spans:
+        if any(covered[lo:hi]):
+            continue
+        title_lo = lo
+        while (
+            (label == "PERSON" or hi - lo <= 2)
+            and title_lo > 0
+            and _is_title_tok(doc[title_lo - 1].text)
+        ):
+            prev = doc[title_lo - 1]
+            if "\n" in prev.text_with_ws or covered[title_lo - 1]:
+                break
+            title_lo -= 1
+        # Titles inside the entity ("President Trump" tagged whole) count as titles too.
+        inner = lo
+        while inner < hi - 1 and _is_title_tok(doc[inner].text):
+            inner += 1
+        title_end = inner if title_lo == lo else lo
+        honorific = doc[title_lo].text if title_lo < lo or inner > lo else ""
+        if title_lo < lo or inner > lo:
+            label = "PERSON"
+        for k in range(title_lo, hi):
+            covered[k] = True
+        start, end = _char_span(doc, title_lo, hi)
+        if end <= start:
+            continue
+        text = doc.text[start:end]
+        words = name_words(text) if label == "PERSON" else name_words(clean_surface(text))
+        if not words:
+            continue
+        root = doc[title_lo:hi].root
+        names.append(
+            _Name(
+                ref=Ref(
+                    lo=title_lo,
+                    hi=hi,
+                    start=start,
+                    end=end,
+                    text=text,
+                    label=label,
+                    kind="name",
+                    cluster=-1,
+                    confidence=CONF_NAME,
+                    method="ner",
+                    sent=sent_of[root.i],
+                    head=root.i,
+                    subject=root.dep_ in ("nsubj", "nsubjpass"),
+                    possessor=root.dep_ == "poss"
+                    or (hi < len(doc) and doc[hi].text in _POSSESSIVE)
+                    or text != doc[title_lo:hi].text.rstrip(),
+                    in_quote=quoted[root.i],
+                ),
+                words=words,
+                honorific=honorific,
+                title_end=max(title_end, lo) if title_lo < lo else inner,
+            )
+        )
+    return names
+
+
+def _relabel(names: list[_Name]) -> None:
+    """A word the article uses as a person's name is a person ("Trump's team" tagged ORG)."""
+    firsts: Counter[str] = Counter()
+    lasts: Counter[str] = Counter()
+    for n in names:
+        if n.ref.label == "PERSON" and len(n.words) >= 2:
+            firsts[fold(n.words[0])] += 1
+            lasts[fold(n.words[-1])] += 1
+    votes: dict[str, Counter[str]] = {}
+    for n in names:
+        votes.setdefault(org_key(" ".join(n.words)), Counter())[n.ref.label] += 1
+    for n in names:
+        key = fold(" ".join(n.words))
+        single = len(n.words) == 1
+        if (
+            n.honorific
+            or (single and key in lasts)
+            or (single and key in firsts and not is_media(key) and n.ref.label != "NORP")
+            or (
+                len(n.words) >= 2
+                and n.ref.label != "PERSON"
+                and (
+                    fold(n.words[0]) in firsts and fold(n.words[-1]) in lasts and len(n.words) <= 3
+                )
+            )
+        ):
+            n.ref.label = "PERSON"
+        elif n.ref.label == "PERSON" and single:
+            v = votes.get(org_key(key), Counter())
+            other = [(c, lab) for lab, c in v.items() if lab != "PERSON"]
+            if is_media(key):
+                n.ref.label = "ORG"
+            elif other and max(other)[0] > v.get("PERSON", 0):
+                n.ref.label = max(other)[1]
+
+
+def _cluster_people(names: list[_Name], next_id: int) -> int:
+    people = [n for n in names if n.ref.label == "PERSON"]
+    full: list[tuple[str, str, int]] = []  # (first, last, cluster)
+    for n in people:
+        if len(n.words) < 2:
+            continue
+        first, last = fold(n.words[0]), fold(n.words[-1])
+        cid = next(
+            (c for f, la, c in full if la == last and spelling_variant(f, first)),
+            None,
+        )
+        if cid is None:
+            cid = next_id
+            next_id += 1
+            full.append((first, last, cid))
+            n.ref.method = "ner"
+        elif (first, last) not in {(f, la) for f, la, _ in full}:
+            n.ref.method = "spelling-variant"
+            n.ref.confidence = CONF_VARIANT
+        n.ref.cluster = cid
+    singles: dict[str, int] = {}
+    last_seen: dict[int, int] = {}  # cluster -> last token seen
+    gender_of: dict[int, str] = {}
+    for n in people:
+        if n.ref.cluster >= 0:
+            g = name_gender(n.words, n.honorific)
+            if g:
+                gender_of.setdefault(n.ref.cluster, g)
+    for n in sorted(people, key=lambda n: n.ref.lo):
+        if n.ref.cluster >= 0:
+            last_seen[n.ref.cluster] = n.ref.lo
+            continue
+        w = fold(" ".join(n.words))
+        g = name_gender([], n.honorific)
+        by_last = [c for f, la, c in full if la == w or la.endswith(" " + w)]
+        knight = fold(n.honorific) in ("sir", "dame")
+        by_first = [c for f, la, c in full if f == w]
+        if knight and by_first:
+            by_last = []
+        cands, conf, method = (
+            (by_last, CONF_SURNAME, "surname")
+            if by_last
+            else (by_first, CONF_KNIGHT_FIRST_NAME if knight else CONF_FIRST_NAME, "first-name")
+        )
+        if g:
+            cands = [c for c in cands if gender_of.get(c, g) == g] or cands
+        if len(cands) > 1:
+            seen = [c for c in cands if c in last_seen]
+            cands = [max(seen, key=lambda c: last_seen[c])] if seen else cands[:1]
+            conf, method = CONF_SURNAME_AMBIGUOUS, method + "-ambiguous"
+        if cands:
+            n.ref.cluster = cands[0]
+            n.ref.confidence = conf
+            n.ref.method = method
+        else:
+            if w not in singles:
+                singles[w] = next_id
+                next_id += 1
+            n.ref.cluster = singles[w]
+            n.ref.method = "ner"
+        last_seen[n.ref.cluster] = n.ref.lo
+    return next_id
+
+
+def _cluster_others(names: list[_Name], next_id: int) -> int:
+    keys: dict[str, int] = {}
+    acronyms: dict[str, int] = {}
+    for n in names:
+        if n.ref.label == "PERSON":
+            continue
+        text = " ".join(n.words)
+        key = org_key(text)
+        cid = keys.get(key)
+        if cid is None and key.replace(".", "").isalpha() and " " not in key:
+            cid = acronyms.get(key.replace(".", ""))
+        if cid is None:
+            cid = next_id
+            next_id += 1
+            keys[key] = cid
+            ac = "".join(w[0] for w in text.split(" ") if w[:1].isupper())
+            if len(ac) >= 2 and len(text.split(" ")) >= 2:
+                acronyms.setdefault(ac.lower(), cid)
+        n.ref.cluster = cid
+        n.ref.confidence = CONF_ORG
+    return next_id
+
+
+def _display(n: _Name) -> str:
+    return " ".join(n.words)
+
+
+def _party_near(doc: Doc, lo: int) -> str:
+    j = lo - 1
+    if j >= 1 and doc[j].text in _POSSESSIVE:
+        j -= 1
+    if j >= 0 and doc[j].ent_type_ in ("NORP", "ORG"):
+        low = doc[j].lower_
+        for stem in ("republican", "democrat", "labour", "conservative", "tory", "liberal"):
+            if low.startswith(stem[:5]):
+                return stem
+    return ""
+
+
+def article_entities(doc: Doc) -> ArticleEntities:
+    quoted = _quoted(doc)
+    sents = list(doc.sents)
+    sent_of = [0] * len(doc)
+    sent_key: list[str] = []
+    for k, s in enumerate(sents):
+        sent_key.append(s.text.strip())
+        for t in s:
+            sent_of[t.i] = k
+    names = _collect_names(doc, quoted, sent_of)
+    _relabel(names)
+    next_id = _cluster_people(names, 0)
+    next_id = _cluster_others(names, next_id)
+
+    infos: dict[int, ClusterInfo] = {}
+    for n in names:
+        info = infos.setdefault(n.ref.cluster, ClusterInfo(id=n.ref.cluster, label=n.ref.label,
+                                                           name=""))  # fmt: skip
+        info.count += 1
+    labels: dict[int, Counter[str]] = {}
+    for n in names:
+        labels.setdefault(n.ref.cluster, Counter())[n.ref.label] += 1
+    for cid, cnt in labels.items():
+        infos[cid].label = "PERSON" if cnt.get("PERSON") else cnt.most_common(1)[0][0]
+    for n in names:
+        info = infos[n.ref.cluster]
+        n.ref.label = info.label
+        if info.label == "PERSON":
+            g = name_gender(n.words if len(n.words) > 1 else [], n.honorific)
+            if g and not info.gender:
+                info.gender = g
+            p = _party_near(doc, n.ref.lo)
+            if p and not info.party:
+                info.party = p
+
+    # Roles, and the tokens they cover (not role nouns of their own).
+    taken = [False] * len(doc)
+    for n in names:
+        if n.ref.label not in ("PERSON", "ORG"):
+            continue  # "the Republican nominee" holds a NORP name and is still a role noun
+        for k in range(n.ref.lo, n.ref.hi):
+            taken[k] = True
+    roles: list[RoleMention] = []
+    char_to_tok = {t.idx: t.i for t in doc}
+    for n in names:
+        if n.ref.label != "PERSON":
+            continue
+        for title, start, end, conf, method in find_roles(doc, n.ref.lo, n.ref.hi, n.title_end):
+            roles.append(RoleMention(n.ref.cluster, title, start, end, conf, method))
+            infos[n.ref.cluster].titles.append(title)
+            if not infos[n.ref.cluster].party:
+                infos[n.ref.cluster].party = next(
+                    (s for s in ("republican", "democrat", "labour", "conservative", "tory")
+                     if s[:5] in fold(title)), "")  # fmt: skip
+            first_tok = char_to_tok.get(start)
+            if first_tok is not None:
+                for k in range(first_tok, len(doc)):
+                    if doc[k].idx >= end:
+                        break
+                    taken[k] = True
+
+    name_refs = [n.ref for n in names]
+    nouns = find_role_nouns(doc, taken, quoted, sent_of)
+    resolve_role_nouns(doc, nouns, name_refs, infos)
+    unresolved: dict[str, int] = {}
+    for rn in nouns:
+        if rn.cluster >= 0:
+            continue
+        if rn.role_key not in unresolved:
+            unresolved[rn.role_key] = next_id
+            infos[next_id] = ClusterInfo(id=next_id, label="PERSON", name=rn.text)
+            next_id += 1
+        rn.cluster = unresolved[rn.role_key]
+        rn.confidence = CONF_UNRESOLVED_ROLE
+        rn.method = "unresolved"
+    for rn in nouns:
+        infos[rn.cluster].count += 1
+    pronouns = resolve_pronouns(doc, [*name_refs, *nouns], infos, quoted, sent_of, sent_key)
+    return _assemble(names, nouns, pronouns, roles, infos)
+
+
+def _assemble(
+    names: list[_Name],
+    nouns: list[Ref],
+    pronouns: list[Ref],
+    roles: list[RoleMention],
+    infos: dict[int, ClusterInfo],
+) -> ArticleEntities:
+    refs = sorted([*(n.ref for n in names), *nouns, *pronouns], key=lambda r: (r.start, r.end))
+    first: dict[int, int] = {}
+    for r in refs:
+        first.setdefault(r.cluster, r.start)
+    order = sorted(first, key=lambda c: (first[c], c))
+    new_id = {old: new for new, old in enumerate(order)}
+    by_cluster: dict[int, list[_Name]] = {}
+    for n in names:
+        by_cluster.setdefault(n.ref.cluster, []).append(n)
+    clusters: list[Cluster] = []
+    for old in order:
+        info = infos[old]
+        members = by_cluster.get(old, [])
+        aliases = sorted(
+            {clean_surface(r.text) for r in refs if r.cluster == old and r.kind != "pronoun"}
+        )
+        if members:
+            counts = Counter(_display(n) for n in members)
+            name = max(counts, key=lambda s: (len(s.split(" ")), counts[s], -len(s), s))
+            if info.label != "PERSON":
+                surf = Counter(_org_display(n.ref.text) for n in members)
+                name = max(surf, key=lambda s: (len(s.split(" ")), surf[s], s))
+        else:
+            name = clean_surface(info.name)
+        media = info.label != "PERSON" or len(members[0].words if members else []) == 1
+        media = (
+            media
+            and any(is_media(a) for a in aliases)
+            and not any(len(n.words) > 1 and n.ref.label == "PERSON" for n in members)
+        )
+        clusters.append(
+            Cluster(
+                id=new_id[old],
+                name=name,
+                type="ORG" if media else info.label,
+                aliases=tuple(aliases),
+                media=media,
+            )
+        )
+    ctype = {c.id: c.type for c in clusters}
+    mentions = tuple(
+        Mention(
+            start=r.start,
+            end=r.end,
+            text=r.text,
+            label=ctype[new_id[r.cluster]],
+            cluster=new_id[r.cluster],
+            kind=r.kind,
+            confidence=round(r.confidence, 3),
+            method=r.method,
+        )
+        for r in refs
+    )
+    out_roles = tuple(
+        sorted(
+            (
+                RoleMention(new_id[r.cluster], r.title, r.start, r.end, r.confidence, r.method)
+                for r in roles
+                if r.cluster in new_id
+            ),
+            key=lambda r: (r.start, r.end, r.cluster, r.title),
+        )
+    )
+    return ArticleEntities(clusters=tuple(clusters), mentions=mentions, roles=out_roles)
+
+
+def _org_display(text: str) -> str:
+    t = clean_surface(text)
+    if t.lower().startswith("the "):
+        t = t[4:]
+    return t

@@ -1,0 +1,516 @@
+"""Role nouns ("the Prime Minister", "the former president") and pronouns resolved to named
+people within one article, by rules: titles the article states, then salience, agreement
+(gender, number, person vs organisation) and clause structure.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storyline.analyse.entity_roles import role_head, title_key
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = ["ClusterInfo", "Ref", "find_role_nouns", "resolve_pronouns", "resolve_role_nouns"]
+
+# Role nouns that stand for one person the story names; vaguer ones ("the official") do not.
+ROLE_NOUN_HEADS = frozenset(
+    [
+        "minister",
+        "secretary",
+        "chancellor",
+        "leader",
+        "president",
+        "president-elect",
+        "vice-president",
+        "nominee",
+        "candidate",
+        "governor",
+        "senator",
+        "mayor",
+        "premier",
+        "pm",
+        "speaker",
+        "chairman",
+        "chairwoman",
+        "ambassador",
+        "spokesman",
+        "spokeswoman",
+        "congressman",
+        "congresswoman",
+    ]
+)
+# Heads whose holder may be guessed from salience when no title in the article names one.
+SALIENCE_HEADS = frozenset(
+    [
+        "minister",
+        "pm",
+        "president",
+        "president-elect",
+        "nominee",
+        "candidate",
+        "chancellor",
+        "secretary",
+    ]
+)
+PARTY_STEMS = ("republican", "democrat", "labour", "conservative", "tory", "liberal", "green")
+MAX_BACK_SENTENCES = 4
+MAX_ROLE_BACK_SENTENCES = 6
+PENALTY_NON_SUBJECT = 1.0
+PENALTY_POSSESSOR = 0.5
+PENALTY_PRONOUN_REF = 0.3
+PENALTY_UNKNOWN_GENDER = 0.7
+SALIENCE_WEIGHT = 0.3
+SALIENCE_CAP = 6
+CONF_TITLE_MATCH = 0.85
+CONF_SALIENCE = 0.55
+CONF_PRONOUN_MAX = 0.9
+CONF_PRONOUN_MIN = 0.35
+
+MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
+NEUTER_PRONOUNS = frozenset({"its", "itself"})
+REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
+SPEECH_LEMMAS = frozenset(
+    [
+        "say",
+        "tell",
+        "add",
+        "claim",
+        "argue",
+        "insist",
+        "warn",
+        "believe",
+        "think",
+        "suggest",
+        "report",
+        "write",
+        "note",
+        "state",
+        "explain",
+        "accuse",
+        "deny",
+        "admit",
+        "announce",
+        "confirm",
+        "allege",
+        "describe",
+        "call",
+        "praise",
+    ]
+)
+GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
+
+
+@dataclass(slots=True)
+class Ref:
+    """A mention while the article is being resolved (token and char ranges)."""
+
+    lo: int
+    hi: int
+    start: int
+    end: int
+    text: str
+    label: str
+    kind: str
+    cluster: int
+    confidence: float
+    method: str
+    sent: int
+    head: int
+    subject: bool
+    possessor: bool
+    in_quote: bool
+    role_key: str = ""
+
+
+@dataclass(slots=True)
+class ClusterInfo:
+    id: int
+    label: str
+    name: str
+    gender: str = ""
+    titles: list[str] = field(default_factory=list)
+    party: str = ""
+    count: int = 0
+
+
+def _party(words: list[str]) -> str:
+    for w in words:
+        for stem in PARTY_STEMS:
+            if w.startswith(stem[:5]):
+                return stem
+    return ""
+
+
+def find_role_nouns(
+    doc: Doc, taken: list[bool], quoted: list[bool], sent_of: list[int]
+) -> list[Ref]:
+    """Definite singular descriptions headed by an office noun, outside names and quotes."""
+    out: list[Ref] = []
+    for t in doc:
+        low = t.lower_
+        if low not in ROLE_NOUN_HEADS or taken[t.i] or quoted[t.i]:
+            continue
+        if t.tag_ in ("NNS", "NNPS") or t.dep_ in ("compound", "amod", "attr", "acomp"):
+            continue  # predicates ("who could be the next president") describe, not refer
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        if nxt is not None and nxt.ent_type_ == "PERSON":
+            continue  # a title before a name is that name's role, read elsewhere
+        lo = t.i
+        while (
+            lo > 0
+            and doc[lo - 1].dep_ in ("amod", "compound", "det", "nmod")
+            and (doc[lo - 1].head.i >= t.i or doc[lo - 1].head.head.i == t.i)
+        ):
+            if doc[lo - 1].is_punct or "\n" in doc[lo - 1].text_with_ws:
+                break
+            lo -= 1
+            if doc[lo].lower_ == "the":
+                break
+        if doc[lo].lower_ != "the" or any(taken[k] for k in range(lo, t.i)):
+            continue
+        if any(
+            doc[k].lower_ in ("'s", "’s") or doc[k].ent_type_ == "PERSON" for k in range(lo, t.i)
+        ):
+            continue
+        # "the president of the day", "the leader of the house": keep only a bare description.
+        start, end = doc[lo].idx, t.idx + len(t.text)
+        out.append(
+            Ref(
+                lo=lo,
+                hi=t.i + 1,
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+                label="PERSON",
+                kind="title" if t.text[:1].isupper() else "role-noun",
+                cluster=-1,
+                confidence=0.0,
+                method="",
+                sent=sent_of[t.i],
+                head=t.i,
+                subject=t.dep_ in ("nsubj", "nsubjpass"),
+                possessor=nxt is not None and nxt.lower_ in ("'s", "’s"),
+                in_quote=False,
+                role_key=title_key(doc[lo : t.i + 1].text),
+            )
+        )
+    return out
+
+
+def _norm_head(head: str) -> str:
+    return head.replace("-elect", "").replace("vice-", "")
+
+
+# Offices one person can hold together (a president who is the nominee); a title from one
+# family rules a person out for a role noun of another ("the PM" is not the nominee).
+ROLE_FAMILIES = (
+    frozenset({"minister", "pm", "premier", "chancellor", "secretary"}),
+    frozenset({"president", "nominee", "candidate", "challenger", "hopeful", "senator",
+               "governor"}),
+)  # fmt: skip
+
+
+def heads_compatible(a: str, b: str) -> bool:
+    a, b = _norm_head(a), _norm_head(b)
+    if a == b:
+        return True
+    return any(a in fam and b in fam for fam in ROLE_FAMILIES)
+
+
+def title_matches(role_key: str, title: str) -> bool:
+    """Does "the republican nominee" / "the pm" fit the stated title?"""
+    tk = title_key(title)
+    rk = role_key
+    if rk.split(" ")[-1:] == ["pm"]:
+        rk = " ".join([*rk.split(" ")[:-1], "prime", "minister"])
+    if tk.endswith(" pm") or tk == "pm":
+        tk = tk[:-2] + "prime minister"
+    if role_head(rk) != role_head(tk):
+        return False
+    r_words = set(rk.split(" "))
+    t_words = set(tk.split(" "))
+    if ("former" in r_words) != ("former" in t_words):
+        return False
+    return r_words <= t_words | {"us", "british", "american", "uk"}
+
+
+def _verb_of(tok: Token) -> Token:
+    t = tok
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+            return t
+        t = t.head
+    return t
+
+
+def _excluded_by_clause(doc: Doc, ref_head: int, cand_head: int) -> bool:
+    """Co-arguments of one verb, or the speaker of a report about the mention, are others."""
+    a, b = doc[ref_head], doc[cand_head]
+    va, vb = _verb_of(a), _verb_of(b)
+    if va.i == vb.i and a.dep_ != "poss" and b.dep_ != "poss":
+        return True
+    # "Mr Lammy said the Republican nominee had ...": the speaker is not the nominee.
+    v = va
+    for _ in range(4):
+        if v.dep_ != "ccomp" or v.head.i == v.i:
+            break
+        v = v.head
+        if v.lemma_.lower() in SPEECH_LEMMAS and b.head.i == v.i and b.dep_.startswith("nsubj"):
+            return True
+    return False
+
+
+def resolve_role_nouns(
+    doc: Doc, nouns: list[Ref], names: list[Ref], clusters: dict[int, ClusterInfo]
+) -> None:
+    """Give each role noun the cluster whose stated title fits, else the salient candidate."""
+    for rn in nouns:
+        matches = [c for c in clusters.values() if c.label == "PERSON" and any(
+            title_matches(rn.role_key, t) for t in c.titles)]  # fmt: skip
+        if len(matches) > 1:
+            before = [m for m in names if m.head < rn.head and m.cluster in {c.id for c in matches}]
+            matches = [clusters[before[-1].cluster]] if before else []
+        if len(matches) == 1:
+            matches[0].titles.append(rn.role_key)
+            rn.cluster = matches[0].id
+            rn.confidence = CONF_TITLE_MATCH
+            rn.method = "title-match"
+            continue
+        head = rn.role_key.split(" ")[-1]
+        if head not in SALIENCE_HEADS:
+            continue
+        best = _salient(doc, rn, names, clusters)
+        if best is not None:
+            # Later role nouns see this one as a stated title of the person.
+            clusters[best].titles.append(rn.role_key)
+            rn.cluster = best
+            rn.confidence = CONF_SALIENCE
+            rn.method = "salience"
+
+
+def _salient(doc: Doc, rn: Ref, names: list[Ref], clusters: dict[int, ClusterInfo]) -> int | None:
+    rhead = _norm_head(role_head(rn.role_key))
+    rparty = _party(rn.role_key.split(" "))
+    counts: dict[int, int] = {}
+    last: dict[int, Ref] = {}
+    for m in names:
+        if m.head >= rn.head or m.label != "PERSON" or m.in_quote:
+            continue
+        counts[m.cluster] = counts.get(m.cluster, 0) + 1
+        last[m.cluster] = m
+    scored: list[tuple[float, int]] = []
+    same_sent_excluded: set[int] = set()
+    for m in names:
+        if m.sent == rn.sent and m.label == "PERSON" and _excluded_by_clause(doc, rn.head, m.head):
+            same_sent_excluded.add(m.cluster)
+    for cid, m in last.items():
+        info = clusters[cid]
+        if cid in same_sent_excluded:
+            continue
+        heads = {role_head(t) for t in info.titles}
+        if heads and not any(heads_compatible(rhead, h) for h in heads):
+            continue
+        if rparty and info.party and info.party != rparty:
+            continue
+        dist = rn.sent - m.sent
+        if dist > MAX_ROLE_BACK_SENTENCES and counts[cid] < 2:
+            continue
+        cost = dist + (0 if m.subject else PENALTY_NON_SUBJECT)
+        cost -= SALIENCE_WEIGHT * min(counts[cid], SALIENCE_CAP)
+        scored.append((cost, cid))
+    if not scored:
+        return None
+    scored.sort()
+    return scored[0][1]
+
+
+def _pronoun_class(low: str) -> str:
+    if low in MALE_PRONOUNS:
+        return "m"
+    if low in FEMALE_PRONOUNS:
+        return "f"
+    if low in PLURAL_PRONOUNS:
+        return "p"
+    if low in NEUTER_PRONOUNS:
+        return "n"
+    return ""
+
+
+def _cataphora(doc: Doc, tok: Token) -> int | None:
+    """ "Asked if he was annoyed, Sir Keir said": the main subject after a fronted clause."""
+    sent = tok.sent
+    root = sent.root
+    t = tok
+    in_fronted = False
+    for _ in range(12):
+        if t.i == root.i:
+            break
+        if t.dep_ in ("advcl", "prep", "npadvmod") and t.head.i == root.i and t.i < root.i:
+            in_fronted = True
+            break
+        t = t.head
+    if not in_fronted:
+        return None
+    for child in root.children:
+        if child.dep_ in ("nsubj", "nsubjpass") and child.i > tok.i:
+            return child.i
+    return None
+
+
+def resolve_pronouns(
+    doc: Doc,
+    refs: list[Ref],
+    clusters: dict[int, ClusterInfo],
+    quoted: list[bool],
+    sent_of: list[int],
+    sent_key: list[str],
+) -> list[Ref]:
+    """Third-person pronouns resolved in reading order; each resolution informs later ones."""
+    pool = sorted([r for r in refs if r.cluster >= 0], key=lambda r: r.head)
+    out: list[Ref] = []
+    by_head = {r.head: r for r in pool}
+    for tok in doc:
+        low = tok.lower_
+        cls = _pronoun_class(low)
+        if not cls or tok.pos_ not in ("PRON", "DET"):
+            continue
+        if cls == "n" and low != "its":
+            continue
+        best = _antecedent(doc, tok, cls, pool, by_head, clusters, quoted, sent_of, sent_key)
+        if best is None:
+            continue
+        cid, cost = best
+        info = clusters[cid]
+        if cls in ("m", "f") and not info.gender:
+            info.gender = cls
+        conf = max(CONF_PRONOUN_MIN, min(CONF_PRONOUN_MAX, CONF_PRONOUN_MAX - 0.12 * cost))
+        ref = Ref(
+            lo=tok.i,
+            hi=tok.i + 1,
+            start=tok.idx,
+            end=tok.idx + len(tok.text),
+            text=tok.text,
+            label=info.label,
+            kind="pronoun",
+            cluster=cid,
+            confidence=round(conf, 3),
+            method="pronoun-rules",
+            sent=sent_of[tok.i],
+            head=tok.i,
+            subject=tok.dep_ in ("nsubj", "nsubjpass"),
+            possessor=tok.dep_ == "poss",
+            in_quote=quoted[tok.i],
+        )
+        out.append(ref)
+        pool.append(ref)
+        pool.sort(key=lambda r: r.head)
+        by_head[tok.i] = ref
+    return out
+
+
+def _compatible(cls: str, info: ClusterInfo, ref: Ref) -> tuple[bool, float]:
+    if cls in ("m", "f"):
+        if info.label != "PERSON":
+            return False, 0.0
+        if info.gender and info.gender != cls:
+            return False, 0.0
+        return True, (0.0 if info.gender else PENALTY_UNKNOWN_GENDER)
+    if cls == "p":
+        return info.label in GROUP_LABELS and ref.subject, 0.0
+    return info.label in ("ORG", "GPE"), 0.0
+
+
+def _antecedent(
+    doc: Doc,
+    tok: Token,
+    cls: str,
+    pool: list[Ref],
+    by_head: dict[int, Ref],
+    clusters: dict[int, ClusterInfo],
+    quoted: list[bool],
+    sent_of: list[int],
+    sent_key: list[str],
+) -> tuple[int, float] | None:
+    s_here = sent_of[tok.i]
+    in_quote = quoted[tok.i]
+    reflexive = tok.lower_ in REFLEXIVES
+    non_poss = tok.dep_ != "poss" and not reflexive
+    # The speaker of a quote is rarely the "he" inside it.
+    speakers: set[int] = set()
+    if in_quote:
+        speakers = {r.cluster for r in pool if r.sent == s_here and not r.in_quote and r.subject}
+    # Co-arguments of the pronoun's verb are other people ("he called the former president").
+    verb = _verb_of(tok).i
+    others = {
+        r.cluster
+        for r in pool
+        if non_poss
+        and r.sent == s_here
+        and r.head != tok.i
+        and not r.possessor
+        and doc[r.head].dep_ != "poss"
+        and _verb_of(doc[r.head]).i == verb
+        and (r.subject or tok.dep_ in ("nsubj", "nsubjpass"))
+    }
+    earlier = any(
+        r.sent == s_here and r.head < tok.i and _compatible(cls, clusters[r.cluster], r)[0]
+        for r in pool
+    )
+    cat = _cataphora(doc, tok) if not in_quote and not earlier else None
+    if cat is not None:
+        ref = next((r for r in pool if r.lo <= cat < r.hi), None)
+        if ref is not None:
+            ok, _ = _compatible(cls, clusters[ref.cluster], ref)
+            if ok:
+                return ref.cluster, 0.5
+    scored: list[tuple[float, int, int]] = []
+    dist = 0
+    seen: set[str] = set()
+    max_back = MAX_BACK_SENTENCES if cls != "p" else 1
+    for s in range(s_here, -1, -1):
+        if s != s_here:
+            if sent_key[s] in seen:
+                continue  # a repeated caption line is not distance
+            seen.add(sent_key[s])
+            dist += 1
+            if dist > max_back:
+                break
+        for rank, r in enumerate([r for r in pool if r.sent == s]):
+            if s == s_here and r.head >= tok.i:
+                continue
+            if r.in_quote and not in_quote:
+                continue
+            if r.cluster in speakers or r.cluster in others:
+                continue
+            info = clusters[r.cluster]
+            ok, pen = _compatible(cls, info, r)
+            if not ok:
+                continue
+            if s == s_here:
+                if reflexive and not r.subject:
+                    continue
+                if tok.dep_ in ("nsubj", "nsubjpass"):
+                    cost = 0.0 if r.subject else PENALTY_NON_SUBJECT * 0.5
+                    cost += 0.002 * (tok.i - r.head)
+                else:
+                    # Possessives and objects mostly take the nearest fitting name.
+                    cost = 0.3 + 0.01 * (tok.i - r.head)
+            else:
+                cost = dist + (0.0 if r.subject else PENALTY_NON_SUBJECT) + rank * 0.01
+            if r.possessor:
+                cost += PENALTY_POSSESSOR
+            if r.kind == "pronoun":
+                cost += PENALTY_PRONOUN_REF
+            cost += pen
+            cost -= 0.05 * math.log1p(info.count)
+            scored.append((cost, r.head, r.cluster))
+    if not scored:
+        return None
+    scored.sort()
+    return scored[0][2], max(0.0, scored[0][0])

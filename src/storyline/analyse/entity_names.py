@@ -1,0 +1,617 @@
+"""Name normalisation for the entity layer: honorifics, possessives, case, spelling variants,
+outlets. Pure string functions; nothing here reads a parse.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "COUNTRY_ALIASES",
+    "FEMALE_NAMES",
+    "HONORIFICS",
+    "MALE_NAMES",
+    "ROLE_HONORIFICS",
+    "acronym",
+    "clean_surface",
+    "fold",
+    "is_media",
+    "name_gender",
+    "name_words",
+    "org_key",
+    "spelling_variant",
+]
+
+# Spelling variants of a first name are merged only when the surname matches and the names
+# differ by at most this many edits ("Lindsay"/"Lindsey"); shorter names must match exactly.
+MAX_FIRST_NAME_EDITS = 1
+MIN_VARIANT_LENGTH = 4
+
+# Words before a name that are courtesy titles, not part of the name. The ones in
+# ROLE_HONORIFICS also state an office ("Senator James Risch" is a senator).
+HONORIFICS = frozenset(
+    [
+        "sir",
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "lord",
+        "lady",
+        "dame",
+        "baroness",
+        "baron",
+        "prof",
+        "professor",
+        "rev",
+        "reverend",
+        "father",
+        "president",
+        "senator",
+        "sen",
+        "rep",
+        "governor",
+        "gov",
+        "judge",
+        "justice",
+        "congressman",
+        "congresswoman",
+        "councillor",
+        "cllr",
+        "general",
+        "gen",
+        "col",
+        "lt",
+        "capt",
+        "captain",
+        "sgt",
+        "mayor",
+        "president-elect",
+        "vice-president",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "saint",
+        "st",
+        "chancellor",
+        "ambassador",
+        "secretary",
+        "minister",
+        "premier",
+        "speaker",
+    ]
+)
+ROLE_HONORIFICS = frozenset(
+    [
+        "president",
+        "senator",
+        "sen",
+        "rep",
+        "governor",
+        "gov",
+        "judge",
+        "justice",
+        "congressman",
+        "congresswoman",
+        "councillor",
+        "cllr",
+        "general",
+        "gen",
+        "col",
+        "mayor",
+        "president-elect",
+        "vice-president",
+        "ambassador",
+        "chancellor",
+        "secretary",
+        "minister",
+        "premier",
+        "speaker",
+    ]
+)
+MALE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "baron", "father", "congressman"})
+FEMALE_TITLES = frozenset(
+    {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "baroness", "congresswoman"}
+)
+# First names with a usual gender, only to tell "he" from "she"; unknown names fit either.
+MALE_NAMES = frozenset(
+    [
+        "donald",
+        "mike",
+        "michael",
+        "keir",
+        "david",
+        "ed",
+        "chris",
+        "christopher",
+        "john",
+        "james",
+        "robert",
+        "bob",
+        "william",
+        "bill",
+        "joe",
+        "joseph",
+        "barack",
+        "george",
+        "jeb",
+        "ben",
+        "marco",
+        "ted",
+        "rand",
+        "bernie",
+        "tim",
+        "timothy",
+        "paul",
+        "mitt",
+        "newt",
+        "rudy",
+        "rudolph",
+        "reince",
+        "sean",
+        "steve",
+        "steven",
+        "stephen",
+        "kevin",
+        "jared",
+        "eric",
+        "corey",
+        "roger",
+        "rick",
+        "richard",
+        "mark",
+        "matt",
+        "matthew",
+        "andrew",
+        "tom",
+        "thomas",
+        "peter",
+        "jim",
+        "jeremy",
+        "boris",
+        "rishi",
+        "nigel",
+        "alastair",
+        "liam",
+        "tony",
+        "gordon",
+        "nick",
+        "nicholas",
+        "jeff",
+        "jeffrey",
+        "greg",
+        "gregory",
+        "brian",
+        "charles",
+        "chuck",
+        "harry",
+        "jack",
+        "jake",
+        "jason",
+        "justin",
+        "kenneth",
+        "larry",
+        "martin",
+        "max",
+        "mitch",
+        "nathan",
+        "nate",
+        "patrick",
+        "pat",
+        "ron",
+        "ronald",
+        "ryan",
+        "sam",
+        "scott",
+        "frank",
+        "fred",
+        "gary",
+        "henry",
+        "howard",
+        "jerry",
+        "jesse",
+        "jon",
+        "jonathan",
+        "kurt",
+        "lee",
+        "louis",
+        "luke",
+        "marcus",
+        "mohammed",
+        "muhammad",
+        "neil",
+        "oliver",
+        "phil",
+        "philip",
+        "ralph",
+        "ray",
+        "rob",
+        "russell",
+        "simon",
+        "stanley",
+        "todd",
+        "tyler",
+        "victor",
+        "vladimir",
+        "walter",
+        "wayne",
+        "xi",
+        "emmanuel",
+        "angus",
+        "dominic",
+        "jd",
+        "mick",
+        "mitchell",
+        "reggie",
+        "jerome",
+        "dan",
+        "daniel",
+        "adam",
+        "alan",
+        "alex",
+        "alexander",
+        "anthony",
+        "antonio",
+        "benjamin",
+        "carl",
+        "dennis",
+        "doug",
+        "douglas",
+        "edward",
+        "eugene",
+        "francis",
+        "hank",
+        "herman",
+        "hugh",
+        "ian",
+        "isaac",
+        "ivan",
+        "jeremiah",
+        "jose",
+        "juan",
+        "keith",
+        "kyle",
+        "leon",
+        "malcolm",
+        "micah",
+        "nathaniel",
+        "norman",
+        "omar",
+        "oscar",
+        "pete",
+        "rex",
+        "sebastian",
+        "seth",
+        "shaun",
+        "spencer",
+        "stuart",
+        "terry",
+        "travis",
+        "trey",
+        "vincent",
+        "warren",
+        "wesley",
+        "will",
+        "zach",
+        "lindsey",
+        "roy",
+        "evan",
+        "al",
+        "harold",
+        "elijah",
+    ]
+)
+FEMALE_NAMES = frozenset(
+    [
+        "hillary",
+        "kamala",
+        "lucy",
+        "sofia",
+        "ruth",
+        "liz",
+        "elizabeth",
+        "theresa",
+        "nicola",
+        "priti",
+        "suella",
+        "angela",
+        "rachel",
+        "yvette",
+        "emily",
+        "sarah",
+        "sara",
+        "kellyanne",
+        "huma",
+        "chelsea",
+        "melania",
+        "ivanka",
+        "michelle",
+        "nancy",
+        "hope",
+        "katrina",
+        "kayleigh",
+        "jennifer",
+        "jen",
+        "jill",
+        "laura",
+        "mary",
+        "maria",
+        "marie",
+        "karen",
+        "susan",
+        "sue",
+        "lisa",
+        "linda",
+        "patricia",
+        "barbara",
+        "betsy",
+        "carly",
+        "nikki",
+        "sheryl",
+        "donna",
+        "debbie",
+        "deborah",
+        "diane",
+        "dianne",
+        "heidi",
+        "jeanne",
+        "jeanine",
+        "jane",
+        "janet",
+        "jean",
+        "jessica",
+        "julia",
+        "julie",
+        "kate",
+        "katie",
+        "kathleen",
+        "kathy",
+        "kelly",
+        "kim",
+        "kristen",
+        "leslie",
+        "lois",
+        "margaret",
+        "maggie",
+        "megyn",
+        "meghan",
+        "melissa",
+        "monica",
+        "nicole",
+        "pam",
+        "pamela",
+        "paula",
+        "rebecca",
+        "rosa",
+        "rosie",
+        "samantha",
+        "sandra",
+        "shannon",
+        "stephanie",
+        "tammy",
+        "teresa",
+        "tina",
+        "tulsi",
+        "ursula",
+        "valerie",
+        "wendy",
+        "anne",
+        "ann",
+        "anna",
+        "angelina",
+        "alicia",
+        "amy",
+        "amanda",
+        "andrea",
+        "beth",
+        "brenda",
+        "carol",
+        "caroline",
+        "catherine",
+        "cathy",
+        "cheryl",
+        "christine",
+        "cindy",
+        "claire",
+        "dana",
+        "denise",
+        "dolores",
+        "ellen",
+        "erin",
+        "eve",
+        "eva",
+        "gloria",
+        "grace",
+        "hannah",
+        "helen",
+        "irene",
+        "jacqueline",
+        "joan",
+        "joanne",
+        "josephine",
+        "joyce",
+        "judith",
+        "judy",
+        "kirsten",
+        "louise",
+        "madeleine",
+        "marcia",
+        "marsha",
+        "martha",
+        "maxine",
+        "natalie",
+        "olivia",
+        "penny",
+        "rita",
+        "roberta",
+        "rose",
+        "sally",
+        "shelley",
+        "shirley",
+        "stacey",
+        "sylvia",
+        "tara",
+        "virginia",
+        "yvonne",
+        "zoe",
+        "harriet",
+        "emma",
+        "gennifer",
+        "paula",
+        "alicia",
+        "debbie",
+        "donna",
+    ]
+)
+# Outlets, agencies and broadcasters: where things are said, not actors.
+MEDIA_NAMES = frozenset(
+    """
+    telegraph|daily telegraph|sunday telegraph|independent|guardian|observer|times|sunday times|
+    financial times|ft|bbc|bbc news|itv|itv news|sky news|sky|channel 4|channel 4 news|gb news|
+    lbc|pa|pa media|press association|reuters|ap|associated press|afp|agence france-presse|
+    bloomberg|bloomberg news|cnn|fox news|fox|msnbc|nbc|nbc news|cbs|cbs news|abc|abc news|npr|
+    pbs|politico|axios|breitbart|breitbart news|new york times|nyt|washington post|
+    wall street journal|wsj|usa today|los angeles times|la times|huffington post|huffpost|
+    daily mail|mail|mail on sunday|mailonline|mirror|daily mirror|sun|the sun|express|
+    daily express|evening standard|standard|metro|spectator|new statesman|economist|newsweek|
+    the hill|hill|daily beast|vox|buzzfeed|buzzfeed news|slate|salon|the atlantic|
+    new yorker|mother jones|national review|daily caller|washington examiner|washington times|
+    new york post|politifact|factcheck.org|cnbc|c-span|univision|telemundo|al jazeera|
+    london24news|drudge report|fox business|newsmax|one america news|oan|talkradio|talktv|
+    bloomberg tv|yahoo news|abc's this week|meet the press|face the nation|morning joe|
+    fox & friends|good morning america|state of the union|podcast
+    """.replace("\n", "").split("|")
+) - {""}
+MEDIA_NAMES = frozenset(n.strip() for n in MEDIA_NAMES)
+MEDIA_SUFFIXES = ("news", "times", "post", "journal", "herald", "tribune", "gazette", "podcast",
+                  "telegraph", "radio", "tv", "magazine", "newspaper")  # fmt: skip
+# Countries the press names several ways; a plain fact of usage, not of who holds what.
+COUNTRY_ALIASES = {
+    "us": "united states", "u.s.": "united states", "usa": "united states",
+    "u.s.a.": "united states", "america": "united states",
+    "united states of america": "united states", "the states": "united states",
+    "uk": "united kingdom", "u.k.": "united kingdom", "britain": "united kingdom",
+    "great britain": "united kingdom", "gb": "united kingdom",
+}  # fmt: skip
+# "Labour Party" and "Labour" are one organisation; these words do not tell organisations apart.
+ORG_GENERIC = frozenset({"party", "the"})
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
+_EDGE = " \t\n,.;:!?-–—'\"()[]{}"
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and apostrophe-insensitive key."""
+    t = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    t = "".join(c for c in t if not unicodedata.combining(c))
+    return _SPACE.sub(" ", t).strip().lower()
+
+
+def clean_surface(text: str) -> str:
+    """A mention's text without edge punctuation, quotes and a possessive ending."""
+    t = _SPACE.sub(" ", text.translate(_QUOTES)).strip(_EDGE)
+    if t.endswith("'s") or t.endswith("'S"):
+        t = t[:-2]
+    elif t.endswith("s'"):
+        t = t[:-1]
+    return t.strip(_EDGE)
+
+
+def _is_honorific(word: str) -> bool:
+    return fold(word).rstrip(".") in HONORIFICS
+
+
+def name_words(text: str) -> list[str]:
+    """Words of a person's name: determiners, honorifics and the possessive removed."""
+    words = [w for w in clean_surface(text).split(" ") if w]
+    while words and fold(words[0]) in ("the", "a", "an"):
+        words = words[1:]
+    i = 0
+    # "Prime Minister Keir Starmer": drop title words up to the name.
+    while i < len(words) - 1 and (_is_honorific(words[i]) or fold(words[i]) == "prime"):
+        i += 1
+    words = words[i:]
+    out: list[str] = []
+    for w in words:
+        w = w.strip(_EDGE)
+        if not w:
+            continue
+        # Headline capitals ("TRUMP") are the same name as "Trump".
+        if w.isupper() and len(w) > 3:
+            w = w[:1] + w[1:].lower()
+        out.append(w)
+    return out
+
+
+def name_gender(words: list[str], honorific: str = "") -> str:
+    """'m', 'f' or '' from a courtesy title or a first name."""
+    h = fold(honorific).rstrip(".")
+    if h in MALE_TITLES:
+        return "m"
+    if h in FEMALE_TITLES:
+        return "f"
+    for w in words[:1]:
+        lw = fold(w)
+        if lw in MALE_TITLES:
+            return "m"
+        if lw in FEMALE_TITLES:
+            return "f"
+        if lw in MALE_NAMES:
+            return "m"
+        if lw in FEMALE_NAMES:
+            return "f"
+    return ""
+
+
+def _edits(a: str, b: str) -> int:
+    if abs(len(a) - len(b)) > MAX_FIRST_NAME_EDITS:
+        return MAX_FIRST_NAME_EDITS + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def spelling_variant(a: str, b: str) -> bool:
+    """Two first names that are one spelling apart ("Lindsay"/"Lindsey")."""
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return True
+    if min(len(fa), len(fb)) < MIN_VARIANT_LENGTH or fa[0] != fb[0]:
+        return False
+    return _edits(fa, fb) <= MAX_FIRST_NAME_EDITS
+
+
+def org_key(text: str) -> str:
+    """Key under which organisation / place / group names are merged."""
+    words = [w for w in fold(clean_surface(text)).split(" ") if w]
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    key = " ".join(words)
+    if key in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[key]
+    words = [w for w in words if w not in ORG_GENERIC] or words
+    return " ".join(words).replace(".", "") if len(words) == 1 else " ".join(words)
+
+
+def acronym(text: str) -> str:
+    """Initials of the capitalised words ("Federal Election Commission" -> "fec")."""
+    words = [w for w in clean_surface(text).split(" ") if w[:1].isupper()]
+    return "".join(w[0] for w in words).lower() if len(words) >= 2 else ""
+
+
+def is_media(text: str) -> bool:
+    key = fold(clean_surface(text))
+    if key.startswith("the "):
+        key = key[4:]
+    if key in MEDIA_NAMES:
+        return True
+    last = key.rsplit(" ", 1)[-1]
+    return " " in key and last in MEDIA_SUFFIXES

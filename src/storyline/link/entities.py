@@ -1,0 +1,258 @@
+"""Corpus entities: each article's clusters merged across articles, with a dated role history.
+
+People merge on (first name, surname) with first-name spelling variants ("Lindsay"/"Lindsey");
+a surname or first name used alone joins the one full name in the corpus that fits, and stays
+apart when several do. Other names merge on a normalised key. Role nouns an article left
+unresolved ("the Prime Minister" with no holder in that article) go to whoever the role
+history says held the title closest to the article's date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date as Date
+
+from storyline.analyse.entities import ArticleEntities
+from storyline.analyse.entity_coref import title_matches
+from storyline.analyse.entity_names import fold, name_words, org_key, spelling_variant
+from storyline.analyse.entity_roles import title_key
+
+__all__ = ["Entity", "Role", "resolve_corpus"]
+
+# A lone surname shared by several people goes to the most-mentioned one only when it
+# dominates this strongly; otherwise it stays its own entity.
+DOMINANCE = 3.0
+# Role-noun mentions that count as a role of their person.
+MIN_ROLE_NOUN_CONFIDENCE = 0.55
+MAX_ROLE_DAYS = 400
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    title: str
+    date: str | None
+    article_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    roles: tuple[Role, ...]
+    mentions: int
+    article_ids: tuple[str, ...]
+    media: bool
+
+
+@dataclass(slots=True)
+class _Group:
+    key: str
+    type_votes: Counter[str] = field(default_factory=Counter)
+    names: Counter[str] = field(default_factory=Counter)
+    aliases: set[str] = field(default_factory=set)
+    roles: dict[tuple[str, str | None, str], str] = field(default_factory=dict)
+    mentions: int = 0
+    articles: set[str] = field(default_factory=set)
+    media: bool = False
+    members: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _slug(name: str) -> str:
+    return _SLUG.sub("-", fold(name)).strip("-") or "entity"
+
+
+def _day(d: str | None) -> Date | None:
+    if not d:
+        return None
+    try:
+        return Date.fromisoformat(d[:10])
+    except ValueError:
+        return None
+
+
+def _role_noun_only(ae: ArticleEntities, cid: int) -> bool:
+    ms = [m for m in ae.mentions if m.cluster == cid and m.kind != "pronoun"]
+    return bool(ms) and all(m.kind in ("title", "role-noun") for m in ms)
+
+
+def resolve_corpus(
+    items: Iterable[tuple[str, str | None, ArticleEntities]],
+) -> tuple[list[Entity], dict[tuple[str, int], str]]:
+    """items: (article_id, published YYYY-MM-DD or None, the article's entities).
+
+    Returns entities sorted by mentions (then name) with stable ids ("e-keir-starmer") and the
+    map (article_id, cluster id) -> entity id. Role-noun clusters no role history explains are
+    left out of both."""
+    arts = sorted(items, key=lambda x: x[0])
+    groups: dict[str, _Group] = {}
+    where: dict[tuple[str, int], str] = {}
+    pending_single: list[tuple[str, str | None, ArticleEntities, int]] = []
+    pending_roles: list[tuple[str, str | None, ArticleEntities, int]] = []
+    # Full person names first, so lone names have something to join.
+    full: dict[str, list[tuple[str, str]]] = {}  # surname -> [(first, group key)]
+    for aid, pub, ae in arts:
+        for c in ae.clusters:
+            if c.type == "PERSON" and _role_noun_only(ae, c.id):
+                pending_roles.append((aid, pub, ae, c.id))
+                continue
+            words = name_words(c.name)
+            if c.type == "PERSON" and not c.media and len(words) >= 2:
+                first, last = fold(words[0]), fold(words[-1])
+                key = next((k for f, k in full.get(last, []) if spelling_variant(f, first)), None)
+                if key is None:
+                    key = f"p:{first} {last}"
+                    full.setdefault(last, []).append((first, key))
+                _add(groups, key, aid, pub, ae, c.id)
+                where[(aid, c.id)] = key
+            elif c.type == "PERSON" and not c.media:
+                pending_single.append((aid, pub, ae, c.id))
+            else:
+                key = f"o:{org_key(c.name)}"
+                _add(groups, key, aid, pub, ae, c.id)
+                where[(aid, c.id)] = key
+    person_mentions = {k: g.mentions for k, g in groups.items() if k.startswith("p:")}
+    for aid, pub, ae, cid in pending_single:
+        c = ae.clusters[cid]
+        words = name_words(c.name)
+        w = fold(words[-1]) if words else fold(c.name)
+        cands = [k for _, k in full.get(w, [])]
+        if not cands:
+            knight = any(fold(a).startswith(("sir ", "dame ")) for a in c.aliases)
+            cands = [k for lst in full.values() for f, k in lst if f == w]
+            if len(cands) > 1 and not knight:
+                cands = []
+        key = _pick(cands, person_mentions)
+        if key is None:
+            other = f"o:{org_key(c.name)}"
+            # A lone word the tagger called a person but the corpus knows as a place or body.
+            if other in groups and groups[other].type_votes.most_common(1)[0][0] != "PERSON":
+                key = other
+            else:
+                key = f"p:{w}"
+        _add(groups, key, aid, pub, ae, cid)
+        where[(aid, cid)] = key
+    _resolve_role_clusters(groups, where, pending_roles)
+    return _finish(groups, where)
+
+
+def _pick(cands: list[str], mentions: dict[str, int]) -> str | None:
+    uniq = sorted(set(cands))
+    if len(uniq) == 1:
+        return uniq[0]
+    if not uniq:
+        return None
+    ranked = sorted(uniq, key=lambda k: (-mentions.get(k, 0), k))
+    if mentions.get(ranked[0], 0) >= DOMINANCE * max(1, mentions.get(ranked[1], 0)):
+        return ranked[0]
+    return None
+
+
+def _add(
+    groups: dict[str, _Group], key: str, aid: str, pub: str | None, ae: ArticleEntities, cid: int
+) -> None:
+    g = groups.setdefault(key, _Group(key=key))
+    c = ae.clusters[cid]
+    ms = [m for m in ae.mentions if m.cluster == cid]
+    g.type_votes[c.type] += max(1, len(ms))
+    g.names[c.name] += max(1, sum(1 for m in ms if m.kind == "name"))
+    g.aliases.update(c.aliases)
+    g.mentions += len(ms)
+    g.articles.add(aid)
+    g.media = g.media or c.media
+    g.members.append((aid, cid))
+    for r in ae.roles:
+        if r.cluster == cid:
+            g.roles.setdefault((title_key(r.title), pub, aid), r.title)
+    for m in ms:
+        if m.kind in ("title", "role-noun") and m.confidence >= MIN_ROLE_NOUN_CONFIDENCE:
+            text = m.text.strip()
+            for det in ("the ", "The ", "THE "):
+                text = text.removeprefix(det)
+            g.roles.setdefault((title_key(m.text), pub, aid), text)
+
+
+def _resolve_role_clusters(
+    groups: dict[str, _Group],
+    where: dict[tuple[str, int], str],
+    pending: list[tuple[str, str | None, ArticleEntities, int]],
+) -> None:
+    for aid, pub, ae, cid in pending:
+        c = ae.clusters[cid]
+        rkey = title_key(c.name)
+        day = _day(pub)
+        best: tuple[float, str] | None = None
+        for key, g in groups.items():
+            if not key.startswith("p:"):
+                continue
+            for (tkey, rdate, _), _title in g.roles.items():
+                if not title_matches(rkey, tkey):
+                    continue
+                rday = _day(rdate)
+                if day is not None and rday is not None:
+                    gap = (day - rday).days
+                    # The holder on or before the date wins over a later one.
+                    cost = float(gap) if gap >= 0 else 0.5 - gap
+                    if abs(gap) > MAX_ROLE_DAYS:
+                        continue
+                else:
+                    cost = float(MAX_ROLE_DAYS)
+                cand = (cost, key)
+                if best is None or cand < best:
+                    best = cand
+        if best is None:
+            continue
+        _add(groups, best[1], aid, pub, ae, cid)
+        where[(aid, cid)] = best[1]
+
+
+def _finish(
+    groups: dict[str, _Group], where: dict[tuple[str, int], str]
+) -> tuple[list[Entity], dict[tuple[str, int], str]]:
+    drafts: list[tuple[str, _Group, str, str]] = []
+    for key, g in groups.items():
+        person = key.startswith("p:") and not g.media
+        typ = "ORG" if g.media else ("PERSON" if person else g.type_votes.most_common(1)[0][0])
+        if person:
+            name = max(g.names, key=lambda n: (len(n.split(" ")), g.names[n], n))
+        else:
+            name = max(g.names, key=lambda n: (g.names[n], len(n), n))
+        drafts.append((key, g, typ, name))
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for key, _g, _typ, name in sorted(drafts, key=lambda d: (-d[1].mentions, d[3], d[0])):
+        base = "e-" + _slug(name)
+        eid, n = base, 2
+        while eid in used:
+            eid, n = f"{base}-{n}", n + 1
+        used.add(eid)
+        ids[key] = eid
+    entities: list[Entity] = []
+    for key, g, typ, name in drafts:
+        roles = tuple(
+            sorted(
+                (Role(title, d, aid) for (_, d, aid), title in g.roles.items()),
+                key=lambda r: (r.date or "", r.article_id, r.title),
+            )
+        )
+        entities.append(
+            Entity(
+                id=ids[key],
+                name=name,
+                type=typ,
+                aliases=tuple(sorted(g.aliases)),
+                roles=roles,
+                mentions=g.mentions,
+                article_ids=tuple(sorted(g.articles)),
+                media=g.media,
+            )
+        )
+    entities.sort(key=lambda e: (-e.mentions, e.name, e.id))
+    mapping = {k: ids[v] for k, v in sorted(where.items())}
+    return entities, mapping
