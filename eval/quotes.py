@@ -115,6 +115,27 @@ def _segments(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
+def _opening_mark_before(text: str, a: int) -> int:
+    """Start of a Content span, moved back onto an opening mark the annotator left out.
+
+    Only a mark that opens a sentence (after a line break or sentence/clause punctuation) is
+    taken: a mark after a word ('called his "apology"') makes the span a partial quote.
+    """
+    if text[a : a + 1] in OPEN_MARKS:
+        return a
+    j = a - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    if j < 0 or text[j] not in '“‘"':
+        return a
+    if text[j] == '"' and j > 0 and not text[j - 1].isspace():
+        return a  # a straight mark glued to a word closes a quote
+    k = j - 1
+    while k >= 0 and text[k] == " ":
+        k -= 1
+    return j if k < 0 or text[k] in "\n.:,!?" else a
+
+
 def _gold_for(text: str, ann: Path) -> list[GoldQuote]:
     spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     rels: list[dict[str, str]] = []
@@ -129,11 +150,14 @@ def _gold_for(text: str, ann: Path) -> list[GoldQuote]:
     out: list[GoldQuote] = []
     # ''NYT style'' double quotes: same-length substitution keeps offsets.
     text = text.replace("''", '"\x01')
-    for rel in rels:
-        content = spans.get(rel.get("Content", ""))
+    # A split quote is sometimes annotated as Content plus Content2 of one attribution.
+    pairs = [(rel, k) for rel in rels for k in rel if k.startswith("Content")]
+    for rel, key in pairs:
+        content = spans.get(rel[key])
         if content is None:
             continue
         frags = sorted(content[1])
+        frags[0] = (_opening_mark_before(text, frags[0][0]), frags[0][1])
         first = text[frags[0][0] : frags[0][1]].lstrip()
         if not first or first[0] not in OPEN_MARKS:
             continue
