@@ -314,6 +314,13 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
         if label is None:
             continue
         lo, hi = _trim(doc, ent.start, ent.end)
+        # "Later Mr Lammy" tagged whole: the name starts at the courtesy title.
+        inner_title = next(
+            (k for k in range(lo + 1, hi - 1) if fold(doc[k].text).rstrip(".") in COURTESY),
+            None,
+        )
+        if inner_title is not None:
+            lo, label = inner_title, "PERSON"
         # "Biden’s National Security Council": the possessor is a mention of its own.
         cut = next((k for k in range(lo + 1, hi - 1) if doc[k].text in _POSSESSIVE), None)
         if cut is not None:
@@ -402,6 +409,8 @@ def _relabel(names: list[_Name]) -> None:
         if n.ref.label == "PERSON" and len(n.words) >= 2:
             firsts[fold(n.words[0])] += 1
             lasts[fold(n.words[-1])] += 1
+        elif n.honorific and fold(n.honorific).rstrip(".") not in ("sir", "dame"):
+            lasts[fold(n.words[-1])] += 1  # "Mr. Trump" makes a lone "Trump" a person
     votes: dict[str, Counter[str]] = {}
     for n in names:
         votes.setdefault(org_key(" ".join(n.words)), Counter())[n.ref.label] += 1
@@ -610,6 +619,14 @@ def article_entities(doc: Doc) -> ArticleEntities:
         rn.method = "unresolved"
     for rn in nouns:
         infos[rn.cluster].count += 1
+        if rn.method in ("title-match", "salience"):
+            # "The prime minister said": the article gives the person this role.
+            title = rn.text.strip()
+            for det in ("the ", "The ", "THE "):
+                title = title.removeprefix(det)
+            roles.append(
+                RoleMention(rn.cluster, title, rn.start, rn.end, rn.confidence, "role-noun")
+            )
     pronouns = resolve_pronouns(doc, [*name_refs, *nouns], infos, quoted, sent_of, sent_key)
     return _assemble(names, nouns, pronouns, roles, infos)
 

@@ -5,6 +5,7 @@ people within one article, by rules: titles the article states, then salience, a
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -374,7 +375,9 @@ def resolve_pronouns(
     """Third-person pronouns resolved in reading order; each resolution informs later ones."""
     pool = sorted([r for r in refs if r.cluster >= 0], key=lambda r: r.head)
     out: list[Ref] = []
-    by_head = {r.head: r for r in pool}
+    by_head: dict[int, list[Ref]] = {}
+    for r in pool:
+        by_head.setdefault(r.sent, []).append(r)
     for tok in doc:
         low = tok.lower_
         cls = _pronoun_class(low)
@@ -408,9 +411,8 @@ def resolve_pronouns(
             in_quote=quoted[tok.i],
         )
         out.append(ref)
-        pool.append(ref)
-        pool.sort(key=lambda r: r.head)
-        by_head[tok.i] = ref
+        bisect.insort(pool, ref, key=lambda r: r.head)
+        bisect.insort(by_head.setdefault(ref.sent, []), ref, key=lambda r: r.head)
     return out
 
 
@@ -431,7 +433,7 @@ def _antecedent(
     tok: Token,
     cls: str,
     pool: list[Ref],
-    by_head: dict[int, Ref],
+    by_head: dict[int, list[Ref]],
     clusters: dict[int, ClusterInfo],
     quoted: list[bool],
     sent_of: list[int],
@@ -447,24 +449,21 @@ def _antecedent(
         speakers = {r.cluster for r in pool if r.sent == s_here and not r.in_quote and r.subject}
     # Co-arguments of the pronoun's verb are other people ("he called the former president").
     verb = _verb_of(tok).i
+    here = by_head.get(s_here, [])
     others = {
         r.cluster
-        for r in pool
+        for r in here
         if non_poss
-        and r.sent == s_here
         and r.head != tok.i
         and not r.possessor
         and doc[r.head].dep_ != "poss"
         and _verb_of(doc[r.head]).i == verb
         and (r.subject or tok.dep_ in ("nsubj", "nsubjpass"))
     }
-    earlier = any(
-        r.sent == s_here and r.head < tok.i and _compatible(cls, clusters[r.cluster], r)[0]
-        for r in pool
-    )
+    earlier = any(r.head < tok.i and _compatible(cls, clusters[r.cluster], r)[0] for r in here)
     cat = _cataphora(doc, tok) if not in_quote and not earlier else None
     if cat is not None:
-        ref = next((r for r in pool if r.lo <= cat < r.hi), None)
+        ref = next((r for r in here if r.lo <= cat < r.hi), None)
         if ref is not None:
             ok, _ = _compatible(cls, clusters[ref.cluster], ref)
             if ok:
@@ -481,7 +480,7 @@ def _antecedent(
             dist += 1
             if dist > max_back:
                 break
-        for rank, r in enumerate([r for r in pool if r.sent == s]):
+        for rank, r in enumerate(by_head.get(s, [])):
             if s == s_here and r.head >= tok.i:
                 continue
             if r.in_quote and not in_quote:

@@ -240,7 +240,7 @@ def _premod(doc: Doc, lo: int) -> tuple[int, int] | None:
             break
         if t.pos_ in ("VERB", "AUX", "ADP", "PRON", "DET", "CCONJ", "SCONJ", "NUM", "PART"):
             break
-        if t.ent_type_ == "PERSON" and not _is_role_head(low):
+        if t.ent_type_ == "PERSON" and not _is_role_head(low) and low not in TITLE_MODIFIERS:
             break
         capital = t.text[:1].isupper()
         known = (

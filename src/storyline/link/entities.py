@@ -161,7 +161,13 @@ def _add(
     c = ae.clusters[cid]
     ms = [m for m in ae.mentions if m.cluster == cid]
     g.type_votes[c.type] += max(1, len(ms))
-    g.names[c.name] += max(1, sum(1 for m in ms if m.kind == "name"))
+    named = sum(1 for m in ms if m.kind == "name")
+    if named or not g.names:
+        g.names[c.name] += max(1, named)
+    if named and any(n.lower().startswith("the ") for n in g.names):
+        # A role noun that named the group first gives way to the person's name.
+        for n in [n for n in g.names if n.lower().startswith("the ")]:
+            del g.names[n]
     g.aliases.update(c.aliases)
     g.mentions += len(ms)
     g.articles.add(aid)
