@@ -160,7 +160,10 @@ _STOP = frozenset(
 # How close two sentences must be (cosine of tf-idf vectors) to report the same event.
 SAME_EVENT = 0.2
 # Two sentences this close say the same thing: only one goes into a date's summary.
-REDUNDANT = 0.5
+REDUNDANT = 0.35
+WEIGHT_BONUS = 0.3
+LONG_SENTENCE = 40
+LENGTH_PENALTY = 0.3
 _METHOD_WEIGHT = {"events.timex": 1.0, "events.scheduled": 0.7, "events.perfect": 0.5}
 
 
@@ -459,12 +462,13 @@ def _pick_sentences(
     items: list[_Item], centroid: dict[str, float], m: int, keywords: list[str]
 ) -> list[_Item]:
     def score(it: _Item) -> float:
-        s = _cos(centroid, it.vec) + 0.3 * it.weight
+        s = _cos(centroid, it.vec) + WEIGHT_BONUS * it.weight
         if keywords and any(k in it.event.text.lower() for k in keywords):
             s += 0.2
         n = len(it.event.text.split())
-        if n < 8 or n > 60:
-            s -= 0.2
+        # Timeline summaries are short, self-contained sentences.
+        if n < 8 or n > LONG_SENTENCE:
+            s -= LENGTH_PENALTY
         return s
 
     cands = sorted(items, key=lambda it: (-score(it), it.order))
