@@ -535,7 +535,11 @@ def article_events(
             else:
                 assert noun is not None
                 summary = _noun_summary(noun)
-            if len(summary.split()) < 4:
+                # "the crunch ballot" + "on November 5" when the parser split them.
+                nend = max(t.idx + len(t) for t in noun.subtree)
+                if tx.start >= nend and len(text[nend : tx.start].split()) <= 2:
+                    summary = re.sub(r"\s+", " ", summary + text[nend : tx.end])
+            if len(summary.split()) < (2 if ev_token is None else 4):
                 summary = _summary(sent.root, sent, False)
             found.append(
                 Event(

@@ -290,7 +290,11 @@ def build_timeline(
             raw.append((article_id, canon, ev, ents))
     if not raw:
         return []
-    vecs = _vectorise([r[2].text for r in raw])
+    # A scheduled event ("the general election on Thursday") is its noun phrase, not the
+    # sentence around it, which is usually about something else.
+    vecs = _vectorise(
+        [r[2].summary if r[2].method.startswith("events.scheduled") else r[2].text for r in raw]
+    )
     its = [
         _Item(
             a, c, ev, v, ents, _METHOD_WEIGHT.get(_base_method(ev.method), 0.5) * ev.confidence, i
