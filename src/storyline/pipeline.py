@@ -34,7 +34,7 @@ __all__ = ["CLEANER_VERSION", "build", "clean_all", "ingest", "link_all"]
 
 log = logging.getLogger("storyline")
 
-CLEANER_VERSION = "clean-1"
+CLEANER_VERSION = "clean-2"
 """Bump when cleaning changes, so that stored articles are cleaned again."""
 
 _COMMIT_EVERY = 500
@@ -78,6 +78,7 @@ def build(
         processed, skipped = ingest(store, build_id, inputs, settings, bar)
         clean_all(store, build_id, settings, bar)
         groups = link_all(store, build_id, settings, bar)
+        infer_dates(store, build_id, settings)
         if analyse:
             analyse_all(store, build_id, settings, bar)
         errors = store.errors(build_id)
@@ -446,6 +447,37 @@ def _clean_one(
     result = clean_text(decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings)
     meta = _with_title(meta_from_json(meta_json), result.text)
     return aid, key, result, meta, fingerprint(result.text, settings)
+
+
+def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> int:
+    """Give each undated article the date of the dated article it shares news sentences with,
+    marked ``inferred``. Candidates come from the duplicate index (articles sharing names,
+    figures or quotes), so the work stays proportional to the undated articles."""
+    from storyline.link.timeline import infer_published
+
+    undated = store.undated(build_id)
+    if not undated:
+        return 0
+    found = 0
+    store.db.execute("BEGIN")
+    try:
+        everyone: list[tuple[str, str]] | None = None
+        for aid in undated:
+            candidates = store.dated_neighbours(aid, build_id)
+            if not candidates:
+                # A small corpus can afford to compare with every dated article.
+                if everyone is None:
+                    everyone = store.dated_articles(build_id, settings.infer_date_max_scan)
+                candidates = everyone
+            rows: list[tuple[str, str | None, str]] = [(aid, None, store.clean_text_of(aid))]
+            rows += [(c, pub, store.clean_text_of(c)) for c, pub in candidates]
+            guess = infer_published(rows).get(aid) if candidates else None
+            found += store.set_inferred_date(aid, guess)
+        store.db.execute("COMMIT")
+    except BaseException:
+        store.db.execute("ROLLBACK")
+        raise
+    return found
 
 
 _ANALYSIS_CHUNK = 8

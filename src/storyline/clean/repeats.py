@@ -12,18 +12,17 @@ from itertools import pairwise
 
 __all__ = ["Repeat", "find_repeats", "line_key"]
 
-_NON_WORD = re.compile(r"[^\w\s]+")
-_SPACE = re.compile(r"\s+")
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$|[,.!?][\"”’']\s*$")
 _NEAR_JACCARD = 0.75
 _NEAR_MIN_WORDS = 6
 
 
+_KEY_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
 def line_key(line: str) -> str:
     """A line's identity across typography: case, quotes and punctuation ignored."""
-    return _SPACE.sub(
-        " ", _NON_WORD.sub("", line.lower().replace("’", "").replace("'", ""))
-    ).strip()
+    return " ".join(_KEY_WORD.findall(line.lower())).replace("'", "").replace("’", "")
 
 
 @dataclass(frozen=True, slots=True)

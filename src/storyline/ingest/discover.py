@@ -42,7 +42,10 @@ def discover(inputs: Iterable[str | Path]) -> Iterator[Path | InputFailure]:
             yield from _walk(path)
         elif path.is_file():
             if format_of(path) is None:
-                yield InputFailure(str(path), "unsupported file type (expected .txt, .html, .htm, .jsonl, .warc or .warc.gz)")
+                yield InputFailure(
+                    str(path),
+                    "unsupported file type (expected .txt, .html, .htm, .jsonl, .warc or .warc.gz)",
+                )
             else:
                 yield path
         elif path.exists():

@@ -222,7 +222,9 @@ def _jsonl_record(
     elif published_raw is not None:
         # The article itself is sound: keep it undated and report the field, rather than lose
         # the text over a bad date.
-        doc_notes += (f"warning: unreadable published date {published_raw!r}; article kept undated",)
+        doc_notes += (
+            f"warning: unreadable published date {published_raw!r}; article kept undated",
+        )
     if url:
         meta["url"] = MetaValue(url, "jsonl", "ingest.jsonl-field", 1.0)
     return RawDocument(doc.id, doc.source, doc.format, doc.text, doc.raw, meta, doc_notes)

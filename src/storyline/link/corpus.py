@@ -39,8 +39,7 @@ def assemble(
     articles = store.current_articles_brief(build_id)
     by_id = {a["id"]: a for a in articles}
     entities, cluster_map, article_entities = _entities(store, articles)
-    names = {e["id"]: e["name"] for e in entities}
-    quotes = _quotes(store, articles, article_entities, cluster_map, names)
+    quotes = _quotes(store, articles, article_entities, cluster_map, entities)
     groups = group_quotes(quotes, by_id)
     timeline = _timeline(store, articles, article_entities, cluster_map, max_dates, max_sentences)
     _count_quotes(entities, quotes)
@@ -80,25 +79,72 @@ def _entities(
     return out, dict(cmap), per_article
 
 
+_GROUP_HEAD = re.compile(
+    r"\b(?:campaign|team|party|government|administration|office|spokes\w+|aides?|officials?|"
+    r"staff|camp|allies|supporters|post|statement|complaint|letter)\b",
+    re.IGNORECASE,
+)
+
+
+def _same_person(name: str | None, entity: dict[str, Any] | None) -> bool:
+    if not name or entity is None:
+        return False
+    forms = {entity["name"].lower(), *(a.lower() for a in entity["aliases"])}
+    return name.lower() in forms or name.split()[-1].lower() == entity["name"].split()[-1].lower()
+
+
+def _speaker_entity(
+    quote: dict[str, Any],
+    article_id: str,
+    ents: Any,
+    cluster_map: dict[tuple[str, int], str],
+    entities: dict[str, dict[str, Any]],
+    in_article: list[str],
+) -> str | None:
+    """The entity a quote's speaker is, reconciling the two resolvers: the quote layer's name
+    (measured on attribution data) wins over the entity layer's pronoun link when they differ."""
+    span = quote.get("speaker_span")
+    name = quote["speaker"]
+    linked = None
+    if span is not None and ents is not None:
+        cluster = ents.cluster_at(span["start"], span["end"])
+        if cluster is not None:
+            linked = cluster_map.get((article_id, cluster))
+    if span is not None and _GROUP_HEAD.search(span["text"]):
+        # "Trump's campaign" speaks, not Trump: only a group entity may take the quote.
+        if linked and entities[linked]["type"] == "PERSON":
+            return None
+        return linked
+    if name is None or _same_person(name, entities.get(linked) if linked else None):
+        return linked
+    return next((e for e in in_article if _same_person(name, entities[e])), None)
+
+
 def _quotes(
     store: Store,
     articles: list[dict[str, Any]],
     article_entities: dict[str, Any],
     cluster_map: dict[tuple[str, int], str],
-    names: dict[str, str],
+    entity_list: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
+    entities = {e["id"]: e for e in entity_list}
+    per_article: dict[str, list[str]] = defaultdict(list)
+    for (aid, _), eid in sorted(cluster_map.items()):
+        if eid not in per_article[aid] and entities.get(eid, {}).get("type") == "PERSON":
+            per_article[aid].append(eid)
     out: list[dict[str, Any]] = []
     for a in articles:
         for n, q in enumerate(store.layer(a["id"], "quotes") or []):
             if q["method"] in _NOT_SPEECH:
                 continue
-            entity_id = None
-            span = q.get("speaker_span")
-            ents = article_entities.get(a["id"])
-            if span is not None and ents is not None:
-                cluster = ents.cluster_at(span["start"], span["end"])
-                if cluster is not None:
-                    entity_id = cluster_map.get((a["id"], cluster))
+            entity_id = _speaker_entity(
+                q,
+                a["id"],
+                article_entities.get(a["id"]),
+                cluster_map,
+                entities,
+                per_article[a["id"]],
+            )
             out.append(
                 {
                     "id": f"{a['id']}-q{n + 1}",
@@ -106,9 +152,9 @@ def _quotes(
                     "text": q["text"],
                     "start": q["start"],
                     "end": q["end"],
-                    "speaker": names.get(entity_id, q["speaker"]) if entity_id else q["speaker"],
+                    "speaker": entities[entity_id]["name"] if entity_id else q["speaker"],
                     "speaker_entity_id": entity_id,
-                    "speaker_span": span,
+                    "speaker_span": q.get("speaker_span"),
                     "cue": q.get("cue"),
                     "kind": q["kind"],
                     "confidence": q["confidence"],

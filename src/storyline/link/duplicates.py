@@ -9,7 +9,15 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from storyline.link.minhash import band_keys, fact_features, signature, similarity, word_shingles
+from storyline.link.minhash import (
+    band_keys,
+    fact_features,
+    hashed_signature,
+    shingle_hashes,
+    signature,
+    similarity,
+    words_of,
+)
 from storyline.link.rewrite import rewrite_score
 from storyline.model import DuplicateEdge, DuplicateGroup
 from storyline.settings import DEFAULT, Settings
@@ -22,8 +30,8 @@ _RANK = {"rewrite": 0, "near": 1, "exact": 2}
 
 
 def normalised_hash(text: str) -> str:
-    """Identity of a text across whitespace, case and punctuation."""
-    return hashlib.sha1(_NORM.sub(" ", text.lower()).strip().encode()).hexdigest()
+    """Identity of a text across whitespace, case and punctuation (as in :func:`fingerprint`)."""
+    return hashlib.sha1(" ".join(words_of(text)).encode()).hexdigest()
 
 
 Fingerprint = tuple[str, np.ndarray, np.ndarray]
@@ -38,9 +46,10 @@ def _signature_or_empty(features: list[bytes], settings: Settings) -> np.ndarray
 
 
 def fingerprint(text: str, settings: Settings = DEFAULT) -> Fingerprint:
+    words = words_of(text)
     return (
-        normalised_hash(text),
-        signature(word_shingles(text, settings.shingle_size), settings.num_perm),
+        hashlib.sha1(" ".join(words).encode()).hexdigest(),
+        hashed_signature(shingle_hashes(words, settings.shingle_size), settings.num_perm),
         _signature_or_empty(fact_features(text), settings),
     )
 

@@ -16,10 +16,13 @@ __all__ = [
     "band_keys",
     "content_words",
     "fact_features",
+    "hashed_signature",
     "lsh_params",
+    "shingle_hashes",
     "signature",
     "similarity",
     "word_shingles",
+    "words_of",
 ]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -182,6 +185,44 @@ def _hash(b: bytes) -> int:
     # crc32 is stable across processes (Python's hash() is not) and several times faster than
     # datasketch's default sha1.
     return zlib.crc32(b)
+
+
+_SHINGLE_BASE = np.uint64(1_000_003)
+
+
+def shingle_hashes(words: Sequence[str], size: int) -> list[int]:
+    """32-bit hashes of the distinct ``size``-word shingles, computed from per-word hashes with
+    numpy instead of joining and hashing every shingle string (the build's hot path)."""
+    if not words:
+        return []
+    wh = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    if len(words) < size:
+        size = len(words)
+    n = len(words) - size + 1
+    acc = np.zeros(n, dtype=np.uint64)
+    for k in range(size):
+        # uint64 arithmetic wraps: a polynomial rolling hash modulo 2**64, folded to 32 bits.
+        acc = acc * _SHINGLE_BASE + wh[k : k + n]
+    folded = (acc ^ (acc >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+    return [int(v) for v in np.unique(folded)]
+
+
+def hashed_signature(hashes: Sequence[int], num_perm: int) -> np.ndarray:
+    """MinHash signature of values that are already 32-bit hashes."""
+    m = MinHash(
+        num_perm=num_perm,
+        seed=_SEED,
+        hashfunc=int,
+        permutations=_permutations(num_perm),
+        scheme="affine32",
+    )
+    if hashes:
+        m.update_batch(hashes)
+    return np.asarray(LeanMinHash(m).hashvalues, dtype=np.uint64)
+
+
+def words_of(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
 
 
 def word_shingles(text: str, size: int) -> list[bytes]:

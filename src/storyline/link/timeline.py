@@ -528,5 +528,6 @@ def infer_published(
 
         best_row = max(dated, key=affinity)
         assert best_row[1] is not None
-        out[aid] = best_row[1][:10]
+        if affinity(best_row)[0] > 0.0:  # no shared news sentence: no evidence for any date
+            out[aid] = best_row[1][:10]
     return out

@@ -402,6 +402,62 @@ class Store:
             out[i] = row[0] if row else None
         return out
 
+    # inferred dates -----------------------------------------------------------------------
+    def undated(self, build: int) -> list[str]:
+        """Current articles with no stated date (an earlier inference does not count)."""
+        out = []
+        for aid, meta in self.db.execute(
+            "SELECT id, meta FROM articles WHERE build=? ORDER BY id", (build,)
+        ):
+            pub = json.loads(meta).get("published")
+            if pub is None or pub["source"] == "inferred" and pub["method"].startswith("link."):
+                out.append(str(aid))
+        return out
+
+    def dated_neighbours(self, article_id: str, build: int) -> list[tuple[str, str]]:
+        """(id, stated date) of current articles sharing a duplicate-index band with this one."""
+        rows = self.db.execute(
+            "SELECT DISTINCT o.article_id, a.published, a.meta FROM bands s "
+            "JOIN bands o INDEXED BY bands_lookup "
+            "ON o.kind = s.kind AND o.band = s.band AND o.key = s.key "
+            "JOIN articles a ON a.id = o.article_id "
+            "WHERE s.article_id=? AND o.article_id != s.article_id AND a.build=? "
+            "AND a.published IS NOT NULL",
+            (article_id, build),
+        )
+        out = []
+        for aid, pub, meta in rows:
+            if json.loads(meta)["published"]["source"] != "inferred":
+                out.append((str(aid), str(pub)))
+        return sorted(out)
+
+    def dated_articles(self, build: int, limit: int) -> list[tuple[str, str]]:
+        """(id, stated date) of all current dated articles, or [] when there are over ``limit``."""
+        out = []
+        for aid, pub, meta in self.db.execute(
+            "SELECT id, published, meta FROM articles WHERE build=? AND published IS NOT NULL "
+            "ORDER BY id LIMIT ?",
+            (build, limit + 1),
+        ):
+            if json.loads(meta)["published"]["source"] != "inferred":
+                out.append((str(aid), str(pub)))
+        return [] if len(out) > limit else out
+
+    def set_inferred_date(self, article_id: str, iso: str | None) -> int:
+        meta = meta_from_json(
+            self.db.execute("SELECT meta FROM articles WHERE id=?", (article_id,)).fetchone()[0]
+        )
+        old = meta.pop("published", None)
+        if iso is not None:
+            meta["published"] = MetaValue(iso, "inferred", "link.shared-sentences", 0.5)
+        if meta.get("published") == old:
+            return 1 if iso else 0
+        self.db.execute(
+            "UPDATE articles SET meta=?, published=? WHERE id=?",
+            (meta_to_json(meta), iso, article_id),
+        )
+        return 1 if iso else 0
+
     # analysis layers ----------------------------------------------------------------------
     def for_analysis(self, build: int) -> list[tuple[str, str | None, str | None, str | None]]:
         """(id, clean_key, meta json, analysis_key) of every current article."""
