@@ -254,3 +254,69 @@ def test_quotes_headline_quote_without_cue(quotes: Extract) -> None:
     q = quotes(text)[0]
     assert q.text == "You Should Be Criminally Investigated."
     assert q.kind == "direct"
+
+
+def test_quotes_nyt_pair_marks_after_title_quote(quotes: Extract) -> None:
+    text = (
+        "Ann Lee spoke on Sunday.\n\n''It's nonsense,'' Ms. Lee said on ''Meet the Press.'' "
+        "''She is wrong about everything.''\n"
+    )
+    q = _one(quotes(text), "wrong about everything")
+    assert q.kind == "direct"
+    assert q.speaker == "Ann Lee"
+
+
+def test_quotes_according_to_and_digest_headline(quotes: Extract) -> None:
+    text = (
+        "Gun sales rose.\n\nAccording to the newspaper, “America’s gun laws empower dealers.”\n\n"
+        "HOW THE ECONOMY SLOWED “China’s slowdown is fostering a cycle of decline.” [WaPo.]\n"
+    )
+    found = quotes(text)
+    first = _one(found, "gun laws")
+    assert first.kind == "direct" and _speaker_span(first) == "the newspaper"
+    assert _one(found, "China’s slowdown").kind == "direct"
+
+
+def test_quotes_relative_clause_before_quote_keeps_it_direct(quotes: Extract) -> None:
+    text = (
+        "Mourners gathered.\n\nSaid Dorothy Poynter, who grew up with Ali in the neighborhood, "
+        "“We were all so proud of him.”\n"
+    )
+    q = _one(quotes(text), "so proud")
+    assert q.kind == "direct"
+
+
+def test_quotes_lower_case_quote_ending_reporters_sentence_is_partial(quotes: Extract) -> None:
+    text = (
+        "Donald Trump spoke on Monday.\n\n"
+        "An economic downturn, he said, “could be a good time to borrow.”\n\n"
+        "“We are winning,” Mr. Trump said, “and we will keep winning.”\n"
+    )
+    found = quotes(text)
+    mixed = _one(found, "good time to borrow")
+    assert mixed.kind == "partial" and mixed.speaker == "Donald Trump"
+    split = _one(found, "keep winning")
+    assert split.kind == "direct" and split.speaker == "Donald Trump"
+
+
+def test_quotes_telling_names_the_hearer_not_the_speaker(quotes: Extract) -> None:
+    text = (
+        "Hours later, Donald Trump returned the compliment, telling Reuters, "
+        "“Sheldon and I have been friends for a long time.”\n\n"
+        "Judge Berman returned and began by saying, “I don’t think jail is necessary.”\n"
+    )
+    found = quotes(text)
+    assert _one(found, "friends for a long time").speaker == "Donald Trump"
+    assert _one(found, "jail is necessary").speaker == "Berman"
+
+
+def test_quotes_inverted_cue_with_apposition(quotes: Extract) -> None:
+    text = (
+        "Workers were angry.\n\n''I'm more skilled with my hands than with my brain,'' said "
+        "Robin Maynard, half joking.\n\n“The plan is bad,” said Douglas Holtz-Eakin, an "
+        "economist who served at the budget office.\n\n“Get out,” Trump barked.\n"
+    )
+    found = quotes(text)
+    assert _one(found, "skilled").speaker == "Robin Maynard"
+    assert _one(found, "plan is bad").speaker == "Douglas Holtz-Eakin"
+    assert _one(found, "Get out").speaker == "Trump"

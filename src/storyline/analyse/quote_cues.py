@@ -30,9 +30,20 @@ CUE_LEMMAS = word_set(
     inform advise instruct order proclaim pronounce exclaim interject begin start finish summarize
     summarise describe label dub brand term characterise characterize praise hail congratulate
     condemn denounce decry dismiss mock ridicule lash accuse question challenge acknowledge message
-    email text posit theorize speculate quote cite
+    email text posit theorize speculate quote cite bark crack elaborate opine cry
     """
 )
+# Verbs that speak only with a particle or object: "went on", "pointed out", "shot back",
+# "as he put it".
+PHRASAL_CUES = {
+    "go": "on",
+    "point": "out",
+    "shoot": "back",
+    "fire": "back",
+    "hit": "back",
+    "chime": "in",
+    "weigh": "in",
+}
 # Cue verbs that take an infinitive as aspect, not as content ("would continue to “stand …”").
 ASPECTUAL_LEMMAS = frozenset({"continue", "begin", "start", "finish", "promise", "vow", "pledge"})
 # Cues that put the speaker after the verb when it follows the quote ("…,” said Caddell).
@@ -69,7 +80,15 @@ MAX_CHAIN = 12  # longest head chain walked from a partial quote up to its cue v
 def is_cue(tok: Token) -> bool:
     if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN"):
         return False
-    return tok.lemma_.lower() in CUE_LEMMAS
+    lemma = tok.lemma_.lower()
+    if lemma in CUE_LEMMAS:
+        return True
+    prt = PHRASAL_CUES.get(lemma)
+    if prt is not None:
+        return any(c.dep_ == "prt" and c.lower_ == prt for c in tok.children)
+    if lemma == "put":
+        return any(c.dep_ in ("dobj", "obj") and c.lower_ == "it" for c in tok.children)
+    return False
 
 
 def np_span(head: Token) -> tuple[int, int]:
@@ -100,6 +119,8 @@ def _right_noun(verb: Token, quoted: Sequence[bool]) -> Token | None:
         if quoted[child.i] or child.ent_type_ in ("DATE", "TIME"):
             continue
         if child.dep_ in INVERTED_SUBJECT_DEPS and child.pos_ in ("PROPN", "NOUN", "PRON"):
+            if child.dep_ in ("dobj", "obj", "dative") and verb.lemma_.lower() in ADDRESSEE:
+                return None  # "telling Reuters": the one told, not the teller
             return child
         if child.i - verb.i > 4:
             break
@@ -134,12 +155,37 @@ def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool
     right = _right_noun(verb, quoted)
     if right is not None:
         return right, False
+    # "He began by saying": the gerund hangs on a preposition of the verb whose subject speaks.
+    if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return cue_subject(verb.head.head, quoted)
     # "He smiled and said", "..., saying": borrow the subject of the governing verb.
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
             return None, False
         return cue_subject(verb.head, quoted)
     return None, False
+
+
+def inverted_speaker(verb: Token) -> Token | None:
+    """ "…,” said Robin Maynard, half joking": the name right after an inverted cue, read off
+    the word order because the parser often hangs it on whatever clause follows."""
+    if verb.lemma_.lower() not in INVERSION_LEMMAS:
+        return None
+    doc = verb.doc
+    head: Token | None = None
+    for t in doc[verb.i + 1 : verb.i + 9]:
+        if t.ent_type_ in ("DATE", "TIME"):
+            break
+        if t.pos_ in ("PROPN", "NOUN"):
+            head = t
+        elif t.text == "-" and not t.whitespace_:
+            continue  # "Holtz-Eakin"
+        elif t.pos_ in ("DET", "ADJ", "NUM") or (t.pos_ == "PUNCT" and t.text == "."):
+            if head is not None and t.pos_ != "PUNCT":
+                break
+        else:
+            break
+    return head
 
 
 def stretch_head(tokens: Sequence[Token]) -> Token | None:

@@ -21,6 +21,7 @@ from storyline.analyse.quote_cues import (
     chain_cue,
     cue_range,
     cue_subject,
+    inverted_speaker,
     is_cue,
     np_span,
     stretch_head,
@@ -53,12 +54,24 @@ NAMING_LEMMAS = frozenset({"call", "dub", "label", "brand", "term", "describe", 
 SUBORDINATORS = word_set(
     "that if because when while which who whether although though since as after before"
 )
+# Of those, the ones that open the cue's content clause ("said that if he won, “…"). The others
+# start an adverbial or relative clause ("said as he left, “…", "Ms Poynter, who knew him, “…")
+# after which a capitalised quote is still the speaker's own sentence.
+COMPLEMENTIZERS = word_set("that whether if")
 TRAILING_WINDOW = 14  # tokens after a quote searched for "…,” Sir Keir told ITV"
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
 OPEN_ENDINGS = (",", "?", "!", "—", "–", "-", "…", ":")
 # "…” ― Pamela Padilla": a name credited after a dash, the vox-pop convention.
 _DASH_CREDIT = re.compile(r"\s*[―—–-]{1,2}\s*((?:[A-Z][\w.’'-]*\s?){1,4})\s*$")
+# Words whose period ends no sentence ("Mr. Gidley said", "Sen. John McCain").
+ABBREVIATIONS = word_set(
+    """
+    mr mrs ms dr sen rep gov gen col lt sgt capt st jr sr prof rev messrs mt ft u.s no vs
+    jan feb mar apr aug sept sep oct nov dec inc corp co ltd
+    """
+)
+OPEN_QUOTE_CHARS = "“‘\"'«„"
 _SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"']|$)")
 
 
@@ -126,6 +139,8 @@ class _Context:
 def _local_before(text: str, lo: int, open_at: int) -> str:
     """Text of the current sentence before the opening mark."""
     before = text[lo:open_at]
+    # ''NYT-style'' pairs: the second mark of the previous quote's closing pair.
+    before = before.lstrip("'’\x01")
     last = None
     for m in _SENT_END.finditer(before):
         last = m
@@ -135,7 +150,7 @@ def _local_before(text: str, lo: int, open_at: int) -> str:
 def _leading_cue(ctx: _Context, lo: int, open_at: int) -> Token | None:
     toks = [t for t in ctx.tokens(lo, open_at) if not ctx.quoted[t.i]][-LEADING_WINDOW:]
     for t in reversed(toks):
-        if is_cue(t):
+        if is_cue(t) or _according(t):
             return t
     return None
 
@@ -170,11 +185,14 @@ def _from_cue(
     if cue.lower_ == "according":
         subj = _according_subject(cue)
         return _Attribution(subj, (cue.i, cue.i + 2), method, conf)
-    if after is not None and after < cue.i:
+    if after is not None and after <= cue.i:
         between = [t for t in cue.doc[after : cue.i] if not quoted[t.i] and not t.is_space]
         head = stretch_head(between)
         if head is not None:
             return _Attribution(head, cue_range(cue), method, conf)
+        inverted = inverted_speaker(cue)
+        if inverted is not None:
+            return _Attribution(inverted, cue_range(cue), method, conf)
     subj, passive = cue_subject(cue, quoted)
     if subj is None and passive:
         return _Attribution(None, cue_range(cue), method + "-passive", CONF_PASSIVE)
@@ -200,6 +218,8 @@ def _embedded(ctx: _Context, local: str, lo: int, open_at: int, before: Token | 
     """
     if not local:
         return False
+    if _is_headline(local):
+        return False
     if before is not None and is_cue(before):
         return before.lemma_.lower() in NAMING_LEMMAS or (
             before.i > 0 and before.doc[before.i - 1].text in ("-", "so")
@@ -209,11 +229,60 @@ def _embedded(ctx: _Context, local: str, lo: int, open_at: int, before: Token | 
     if not local.endswith(","):
         return True
     toks = [t for t in ctx.tokens(lo, open_at) if not ctx.quoted[t.i]]
-    last_cue = max((n for n, t in enumerate(toks) if is_cue(t)), default=None)
+    last_cue = max((n for n, t in enumerate(toks) if is_cue(t) or _according(t)), default=None)
     if last_cue is None:
         # ", “…" right after an earlier quote in the paragraph: the split-quote pattern.
         return not _after_quote(ctx, lo)
-    return any(t.lower_ in SUBORDINATORS for t in toks[last_cue + 1 :])
+    subs = [t for t in toks[last_cue + 1 :] if t.lower_ in SUBORDINATORS]
+    if not subs:
+        return False
+    if not _opens_capital(ctx.text, open_at):
+        return True
+    first = subs[0]
+    return first.lower_ in COMPLEMENTIZERS and first.dep_ == "mark"
+
+
+def _mixed(text: str, plo: int, open_at: int) -> bool:
+    """A lower-case quote finishing a sentence the reporter began: "An economic downturn, he
+    said, “could be a good time to borrow”" is a mixed quote, not the speaker's own sentence.
+
+    Not when the sentence itself opened with a quote ("“Most tried,” he said, “but …”"): that
+    is one quoted sentence split around its attribution.
+    """
+    if _opens_capital(text, open_at):
+        return False
+    return text[_sentence_start(text, plo, open_at) : open_at].lstrip()[:1] not in OPEN_QUOTE_CHARS
+
+
+def _sentence_start(text: str, plo: int, pos: int) -> int:
+    """Start of the sentence holding ``pos``; a period after "Mr" or an initial ends none."""
+    sent = plo
+    for m in _SENT_END.finditer(text, plo, pos):
+        word = text[max(plo, m.start() - 12) : m.start()].rsplit(None, 1)[-1:]
+        if word and (word[0].lower().lstrip("(") in ABBREVIATIONS or len(word[0]) == 1):
+            continue
+        sent = m.end()
+    return sent
+
+
+def _is_headline(local: str) -> bool:
+    """An all-capitals line before the quote: a digest headline, not the reporter's sentence."""
+    letters = [c for c in local if c.isalpha()]
+    return len(letters) >= 8 and all(c.isupper() for c in letters)
+
+
+def _opens_capital(text: str, open_at: int) -> bool:
+    for c in text[open_at + 1 : open_at + 40]:
+        if c.isalpha():
+            return c.isupper()
+        if c.isdigit():
+            return True
+    return False
+
+
+def _according(tok: Token) -> bool:
+    nxt = tok.i + 1
+    return tok.lower_ == "according" and nxt < len(tok.doc) and tok.doc[nxt].lower_ == "to"
 
 
 def _after_quote(ctx: _Context, lo: int) -> bool:
@@ -264,6 +333,8 @@ def _attribute(
     if local.endswith((":", ",")) or (before_tok is not None and is_cue(before_tok)):
         cue = _leading_cue(ctx, lo, q.open_at)
         if cue is not None:
+            if local.endswith(",") and _mixed(text, plo, q.open_at):
+                return _from_cue(cue, "quotes.mixed-cue", CONF_PARTIAL, ctx.quoted), "partial"
             return _from_cue(cue, "quotes.cue-colon", CONF_CUE, ctx.quoted), kind
     credit = _DASH_CREDIT.match(text, after, phi)
     if credit is not None:
