@@ -320,3 +320,41 @@ def test_quotes_inverted_cue_with_apposition(quotes: Extract) -> None:
     assert _one(found, "skilled").speaker == "Robin Maynard"
     assert _one(found, "plan is bad").speaker == "Douglas Holtz-Eakin"
     assert _one(found, "Get out").speaker == "Trump"
+
+
+def test_quotes_colon_without_cue_verb(quotes: Extract) -> None:
+    text = (
+        "Kasich: ‘We Are Going All The Way To Cleveland.’\n\n"
+        "Hillary Clinton spoke twice.\n\n"
+        "She then addressed the supporters again: “Here is what I regret.”\n"
+    )
+    found = quotes(text)
+    assert _speaker_span(_one(found, "Cleveland")) == "Kasich"
+    assert _one(found, "what I regret").speaker == "Hillary Clinton"
+
+
+def test_quotes_follow_on_after_partial_quote_paragraph(quotes: Extract) -> None:
+    text = (
+        "“Nothing you can do, folks,” Donald Trump told a rally, saying Hillary Clinton would "
+        "“abolish the second amendment.”\n\n"
+        "“Although the Second Amendment people, maybe there is. I don’t know.”\n"
+    )
+    q = _one(quotes(text), "maybe there is")
+    assert q.speaker == "Donald Trump"
+    assert q.method == "quotes.follow-on"
+
+
+def test_quotes_mistyped_closing_curl(quotes: Extract) -> None:
+    text = "Ben Carson was asked.\n\n“Apparently not,“ he said. “A leopard doesn’t change.”\n"
+    found = quotes(text)
+    assert [q.text for q in found] == ["Apparently not,", "A leopard doesn’t change."]
+    assert all(q.speaker == "Ben Carson" for q in found)
+
+
+def test_quotes_titles_of_works_are_not_speech(quotes: Extract) -> None:
+    text = (
+        "Shows return.\n\n''Tales From the Crypt,'' an HBO series, will be resurrected.\n\n"
+        "“DIVISIVE, STUPID AND WRONG”\n"
+    )
+    for q in quotes(text):
+        assert q.speaker is None and q.confidence < 0.3

@@ -96,6 +96,13 @@ def _can_close(text: str, i: int, lo: int, hi: int) -> bool:
     if ch in CURLY_DOUBLE_CLOSE or ch in GUILLEMET_CLOSE:
         return True
     prev, nxt = _prev(text, i, lo), _next(text, i, hi)
+    if ch == "“":
+        # An opening curl glued to the word before it is a mistyped closer ("not,“ he said").
+        return (
+            not prev.isspace()
+            and prev not in OPEN_CONTEXT
+            and (nxt.isspace() or nxt in CLOSE_CONTEXT)
+        )
     if ch in CURLY_SINGLE_CLOSE or ch == STRAIGHT_SINGLE:
         # Between letters it is an apostrophe (don’t, I’ve, O’Brien).
         if prev.isalnum() and nxt.isalpha():
@@ -117,7 +124,7 @@ def _possessive_like(text: str, i: int, lo: int, hi: int) -> bool:
 
 def _closes(open_ch: str, ch: str) -> bool:
     if open_ch in CURLY_DOUBLE_OPEN:
-        return ch in CURLY_DOUBLE_CLOSE or ch == STRAIGHT_DOUBLE
+        return ch in CURLY_DOUBLE_CLOSE or ch == STRAIGHT_DOUBLE or ch == "“"
     if open_ch == STRAIGHT_DOUBLE:
         return ch == STRAIGHT_DOUBLE or ch in CURLY_DOUBLE_CLOSE
     if open_ch in CURLY_SINGLE_OPEN:

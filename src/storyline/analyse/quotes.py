@@ -29,6 +29,8 @@ from storyline.analyse.quote_cues import (
 )
 from storyline.analyse.quote_marks import QuoteSpan, find_quote_spans
 from storyline.analyse.quote_speakers import (
+    GROUP_NOUNS,
+    TITLE_HEADS,
     ArticleIndex,
     build_index,
     note_speaker,
@@ -43,7 +45,9 @@ CONF_CUE = 0.9  # cue verb right before (colon) or right after the quote
 CONF_CONTINUATION = 0.85  # later paragraph of a multi-paragraph quote
 CONF_SPLIT = 0.8  # second half of a quote split around its attribution
 CONF_PARTIAL = 0.75  # partial quote inside reported speech
+CONF_COLON = 0.8  # "Trump: ‘…’", "She then addressed the crowd: “…”": no cue verb before the colon
 CONF_FOLLOW_ON = 0.65  # quote paragraph with no cue after a quoted paragraph
+CONF_PARA = 0.5  # quote paragraph with no cue after a paragraph about one person
 CONF_PASSIVE = 0.6  # "was told ...": somebody's words, speaker not named
 CONF_UNATTRIBUTED = 0.4  # sentence-like quote with no cue anywhere near
 CONF_SCARE = 0.2  # short quoted phrase with no cue: scare quote, title or name
@@ -71,6 +75,8 @@ ABBREVIATIONS = word_set(
     jan feb mar apr aug sept sep oct nov dec inc corp co ltd
     """
 )
+# Short words a title leaves in lower case ("Tales from the Crypt").
+TITLE_SMALL = word_set("a an the of in on at to for from and or but by with as is are vs")
 OPEN_QUOTE_CHARS = "“‘\"'«„"
 _SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"']|$)")
 
@@ -265,6 +271,64 @@ def _sentence_start(text: str, plo: int, pos: int) -> int:
     return sent
 
 
+def _last_sentence(ctx: _Context, lo: int, hi: int) -> list[Token]:
+    toks = [t for t in ctx.tokens(lo, hi) if not ctx.quoted[t.i] and not t.is_space]
+    cut = max((n for n, t in enumerate(toks[:-1]) if t.text in (".", "!", "?")), default=-1)
+    return toks[cut + 1 :]
+
+
+def _colon_subject(ctx: _Context, lo: int, hi: int) -> Token | None:
+    """Who speaks after a colon with no cue verb: the subject of the clause before it ("She
+    then addressed the supporters again: “…”"), or a bare name ("Trump: ‘I’m the worst …’")."""
+    toks = _last_sentence(ctx, lo, hi)
+    words = [t for t in toks if not t.is_punct]
+    if not words:
+        return None
+    inside = {t.i for t in toks}
+    root = next((t for t in toks if t.head.i not in inside or t.head.i == t.i), None)
+    if root is not None and root.pos_ in ("VERB", "AUX"):
+        for child in root.children:
+            if child.dep_ == "nsubj" and child.pos_ in ("PROPN", "PRON", "NOUN"):
+                return _speaker_like(child)
+        return None
+    if len(words) <= 6 and any(t.pos_ == "PROPN" for t in words):
+        return stretch_head(words)
+    return None
+
+
+def _speaker_like(tok: Token) -> Token | None:
+    if tok.pos_ == "PRON":
+        return tok if tok.lower_ in ("he", "she", "they", "i", "we") else None
+    if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "NORP"):
+        return tok
+    return tok if tok.lower_ in TITLE_HEADS or tok.lemma_.lower() in GROUP_NOUNS else None
+
+
+def _para_subject(ctx: _Context, lo: int, hi: int) -> Token | None:
+    """The person a quote-less paragraph was about, for an uncued quote paragraph after it."""
+    toks = _last_sentence(ctx, lo, hi)
+    inside = {t.i for t in toks}
+    root = next((t for t in toks if t.head.i not in inside or t.head.i == t.i), None)
+    if root is None:
+        return None
+    for child in root.children:
+        if child.dep_ == "nsubj":
+            tok = _speaker_like(child)
+            if tok is not None and (tok.pos_ == "PRON" or tok.ent_type_ == "PERSON"):
+                return tok
+    return None
+
+
+def _title_like(quoted: str) -> bool:
+    """ "Orange Is the New Black", "DIVISIVE, STUPID AND WRONG": a title or a subhead, which
+    with no cue near it is nobody's words."""
+    words = [w.strip(".,:;!?'\"“”‘’()") for w in quoted.split()]
+    words = [w for w in words if w]
+    if not words or len(words) > 10 or quoted.rstrip().endswith((".", "?", "!")):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL for w in words)
+
+
 def _is_headline(local: str) -> bool:
     """An all-capitals line before the quote: a digest headline, not the reporter's sentence."""
     letters = [c for c in local if c.isalpha()]
@@ -336,6 +400,10 @@ def _attribute(
             if local.endswith(",") and _mixed(text, plo, q.open_at):
                 return _from_cue(cue, "quotes.mixed-cue", CONF_PARTIAL, ctx.quoted), "partial"
             return _from_cue(cue, "quotes.cue-colon", CONF_CUE, ctx.quoted), kind
+    if local.endswith(":") and not open_end:
+        subj = _colon_subject(ctx, lo, q.open_at)
+        if subj is not None:
+            return _Attribution(subj, None, "quotes.colon-subject", CONF_COLON), kind
     credit = _DASH_CREDIT.match(text, after, phi)
     if credit is not None:
         toks = [t for t in ctx.tokens(credit.start(1), credit.end(1)) if t.pos_ == "PROPN"]
@@ -364,11 +432,23 @@ def _attribute(
             cue = _leading_cue(ctx, prev[0], prev[1])
             if cue is not None:
                 return _from_cue(cue, "quotes.cue-colon", CONF_CUE, ctx.quoted), kind
+            subj = _colon_subject(ctx, prev[0], prev[1])
+            if subj is not None:
+                return _Attribution(subj, None, "quotes.colon-subject", CONF_COLON), kind
         rest = text[after:phi].strip(" .,\u00a0\t")
-        if prev is not None and done and (not rest or rest[0] in "“‘\"'"):
-            last = done[-1]
-            if last.end >= prev[0] and last.confidence >= CONF_PARTIAL and last.kind == "direct":
+        if prev is not None and (not rest or rest[0] in "“‘\"'"):
+            # The last attributed quote of the previous paragraph, partial ones included
+            # ("…,” Trump said, saying she would “abolish” it.  ¶ “Although …”).
+            last = next(
+                (d for d in reversed(done) if d.end >= prev[0] and d.speaker_span is not None),
+                None,
+            )
+            if last is not None and last.confidence >= CONF_PARTIAL:
                 return _Attribution(None, None, "quotes.follow-on", CONF_FOLLOW_ON, last), kind
+            if not done or done[-1].end < prev[0]:
+                subj = _para_subject(ctx, prev[0], prev[1])
+                if subj is not None:
+                    return _Attribution(subj, None, "quotes.para-subject", CONF_PARA), kind
     # Quote then cue in the same sentence without a comma ("…” he said.), or a lone head cue.
     cue = _trailing_cue(ctx, after, phi)
     if cue is not None and cue.i - ctx.tok_at(after) <= 3:
@@ -379,7 +459,7 @@ def _attribute(
     if cue is not None and not interviewer:
         return _from_cue(cue, "quotes.head-cue", CONF_PARTIAL, ctx.quoted), kind
     words = len(tail.split())
-    conf = CONF_UNATTRIBUTED if words >= 4 else CONF_SCARE
+    conf = CONF_UNATTRIBUTED if words >= 4 and not _title_like(tail) else CONF_SCARE
     return _Attribution(None, None, "quotes.unattributed", conf), kind
 
 
