@@ -561,3 +561,50 @@ def test_report_many_outlets_fold_chips() -> None:
     doc = render_report(dossier)
     assert '<details class="chips-box">' in doc and doc.count('class="chip"') == 30
     assert '<details class="chips-box">' not in render_report(_full())
+
+
+def test_report_quote_carried_by_several_outlets_is_shown_once() -> None:
+    from storyline.output.report import render_report
+
+    arts = [
+        {
+            "id": "a",
+            "source": "a.txt",
+            "outlet": "One",
+            "published": "2024-01-01",
+            "text": "x said “we will win”.",
+        },
+        {
+            "id": "b",
+            "source": "b.txt",
+            "outlet": "Two",
+            "published": "2024-01-02",
+            "text": "x said “we will win”.",
+        },
+    ]
+    quote = {
+        "text": "we will win",
+        "start": 8,
+        "end": 19,
+        "speaker": "X",
+        "kind": "direct",
+        "group_id": "g1",
+    }
+    dossier = {
+        "articles": arts,
+        "quotes": [
+            {**quote, "id": "a-q1", "article_id": "a"},
+            {**quote, "id": "b-q1", "article_id": "b"},
+        ],
+        "quote_groups": [
+            {
+                "id": "g1",
+                "quote_ids": ["a-q1", "b-q1"],
+                "article_ids": ["a", "b"],
+                "outlets": ["One", "Two"],
+            }
+        ],
+    }
+    html = render_report(dossier)
+    assert html.count("<blockquote") == 1
+    assert "said once, reported by 2 outlets" in html

@@ -321,7 +321,10 @@ class _Report:
                 self.entity_by_id.setdefault(eid, ent)
             if name:
                 self.entity_by_name.setdefault(name, ent)
-        self.quotes = _items(dossier.get("quotes"))
+        self.quote_groups = {
+            gid: g for g in _items(dossier.get("quote_groups")) if (gid := _s(g.get("id")))
+        }
+        self.quotes = _first_of_each_group(_items(dossier.get("quotes")), self.quote_groups)
         self.timeline = _items(dossier.get("timeline"))
         self.duplicates = _items(dossier.get("duplicates"))
         self.errors = _items(dossier.get("errors"))
@@ -707,8 +710,34 @@ def _quote_html(r: _Report, q: Mapping[str, Any], *, with_speaker: bool = False)
         meta.append(f'<span class="tag low" title="confidence {conf:.2f}">uncertain</span>')
     meta.append(r.source_line(aid))
     meta.append(r.evidence_link(aid, q.get("start"), q.get("end"), "in context →"))
+    group = r.quote_groups.get(_s(q.get("group_id")) or "")
+    if group is not None:
+        others = [a for a in _strs(group.get("article_ids")) if a != aid]
+        links = ", ".join(r.article_link(a) for a in others)
+        n = len(_strs(group.get("outlets"))) or len(_strs(group.get("article_ids")))
+        meta.append(
+            f'<span class="tag">said once, reported by {_e(_plural(n, "outlet"))}</span>'
+            f" also in {links}"
+        )
     out.append(f'<p class="qmeta">{" · ".join(m for m in meta if m)}</p></li>')
     return "".join(out)
+
+
+def _first_of_each_group(
+    quotes: list[Mapping[str, Any]], groups: Mapping[str, Mapping[str, Any]]
+) -> list[Mapping[str, Any]]:
+    """One quote said once and carried by several outlets is shown once, at its first telling
+    (the dossier lists quotes by article date), with the other sources named beside it."""
+    shown: set[str] = set()
+    out = []
+    for q in quotes:
+        gid = _s(q.get("group_id"))
+        if gid and gid in groups:
+            if gid in shown:
+                continue
+            shown.add(gid)
+        out.append(q)
+    return out
 
 
 def _quotes_section(r: _Report) -> str:
