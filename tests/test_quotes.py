@@ -358,3 +358,26 @@ def test_quotes_titles_of_works_are_not_speech(quotes: Extract) -> None:
     )
     for q in quotes(text):
         assert q.speaker is None and q.confidence < 0.3
+
+
+def test_quotes_campaign_canonical_keeps_owner_name(quotes: Extract) -> None:
+    text = (
+        "Donald Trump won.\n\nThe pair’s relationship suffered when Trump’ campaign accused "
+        "the Labour Party of “foreign interference” in the election.\n"
+    )
+    q = _one(quotes(text), "foreign interference")
+    assert q.speaker == "Donald Trump's campaign"
+
+
+def test_quotes_names_keep_article_spelling_and_premodifiers_drop(quotes: Extract) -> None:
+    text = (
+        "Sean Hannity spoke on Tuesday.\n\n"
+        '"I think we need him back in the Senate," Hannity said during a panel.\n\n'
+        "“It is shortsighted,” explained Los Angeles-based attorney Edgar Martirosyan.\n\n"
+        "“We won,” said Brett O’Donnell, a strategist.\n\n“He won,” said the spokesman.\n"
+    )
+    found = quotes(text)
+    assert _one(found, "Senate").speaker == "Sean Hannity"
+    assert _one(found, "shortsighted").speaker == "Edgar Martirosyan"
+    assert _one(found, "We won").speaker == "Brett O’Donnell"
+    assert _one(found, "He won").speaker is None  # a spokesman speaks for someone else

@@ -168,24 +168,33 @@ def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool
 
 def inverted_speaker(verb: Token) -> Token | None:
     """ "…,” said Robin Maynard, half joking": the name right after an inverted cue, read off
-    the word order because the parser often hangs it on whatever clause follows."""
+    the word order because the parser often hangs it on whatever clause follows.
+
+    The noun phrase runs to the first comma, preposition or clause; its last proper noun is
+    the name ("said Los Angeles-based attorney Edgar Martirosyan", "said Florida’s Rick
+    Wilson").
+    """
     if verb.lemma_.lower() not in INVERSION_LEMMAS:
         return None
     doc = verb.doc
-    head: Token | None = None
-    for t in doc[verb.i + 1 : verb.i + 9]:
+    run: list[Token] = []
+    for t in doc[verb.i + 1 : verb.i + 12]:
         if t.ent_type_ in ("DATE", "TIME"):
             break
-        if t.pos_ in ("PROPN", "NOUN"):
-            head = t
-        elif t.text == "-" and not t.whitespace_:
-            continue  # "Holtz-Eakin"
-        elif t.pos_ in ("DET", "ADJ", "NUM") or (t.pos_ == "PUNCT" and t.text == "."):
-            if head is not None and t.pos_ != "PUNCT":
-                break
+        glued = t.text == "-" and not t.whitespace_ or (run and run[-1].text == "-")
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else t
+        modifier = t.tag_ in ("VBG", "VBN") and bool(run) and nxt.pos_ in ("PROPN", "NOUN")
+        if t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PART") or glued or modifier:
+            run.append(t)
+        elif t.text == "." and run and run[-1].pos_ == "PROPN":
+            continue  # "Sen." split from its period
         else:
             break
-    return head
+    propn = [t for t in run if t.pos_ == "PROPN"]
+    if propn:
+        return propn[-1]
+    nouns = [t for t in run if t.pos_ == "NOUN"]
+    return nouns[-1] if nouns else None
 
 
 def stretch_head(tokens: Sequence[Token]) -> Token | None:
@@ -196,7 +205,13 @@ def stretch_head(tokens: Sequence[Token]) -> Token | None:
         if t.head.i not in inside and t.ent_type_ not in ("DATE", "TIME"):
             return t
     propn = [t for t in nouns if t.pos_ == "PROPN"]
-    return propn[0] if propn else (nouns[0] if nouns else None)
+    if not propn:
+        return nouns[0] if nouns else None
+    # "Mr. Daniloff, now 81 and retired, said": the last word of the first name run.
+    run = propn[0]
+    while run.i + 1 in inside and run.doc[run.i + 1].pos_ == "PROPN":
+        run = run.doc[run.i + 1]
+    return run
 
 
 def cue_range(verb: Token) -> tuple[int, int]:

@@ -87,9 +87,19 @@ TITLE_HEADS = word_set(
     speaker ambassador commissioner lawyer attorney manager executive head founder
     """
 )
+# Titles of people who speak for someone else: never the person named just before.
+STAFF_TITLES = word_set(
+    """
+    spokesman spokeswoman spokesperson aide adviser advisor lawyer attorney official director
+    manager executive head founder chief commissioner ambassador
+    """
+)
 NAMED_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
 # Capitalised words of a job title that precede a name ("Shadow Commons Leader Chris Philp").
-TITLE_WORDS = word_set("shadow commons foreign home former deputy chief vice general first press")
+TITLE_WORDS = word_set(
+    "shadow commons foreign home former deputy chief vice general first press ranking democrat "
+    "republican"
+)
 MAX_BACK_SENTENCES = 8
 PENALTY_NON_SUBJECT = 1.5  # in sentences of distance
 PENALTY_POSSESSOR = 1.0
@@ -308,6 +318,10 @@ def _index_mentions(idx: ArticleIndex) -> None:
         seen.add(h.i)
         lo, hi = np_span(h)
         kind, gender, plural = _mention_kind(doc, h, lo, hi)
+        caps = [t.text.replace("’", "'") for t in doc[lo:hi] if t.text[:1].isupper()]
+        if kind == "group" and h.pos_ == "PROPN" and caps:
+            if all(w in idx.person_words or _is_honorific(w) for w in caps):
+                kind, plural = "person", False  # a person the tagger took for an organisation
         if kind == "person":
             canon = canonical_name(idx, doc[lo:hi].text)
             if canon and not gender:
@@ -465,7 +479,9 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
     head = span.root
     kind, _, _ = _mention_kind(doc, head, lo, hi)
     caps = [t.text for t in span if t.text[:1].isupper() and not _is_honorific(t.text)]
-    if caps and head.pos_ == "PROPN" and all(w in idx.person_words for w in caps):
+    # The tagger calls a surname alone a common noun at times ("Hannity said").
+    named_head = head.pos_ == "PROPN" or (head.pos_ == "NOUN" and head.text[:1].isupper())
+    if caps and named_head and all(w in idx.person_words or w in idx.full_names for w in caps):
         kind = "person"  # the tagger called this mention ORG, but the article names a person
     if kind == "person":
         ents = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= hi]
@@ -476,7 +492,9 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
         for k in (key, " ".join(low_words[-2:]), low_words[-1] if low_words else ""):
             if k in idx.title_names:
                 return idx.title_names[k]
-        if span[0].lower_ == "the" and head.tag_ == "NN":
+        # "The prime minister said" after "Keir Starmer has congratulated …" is Starmer, but
+        # "the spokesman" or "the lawyer" speaks for someone else: staff titles never borrow.
+        if span[0].lower_ == "the" and head.tag_ == "NN" and head.lower_ not in STAFF_TITLES:
             m = _nearest_person_subject(idx, head)
             if m is not None:
                 return canonical_name(idx, m.text)
@@ -512,11 +530,19 @@ def _group_name(idx: ArticleIndex, span: Span) -> str:
         if idx.quoted[i] or t.text in ("’", "'", "‘", "“", "”", '"'):
             i += 1
             continue
-        if t.ent_type_ == "PERSON" or (t.lower_ in HONORIFICS and t.pos_ == "PROPN"):
+        nxt_cap = i + 1 < span.end and doc[i + 1].text[:1].isupper()
+        if t.ent_type_ == "PERSON" or (_is_honorific(t.text) and nxt_cap):
             j = i
             while j < span.end and (doc[j].ent_type_ == "PERSON" or doc[j].lower_ in HONORIFICS):
                 j += 1
             name = canonical_name(idx, doc[i:j].text) or doc[i:j].text
+            # "the Trump campaign", "Trump’ campaign" -> "Donald Trump's campaign": the owner's
+            # full name, in one form however the article wrote it.
+            k = j
+            while k < span.end and doc[k].text in ("’", "'"):
+                k += 1
+            if k < span.end and doc[k].pos_ == "NOUN" and not name.endswith("'s"):
+                name += "'s"
             parts.append(name)
             i = j
             continue
@@ -579,8 +605,26 @@ def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> 
             return name
         if m is None:
             return None
-        return mention_name(index, m.start, m.end)
-    return mention_name(index, span.start, span.end)
+        return _surface(doc, mention_name(index, m.start, m.end))
+    return _surface(doc, mention_name(index, span.start, span.end))
+
+
+def _surface(doc: Doc, name: str | None) -> str | None:
+    """The name as the article spells it: names are matched with straight apostrophes and
+    spaced tokens, but "O’Donnell" and "Holtz-Eakin" are shown as written."""
+    if not name:
+        return name
+    text = doc.text
+    if " - " in name:
+        glued = name.replace(" - ", "-")
+        if glued in text:
+            name = glued
+    inner = re.sub(r"'s\b", "", name)
+    if "'" in inner and inner not in text:
+        curly = inner.replace("'", "’")
+        if curly in text:
+            return re.sub(r"(\w)'(?!s\b)", "\\1’", name)
+    return name
 
 
 def note_speaker(index: ArticleIndex, span: Span, name: str | None) -> None:
@@ -589,5 +633,7 @@ def note_speaker(index: ArticleIndex, span: Span, name: str | None) -> None:
         return
     lo, hi = span.start, span.end
     kind, _, plural = _mention_kind(index.doc, span.root, lo, hi)
+    if {name, name.replace("’", "'"), name.replace("'", "’")} & set(index.full_names.values()):
+        return  # a person the tagger took for an organisation ("Brett O’Donnell")
     if kind == "group" or plural:
         index.group_speakers.append((index.sent_of[span.root.i], name))
