@@ -181,7 +181,7 @@ def inverted_speaker(verb: Token) -> Token | None:
     for t in doc[verb.i + 1 : verb.i + 12]:
         if t.ent_type_ in ("DATE", "TIME"):
             break
-        glued = t.text == "-" and not t.whitespace_ or (run and run[-1].text == "-")
+        glued = (t.text == "-" and not t.whitespace_) or bool(run and run[-1].text == "-")
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else t
         modifier = t.tag_ in ("VBG", "VBN") and bool(run) and nxt.pos_ in ("PROPN", "NOUN")
         if t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PART") or glued or modifier:

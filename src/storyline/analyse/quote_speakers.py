@@ -319,9 +319,13 @@ def _index_mentions(idx: ArticleIndex) -> None:
         lo, hi = np_span(h)
         kind, gender, plural = _mention_kind(doc, h, lo, hi)
         caps = [t.text.replace("’", "'") for t in doc[lo:hi] if t.text[:1].isupper()]
-        if kind == "group" and h.pos_ == "PROPN" and caps:
-            if all(w in idx.person_words or _is_honorific(w) for w in caps):
-                kind, plural = "person", False  # a person the tagger took for an organisation
+        if (
+            kind == "group"
+            and h.pos_ == "PROPN"
+            and caps
+            and all(w in idx.person_words or _is_honorific(w) for w in caps)
+        ):
+            kind, plural = "person", False  # a person the tagger took for an organisation
         if kind == "person":
             canon = canonical_name(idx, doc[lo:hi].text)
             if canon and not gender:
