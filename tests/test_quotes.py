@@ -381,3 +381,21 @@ def test_quotes_names_keep_article_spelling_and_premodifiers_drop(quotes: Extrac
     assert _one(found, "shortsighted").speaker == "Edgar Martirosyan"
     assert _one(found, "We won").speaker == "Brett O’Donnell"
     assert _one(found, "He won").speaker is None  # a spokesman speaks for someone else
+
+
+def test_quotes_indirect_reported_speech(quotes: Extract) -> None:
+    text = (
+        "Keir Starmer spoke on Sunday.\n\n"
+        "Sir Keir insisted that any members who travelled did so in their own time.\n\n"
+        "“We will win,” he said.\n"
+    )
+    found = quotes(text)
+    ind = [q for q in found if q.kind == "indirect"]
+    assert len(ind) == 1
+    q = ind[0]
+    assert q.text == "any members who travelled did so in their own time"
+    assert text[q.start : q.end] == q.text
+    assert q.speaker == "Keir Starmer" and _speaker_span(q) == "Sir Keir"
+    assert q.confidence < 0.9
+    direct = [q for q in found if q.kind == "direct"]
+    assert [q.text for q in direct] == ["We will win,"]

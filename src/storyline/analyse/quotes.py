@@ -51,6 +51,7 @@ CONF_PARA = 0.5  # quote paragraph with no cue after a paragraph about one perso
 CONF_PASSIVE = 0.6  # "was told ...": somebody's words, speaker not named
 CONF_UNATTRIBUTED = 0.4  # sentence-like quote with no cue anywhere near
 CONF_SCARE = 0.2  # short quoted phrase with no cue: scare quote, title or name
+CONF_INDIRECT = 0.5  # reported speech: the reporter's words for what somebody said
 CONF_INTERVIEWER = 0.15  # the interviewer's word put back to the subject ("Asked if ‘annoyed’")
 # Verbs that name rather than quote: what it called “a clear threat” is a partial quote.
 NAMING_LEMMAS = frozenset({"call", "dub", "label", "brand", "term", "describe", "name", "nickname"})
@@ -62,6 +63,17 @@ SUBORDINATORS = word_set(
 # start an adverbial or relative clause ("said as he left, “…", "Ms Poynter, who knew him, “…")
 # after which a capitalised quote is still the speaker's own sentence.
 COMPLEMENTIZERS = word_set("that whether if")
+# Speech verbs whose clausal complement is reported speech ("insisted that …"); verbs of
+# naming or attacking ("call", "slam") take no such clause.
+INDIRECT_LEMMAS = word_set(
+    """
+    say tell claim insist argue warn explain add note state announce suggest admit acknowledge
+    deny confirm contend maintain assert report write tweet predict promise pledge vow concede
+    allege reply respond answer recall stress emphasize emphasise reiterate declare testify
+    complain tell inform assure reassure
+    """
+)
+MIN_INDIRECT_TOKENS = 3
 TRAILING_WINDOW = 14  # tokens after a quote searched for "…,” Sir Keir told ITV"
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
@@ -464,12 +476,85 @@ def _attribute(
 
 
 def extract_quotes(doc: Doc) -> list[Quote]:
-    """Quotes of ``doc`` in text order; scare quotes come back with no speaker, low confidence."""
+    """Quotes of ``doc`` in text order; scare quotes come back with no speaker, low confidence.
+
+    Reported speech (kind "indirect": "Sir Keir insisted that any members …") comes after the
+    quoted spans are attributed, so it never changes who a direct quote is given to.
+    """
     spans = find_quote_spans(doc.text)
-    if not spans:
-        return []
     ctx = _Context(doc, spans)
+    cues = [t for t in doc if t.lemma_.lower() in INDIRECT_LEMMAS and not ctx.quoted[t.i]]
+    if not spans and not cues:
+        return []
+    # The article index is the costly part; articles with neither quotes nor speech verbs skip it.
     index: ArticleIndex = build_index(doc, ctx.quoted)
+    out = _direct_quotes(ctx, spans, index) if spans else []
+    indirect = _indirect_quotes(ctx, index, cues)
+    if not indirect:
+        return out
+    return sorted([*out, *indirect], key=lambda q: (q.start, q.end))
+
+
+def _indirect_quotes(ctx: _Context, index: ArticleIndex, cues: list[Token]) -> list[Quote]:
+    """Reported speech: a speech verb with a clausal complement outside any quotation marks.
+
+    ``text`` is the reported clause without its "that"; the speaker is the verb's subject.
+    """
+    doc = ctx.doc
+    out: list[Quote] = []
+    for t in cues:
+        if not is_cue(t):
+            continue
+        # "did not say how …", "to explain why …": nothing was asserted.
+        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ == "to") for c in t.children):
+            continue
+        plo, phi = ctx.para(t.idx)
+        for clause in t.children:
+            if clause.dep_ != "ccomp" or ctx.quoted[clause.i]:
+                continue
+            lo, hi = clause.left_edge.i, clause.right_edge.i + 1
+            if clause.i < t.i and hi > t.i:
+                continue
+            while lo < hi and (doc[lo].lower_ == "that" and doc[lo].dep_ == "mark"):
+                lo += 1
+            while hi > lo and (doc[hi - 1].is_punct or doc[hi - 1].is_space):
+                hi -= 1
+            while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+                lo += 1
+            if hi - lo < MIN_INDIRECT_TOKENS or any(ctx.quoted[lo:hi]):
+                continue
+            if doc[lo].idx < plo or doc[hi - 1].idx >= phi:
+                continue  # a headline run into the next paragraph by the parser
+            subj, _ = cue_subject(t, ctx.quoted)
+            if subj is not None and not plo <= subj.idx < phi:
+                subj = None
+            speaker: str | None = None
+            speaker_span: Span | None = None
+            if subj is not None and not (lo <= subj.i < hi):
+                slo, shi = np_span(subj)
+                while doc[slo].idx < plo:
+                    slo += 1
+                speaker_span = ctx.span(slo, shi)
+                speaker = resolve_speaker(doc, doc[slo:shi], index)
+            span = ctx.span(lo, hi)
+            out.append(
+                Quote(
+                    text=span.text,
+                    start=span.start,
+                    end=span.end,
+                    speaker=speaker,
+                    speaker_span=speaker_span,
+                    cue=ctx.span(*cue_range(t)),
+                    kind="indirect",
+                    confidence=CONF_INDIRECT if speaker_span is not None else CONF_SCARE,
+                    method="quotes.indirect",
+                )
+            )
+    return out
+
+
+def _direct_quotes(ctx: _Context, spans: list[QuoteSpan], index: ArticleIndex) -> list[Quote]:
+    doc = ctx.doc
     out: list[Quote] = []
     for n, q in enumerate(spans):
         att, kind = _attribute(ctx, q, spans, n, out)
