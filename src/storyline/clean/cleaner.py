@@ -53,7 +53,7 @@ def clean_text(
             where = f" of {outlet}" if outlet else ""
             ln.removed = Removal(
                 ln.text,
-                f"outlet furniture (in {n} articles{where})",
+                f"outlet furniture (repeated across articles{where})",
                 ln.start,
                 ln.end,
                 "clean.furniture",

@@ -51,6 +51,7 @@ CREATE TABLE IF NOT EXISTS articles(
   duplicate_of TEXT,
   needs_link INTEGER NOT NULL DEFAULT 0,
   analysis_key TEXT,
+  date_inferred_for TEXT,
   build INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS articles_file ON articles(file_path);
 CREATE INDEX IF NOT EXISTS articles_build ON articles(build);
@@ -403,33 +404,47 @@ class Store:
         return out
 
     # inferred dates -----------------------------------------------------------------------
-    def undated(self, build: int) -> list[str]:
-        """Current articles with no stated date (an earlier inference does not count)."""
+    def undated(self, build: int, only_changed: bool = False) -> list[str]:
+        """Current articles with no stated date. With ``only_changed``, those not yet looked at
+        since their text last changed (an inference already made is kept)."""
         out = []
-        for aid, meta in self.db.execute(
-            "SELECT id, meta FROM articles WHERE build=? ORDER BY id", (build,)
+        for aid, meta, inferred_for in self.db.execute(
+            "SELECT id, meta, date_inferred_for FROM articles WHERE build=? ORDER BY id", (build,)
         ):
             pub = json.loads(meta).get("published")
-            if pub is None or pub["source"] == "inferred" and pub["method"].startswith("link."):
-                out.append(str(aid))
+            stated = pub is not None and not (
+                pub["source"] == "inferred" and pub["method"].startswith("link.")
+            )
+            if stated:
+                continue
+            if only_changed and inferred_for is not None and inferred_for == self._clean_key(aid):
+                continue
+            out.append(str(aid))
         return out
 
-    def dated_neighbours(self, article_id: str, build: int) -> list[tuple[str, str]]:
-        """(id, stated date) of current articles sharing a duplicate-index band with this one."""
+    def _clean_key(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT clean_key FROM articles WHERE id=?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def dated_neighbours(self, article_id: str, build: int, limit: int) -> list[tuple[str, str]]:
+        """(id, stated date) of the current articles sharing most duplicate-index bands with
+        this one, at most ``limit``."""
         rows = self.db.execute(
-            "SELECT DISTINCT o.article_id, a.published, a.meta FROM bands s "
+            "SELECT o.article_id, a.published, a.meta, COUNT(*) AS shared FROM bands s "
             "JOIN bands o INDEXED BY bands_lookup "
             "ON o.kind = s.kind AND o.band = s.band AND o.key = s.key "
             "JOIN articles a ON a.id = o.article_id "
             "WHERE s.article_id=? AND o.article_id != s.article_id AND a.build=? "
-            "AND a.published IS NOT NULL",
+            "AND a.published IS NOT NULL GROUP BY o.article_id ORDER BY shared DESC, o.article_id",
             (article_id, build),
         )
         out = []
-        for aid, pub, meta in rows:
+        for aid, pub, meta, _ in rows:
             if json.loads(meta)["published"]["source"] != "inferred":
                 out.append((str(aid), str(pub)))
-        return sorted(out)
+                if len(out) >= limit:
+                    break
+        return out
 
     def dated_articles(self, build: int, limit: int) -> list[tuple[str, str]]:
         """(id, stated date) of all current dated articles, or [] when there are over ``limit``."""
@@ -450,6 +465,7 @@ class Store:
         old = meta.pop("published", None)
         if iso is not None:
             meta["published"] = MetaValue(iso, "inferred", "link.shared-sentences", 0.5)
+        self.db.execute("UPDATE articles SET date_inferred_for=clean_key WHERE id=?", (article_id,))
         if meta.get("published") == old:
             return 1 if iso else 0
         self.db.execute(
