@@ -440,11 +440,6 @@ def test_ingest_100mb_file_is_refused_for_size(tmp_path: Path) -> None:
     assert _sources(out) == {str(good)}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline.ingest hashes an oversized .txt/.html in full (_sha256_file) before "
-    "read_file refuses it for size",
-)
 def test_ingest_oversized_file_is_refused_without_being_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -555,11 +550,6 @@ def test_ingest_cli_exit_0_with_a_single_good_article_among_bad(tmp_path: Path) 
 # --- re-runs ---------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline.ingest skips an unchanged file before reading it, so a bad file's error "
-    "(and an invalid-UTF-8 warning) is reported on the first build only",
-)
 def test_ingest_errors_are_reported_again_on_an_unchanged_rerun(tmp_path: Path) -> None:
     good = _good(tmp_path, "good.txt", 27)
     empty = tmp_path / "empty.txt"

@@ -173,9 +173,11 @@ def _progress(enabled: bool) -> _Bar:
     return _Bar(enabled and sys.stderr.isatty())
 
 
-def _report_failure(store: Store, build_id: int, failure: InputFailure) -> None:
+def _report_failure(
+    store: Store, build_id: int, failure: InputFailure, file_path: str | None = None
+) -> None:
     log.error("%s: %s", failure.source, failure.error)
-    store.record_error(build_id, failure)
+    store.record_error(build_id, failure, file_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,13 +261,13 @@ def ingest(
                     _report_failure(store, build_id, item)
             return
         if known and known[2] == sha:
-            counts["skipped"] += store.touch_file(path, build_id, size, mtime)
+            counts["skipped"] += _touch(store, build_id, path, size, mtime)
             return
         store.forget_file(path)
         taken: set[str] = set()
         for ordinal, item in enumerate(items):
             if isinstance(item, InputFailure):
-                _report_failure(store, build_id, item)
+                _report_failure(store, build_id, item, path)
                 continue
             _put(store, build_id, path, ordinal, item, taken)
             counts["processed"] += 1
@@ -298,10 +300,23 @@ def ingest(
                 continue
             known = store.file_state(path)
             if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-                counts["skipped"] += store.touch_file(path, build_id)
+                counts["skipped"] += _touch(store, build_id, path)
+                continue
+            small = format_of(path) in ("txt", "html")
+            if small and st.st_size > settings.max_file_bytes:
+                # Refused on its size alone: reading 100 MB to say so would defeat the limit.
+                _report_failure(
+                    store,
+                    build_id,
+                    InputFailure(
+                        path,
+                        f"file too large for one article ({st.st_size / 2**20:.1f} MiB > "
+                        f"{settings.max_file_bytes / 2**20:.1f} MiB limit)",
+                    ),
+                )
                 continue
             stats[path] = (st.st_size, st.st_mtime_ns, known)
-            if format_of(path) in ("txt", "html") and st.st_size <= settings.max_file_bytes:
+            if small:
                 batch.append(path)
                 if len(batch) >= _BATCH:
                     flush()
@@ -335,6 +350,17 @@ def ingest(
     return counts["processed"], counts["skipped"]
 
 
+def _touch(
+    store: Store, build_id: int, path: str, size: int | None = None, mtime: int | None = None
+) -> int:
+    """An unchanged file joins this build, and its errors from when it was read are reported
+    again: a bad record does not become good by being left alone."""
+    for failure in store.file_errors(path):
+        log.error("%s: %s", failure.source, failure.error)
+        store.record_error(build_id, failure, path)
+    return store.touch_file(path, build_id, size, mtime)
+
+
 def _sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -355,7 +381,7 @@ def _put(
     for note in doc.notes:
         if note.startswith("warning: "):
             _report_failure(
-                store, build_id, InputFailure(doc.source, note.removeprefix("warning: "))
+                store, build_id, InputFailure(doc.source, note.removeprefix("warning: ")), path
             )
     store.put_article(
         article_id=article_id,

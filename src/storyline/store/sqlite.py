@@ -67,7 +67,9 @@ CREATE TABLE IF NOT EXISTS edges(
   a TEXT NOT NULL, b TEXT NOT NULL, kind TEXT NOT NULL, similarity REAL NOT NULL,
   method TEXT NOT NULL, PRIMARY KEY(a, b));
 CREATE INDEX IF NOT EXISTS edges_b ON edges(b);
-CREATE TABLE IF NOT EXISTS errors(build INTEGER NOT NULL, source TEXT NOT NULL, error TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS errors(
+  build INTEGER NOT NULL, source TEXT NOT NULL, error TEXT NOT NULL, file_path TEXT);
+CREATE INDEX IF NOT EXISTS errors_file ON errors(file_path, build);
 CREATE TABLE IF NOT EXISTS layers(
   article_id TEXT NOT NULL, layer TEXT NOT NULL, version TEXT NOT NULL, data TEXT NOT NULL,
   PRIMARY KEY(article_id, layer));
@@ -175,6 +177,8 @@ class Store:
         ids = [r[0] for r in self.db.execute("SELECT id FROM articles WHERE file_path=?", (path,))]
         self.delete_articles(ids)
         self.db.execute("DELETE FROM files WHERE path=?", (path,))
+        # Its old errors stay in their builds' history but are not replayed for the new text.
+        self.db.execute("UPDATE errors SET file_path=NULL WHERE file_path=?", (path,))
 
     def delete_articles(self, ids: Sequence[str]) -> None:
         for table, col in (
@@ -191,10 +195,24 @@ class Store:
         row = self.db.execute("SELECT file_path FROM articles WHERE id=?", (article_id,)).fetchone()
         return str(row[0]) if row else None
 
-    def record_error(self, build: int, failure: InputFailure) -> None:
+    def record_error(self, build: int, failure: InputFailure, file_path: str | None = None) -> None:
         self.db.execute(
-            "INSERT INTO errors VALUES(?, ?, ?)", (build, failure.source, failure.error)
+            "INSERT INTO errors VALUES(?, ?, ?, ?)",
+            (build, failure.source, failure.error, file_path),
         )
+
+    def file_errors(self, file_path: str) -> list[InputFailure]:
+        """The errors met when ``file_path`` was last read."""
+        row = self.db.execute(
+            "SELECT MAX(build) FROM errors WHERE file_path=?", (file_path,)
+        ).fetchone()
+        if row is None or row[0] is None:
+            return []
+        rows = self.db.execute(
+            "SELECT source, error FROM errors WHERE file_path=? AND build=? ORDER BY rowid",
+            (file_path, row[0]),
+        )
+        return [InputFailure(src, err) for src, err in rows]
 
     def errors(self, build: int) -> list[InputFailure]:
         rows = self.db.execute(
