@@ -78,8 +78,9 @@ def build(
         processed, skipped = ingest(store, build_id, inputs, settings, bar)
         clean_all(store, build_id, settings, bar)
         groups = link_all(store, build_id, settings, bar)
-        infer_dates(store, build_id, settings)
         if analyse:
+            # Dating undated articles serves the time layers; store-only builds skip it.
+            infer_dates(store, build_id, settings)
             analyse_all(store, build_id, settings, bar)
         errors = store.errors(build_id)
         n = store.count_current(build_id)
@@ -263,7 +264,8 @@ def ingest(
         if known and known[2] == sha:
             counts["skipped"] += _touch(store, build_id, path, size, mtime)
             return
-        store.forget_file(path)
+        if known is not None:
+            store.forget_file(path)
         taken: set[str] = set()
         for ordinal, item in enumerate(items):
             if isinstance(item, InputFailure):

@@ -267,8 +267,16 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "copyright": ("©", "(c)", "copyright", "rights reserved"),
 }
 _RULES = tuple(
-    (pattern, reason, method, _TRIGGERS.get(method)) for pattern, reason, method in _STRONG
+    (pattern, reason, method, frozenset(_TRIGGERS[method]) if method in _TRIGGERS else None)
+    for pattern, reason, method in _STRONG
 )
+_ANY_TRIGGER = re.compile(
+    "|".join(
+        re.escape(t)
+        for t in sorted({t for ts in _TRIGGERS.values() for t in ts}, key=len, reverse=True)
+    )
+)
+"""One scan finds which triggers a line holds; longest first, so 'sign in' is seen as such."""
 _CREDIT_TRIGGERS = (
     "(",
     " - ",
@@ -284,6 +292,16 @@ _CREDIT_TRIGGERS = (
 )
 
 
+def _triggers_in(low: str) -> set[str]:
+    found = set(_ANY_TRIGGER.findall(low))
+    # Overlapping triggers ("sign" inside "sign in") hide each other from findall: test the
+    # few that nest directly.
+    for short in ("sign", "log", "regist", "support "):
+        if short not in found and short in low:
+            found.add(short)
+    return found
+
+
 def score_line(line: str, outlet: str | None = None) -> LineVerdict | None:
     """Score one line. None means no boilerplate signal at all."""
     words = line.split()
@@ -292,8 +310,9 @@ def score_line(line: str, outlet: str | None = None) -> LineVerdict | None:
     if not own.strip():
         return None
     low = own.lower()
+    present = _triggers_in(low)
     for pattern, reason, method, triggers in _RULES:
-        if triggers is not None and not any(t in low for t in triggers):
+        if triggers is not None and not (triggers & present):
             continue
         if pattern.search(own):
             # Long lines mentioning a widget word are prose, not widgets.
