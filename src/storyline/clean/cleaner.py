@@ -49,7 +49,7 @@ def clean_text(
 
     live = [ln for ln in lines if ln.removed is None]
     for ln in live:
-        if furniture and (n := furniture.get(line_key(ln.text))):
+        if furniture and line_key(ln.text) in furniture:
             where = f" of {outlet}" if outlet else ""
             ln.removed = Removal(
                 ln.text,

@@ -4,6 +4,7 @@ search is incremental and memory stays flat however large the corpus grows."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -243,7 +244,7 @@ def fact_features(text: str) -> list[bytes]:
     feats = {("n:" + m.group(0).lower()).encode() for m in _NAMEISH.finditer(text)}
     for q in _QUOTED.findall(text):
         words = _WORD.findall(q.lower())
-        feats.update(f"q:{a} {b}".encode() for a, b in zip(words, words[1:], strict=False))
+        feats.update(f"q:{a} {b}".encode() for a, b in pairwise(words))
     return list(feats)
 
 
