@@ -4,10 +4,10 @@ search is incremental and memory stays flat however large the corpus grows."""
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash
