@@ -34,7 +34,7 @@ __all__ = ["CLEANER_VERSION", "build", "clean_all", "ingest", "link_all"]
 
 log = logging.getLogger("storyline")
 
-CLEANER_VERSION = "clean-2"
+CLEANER_VERSION = "clean-3"
 """Bump when cleaning changes, so that stored articles are cleaned again."""
 
 _COMMIT_EVERY = 500

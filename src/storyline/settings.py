@@ -48,7 +48,7 @@ class Settings:
     repeat_min_chars: int = 20
 
     # duplicates
-    num_perm: int = 128
+    num_perm: int = 64
     shingle_size: int = 5
     near_threshold: float = 0.7
     rewrite_candidate_threshold: float = 0.3
