@@ -15,14 +15,12 @@ from datasketch.lsh import _optimal_param
 
 __all__ = [
     "band_keys",
-    "content_words",
     "fact_features",
     "hashed_signature",
     "lsh_params",
     "shingle_hashes",
     "signature",
     "similarity",
-    "word_shingles",
     "words_of",
 ]
 
@@ -226,13 +224,6 @@ def words_of(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
-def word_shingles(text: str, size: int) -> list[bytes]:
-    words = _WORD.findall(text.lower())
-    if len(words) < size:
-        return [" ".join(words).encode()] if words else []
-    return list({" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)})
-
-
 _NAMEISH = re.compile(r"(?<=[a-z,;] )[A-Z][\w’'-]+|\b\d[\d,.]*\d\b|\b\d\b")
 _QUOTED = re.compile(r"[“\"«]([^“”\"«»]{8,}?)[”\"»]")
 
@@ -248,13 +239,6 @@ def fact_features(text: str) -> list[bytes]:
     return list(feats)
 
 
-def content_words(text: str) -> list[bytes]:
-    return list(
-        {w.encode() for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 2}
-    )
-
-
-@lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     # datasketch draws the permutations anew for every MinHash; drawing them once per process
     # is most of the cost saved.
@@ -265,16 +249,7 @@ def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def signature(features: Sequence[bytes], num_perm: int) -> np.ndarray:
-    m = MinHash(
-        num_perm=num_perm,
-        seed=_SEED,
-        hashfunc=_hash,
-        permutations=_permutations(num_perm),
-        scheme="affine32",
-    )
-    if features:
-        m.update_batch(features)
-    return np.asarray(LeanMinHash(m).hashvalues, dtype=np.uint64)
+    return hashed_signature([_hash(f) for f in features], num_perm)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
