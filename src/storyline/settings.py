@@ -52,7 +52,7 @@ class Settings:
     shingle_size: int = 5
     near_threshold: float = 0.7
     rewrite_candidate_threshold: float = 0.3
-    rewrite_sentence_jaccard: float = 0.5
+    rewrite_sentence_jaccard: float = 0.4
     rewrite_min_aligned: float = 0.4
     rewrite_min_score: float = 0.45
     rewrite_min_facts: int = 5
