@@ -238,6 +238,12 @@ class _Pool:
             self.executor.shutdown()
             self.executor = None
 
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 def ingest(
     store: Store,
@@ -276,8 +282,7 @@ def ingest(
             counts["pending"] += 1
         store.put_file(path, size, mtime, sha, build_id)
         if counts["pending"] >= _COMMIT_EVERY:
-            store.db.execute("COMMIT")
-            store.db.execute("BEGIN")
+            store.checkpoint()
             counts["pending"] = 0
 
     def flush() -> None:
@@ -285,8 +290,7 @@ def ingest(
             store_file(path, sha, items)
         batch.clear()
 
-    store.db.execute("BEGIN")
-    try:
+    with pool, store.transaction():
         for item in discover(os.fspath(i) for i in inputs):
             bar.advance("ingest")
             if isinstance(item, InputFailure):
@@ -343,12 +347,6 @@ def ingest(
                 ),
             )
         flush()
-        store.db.execute("COMMIT")
-    except BaseException:
-        store.db.execute("ROLLBACK")
-        raise
-    finally:
-        pool.close()
     return counts["processed"], counts["skipped"]
 
 
@@ -439,8 +437,7 @@ def clean_all(
             )
         batch.clear()
 
-    store.db.execute("BEGIN")
-    try:
+    with pool, store.transaction():
         for aid, outlet, old_key in rows:
             bar.advance("clean")
             mine: dict[str, int] = {}
@@ -459,12 +456,6 @@ def clean_all(
             if len(batch) >= _BATCH:
                 flush()
         flush()
-        store.db.execute("COMMIT")
-    except BaseException:
-        store.db.execute("ROLLBACK")
-        raise
-    finally:
-        pool.close()
     return done
 
 
@@ -489,8 +480,7 @@ def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> in
     if not undated:
         return 0
     found = 0
-    store.db.execute("BEGIN")
-    try:
+    with store.transaction():
         everyone: list[tuple[str, str]] | None = None
         for aid in undated:
             candidates = store.dated_neighbours(aid, build_id, settings.infer_date_candidates)
@@ -503,10 +493,6 @@ def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> in
             rows += [(c, pub, store.clean_text_of(c)) for c, pub in candidates]
             guess = infer_published(rows).get(aid) if candidates else None
             found += store.set_inferred_date(aid, guess)
-        store.db.execute("COMMIT")
-    except BaseException:
-        store.db.execute("ROLLBACK")
-        raise
     return found
 
 
@@ -537,18 +523,11 @@ def analyse_all(
         return 0
     chunks = [jobs[i : i + _ANALYSIS_CHUNK] for i in range(0, len(jobs), _ANALYSIS_CHUNK)]
     pool = _Pool(settings)
-    store.db.execute("BEGIN")
-    try:
+    with pool, store.transaction():
         for results in pool.map(_analyse_chunk, chunks, min_batch=2):
             for aid, key, layers in results:
                 store.put_layers(aid, key, layers)
                 bar.advance("analyse")
-        store.db.execute("COMMIT")
-    except BaseException:
-        store.db.execute("ROLLBACK")
-        raise
-    finally:
-        pool.close()
     return len(jobs)
 
 
@@ -585,8 +564,7 @@ def link_all(
     bar = bar or _Bar(False)
     dirty = store.needing_link(build_id)
     bar.stage("link", len(dirty))
-    store.db.execute("BEGIN")
-    try:
+    with store.transaction():
         for aid in dirty:
             bar.advance("link")
             detect_for(store, aid, build_id, settings)
@@ -597,8 +575,4 @@ def link_all(
         store.set_duplicate_of(
             build_id, {m: g.canonical for g in groups for m in g.article_ids if m != g.canonical}
         )
-        store.db.execute("COMMIT")
-    except BaseException:
-        store.db.execute("ROLLBACK")
-        raise
     return groups

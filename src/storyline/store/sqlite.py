@@ -141,6 +141,11 @@ class Store:
         else:
             self.db.execute("COMMIT")
 
+    def checkpoint(self) -> None:
+        """Inside :meth:`transaction`: make what is written so far durable and go on."""
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
     # builds and files ----------------------------------------------------------------------
     def begin_build(self, inputs: Sequence[str]) -> int:
         cur = self.db.execute(
