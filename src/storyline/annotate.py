@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -71,64 +70,32 @@ def _jsonl(path: Path, default_published: str | None) -> Iterator[dict[str, Any]
 def annotate_text(
     text: str, published: str | None = None, nlp: Any = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Quotes, mentions and time expressions of one text, offsets into ``text``."""
+    """Quotes, mentions and time expressions of one text, offsets into ``text``: the same
+    records the build stores as layers."""
+    from storyline.analyse.layers import quote_records, timex_records
     from storyline.analyse.nlp import load_nlp
     from storyline.analyse.quote_speakers import build_index, mention_name
-    from storyline.analyse.quotes import extract_quotes
-    from storyline.analyse.timex import tag_timexes
 
     nlp = nlp or load_nlp()
     doc = nlp(text)
-    quotes: list[dict[str, Any]] = []
-    for q in extract_quotes(doc):
-        quotes.append(
-            {
-                "id": f"q{len(quotes) + 1}",
-                "text": q.text,
-                "start": q.start,
-                "end": q.end,
-                "speaker": q.speaker,
-                "speaker_entity_id": None,
-                "speaker_span": _span(q.speaker_span),
-                "cue": _span(q.cue),
-                "kind": q.kind,
-                "confidence": round(q.confidence, 3),
-                "method": q.method,
-            }
-        )
-    index = build_index(doc, [False] * len(doc))
-    mentions: list[dict[str, Any]] = []
-    for ent in doc.ents:
-        entity = (
-            mention_name(index, ent.start, ent.end) if ent.label_ in ("PERSON", "ORG") else None
-        )
-        mentions.append(
-            {
-                "start": ent.start_char,
-                "end": ent.end_char,
-                "text": ent.text,
-                "label": ent.label_,
-                "entity": entity,
-            }
-        )
-    anchor = date.fromisoformat(published) if published else None
-    timexes = [
-        {
-            "start": t.start,
-            "end": t.end,
-            "text": t.text,
-            "type": t.type,
-            "value": t.value,
-            "confidence": t.confidence,
-            "method": t.method,
-        }
-        for t in tag_timexes(text, anchor)
+    quotes = [
+        {"id": f"q{n}", **q, "speaker_entity_id": None}
+        for n, q in enumerate(quote_records(doc), start=1)
     ]
-    return {"quotes": quotes, "mentions": mentions, "timexes": timexes}
-
-
-def _span(span: Any) -> dict[str, Any] | None:
-    return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
+    index = build_index(doc, [False] * len(doc))
+    mentions = [
+        {
+            "start": ent.start_char,
+            "end": ent.end_char,
+            "text": ent.text,
+            "label": ent.label_,
+            "entity": (
+                mention_name(index, ent.start, ent.end) if ent.label_ in ("PERSON", "ORG") else None
+            ),
+        }
+        for ent in doc.ents
+    ]
+    return {"quotes": quotes, "mentions": mentions, "timexes": timex_records(text, published)}
 
 
 def run(inputs: Sequence[str], published: str | None, out: TextIO = sys.stdout) -> int:

@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-__all__ = ["COMPONENTS", "AnalysisContext", "Component", "analyse_doc", "component_versions"]
+__all__ = [
+    "COMPONENTS",
+    "AnalysisContext",
+    "Component",
+    "analyse_doc",
+    "component_versions",
+    "quote_records",
+    "timex_records",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +38,8 @@ class Component:
     fn: Callable[[Any, AnalysisContext], Any]
 
 
-def _quotes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
+def quote_records(doc: Any) -> list[dict[str, Any]]:
+    """The quotes of a parsed text as JSON records (the stored layer and `annotate` alike)."""
     from storyline.analyse.quotes import extract_quotes
 
     def span(s: Any) -> dict[str, Any] | None:
@@ -52,10 +61,15 @@ def _quotes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
     ]
 
 
-def _timexes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
+def _quotes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
+    return quote_records(doc)
+
+
+def timex_records(text: str, published: str | None) -> list[dict[str, Any]]:
+    """The time expressions of a text, resolved against ``published``, as JSON records."""
     from storyline.analyse.timex import tag_timexes
 
-    anchor = date.fromisoformat(ctx.published) if ctx.published else None
+    anchor = date.fromisoformat(published) if published else None
     return [
         {
             "start": t.start,
@@ -66,8 +80,12 @@ def _timexes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
             "confidence": t.confidence,
             "method": t.method,
         }
-        for t in tag_timexes(doc.text, anchor)
+        for t in tag_timexes(text, anchor)
     ]
+
+
+def _timexes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
+    return timex_records(doc.text, ctx.published)
 
 
 def _mentions(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
