@@ -2,8 +2,11 @@
 
 Gold per article: the people and organisations that matter, each with its mention spans
 (names, titles, role nouns, pronouns) and the roles the text gives it. Texts are read from the
-PolNeAR dev split ($STORYLINE_DATASETS) and from examples/ (cleaned by a `storyline build`
+datasets folder ($STORYLINE_DATASETS) and from examples/ (cleaned by a `storyline build`
 into a temporary folder); offsets must still match the mention text or the article is skipped.
+Dataset sources: a plain text file ("polnear/dev/text/X.txt"), one record of a JSON-lines file
+by its id ("timeline17/T/articles.jsonl#ID", the record's "text"), or a TimeML file
+("tempeval3/AQUAINT/X.tml", the text content of its TEXT element, tags dropped).
 
 Scoring is over gold mentions only (entities the gold leaves out are not judged). A gold
 mention maps to the system mention with the largest character overlap (pronouns: same span).
@@ -26,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ET
 from collections import Counter
 from itertools import combinations
 from pathlib import Path
@@ -47,6 +51,22 @@ MAX_OVERHEAD = 0.15
 def _datasets() -> Path:
     env = os.environ.get("STORYLINE_DATASETS")
     return Path(env) if env else (REPO.parent / "shared" / "datasets").resolve()
+
+
+def _dataset_text(datasets: Path, src: str) -> str:
+    """Text of a dataset source: a .txt file, a jsonl record ("FILE#id") or a TimeML TEXT."""
+    path, _, rid = src.partition("#")
+    if rid:
+        with (datasets / path).open(encoding="utf-8") as fh:
+            for line in fh:
+                rec = json.loads(line)
+                if str(rec.get("id")) == rid:
+                    return str(rec["text"])
+        return ""
+    if path.endswith(".tml"):
+        text_el = ET.parse(datasets / path).getroot().find("TEXT")
+        return "".join(text_el.itertext()) if text_el is not None else ""
+    return (datasets / path).read_text(encoding="utf-8")
 
 
 def _example_texts(sources: list[str]) -> dict[str, str]:
@@ -92,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     records = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
     if not datasets.exists():
-        records = [r for r in records if not r["source"].startswith("polnear/")]
-        print(f"entities: datasets not found at {datasets}; PolNeAR part skipped")
+        records = [r for r in records if r["source"].startswith("examples/")]
+        print(f"entities: datasets not found at {datasets}; dataset part skipped")
     from storyline.analyse.entities import article_entities
     from storyline.analyse.nlp import load_nlp
 
@@ -108,10 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     used = 0
     for rec in records:
         src = rec["source"]
-        if src.startswith("polnear/"):
-            text = (datasets / src).read_text(encoding="utf-8")
-        else:
+        if src.startswith("examples/"):
             text = examples.get(src, "")
+        else:
+            text = _dataset_text(datasets, src)
         bad = [
             m for e in rec["entities"] for m in e["mentions"]
             if text[m["start"] : m["end"]] != m["text"]
@@ -133,9 +153,9 @@ def main(argv: list[str] | None = None) -> int:
             for m in e["mentions"]:
                 sm = _best(list(ae.mentions), m["start"], m["end"], m["kind"] == "pronoun")
                 gm.append((gi, m, sm.cluster if sm else None, sm))
-        for k, (gi, _m, sc, _) in enumerate(gm):
+        for gk, (gi, _m, sc, _) in enumerate(gm):
             gold_set = {j for j, x in enumerate(gm) if x[0] == gi}
-            pred_set = {j for j, x in enumerate(gm) if sc is not None and x[2] == sc} or {k}
+            pred_set = {j for j, x in enumerate(gm) if sc is not None and x[2] == sc} or {gk}
             inter = len(gold_set & pred_set)
             b_p.append(inter / len(pred_set))
             b_r.append(inter / len(gold_set))
