@@ -89,6 +89,26 @@ def test_timex_month_in_future_tense_is_the_next_one() -> None:
     )
 
 
+def test_timex_bare_month_near_the_anchor_follows_a_past_tense() -> None:
+    anchor = dt.date(2024, 3, 14)
+    assert _found("Sales fell sharply in May.", anchor)["May"] == ("DATE", "2023-05")
+    assert _found("The new rules take effect in May.", anchor)["May"] == ("DATE", "2024-05")
+    # Deadlines with a day keep the nearest reading whatever the tense around them.
+    assert _found("The offer was extended to May 2.", anchor)["May 2"] == ("DATE", "2024-05-02")
+
+
+def test_timex_passive_participle_does_not_make_the_past() -> None:
+    found = _found("The bonds will be redeemed in five years.")
+    assert found["five years"] == ("DATE", "2029")
+    anchor = dt.date(2024, 3, 14)
+    assert _found("The case is heard in May.", anchor)["May"] == ("DATE", "2024-05")
+
+
+def test_timex_march_procession_is_not_a_month() -> None:
+    assert _found("Thousands joined the annual March for Life on Capitol Hill.") == {}
+    assert _found("The march began in March.")["March"] == ("DATE", "2024-03")
+
+
 def test_timex_month_and_day_without_year() -> None:
     text = "Voters go to the polls on November 5 in the US."
     assert _found(text)["November 5"] == ("DATE", "2024-11-05")
@@ -112,6 +132,13 @@ def test_timex_relative_weekdays_follow_tense() -> None:
     assert ("this Thursday", "2024-07-04") in values
     assert ("Friday", "2024-06-28") in values
     assert ("Thursday", "2024-07-04") in values
+
+
+def test_timex_set_to_is_a_schedule_and_set_alone_is_past() -> None:
+    assert _found("Talks are set to resume Monday in Belfast.")["Monday"] == ("DATE", "2024-07-08")
+    found = _found("The court set Friday as the deadline for an appeal.")
+    assert found["Friday"] == ("DATE", "2024-06-28")
+    assert _found("The singer died on Saturday.")["Saturday"] == ("DATE", "2024-06-29")
 
 
 def test_timex_weekday_on_the_anchor_day_is_the_anchor() -> None:
@@ -149,7 +176,7 @@ def test_timex_relative_units(text: str, span: str, value: str) -> None:
         ("Polls close today at ten.", "today", "DATE", "2024-07-02"),
         ("Counting starts tomorrow.", "tomorrow", "DATE", "2024-07-03"),
         ("The leader faced fresh fury last night.", "last night", "TIME", "2024-07-01TNI"),
-        ("Markets fell overnight in Asia.", "overnight", "TIME", "2024-07-01TNI"),
+        ("Markets fell overnight in Asia.", "overnight", "TIME", "2024-07-02TNI"),
         ("He met Trump three days ago in New York.", "three days ago", "DATE", "2024-06-29"),
         ("I met him just a few weeks ago.", "a few weeks ago", "DATE", "PAST_REF"),
     ],
@@ -211,6 +238,22 @@ def test_timex_durations(text: str, span: str, value: str) -> None:
 def test_timex_first_time_in_years_is_a_duration_not_a_date() -> None:
     found = tag_timexes("Labour could come into power for the first time in 14 years.", ANCHOR)
     assert [(t.text, t.type, t.value) for t in found] == [("14 years", "DURATION", "P14Y")]
+
+
+def test_timex_first_time_in_years_in_future_tense_is_still_a_duration() -> None:
+    found = _found("It will be the first time in 14 years that the club plays there.")
+    assert found == {"14 years": ("DURATION", "P14Y")}
+    found = _found("Rates will stay at their highest level in 16 years.")
+    assert found == {"16 years": ("DURATION", "P16Y")}
+
+
+def test_timex_in_one_day_is_a_duration() -> None:
+    assert _found("The strike will end in one day.") == {"one day": ("DURATION", "P1D")}
+
+
+def test_timex_overnight_is_the_night_of_the_document_date() -> None:
+    found = _found("Rescue teams worked overnight to reach the village.")
+    assert found["overnight"] == ("TIME", "2024-07-02TNI")
 
 
 def test_timex_days_after_an_event_is_a_duration() -> None:

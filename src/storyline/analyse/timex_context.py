@@ -55,7 +55,6 @@ _FUTURE = frozenset(
         "hopes",
         "tomorrow",
         "coming",
-        "set",
         "planned",
         "soon",
         "if",
@@ -120,8 +119,32 @@ _PAST = frozenset(
         "yesterday",
         "been",
         "since",
+        "fled",
+        "sank",
+        "stole",
+        "wore",
+        "hid",
+        "rode",
+        "drove",
+        "froze",
+        "forgot",
+        "withdrew",
+        "arose",
+        "caught",
+        "dealt",
+        "fed",
+        "hung",
+        "laid",
+        "lent",
+        "sought",
+        "taught",
+        "understood",
+        "upheld",
     }
 )
+# Auxiliaries after which a participle is not itself the tense ("will be closed", "to be
+# redeemed", "has been sold"): the auxiliary before it decides.
+_PASSIVE_AUX = frozenset({"be", "being", "get", "to", "is", "are", "am"})
 # Words ending in -ed that are not past-tense verbs in news prose.
 _NOT_PAST_ED = frozenset(
     {
@@ -152,6 +175,13 @@ _NOT_PAST_ED = frozenset(
         "greed",
         "shed",
         "hundred",
+        "deed",
+        "heed",
+        "reed",
+        "weed",
+        "aged",
+        "bred",
+        "wed",
     }
 )
 
@@ -164,9 +194,20 @@ def _classify(word: str) -> Tense:
         return "past"
     if w in _PRESENT:
         return "present"
-    if len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST_ED:
+    if len(w) > 3 and w.endswith("ed") and w not in _NOT_PAST_ED:
         return "past"
     return ""
+
+
+def _set_ahead(words: list[str]) -> list[str]:
+    return [
+        "due" if w == "set" and i + 1 < len(words) and words[i + 1] in ("to", "for") else w
+        for i, w in enumerate(words)
+    ]
+
+
+def _passive(word: str) -> bool:
+    return word.lower() in _PASSIVE_AUX
 
 
 class Context:
@@ -199,14 +240,17 @@ class Context:
                 right = right[: stop.start()]
         lw = _WORD.findall(left)[-TENSE_WINDOW_WORDS:]
         rw = _WORD.findall(right)[:TENSE_WINDOW_WORDS]
+        if "set" in lw or "set" in rw:
+            # "set to resume", "set for Monday": a schedule, not the past tense of "set".
+            lw, rw = _set_ahead(lw), _set_ahead(rw)
         for i in range(max(len(lw), len(rw))):
             if i < len(lw):
                 t = _classify(lw[-1 - i])
-                if t:
+                if t and not (t == "past" and i + 1 < len(lw) and _passive(lw[-2 - i])):
                     return t
             if i < len(rw):
                 t = _classify(rw[i])
-                if t:
+                if t and not (t == "past" and i > 0 and _passive(rw[i - 1])):
                     return t
         return ""
 

@@ -151,6 +151,7 @@ _MODAL_FOLLOWERS = re.compile(
     r"|result|lead|face|cause|prove|include|affect|soon|only|just|already|yet|i|we|you|he|she|it"
     r"|they)\b"
 )
+_MARCH_NOUN = re.compile(r"\s+(?:for|of|on|to|against|through|from)\b")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)[\s\-]*$")
 _WORD_AFTER = re.compile(r"^[\s\-]*([A-Za-z]+)")
 
@@ -212,7 +213,9 @@ def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) ->
         tense = ctx.tense(start, end)
         # Within a couple of months of the document date the nearest reading is safer than the
         # tense guess (news mostly talks about the recent past and the near future).
-        if _months_apart(month, a.month) <= NEAREST_MONTHS:
+        # A bare month in a clearly past-tense clause ("sales fell in May") still points back:
+        # deadlines and schedules are what carry a day ("extended to Nov. 6").
+        if _months_apart(month, a.month) <= NEAREST_MONTHS and (day or tense != "past"):
             tense = ""
     if tense == "future":
         return a.year if key > akey else a.year + 1
@@ -462,6 +465,8 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
         before in _NAME_TITLES or before == "theresa" or _MODAL_FOLLOWERS.match(after)
     ):
         return None
+    if key == "march" and before in ("the", "a", "annual") and _MARCH_NOUN.match(after):
+        return None  # "the annual March for Life", "the March of the Mothers": a procession
     if not has_cue and before and _cap(before) and ctx.text[m.start() - 1 : m.start()] == " ":
         # "Theresa May", "April Ryan" style names: a capitalised word right before.
         prev_char = ctx.text[max(0, m.start() - len(before) - 2) : m.start() - len(before) - 1]
@@ -541,7 +546,9 @@ _DEICTIC_DAYS = {
     "today": 0,
     "tomorrow": 1,
     "tonight": 0,
-    "overnight": -1,
+    # News copy says "overnight" of the night running into the day it is published (and
+    # TimeBank-style annotation anchors it there); the night is what the value carries.
+    "overnight": 0,
 }
 
 
@@ -800,6 +807,14 @@ def _ago(m: re.Match[str], ctx: Context) -> Norm | None:
 _SET_PER = re.compile(r"(?:[\d%]|million|billion|percent|cents?|dollars?|pounds?)\s*$", re.I)
 
 
+# "the first time in 14 years", "its highest level in a decade": the span up to now, not a
+# point that far ahead.
+_SPAN_SO_FAR = re.compile(
+    r"\b(?:time|first|ever|record|(?!(?:inter|sugg|arr|prot|inv|requ|t)est\b)[a-z]{2,}est)\b[^.;,]*$",
+    re.IGNORECASE,
+)
+
+
 def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     unit_text = m["unit"]
     unit = _unit_key(unit_text)
@@ -841,8 +856,10 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
         and n == int(n)
         and not mod
         and not m["the"]
+        and n >= 2
         and unit in ("day", "week", "month", "year", "decade")
         and ctx.text[max(0, m.start() - 3) : m.start()].lower() == "in "
+        and not _SPAN_SO_FAR.search(ctx.text[max(0, m.start() - 40) : m.start() - 3])
         and ctx.tense(m.start(), m.end()) == "future"
     ):
         # "will be redeemed in five years": a point that far ahead of the document date.
