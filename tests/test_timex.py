@@ -247,6 +247,32 @@ def test_timex_first_time_in_years_in_future_tense_is_still_a_duration() -> None
     assert found == {"16 years": ("DURATION", "P16Y")}
 
 
+def test_timex_n_units_later_is_a_duration_without_later() -> None:
+    found = _found("The bridge was closed. Three days later, it reopened.")
+    assert found["Three days"] == ("DURATION", "P3D")
+    assert _found("A few weeks later he resigned.")["A few weeks"] == ("DURATION", "PXW")
+
+
+def test_timex_quarter_durations_count_quarters() -> None:
+    assert _found("Losses grew in the past two quarters.")["the past two quarters"] == (
+        "DURATION",
+        "P2Q",
+    )
+    assert _found("Interest is paid every quarter.")["every quarter"] == ("SET", "P1Q")
+
+
+def test_timex_year_period_takes_the_quarter_under_discussion() -> None:
+    found = _found("Profit rose in the third quarter of 2024. In the 2023 period, it earned less.")
+    assert found["the 2023 period"] == ("DATE", "2023-Q3")
+    assert _found("Turnover fell in the 2023 season.")["the 2023 season"] == ("DATE", "2023")
+
+
+def test_timex_generic_today_is_not_a_date() -> None:
+    assert _found("Gadgets are everywhere in today's world.") == {}
+    assert _found("We are choosing the leaders of tomorrow, he said.") == {}
+    assert _found("Today's vote is close.")["Today"] == ("DATE", "2024-07-02")
+
+
 def test_timex_in_one_day_is_a_duration() -> None:
     assert _found("The strike will end in one day.") == {"one day": ("DURATION", "P1D")}
 

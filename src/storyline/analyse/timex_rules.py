@@ -314,8 +314,8 @@ def _duration_value(n: float | None, unit: str) -> str:
         n = None if n is None else n * 2
     if n is not None and unit in ("decade", "century"):
         n, letter = n * (10 if unit == "decade" else 100), "Y"
-    if n is not None and unit == "quarter":
-        n, letter = n * 3, "M"  # ISO 8601 has no quarter designator
+    if n is not None and unit == "quarter" and n != int(n):
+        n, letter = n * 3, "M"  # "1 1/2 quarters": no half-quarter designator
     prefix = "PT" if clock else "P"
     if n is None:
         return f"{prefix}X{letter}"
@@ -539,6 +539,11 @@ def _weekday(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", value, conf)
 
 
+_GENERIC_DAY = re.compile(
+    r"['’]s\s+(?:world|youth|young|generation|society|children|kids|teenagers|students|economy"
+    r"|culture|technology|standards|personal|modern|global|digital|consumers?)\b",
+    re.IGNORECASE,
+)
 _DEICTIC_DAYS = {
     "the day before yesterday": -2,
     "the day after tomorrow": 2,
@@ -556,6 +561,12 @@ def _deictic(m: re.Match[str], ctx: Context) -> Norm | None:
     word = " ".join(m["w"].lower().split())
     if word == "today" and _word_before(ctx, m.start()) in ("USA", "Today"):
         return None
+    if word in ("today", "tomorrow") and not m["pod"] and _GENERIC_DAY.match(ctx.text, m.end()):
+        return None  # "today's youth", "the leaders of tomorrow": an era, not a day
+    if word in ("today", "tomorrow") and _word_before(ctx, m.start()).lower() == "of":
+        after = ctx.text[m.end() : m.end() + 2]
+        if not after[:1].isalnum() and after[:1] not in ("'", "’"):
+            return None
     offset = _DEICTIC_DAYS[word]
     a = ctx.anchor
     value = "XXXX-XX-XX" if a is None else day_value(a + dt.timedelta(days=offset))
@@ -792,6 +803,12 @@ def _ago(m: re.Match[str], ctx: Context) -> Norm | None:
     direction = " ".join(m["dir"].lower().split())
     sign = -1 if direction in ("ago", "earlier", "before", "back") else 1
     a = ctx.anchor
+    if direction == "later":
+        # "Three days later": counted from the event just told, not from the document date;
+        # TimeML tags the length ("three days") and leaves "later" as the signal.
+        if num and n is None and " ".join(num.lower().split()) not in VAGUE_NUMBERS:
+            return None
+        return Norm("DURATION", _duration_value(n, unit), CONF_RELATIVE, m.start(), m.end("unit"))
     if unit == "year" and n == 1 and direction in ("ago", "earlier"):
         q = ctx.quarter_nearby(m.start())
         if q is not None and a is not None:
@@ -1014,6 +1031,13 @@ def _anaphoric_day(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 def _period_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "the 1988 period", "the 1989 quarter": in an earnings report, that year's edition of the
+    quarter under discussion."""
+    noun = m["noun"].lower()
+    if noun in ("period", "quarter"):
+        q = ctx.quarter_nearby(m.start())
+        if q is not None:
+            return Norm("DATE", f"{m['year']}-Q{q[1]}", CONF_RELATIVE)
     return Norm("DATE", m["year"], CONF_ABSOLUTE)
 
 
@@ -1374,7 +1398,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "timex.year",
-        _r(rf"{_B}the\s+(?P<year>{_YEAR})\s+(?:period|quarter|fiscal\s+year|season|year){_E}"),
+        _r(
+            rf"{_B}the\s+(?P<year>{_YEAR})\s+(?P<noun>period|quarter|fiscal\s+year|season|year){_E}"
+        ),
         _period_year,
         keys=("digit",),
     ),
