@@ -109,6 +109,18 @@ def test_timex_march_procession_is_not_a_month() -> None:
     assert _found("The march began in March.")["March"] == ("DATE", "2024-03")
 
 
+def test_timex_day_within_a_month_of_the_anchor_stays_close() -> None:
+    anchor = dt.date(2000, 1, 15)
+    text = "The court ordered the agency to return the boy by Jan. 14."
+    assert _found(text, anchor)["Jan. 14"] == ("DATE", "2000-01-14")
+    assert _found("The offer runs through Feb. 3.", anchor)["Feb. 3"] == ("DATE", "2000-02-03")
+
+
+def test_timex_week_of_a_date_is_that_week() -> None:
+    found = _found("A hearing was set for the week of March 6, lawyers said.", dt.date(2000, 2, 24))
+    assert found == {"the week of March 6": ("DATE", "2000-W10")}
+
+
 def test_timex_month_and_day_without_year() -> None:
     text = "Voters go to the polls on November 5 in the US."
     assert _found(text)["November 5"] == ("DATE", "2024-11-05")

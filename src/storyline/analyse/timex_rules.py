@@ -50,6 +50,8 @@ CONF_VAGUE = 0.6
 # A year-less month this close to the document date resolves to the nearest reading whatever
 # the tense (tense cues are noisy; news rarely means "May" eleven months away).
 NEAREST_MONTHS = 2
+# A year-less day this close to the document date is read in the year that keeps it close.
+NEAR_DAYS = 31
 # Four-digit numbers read as years only inside this range (outside it they need a preposition).
 YEAR_MIN, YEAR_MAX = 1800, 2099
 
@@ -204,6 +206,12 @@ def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) ->
     key, akey = (month, day), (a.month, a.day if day else 0)
     if key == akey or (day == 0 and month == a.month):
         return a.year
+    if day:
+        # A day within a month of the document date is that one, whatever the cue: "by Jan. 14"
+        # in a paper of 15 January is the deadline that just passed, not next year's.
+        near = _nearest_year(a, month, day)
+        if near is not None:
+            return near
     before = ctx.text[max(0, start - 30) : start]
     if _FUTURE_CUE.search(before) and not _PAST_CUE.search(before):
         tense = "future"
@@ -225,6 +233,18 @@ def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) ->
     if diff <= 5 or (diff == 6 and key > akey):
         return a.year + (1 if month < a.month else 0)
     return a.year - (1 if month > a.month else 0)
+
+
+def _nearest_year(a: dt.date, month: int, day: int) -> int | None:
+    """The year in which month/day falls within ``NEAR_DAYS`` of ``a``, if there is one."""
+    for year in (a.year, a.year - 1, a.year + 1):
+        try:
+            gap = abs((dt.date(year, month, day) - a).days)
+        except ValueError:
+            continue
+        if gap <= NEAR_DAYS:
+            return year
+    return None
 
 
 def _months_apart(m1: int, m2: int) -> int:
@@ -416,6 +436,17 @@ def _year_matching_weekday(a: dt.date, month: int, day: int, weekday: int) -> in
         if d.weekday() == weekday and gap < best_gap:
             best, best_gap = year, gap
     return best
+
+
+def _week_of(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "the week of March 6": the ISO week holding that day."""
+    inner = _month_day(m, ctx)
+    if inner is None or not _DAY_VALUE_RE.match(inner.value):
+        return None
+    return Norm("DATE", week_value(dt.date.fromisoformat(inner.value)), inner.confidence)
+
+
+_DAY_VALUE_RE = re.compile(r"^\d{4}-\d\d-\d\d$")
 
 
 def _month_year(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -1149,6 +1180,15 @@ RULES: tuple[Rule, ...] = (
             rf"\s+(?:of\s+)?(?P<mon>{_MONTH_ANY})(?:,?\s+(?P<year>{_YEAR})(?!\d))?(?!\w)"
         ),
         _month_day,
+        keys=("month",),
+    ),
+    Rule(
+        "timex.absolute",
+        _r(
+            rf"{_B}the\s+week\s+of\s+(?P<rel>)(?P<wd>)(?P<pre>)(?P<mon>{_MONTH_ANY})\s*"
+            rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d|,\d{{3}}|:\d|%)(?:,?\s+(?P<year>{_YEAR})(?!\d))?{_E}"
+        ),
+        _week_of,
         keys=("month",),
     ),
     Rule(
