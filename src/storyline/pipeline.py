@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.clean import clean_text, furniture_keys, line_keys
+from storyline.clean.boilerplate import caption_texts
 from storyline.ingest.discover import discover, format_of
 from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
 from storyline.ingest.readers import read_file
@@ -496,6 +497,9 @@ def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> in
     return found
 
 
+_Job = tuple[str, str, str, str | None, bool, str]
+"""(article id, analysis key, clean text, published, published inferred, caption text)."""
+
 _ANALYSIS_CHUNK = 8
 """Articles parsed together: spaCy's own batching, and small enough that both workers get work
 (with 256 a batch, one worker would parse a whole small corpus alone)."""
@@ -509,7 +513,7 @@ def analyse_all(
 
     bar = bar or _Bar(False)
     versions = component_versions()
-    jobs: list[tuple[str, str, str, str | None, bool]] = []
+    jobs: list[_Job] = []
     for aid, clean_key, meta_json, old in store.for_analysis(build_id):
         meta = meta_from_json(meta_json or "{}")
         pub = meta.get("published")
@@ -517,7 +521,10 @@ def analyse_all(
         key = hashlib.sha1(f"{clean_key}|{published}|{versions}".encode()).hexdigest()
         if key != old:
             inferred = bool(pub and pub.source == "inferred")
-            jobs.append((aid, key, store.clean_text_of(aid), published, inferred))
+            captions = "\n\n".join(
+                caption_texts((r["text"], r["reason"]) for r in store.removed_of(aid))
+            )
+            jobs.append((aid, key, store.clean_text_of(aid), published, inferred, captions))
     bar.stage("analyse", len(jobs))
     if not jobs:
         return 0
@@ -531,18 +538,19 @@ def analyse_all(
     return len(jobs)
 
 
-def _analyse_chunk(
-    chunk: list[tuple[str, str, str, str | None, bool]], settings: Settings
-) -> list[tuple[str, str, dict[str, Any]]]:
+def _analyse_chunk(chunk: list[_Job], settings: Settings) -> list[tuple[str, str, dict[str, Any]]]:
     from storyline.analyse.layers import AnalysisContext, analyse_doc
     from storyline.analyse.nlp import load_nlp
 
     nlp = load_nlp(settings.spacy_model)
     docs = nlp.pipe([job[2] for job in chunk], batch_size=_ANALYSIS_CHUNK)
-    return [
-        (aid, key, analyse_doc(doc, AnalysisContext(published, inferred)))
-        for (aid, key, _, published, inferred), doc in zip(chunk, docs, strict=True)
-    ]
+    with_captions = [job[5] for job in chunk if job[5]]
+    caption_docs = iter(nlp.pipe(with_captions, batch_size=_ANALYSIS_CHUNK))
+    out = []
+    for (aid, key, _, published, inferred, captions), doc in zip(chunk, docs, strict=True):
+        ctx = AnalysisContext(published, inferred, next(caption_docs) if captions else None)
+        out.append((aid, key, analyse_doc(doc, ctx)))
+    return out
 
 
 def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:

@@ -11,6 +11,7 @@ description: "the former president"), "pronoun".
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,9 @@ from storyline.analyse.entity_coref import (
     resolve_role_nouns,
 )
 from storyline.analyse.entity_names import (
+    COURTESY_TITLES,
+    NAME_OFFICE_TITLES,
+    PLACE_NAMES,
     clean_surface,
     fold,
     is_media,
@@ -50,58 +54,8 @@ KEPT_LABELS = {
 }  # fmt: skip
 # Titles that may open a person's name in the text ("Mr Lammy", "Senator James Risch"); office
 # words like "secretary" are left to the role reader so "foreign secretary" stays whole.
-NAME_TITLES = frozenset(
-    [
-        "sir",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "lord",
-        "lady",
-        "dame",
-        "baroness",
-        "baron",
-        "prof",
-        "professor",
-        "rev",
-        "reverend",
-        "president",
-        "senator",
-        "sen",
-        "rep",
-        "governor",
-        "gov",
-        "judge",
-        "justice",
-        "congressman",
-        "congresswoman",
-        "cllr",
-        "president-elect",
-        "vice-president",
-        "mayor",
-    ]
-)
-COURTESY = frozenset(
-    [
-        "sir",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "lord",
-        "lady",
-        "dame",
-        "baroness",
-        "baron",
-        "prof",
-        "professor",
-        "rev",
-        "reverend",
-    ]
-)
+NAME_TITLES = COURTESY_TITLES | NAME_OFFICE_TITLES
+COURTESY = COURTESY_TITLES
 CONF_NAME = 0.95
 CONF_VARIANT = 0.85
 CONF_SURNAME = 0.9
@@ -371,34 +325,140 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
         words = name_words(text) if label == "PERSON" else name_words(clean_surface(text))
         if not words:
             continue
-        root = doc[title_lo:hi].root
+        ref = _name_ref(doc, title_lo, hi, start, end, label, quoted, sent_of)
         names.append(
             _Name(
-                ref=Ref(
-                    lo=title_lo,
-                    hi=hi,
-                    start=start,
-                    end=end,
-                    text=text,
-                    label=label,
-                    kind="name",
-                    cluster=-1,
-                    confidence=CONF_NAME,
-                    method="ner",
-                    sent=sent_of[root.i],
-                    head=root.i,
-                    subject=root.dep_ in ("nsubj", "nsubjpass"),
-                    possessor=root.dep_ == "poss"
-                    or (hi < len(doc) and doc[hi].text in _POSSESSIVE)
-                    or text != doc[title_lo:hi].text.rstrip(),
-                    in_quote=quoted[root.i],
-                ),
+                ref=ref,
                 words=words,
                 honorific=honorific,
                 title_end=max(title_end, lo) if title_lo < lo else inner,
             )
         )
+    _propagate_surnames(doc, names, covered, quoted, sent_of)
     return names
+
+
+def _name_ref(
+    doc: Doc,
+    lo: int,
+    hi: int,
+    start: int,
+    end: int,
+    label: str,
+    quoted: list[bool],
+    sent_of: list[int],
+) -> Ref:
+    root = doc[lo:hi].root
+    text = doc.text[start:end]
+    return Ref(
+        lo=lo,
+        hi=hi,
+        start=start,
+        end=end,
+        text=text,
+        label=label,
+        kind="name",
+        cluster=-1,
+        confidence=CONF_NAME,
+        method="ner",
+        sent=sent_of[root.i],
+        head=root.i,
+        subject=root.dep_ in ("nsubj", "nsubjpass"),
+        possessor=root.dep_ == "poss"
+        or (hi < len(doc) and doc[hi].text in _POSSESSIVE)
+        or text != doc[lo:hi].text.rstrip(),
+        in_quote=quoted[root.i],
+    )
+
+
+def _propagate_surnames(
+    doc: Doc, names: list[_Name], covered: list[bool], quoted: list[bool], sent_of: list[int]
+) -> None:
+    """The tagger misses some repeats of a surname it found elsewhere ("Salazar said"): every
+    capitalised, uncovered token spelled as the surname of a full person name is a mention."""
+    surnames = {
+        n.words[-1]
+        for n in names
+        if n.ref.label == "PERSON" and len(n.words) >= 2 and n.words[-1][:1].isupper()
+    }
+    if not surnames:
+        return
+    added = False
+    for t in doc:
+        if covered[t.i] or t.text not in surnames or t.pos_ not in ("PROPN", "NOUN"):
+            continue
+        prev = doc[t.i - 1] if t.i > 0 else None
+        nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        # Part of a longer name or title ("Salazar Foundation", "the Obama administration").
+        if (
+            prev is not None
+            and not covered[t.i - 1]
+            and prev.pos_ == "PROPN"
+            and prev.text[:1].isupper()
+            and fold(prev.text).rstrip(".") not in NAME_TITLES
+        ):
+            continue  # fmt: skip
+        if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+            continue
+        if (nxt is not None and nxt.dep_ == "compound") or (
+            t.dep_ == "compound" and t.head.i > t.i
+        ):
+            continue
+        start, end = _char_span(doc, t.i, t.i + 1)
+        if end <= start:
+            continue
+        covered[t.i] = True
+        ref = _name_ref(doc, t.i, t.i + 1, start, end, "PERSON", quoted, sent_of)
+        ref.method = "surname-propagation"
+        names.append(_Name(ref=ref, words=[t.text], honorific="", title_end=t.i))
+        added = True
+    if added:
+        names.sort(key=lambda n: n.ref.lo)
+
+
+def _title_case_head(doc: Doc) -> int:
+    """Character end of a title-case first line ("Black Lawmakers Rip Donald Trump As A …"),
+    or 0 when the text does not open with one."""
+    end = doc.text.find("\n")
+    if end <= 0:
+        return 0
+    words = [w for w in doc.text[:end].split() if w[:1].isalpha() and len(w) > 3]
+    if len(words) < 3 or sum(w[:1].isupper() for w in words) < 0.8 * len(words):
+        return 0
+    return end
+
+
+def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
+    """In a title-case headline the tagger swallows capitalised verbs into names ("Rip Donald
+    Trump", "Obama Sees"): keep the longest part of the name the article body also uses."""
+    head_end = _title_case_head(doc)
+    if not head_end:
+        return
+    body = doc.text[head_end:]
+    for n in names:
+        r = n.ref
+        if r.start >= head_end or r.hi - r.lo < 2 or r.text in body:
+            continue
+        toks = [t for t in doc[r.lo : r.hi]]
+        best: tuple[int, int] | None = None
+        for size in range(len(toks) - 1, 0, -1):
+            for a in range(len(toks) - size + 1):
+                piece = doc[toks[a].i : toks[a + size - 1].i + 1]
+                if piece[0].is_punct or piece[-1].is_punct:
+                    continue
+                if re.search(rf"(?<!\w){re.escape(piece.text)}(?!\w)", body):
+                    best = (piece.start, piece.end)
+                    break
+            if best is not None:
+                break
+        if best is None:
+            continue
+        lo, hi = best
+        start, end = _char_span(doc, lo, hi)
+        r.lo, r.hi, r.start, r.end, r.text = lo, hi, start, end, doc.text[start:end]
+        r.head = doc[lo:hi].root.i
+        n.words = name_words(r.text) if r.label == "PERSON" else name_words(clean_surface(r.text))
+        n.title_end = max(min(n.title_end, hi), lo)
 
 
 def _relabel(names: list[_Name]) -> None:
@@ -435,6 +495,8 @@ def _relabel(names: list[_Name]) -> None:
             other = [(c, lab) for lab, c in v.items() if lab != "PERSON"]
             if is_media(key):
                 n.ref.label = "ORG"
+            elif key in PLACE_NAMES:
+                n.ref.label = "GPE"
             elif other and max(other)[0] > v.get("PERSON", 0):
                 n.ref.label = max(other)[1]
 
@@ -460,17 +522,22 @@ def _cluster_people(names: list[_Name], next_id: int) -> int:
             n.ref.confidence = CONF_VARIANT
         n.ref.cluster = cid
     singles: dict[str, int] = {}
-    last_seen: dict[int, int] = {}  # cluster -> last token seen
     gender_of: dict[int, str] = {}
     for n in people:
         if n.ref.cluster >= 0:
             g = name_gender(n.words, n.honorific)
             if g:
                 gender_of.setdefault(n.ref.cluster, g)
-    for n in sorted(people, key=lambda n: n.ref.lo):
-        if n.ref.cluster >= 0:
-            last_seen[n.ref.cluster] = n.ref.lo
-            continue
+    lone = [n for n in people if n.ref.cluster < 0]
+    # Gendered forms first ("Mr. Obama" is not Michelle Obama), so that the unmarked "Obama"
+    # can then choose between the full names and the person only ever called "Mr. Obama".
+    lone.sort(key=lambda n: (not name_gender([], n.honorific), n.ref.lo))
+    # People the article calls by their bare first name ("Elian", "Melania") are not the ones
+    # it calls by the bare surname their relatives share.
+    lasts = {la for _, la, _ in full}
+    alone = {fold(" ".join(n.words)) for n in lone if not n.honorific and len(n.words) == 1}
+    first_named = {c for f, _, c in full if f in alone and f not in lasts}
+    for n in lone:
         w = fold(" ".join(n.words))
         g = name_gender([], n.honorific)
         by_last = [c for f, la, c in full if la == w or la.endswith(" " + w)]
@@ -478,16 +545,24 @@ def _cluster_people(names: list[_Name], next_id: int) -> int:
         by_first = [c for f, la, c in full if f == w]
         if knight and by_first:
             by_last = []
+        if w in singles and gender_of.get(singles[w]) and not knight:
+            by_last.append(singles[w])
         cands, conf, method = (
             (by_last, CONF_SURNAME, "surname")
             if by_last
             else (by_first, CONF_KNIGHT_FIRST_NAME if knight else CONF_FIRST_NAME, "first-name")
         )
         if g:
-            cands = [c for c in cands if gender_of.get(c, g) == g] or cands
+            cands = [c for c in cands if gender_of.get(c, g) == g]
+        if len(cands) > 1 and method == "surname":
+            cands = [c for c in cands if c not in first_named] or cands
         if len(cands) > 1:
-            seen = [c for c in cands if c in last_seen]
-            cands = [max(seen, key=lambda c: last_seen[c])] if seen else cands[:1]
+            # Relatives sharing a surname: news calls the story's main bearer by the bare
+            # surname and the others by first or full name ("Ivanka Trump" ... "Trump said"),
+            # so it goes to the one the article introduced first, or to the one it only ever
+            # calls "Mr. Obama" when the full name it gives is a relative's.
+            single = singles.get(w)
+            cands = [single if single in cands else min(cands)]
             conf, method = CONF_SURNAME_AMBIGUOUS, method + "-ambiguous"
         if cands:
             n.ref.cluster = cands[0]
@@ -497,9 +572,10 @@ def _cluster_people(names: list[_Name], next_id: int) -> int:
             if w not in singles:
                 singles[w] = next_id
                 next_id += 1
+                if g:
+                    gender_of[singles[w]] = g
             n.ref.cluster = singles[w]
             n.ref.method = "ner"
-        last_seen[n.ref.cluster] = n.ref.lo
     return next_id
 
 
@@ -552,6 +628,7 @@ def article_entities(doc: Doc) -> ArticleEntities:
         for t in s:
             sent_of[t.i] = k
     names = _collect_names(doc, quoted, sent_of)
+    _trim_headline_names(doc, names)
     _relabel(names)
     next_id = _cluster_people(names, 0)
     next_id = _cluster_others(names, next_id)

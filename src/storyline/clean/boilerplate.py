@@ -9,9 +9,10 @@ lines (an appeal runs over several paragraphs, and not all of them say 'donate')
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["APPEALS", "LineVerdict", "score_line", "strip_quoted"]
+__all__ = ["APPEALS", "LineVerdict", "caption_texts", "score_line", "strip_quoted"]
 
 NEWSLETTER = "newsletter/notification prompt"
 DONATION = "donation/subscription appeal"
@@ -238,6 +239,31 @@ _CTA = re.compile(
     r"unlock|upgrade)\b",
     _I,
 )
+
+
+_LABEL = re.compile(r"^(?:pictured|picture|photo(?:graph)?|image|caption|file photo)\s*[:,]\s*", _I)
+
+
+def caption_texts(removed: Iterable[tuple[str, str]]) -> list[str]:
+    """The editorial words of the photo captions among ``removed`` ((text, reason) pairs), each
+    once, without labels and credits: "Labour MP Mike Tapp at the DNC in August - PA" -> "Labour
+    MP Mike Tapp at the DNC in August". Captions leave the article body but still name who is in
+    the story; boilerplate (appeals, prompts) is never returned."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for text, reason in removed:
+        if not reason.startswith("photo caption"):
+            continue
+        body, prev = text.strip(), ""
+        while body and body != prev:
+            prev = body
+            body = _CREDIT_END.sub("", body).rstrip(" -–—|,;:")
+        body = _LABEL.sub("", body).strip()
+        key = " ".join(body.split()).lower()
+        if len(body.split()) >= 2 and key not in seen:
+            seen.add(key)
+            out.append(body)
+    return out
 
 
 def strip_quoted(line: str) -> str:

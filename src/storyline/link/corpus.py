@@ -54,12 +54,21 @@ def _entities(
     if analyse is None or link is None:
         return [], {}, {}
     per_article: dict[str, Any] = {}
+    captions: list[tuple[str, str | None, Any]] = []
     for a in articles:
         data = store.layer(a["id"], "entities")
         if data is not None:
             per_article[a["id"]] = analyse.ArticleEntities.from_json(data)
+        data = store.layer(a["id"], "caption_entities")
+        if data is not None:
+            captions.append((a["id"], a["published"], analyse.ArticleEntities.from_json(data)))
     found, cmap = link.resolve_corpus(
-        (a["id"], a["published"], per_article[a["id"]]) for a in articles if a["id"] in per_article
+        (
+            (a["id"], a["published"], per_article[a["id"]])
+            for a in articles
+            if a["id"] in per_article
+        ),
+        captions,
     )
     out = [
         {

@@ -28,6 +28,8 @@ DOMINANCE = 3.0
 # Role-noun mentions that count as a role of their person.
 MIN_ROLE_NOUN_CONFIDENCE = 0.55
 MAX_ROLE_DAYS = 400
+_CAPTION = "\x00caption"
+"""Marks a caption's clusters inside the resolver; stripped from every output."""
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -84,13 +86,17 @@ def _role_noun_only(ae: ArticleEntities, cid: int) -> bool:
 
 def resolve_corpus(
     items: Iterable[tuple[str, str | None, ArticleEntities]],
+    captions: Iterable[tuple[str, str | None, ArticleEntities]] = (),
 ) -> tuple[list[Entity], dict[tuple[str, int], str]]:
-    """items: (article_id, published YYYY-MM-DD or None, the article's entities).
+    """items: (article_id, published YYYY-MM-DD or None, the article's entities); captions: the
+    same for the photo captions cleaning removed from an article, whose names join the corpus
+    entities (with their roles and mention counts) but map to nothing in the article text.
 
     Returns entities sorted by mentions (then name) with stable ids ("e-keir-starmer") and the
     map (article_id, cluster id) -> entity id. Role-noun clusters no role history explains are
     left out of both."""
     arts = sorted(items, key=lambda x: x[0])
+    arts += sorted(((aid + _CAPTION, pub, ae) for aid, pub, ae in captions), key=lambda x: x[0])
     groups: dict[str, _Group] = {}
     where: dict[tuple[str, int], str] = {}
     pending_single: list[tuple[str, str | None, ArticleEntities, int]] = []
@@ -170,6 +176,7 @@ def _add(
             del g.names[n]
     g.aliases.update(c.aliases)
     g.mentions += len(ms)
+    aid = aid.removesuffix(_CAPTION)
     g.articles.add(aid)
     g.media = g.media or c.media
     g.members.append((aid, cid))
@@ -260,5 +267,5 @@ def _finish(
             )
         )
     entities.sort(key=lambda e: (-e.mentions, e.name, e.id))
-    mapping = {k: ids[v] for k, v in sorted(where.items())}
+    mapping = {k: ids[v] for k, v in sorted(where.items()) if not k[0].endswith(_CAPTION)}
     return entities, mapping

@@ -412,6 +412,11 @@ class Store:
         ).fetchone()
         return str(row[0] or "") if row else ""
 
+    def removed_of(self, article_id: str) -> list[dict[str, Any]]:
+        """What cleaning removed from an article, as stored (text, reason, offsets, method)."""
+        row = self.db.execute("SELECT removed FROM articles WHERE id=?", (article_id,)).fetchone()
+        return list(json.loads(row[0])) if row and row[0] else []
+
     def drop_edges(self, article_id: str) -> None:
         self.db.execute("DELETE FROM edges WHERE a=? OR b=?", (article_id, article_id))
 
