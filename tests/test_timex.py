@@ -153,6 +153,12 @@ def test_timex_set_to_is_a_schedule_and_set_alone_is_past() -> None:
     assert _found("The singer died on Saturday.")["Saturday"] == ("DATE", "2024-06-29")
 
 
+def test_timex_plan_in_past_perfect_points_back() -> None:
+    text = "The offer had been scheduled to expire Friday, but it was extended."
+    assert _found(text)["Friday"] == ("DATE", "2024-06-28")
+    assert _found("The offer is scheduled to expire Friday.")["Friday"] == ("DATE", "2024-07-05")
+
+
 def test_timex_weekday_on_the_anchor_day_is_the_anchor() -> None:
     assert _found("The minister resigned Tuesday.")["Tuesday"] == ("DATE", "2024-07-02")
 

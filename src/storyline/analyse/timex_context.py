@@ -206,6 +206,11 @@ def _set_ahead(words: list[str]) -> list[str]:
     ]
 
 
+def _had_before(words: list[str], j: int) -> bool:
+    """ "had been scheduled to", "had been due to": a plan that was overtaken, so the past."""
+    return any(w.lower() == "had" for w in words[max(0, j - 2) : j])
+
+
 def _passive(word: str) -> bool:
     return word.lower() in _PASSIVE_AUX
 
@@ -246,11 +251,19 @@ class Context:
         for i in range(max(len(lw), len(rw))):
             if i < len(lw):
                 t = _classify(lw[-1 - i])
-                if t and not (t == "past" and i + 1 < len(lw) and _passive(lw[-2 - i])):
+                if t == "past" and i + 1 < len(lw) and _passive(lw[-2 - i]):
+                    t = ""
+                elif t == "future" and _had_before(lw, len(lw) - 1 - i):
+                    t = "past"
+                if t:
                     return t
             if i < len(rw):
                 t = _classify(rw[i])
-                if t and not (t == "past" and i > 0 and _passive(rw[i - 1])):
+                if t == "past" and i > 0 and _passive(rw[i - 1]):
+                    t = ""
+                elif t == "future" and _had_before(rw, i):
+                    t = "past"
+                if t:
                     return t
         return ""
 

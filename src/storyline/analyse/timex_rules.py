@@ -230,7 +230,7 @@ def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) ->
     if tense == "past":
         return a.year if key < akey else a.year - 1
     diff = (month - a.month) % 12
-    if diff <= 5 or (diff == 6 and key > akey):
+    if diff <= 4 or (diff == 5 and key > akey):
         return a.year + (1 if month < a.month else 0)
     return a.year - (1 if month > a.month else 0)
 
