@@ -37,13 +37,15 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "eval" / "data" / "entities_gold.jsonl"
-# Pinned floors: main() fails below these (a little under the scores when set).
+# Pinned floors: main() fails below these (a little under the scores when set). Lowered when
+# the gold grew from 15 to 31 articles (16 hand-annotated independently of system output);
+# scores of the committed code on all 31, with the old 15-article value in brackets.
 FLOORS = {
-    "bcubed_f1": 0.90,  # reached 0.928
-    "names_precision": 0.95,  # reached 0.993
-    "names_recall": 0.90,  # reached 0.917
-    "pronoun_acc": 0.85,  # reached 0.890
-    "role_f1": 0.88,  # reached 0.922
+    "bcubed_f1": 0.80,  # reached 0.812 (15 articles: 0.928)
+    "names_precision": 0.85,  # reached 0.859 (0.993)
+    "names_recall": 0.71,  # reached 0.724 (0.917)
+    "pronoun_acc": 0.69,  # reached 0.701 (0.890)
+    "role_f1": 0.68,  # reached 0.691 (0.922)
 }
 MAX_OVERHEAD = 0.15
 
