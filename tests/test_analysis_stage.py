@@ -83,3 +83,24 @@ def test_analysis_stage_group_quotes_needs_same_words_and_speaker() -> None:
     (group,) = group_quotes(quotes, arts)
     assert group["quote_ids"] == ["1", "2"] and group["first_reported"] == "2024-01-01"
     assert "group_id" not in quotes[2]
+
+
+def test_analysis_stage_caption_people_are_entities_appeal_names_are_not(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        " date 2024-10-24 Minister rejects claims\n\n"
+        "Jane Doe rejected the claims on Thursday, and her party backed her.\n\n"
+        "Labour MP Mike Tapp at the conference in August - PA\n\n"
+        "The party said it would publish the letters next week.\n\n"
+        "Your support helps us to tell the story. Elon Musk will not stop us: donate today.",
+        "utf-8",
+    )
+    build([src], tmp_path / "out")
+    d = _dossier(tmp_path / "out")
+    (art,) = d["articles"]
+    assert "Mike Tapp" not in art["text"]  # the caption left the body ...
+    people = {e["name"]: e for e in d["entities"] if e["type"] == "PERSON"}
+    assert "Mike Tapp" in people  # ... but not the story
+    assert [r["title"] for r in people["Mike Tapp"]["roles"]] == ["Labour MP"]
+    assert "Elon Musk" not in people

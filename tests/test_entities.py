@@ -80,3 +80,112 @@ def test_entities_corpus_role_noun_from_role_history(nlp: Any) -> None:
     pm = next(m.cluster for m in b.mentions if m.text == "The Prime Minister")
     assert where[("b", pm)] == starmer.id == "e-keir-starmer"
     assert any(r.title == "Prime Minister" and r.date == "2024-10-01" for r in starmer.roles)
+
+
+def _names(ae: ArticleEntities, cluster: int) -> set[str]:
+    return {m.text for m in ae.mentions if m.cluster == cluster and m.kind == "name"}
+
+
+def test_entities_bare_surname_goes_to_first_introduced_relative(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Donald Trump held a rally in Ohio. His daughter Ivanka Trump spoke first, and "
+            "Ivanka Trump later toured a factory. Trump told the crowd he would win."
+        )
+    )
+    assert _cluster_of(ae, "Trump") == _cluster_of(ae, "Donald Trump")
+    assert _cluster_of(ae, "Ivanka Trump") != _cluster_of(ae, "Donald Trump")
+
+
+def test_entities_stated_gender_blocks_surname_merge(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Michelle Obama spoke in Philadelphia. Mr. Obama said on Friday that turnout "
+            "mattered. Obama repeated the point later."
+        )
+    )
+    assert _cluster_of(ae, "Mr. Obama") != _cluster_of(ae, "Michelle Obama")
+    assert _cluster_of(ae, "Obama") == _cluster_of(ae, "Mr. Obama")
+
+
+def test_entities_first_name_user_is_not_the_bare_surname(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Elian Gonzalez stayed in Miami. Juan Miguel Gonzalez flew to Washington. Elian "
+            "played in the yard. Gonzalez told reporters he wanted his son back."
+        )
+    )
+    assert _cluster_of(ae, "Gonzalez") == _cluster_of(ae, "Juan Miguel Gonzalez")
+
+
+def test_entities_headline_verbs_trimmed_from_names(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Black Lawmakers Rip Donald Trump As A Fraud\n\n"
+            "Donald Trump was criticised on Friday. Trump did not respond."
+        )
+    )
+    head = next(m for m in ae.mentions if m.start < 50 and m.kind == "name" and "Trump" in m.text)
+    assert head.text == "Donald Trump"
+    assert head.cluster == _cluster_of(ae, "Trump")
+
+
+def test_entities_missed_surname_repeats_propagate(nlp: Any) -> None:
+    text = (
+        "Interior Secretary Ken Salazar visited the Gulf coast on Monday. Salazar said the "
+        "spill was a disaster, and Salazar promised a review."
+    )
+    ae = article_entities(nlp(text))
+    cid = _cluster_of(ae, "Ken Salazar")
+    salazars = [m for m in ae.mentions if m.text == "Salazar"]
+    assert len(salazars) == 2
+    assert all(m.cluster == cid for m in salazars)
+
+
+def test_entities_nickname_first_name_merges(nlp: Any) -> None:
+    ae = article_entities(
+        nlp("Jacqui Fleming was treated in Glasgow. Jacqueline Fleming later went home.")
+    )
+    assert _cluster_of(ae, "Jacqui Fleming") == _cluster_of(ae, "Jacqueline Fleming")
+
+
+def test_entities_roles_of_state_no10_and_running_mate(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Donald Trump won the election. Pictured with former secretary of state Mike "
+            "Pompeo. Labour MP Mike Tapp and former No10 spin chief Alastair Campbell were "
+            "there. David Lammy congratulated the president-elect and his running mate, JD Vance."
+        )
+    )
+    titles = {(ae.clusters[r.cluster].name, r.title) for r in ae.roles}
+    assert ("Mike Pompeo", "former secretary of state") in titles
+    assert ("Alastair Campbell", "former No10 spin chief") in titles
+    assert ("JD Vance", "running mate") in titles
+    assert ("Donald Trump", "president-elect") in titles
+    assert _cluster_of(ae, "his") == _cluster_of(ae, "Donald Trump")
+
+
+def test_entities_capital_tagged_person_is_a_place(nlp: Any) -> None:
+    ae = article_entities(nlp("Trump said US support for Kyiv had been too high."))
+    kyiv = [c for c in ae.clusters if c.name == "Kyiv"]
+    assert all(c.type != "PERSON" for c in kyiv)
+
+
+def test_entities_paragraph_break_ends_a_sentence(nlp: Any) -> None:
+    doc = nlp("“We will work with whoever wins.”\n\nDavid Lammy also congratulated Trump.")
+    starts = [s.start_char for s in doc.sents]
+    assert doc.text.index("David") in starts
+
+
+def test_entities_caption_people_join_the_corpus() -> None:
+    from storyline.clean.boilerplate import caption_texts
+
+    texts = caption_texts(
+        [
+            ("Labour MP Mike Tapp at the DNC in August - PA", "photo caption/credit"),
+            ("Labour MP Mike Tapp at the DNC in August - PA", "photo caption/credit"),
+            ("Keir Starmer via Associated Press", "photo caption (printed 2 times)"),
+            ("Elon Musk has said we should be the media now.", "donation/subscription appeal"),
+        ]
+    )
+    assert texts == ["Labour MP Mike Tapp at the DNC in August", "Keir Starmer"]
