@@ -279,6 +279,15 @@ def test_timex_quarter_durations_count_quarters() -> None:
     assert _found("Interest is paid every quarter.")["every quarter"] == ("SET", "P1Q")
 
 
+def test_timex_quarter_and_half_codes() -> None:
+    found = _found("Revenue fell in Q1 2023 and rose in Q3. Results for H1 2024 beat forecasts.")
+    assert found["Q1 2023"] == ("DATE", "2023-Q1")
+    # Q3 has not come round yet in July 2024: a past-tense Q3 is last year's.
+    assert found["Q3"] == ("DATE", "2023-Q3")
+    assert found["H1 2024"] == ("DATE", "2024-H1")
+    assert _found("The Q7 and A4 models sold well.") == {}
+
+
 def test_timex_year_period_takes_the_quarter_under_discussion() -> None:
     found = _found("Profit rose in the third quarter of 2024. In the 2023 period, it earned less.")
     assert found["the 2023 period"] == ("DATE", "2023-Q3")

@@ -801,6 +801,34 @@ def _quarter(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", f"{year:04d}-Q{q}", CONF_RELATIVE, start, m.end())
 
 
+def _quarter_code(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "Q3", "Q1 2013", "H1 2024", "2012 Q4": the financial shorthand for quarters and halves."""
+    code = m["code"]
+    if not code[0].isupper():
+        return None
+    kind, n = code[0], int(code[1])
+    year_text = m["y1"] or m["y2"]
+    a = ctx.anchor
+    if year_text:
+        year: int | None = int(year_text)
+    elif a is None:
+        year = None
+    elif kind == "Q":
+        current = quarter_of(a)
+        year = a.year if n <= current or ctx.tense(m.start(), m.end()) == "future" else a.year - 1
+    else:
+        year = (
+            a.year
+            if n == 1 or a.month > 6 or ctx.tense(m.start(), m.end()) == "future"
+            else a.year - 1
+        )
+    if year is None:
+        return Norm("DATE", f"XXXX-{kind}{n}", CONF_TENSE)
+    if kind == "Q":
+        _remember_quarter(ctx, year, n, m.start())
+    return Norm("DATE", f"{year:04d}-{kind}{n}", CONF_ABSOLUTE if year_text else CONF_RELATIVE)
+
+
 def _half(m: re.Match[str], ctx: Context) -> Norm | None:
     h = 1 if m["ord"].lower() in ("first", "1st") else 2
     if m["year"]:
@@ -1296,6 +1324,15 @@ RULES: tuple[Rule, ...] = (
         ),
         _quarter,
         keys=("unit",),
+    ),
+    Rule(
+        "timex.quarter",
+        _r(
+            rf"(?<![\w$£€#./-])(?:(?P<y1>{_YEAR})[\s/-]+)?(?P<code>Q[1-4]|H[12])"
+            rf"(?:[\s/-]+(?P<y2>{_YEAR}))?(?![\w-])"
+        ),
+        _quarter_code,
+        keys=("digit",),
     ),
     Rule(
         "timex.half",
