@@ -31,12 +31,13 @@ except ImportError:  # a source checkout without the package installed
 
 # Floors pinned a few points under the scores measured when the tagger was tuned: a drop below
 # any of them fails `make eval`.
-# Measured at pinning time (overall): strict 0.884, relaxed 0.943, value 0.795, type 0.948.
+# Measured at pinning time (overall): strict 0.887, relaxed 0.945, value 0.804, type 0.949
+# (TimeBank value 0.819, AQUAINT value 0.772).
 FLOORS: dict[str, float] = {
-    "strict_f1": 0.85,
-    "relaxed_f1": 0.91,
-    "value_f1": 0.76,
-    "type_acc": 0.92,
+    "strict_f1": 0.87,
+    "relaxed_f1": 0.93,
+    "value_f1": 0.79,
+    "type_acc": 0.93,
 }
 MIN_WORDS_PER_SECOND = 50_000
 SUBCORPORA = ("TimeBank", "AQUAINT")
