@@ -221,6 +221,13 @@ def test_timex_anaphoric_next_day_counts_from_the_last_date() -> None:
     assert found["The next day"] == ("DATE", "2023-03-04")
 
 
+def test_timex_that_year_and_following_month_count_from_the_last_mention() -> None:
+    found = _found("He fled in June 1998 and returned later that year.")
+    assert found["later that year"] == ("DATE", "1998")
+    found = _found("The board met on 3 April 2023. The following month, it sold the unit.")
+    assert found["The following month"] == ("DATE", "2023-05")
+
+
 def test_timex_quarters() -> None:
     found = _found("Profit rose in the second quarter. Fourth-quarter results disappointed.")
     assert found["the second quarter"] == ("DATE", "2024-Q2")

@@ -30,6 +30,8 @@ WINDOW_AFTER = 72
 _TOKEN = re.compile(r"[a-z]+|[0-9]+")
 # A day-level DATE value: these move the reference point for "the next day" and clock times.
 _DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)$")
+# Any calendar DATE value's year (and month): "1998", "1998-06", "1998-Q3", "1998-06-05".
+_YEAR_MONTH_VALUE = re.compile(r"^(\d{4})(?:-(\d\d)(?!\d))?")
 _CLOCK_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d|XXXX-XX-XX)(T\d\d(?::\d\d)?)$")
 # What may separate a date from the clock time it goes with ("Friday, 10 p.m.").
 _JOIN_GAP = re.compile(r"^[ ,]{0,3}(?:at\s+)?$")
@@ -221,4 +223,9 @@ def tag_timexes(text: str, anchor: dt.date | None = None) -> list[Timex]:
         if day is not None and norm.type == "DATE":
             with contextlib.suppress(ValueError):
                 ctx.ref_day = dt.date(int(day[1]), int(day[2]), int(day[3]))
+        coarse = _YEAR_MONTH_VALUE.match(norm.value)
+        if coarse is not None and norm.type == "DATE":
+            ctx.ref_year = int(coarse[1])
+            if coarse[2] and 1 <= int(coarse[2]) <= 12:
+                ctx.ref_month = (int(coarse[1]), int(coarse[2]))
     return _join_clock_times(text, items)

@@ -218,13 +218,27 @@ def _passive(word: str) -> bool:
 class Context:
     """Per-document state shared by the rules while one text is tagged."""
 
-    __slots__ = ("anchor", "last_quarter", "last_quarter_pos", "ref_day", "text")
+    __slots__ = (
+        "anchor",
+        "last_quarter",
+        "last_quarter_pos",
+        "ref_day",
+        "ref_month",
+        "ref_year",
+        "text",
+    )
 
     def __init__(self, text: str, anchor: dt.date | None) -> None:
         self.text = text
         self.anchor = anchor
         # The last day-level date the text mentioned: what "the next day" counts from.
         self.ref_day: dt.date | None = anchor
+        # The last month and year the text mentioned at any granularity: what "that year" and
+        # "the following month" count from ("in June 1998 ... later that year").
+        self.ref_month: tuple[int, int] | None = (
+            None if anchor is None else (anchor.year, anchor.month)
+        )
+        self.ref_year: int | None = None if anchor is None else anchor.year
         # The last quarter mentioned (year, quarter) and where: earnings reports compare
         # "a year ago" with the same quarter of the previous year.
         self.last_quarter: tuple[int, int] | None = None

@@ -20,6 +20,7 @@ from storyline.analyse.timex_calendar import (
     month_value,
     nth_weekday,
     quarter_of,
+    shift_months,
     week_value,
     weekday_near,
 )
@@ -1085,6 +1086,11 @@ def _anaphoric_day(m: re.Match[str], ctx: Context) -> Norm | None:
     if unit in ("morning", "afternoon", "evening", "night"):
         d = ref + dt.timedelta(days=step)
         return Norm("TIME", f"{day_value(d)}T{PART_OF_DAY[unit]}", CONF_TENSE)
+    if unit == "year" and ctx.ref_year is not None:
+        return Norm("DATE", f"{ctx.ref_year + step:04d}", CONF_TENSE)
+    if unit == "month" and ctx.ref_month is not None:
+        y, mo = shift_months(*ctx.ref_month, step)
+        return Norm("DATE", month_value(y, mo), CONF_TENSE)
     d = _shift(ref, unit, step)
     return Norm("DATE", _unit_value(d, unit), CONF_TENSE)
 
