@@ -485,7 +485,12 @@ def _relabel(names: list[_Name]) -> None:
                 len(n.words) >= 2
                 and n.ref.label != "PERSON"
                 and (
-                    fold(n.words[0]) in firsts and fold(n.words[-1]) in lasts and len(n.words) <= 3
+                    fold(n.words[-1]) in lasts
+                    and len(n.words) <= 3
+                    and (
+                        fold(n.words[0]) in firsts
+                        or any(spelling_variant(fold(n.words[0]), f) for f in firsts)
+                    )
                 )
             )
         ):
@@ -520,6 +525,7 @@ def _cluster_people(names: list[_Name], next_id: int) -> int:
         elif (first, last) not in {(f, la) for f, la, _ in full}:
             n.ref.method = "spelling-variant"
             n.ref.confidence = CONF_VARIANT
+            full.append((first, last, cid))  # "Jacqueline" alone then finds "Jacqui Fleming"
         n.ref.cluster = cid
     singles: dict[str, int] = {}
     gender_of: dict[int, str] = {}
@@ -540,9 +546,9 @@ def _cluster_people(names: list[_Name], next_id: int) -> int:
     for n in lone:
         w = fold(" ".join(n.words))
         g = name_gender([], n.honorific)
-        by_last = [c for f, la, c in full if la == w or la.endswith(" " + w)]
+        by_last = list(dict.fromkeys(c for f, la, c in full if la == w or la.endswith(" " + w)))
         knight = fold(n.honorific) in ("sir", "dame")
-        by_first = [c for f, la, c in full if f == w]
+        by_first = list(dict.fromkeys(c for f, la, c in full if f == w))
         if knight and by_first:
             by_last = []
         if w in singles and gender_of.get(singles[w]) and not knight:
@@ -599,7 +605,35 @@ def _cluster_others(names: list[_Name], next_id: int) -> int:
                 acronyms.setdefault(ac.lower(), cid)
         n.ref.cluster = cid
         n.ref.confidence = CONF_ORG
+    _merge_short_org_names(names)
     return next_id
+
+
+def _merge_short_org_names(names: list[_Name]) -> None:
+    """ "Paribas" after "Cie. Financiere de Paribas", "Hofstra" after "Hofstra University", "Fox"
+    after "Fox News": a one-word organisation name that opens or closes exactly one longer
+    organisation name of the article is that organisation."""
+    edges: dict[str, set[int]] = {}
+    for n in names:
+        if n.ref.label != "ORG":
+            continue
+        words = [w for w in org_key(" ".join(n.words)).split(" ") if len(w) > 2]
+        if len(words) >= 2:
+            for w in (words[0], words[-1]):
+                edges.setdefault(w, set()).add(n.ref.cluster)
+    if not edges:
+        return
+    moved: dict[int, int] = {}
+    for n in names:
+        if n.ref.label in ("PERSON", "GPE", "NORP") or len(n.words) != 1:
+            continue
+        targets = edges.get(org_key(n.words[0]), set()) - {n.ref.cluster}
+        if len(targets) == 1:
+            moved.setdefault(n.ref.cluster, next(iter(targets)))
+    for n in names:
+        if n.ref.cluster in moved and n.ref.label != "PERSON":
+            n.ref.cluster = moved[n.ref.cluster]
+            n.ref.label = "ORG"
 
 
 def _display(n: _Name) -> str:

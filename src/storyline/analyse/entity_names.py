@@ -454,7 +454,10 @@ PLACE_NAMES = _words(
     """
 )
 # "Labour Party" and "Labour" are one organisation; these words do not tell organisations apart.
-ORG_GENERIC = frozenset({"party", "the"})
+ORG_GENERIC = frozenset(
+    {"party", "the", "inc", "inc.", "corp", "corp.", "co", "co.", "ltd", "ltd.", "plc", "ag", "sa",
+     "s.a.", "nv", "n.v.", "llc", "cie", "cie."}
+)  # fmt: skip
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
