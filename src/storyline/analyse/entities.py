@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from storyline.analyse.entity_coref import (
     ClusterInfo,
     Ref,
+    doc_text,
     find_role_nouns,
     resolve_pronouns,
     resolve_role_nouns,
@@ -198,7 +199,7 @@ class ArticleEntities:
 
 def _quoted(doc: Doc) -> list[bool]:
     """Token index -> inside quotation marks (curly, straight, or single quotes as quotes)."""
-    text = doc.text
+    text = doc_text(doc)
     inside = [False] * (len(text) + 1)
     state = False
     straight = False
@@ -234,7 +235,7 @@ def _char_span(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
     start = doc[lo].idx
     end = doc[hi - 1].idx + len(doc[hi - 1].text)
     # "Trump’s" kept whole by the tokenizer, "Sky News:" with its colon.
-    text = doc.text
+    text = doc_text(doc)
     while end > start and text[end - 1] in ".,:;!?’'\"”)":
         if text[end - 1] in "’'" and end - 2 > start and text[end - 2] == "s":
             end -= 1
@@ -321,7 +322,7 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
         start, end = _char_span(doc, title_lo, hi)
         if end <= start:
             continue
-        text = doc.text[start:end]
+        text = doc_text(doc)[start:end]
         words = name_words(text) if label == "PERSON" else name_words(clean_surface(text))
         if not words:
             continue
@@ -349,7 +350,7 @@ def _name_ref(
     sent_of: list[int],
 ) -> Ref:
     root = doc[lo:hi].root
-    text = doc.text[start:end]
+    text = doc_text(doc)[start:end]
     return Ref(
         lo=lo,
         hi=hi,
@@ -419,10 +420,10 @@ def _propagate_surnames(
 def _title_case_head(doc: Doc) -> int:
     """Character end of a title-case first line ("Black Lawmakers Rip Donald Trump As A …"),
     or 0 when the text does not open with one."""
-    end = doc.text.find("\n")
+    end = doc_text(doc).find("\n")
     if end <= 0:
         return 0
-    words = [w for w in doc.text[:end].split() if w[:1].isalpha() and len(w) > 3]
+    words = [w for w in doc_text(doc)[:end].split() if w[:1].isalpha() and len(w) > 3]
     if len(words) < 3 or sum(w[:1].isupper() for w in words) < 0.8 * len(words):
         return 0
     return end
@@ -434,7 +435,7 @@ def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
     head_end = _title_case_head(doc)
     if not head_end:
         return
-    body = doc.text[head_end:]
+    body = doc_text(doc)[head_end:]
     for n in names:
         r = n.ref
         if r.start >= head_end or r.hi - r.lo < 2 or r.text in body:
@@ -455,7 +456,7 @@ def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
             continue
         lo, hi = best
         start, end = _char_span(doc, lo, hi)
-        r.lo, r.hi, r.start, r.end, r.text = lo, hi, start, end, doc.text[start:end]
+        r.lo, r.hi, r.start, r.end, r.text = lo, hi, start, end, doc_text(doc)[start:end]
         r.head = doc[lo:hi].root.i
         n.words = name_words(r.text) if r.label == "PERSON" else name_words(clean_surface(r.text))
         n.title_end = max(min(n.title_end, hi), lo)

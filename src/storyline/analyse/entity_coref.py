@@ -15,7 +15,14 @@ from storyline.analyse.entity_roles import role_head, title_key
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-__all__ = ["ClusterInfo", "Ref", "find_role_nouns", "resolve_pronouns", "resolve_role_nouns"]
+__all__ = [
+    "ClusterInfo",
+    "Ref",
+    "doc_text",
+    "find_role_nouns",
+    "resolve_pronouns",
+    "resolve_role_nouns",
+]
 
 # Role nouns that stand for one person the story names; vaguer ones ("the official") do not.
 ROLE_NOUN_HEADS = frozenset(
@@ -140,6 +147,15 @@ class ClusterInfo:
     count: int = 0
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, joined once per Doc: spaCy rebuilds the string from every token on each
+    access, which made name offsets cost more than the parse."""
+    text = doc.user_data.get("storyline.text")
+    if text is None:
+        text = doc.user_data["storyline.text"] = doc.text
+    return str(text)
+
+
 def _party(words: list[str]) -> str:
     for w in words:
         for stem in PARTY_STEMS:
@@ -195,7 +211,7 @@ def find_role_nouns(
                 hi=t.i + 1,
                 start=start,
                 end=end,
-                text=doc.text[start:end],
+                text=doc_text(doc)[start:end],
                 label="PERSON",
                 kind="title" if t.text[:1].isupper() else "role-noun",
                 cluster=-1,
