@@ -189,3 +189,17 @@ def test_entities_caption_people_join_the_corpus() -> None:
         ]
     )
     assert texts == ["Labour MP Mike Tapp at the DNC in August", "Keir Starmer"]
+
+
+def test_entities_org_tagged_surname_joins_the_corpus_person(nlp: Any) -> None:
+    a = article_entities(nlp("Donald Trump spoke in Ohio on Monday."))
+    b = article_entities(
+        nlp("Trump's team filed a complaint with the Federal Election Commission.")
+    )
+    b_trump = [c for c in b.clusters if c.name == "Trump"]
+    found, where = resolve_corpus([("a", "2024-10-24", a), ("b", "2024-10-24", b)])
+    people = [e for e in found if e.name == "Donald Trump"]
+    assert len(people) == 1
+    assert [c.type for c in b_trump] == ["ORG"]  # the tagger's reading of the lone surname
+    assert where[("b", b_trump[0].id)] == people[0].id
+    assert not any(e.name == "Trump" for e in found)

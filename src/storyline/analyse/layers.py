@@ -8,10 +8,13 @@ steps (entities across articles, quote groups, the timeline) run from the stored
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 __all__ = [
@@ -148,9 +151,23 @@ def _available(component: Component) -> bool:
     return True
 
 
+@lru_cache(maxsize=1)
+def _code_hash() -> str:
+    # Stored layers are reused while the analysis key holds; the code that made them is part
+    # of that key, so an upgrade (or a fix in development) re-analyses instead of serving
+    # layers an older resolver produced.
+    package = Path(__file__).parent
+    h = hashlib.sha1()
+    for path in sorted(package.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def component_versions() -> str:
     """Identity of the analysis as configured: part of each article's analysis key."""
-    return ";".join(f"{c.name}={c.version}" for c in COMPONENTS if _available(c))
+    names = ";".join(f"{c.name}={c.version}" for c in COMPONENTS if _available(c))
+    return f"{names};code={_code_hash()}"
 
 
 def analyse_doc(doc: Any, ctx: AnalysisContext) -> dict[str, Any]:

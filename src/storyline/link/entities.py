@@ -101,6 +101,7 @@ def resolve_corpus(
     where: dict[tuple[str, int], str] = {}
     pending_single: list[tuple[str, str | None, ArticleEntities, int]] = []
     pending_roles: list[tuple[str, str | None, ArticleEntities, int]] = []
+    pending_org_single: list[tuple[str, str | None, ArticleEntities, int]] = []
     # Full person names first, so lone names have something to join.
     full: dict[str, list[tuple[str, str]]] = {}  # surname -> [(first, group key)]
     for aid, pub, ae in arts:
@@ -119,10 +120,19 @@ def resolve_corpus(
                 where[(aid, c.id)] = key
             elif c.type == "PERSON" and not c.media:
                 pending_single.append((aid, pub, ae, c.id))
+            elif c.type == "ORG" and not c.media and len(words) == 1:
+                pending_org_single.append((aid, pub, ae, c.id))
             else:
                 key = f"o:{org_key(c.name)}"
                 _add(groups, key, aid, pub, ae, c.id)
                 where[(aid, c.id)] = key
+    for aid, pub, ae, cid in pending_org_single:
+        # "Trump's team" tagged ORG where the article names nobody: the corpus's Donald Trump.
+        c = ae.clusters[cid]
+        owners = {k for _, k in full.get(fold(name_words(c.name)[0]), [])}
+        key = owners.pop() if len(owners) == 1 else f"o:{org_key(c.name)}"
+        _add(groups, key, aid, pub, ae, cid)
+        where[(aid, cid)] = key
     person_mentions = {k: g.mentions for k, g in groups.items() if k.startswith("p:")}
     for aid, pub, ae, cid in pending_single:
         c = ae.clusters[cid]
