@@ -47,7 +47,8 @@ NAME_OFFICE_TITLES = _words(
     "president-elect vice-president mayor"
 )
 ROLE_HONORIFICS = NAME_OFFICE_TITLES | _words(
-    "councillor general gen col ambassador chancellor secretary minister premier speaker"
+    "councillor general gen col ambassador chancellor secretary minister premier speaker "
+    "professor prof"
 )
 HONORIFICS = (
     COURTESY_TITLES

@@ -128,6 +128,21 @@ ROLE_HEADS = frozenset(
         "hopeful",
         "contender",
         "rival",
+        "lady",
+        "pastor",
+        "priest",
+        "bishop",
+        "developer",
+        "businessman",
+        "businesswoman",
+        "writer",
+        "moderator",
+        "dictator",
+        "commander",
+        "envoy",
+        "diplomat",
+        "historian",
+        "scientist",
     ]
 )
 # Capitalised words that belong to a title before a name ("Former", "Shadow", "Foreign").
@@ -191,13 +206,30 @@ TITLE_MODIFIERS = frozenset(
         "no10",
         "downing",
         "running",
+        "minority",
+        "majority",
+        "senate",
+        "retired",
+        "ranking",
+        "assistant",
+        "executive",
+        "managing",
+        "communications",
+        "communication",
+        "policy",
     ]
 )
+# Abbreviated offices, read as their full word when titles are compared.
+_ABBREVIATIONS = {
+    "sen": "senator", "sen.": "senator", "rep": "representative", "rep.": "representative",
+    "gov": "governor", "gov.": "governor", "gen": "general", "gen.": "general",
+    "prof": "professor", "prof.": "professor", "pres": "president", "pres.": "president",
+}  # fmt: skip
 # Descriptions that are not a job even with a role head ("his rival", "a Trump ally" is kept).
 _STOP_BEFORE = frozenset({"the", "a", "an", "this", "that", "his", "her", "their", "its", "our"})
 _POSS_PRON = frozenset({"his", "her", "their", "its", "our", "my", "your"})
 _DETS = frozenset({"the", "a", "an"})
-_APPOS_PREPS = frozenset({"of", "for", "at", "to", "on", "in", "with"})
+_APPOS_PREPS = frozenset({"of", "for", "at", "to", "on", "in", "with", "from"})
 _DASHES = frozenset({"-", "–", "—"})
 
 
@@ -222,6 +254,7 @@ def title_key(title: str) -> str:
     words = [w for w in fold(title).replace("'s", "").split(" ") if w]
     while words and (words[0] in _DETS or words[0] in _POSS_PRON):
         words = words[1:]
+    words = [_ABBREVIATIONS.get(w, w) for w in words]
     key = " ".join(words)
     return key.replace("prime minster", "prime minister")
 
@@ -287,10 +320,13 @@ def _appos_after(doc: Doc, hi: int) -> tuple[int, int] | None:
         if t.pos_ in ("VERB", "AUX") and not _is_role_head(low):
             break
         if low in _APPOS_PREPS:
-            if not head_seen or (in_pp and low != "for"):
+            if not head_seen or (in_pp and low not in ("for", "at", "of")):
                 break
             in_pp = True
             k += 1
+            continue
+        if in_pp and low in _DETS and k + 1 < len(doc) and doc[k + 1].pos_ in ("PROPN", "ADJ"):
+            k += 1  # "chairwoman of the Democratic National Committee"
             continue
         if t.pos_ not in ("NOUN", "PROPN", "ADJ") and not _is_role_head(low):
             break
