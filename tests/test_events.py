@@ -52,7 +52,8 @@ def test_events_future_negated_and_quoted_are_not_events(nlp: Any) -> None:
         "“We met them in May and it went well,” he said.\n\n"
         "Labour has been in power for 14 years."
     )
-    assert _events(nlp, text) == []
+    # Lead sentences are summary candidates for the publication day, not events.
+    assert [e for e in _events(nlp, text) if e.method != "events.lead"] == []
 
 
 def test_events_scheduled_event_noun(nlp: Any) -> None:
@@ -85,3 +86,28 @@ def test_events_timex_values_map_to_precision() -> None:
     assert timex_date("2024-SU") == "2024"
     assert timex_date("XXXX-11-05") is None
     assert timex_date("PRESENT_REF") is None
+
+
+def test_events_lead_sentence_without_date_is_a_lead_candidate(nlp: Any) -> None:
+    text = (
+        "Engineers lowered a giant containment dome over the leaking well.\n\n"
+        "The company will try again next week.\n\n"
+        "“We are confident it works,” a spokesman said.\n\n"
+        "Officials praised the crews.\n\n"
+        "Fishermen waited in port.\n\n"
+        "Prices rose sharply at the pump."
+    )
+    evs = _events(nlp, text, "2010-05-07")
+    leads = [e for e in evs if e.method == "events.lead"]
+    assert [e.text for e in leads] == [
+        "Engineers lowered a giant containment dome over the leaking well.",
+        "Officials praised the crews.",
+        "Fishermen waited in port.",
+    ]
+    assert all(e.date == "2010-05-07" and e.relation == "on-or-before" for e in leads)
+
+
+def test_events_dated_lead_sentence_is_not_a_lead(nlp: Any) -> None:
+    text = "The rig exploded on Tuesday, killing eleven workers."
+    evs = _events(nlp, text, "2010-04-22")
+    assert [(e.date, e.method) for e in evs] == [("2010-04-20", "events.timex")]

@@ -121,3 +121,89 @@ def test_timeline_infer_published_from_shared_news() -> None:
         ),
     ]
     assert infer_published(arts) == {"u": "2024-10-24"}
+
+
+def _lead(text: str, published: str, start: int = 0) -> Event:
+    return _ev(text, published, start, "on-or-before", 0.5, "events.lead")
+
+
+def test_timeline_lead_sentences_are_not_entries_of_the_full_timeline() -> None:
+    lead = _lead("Rescuers searched the gulf for the missing crew.", "2024-04-21")
+    ev = _ev("The rig exploded on Tuesday night.", "2024-04-20", 100)
+    tl = build_timeline([("a", "2024-04-21", None, [lead, ev])])
+    assert [e.date for e in tl] == ["2024-04-20"]
+    assert all(x.start == 100 for e in tl for x in e.evidence)
+
+
+def test_timeline_lead_sentences_summarise_the_day_before_publication() -> None:
+    named = _ev("The rig exploded on Tuesday, officials said on Wednesday.", "2024-04-20", 100)
+    lead = _lead(
+        "The drilling rig exploded and caught fire in the gulf, killing eleven.", "2024-04-21"
+    )
+    tl = build_timeline(
+        [("a", "2024-04-21", None, [lead, named]), ("b", "2024-04-25", None, [named])],
+        max_dates=1,
+        max_sentences=2,
+    )
+    (entry,) = tl
+    assert entry.date == "2024-04-20"
+    assert {x.start for x in entry.evidence} == {0, 100}
+
+
+def test_timeline_publication_day_ranks_above_no_evidence() -> None:
+    named = _ev("The rig exploded on Tuesday night in the gulf.", "2024-04-20", 100)
+    leads = [
+        (
+            f"p{i}",
+            "2024-05-03",
+            None,
+            [_lead(f"Engineers lowered a dome over the leak {i}.", "2024-05-03")],
+        )
+        for i in range(3)
+    ]
+    tl = build_timeline([("a", "2024-04-21", None, [named]), *leads], max_dates=3, max_sentences=1)
+    dates = [e.date for e in tl]
+    assert "2024-04-20" in dates and "2024-05-03" in dates
+    # a named day outranks days only publications point at
+    (top,) = build_timeline(
+        [("a", "2024-04-21", None, [named]), *leads], max_dates=1, max_sentences=1
+    )
+    assert top.date == "2024-04-20"
+
+
+def test_timeline_no_sentence_summarises_two_dates() -> None:
+    lead = _lead("Engineers lowered a containment dome over the leaking well.", "2024-05-07")
+    items = [
+        ("a", "2024-05-07", None, [lead]),
+        ("b", "2024-05-07", None, [_ev("The dome was lowered on Thursday.", "2024-05-06", 5)]),
+        ("c", "2024-05-07", None, [_ev("Crews readied the dome on Wednesday.", "2024-05-05", 5)]),
+    ]
+    tl = build_timeline(items, max_dates=3, max_sentences=2)
+    starts = [(x.article_id, x.start) for e in tl for x in e.evidence]
+    assert len(starts) == len(set(starts))
+
+
+def test_timeline_example_key_rule() -> None:
+    from eval.timeline import example_matches, key_in
+
+    assert key_in(
+        "met the former president's campaign manager",
+        "He met the former president’s campaign manager.",
+    )
+    assert key_in("congratulated Donald Trump", "Starmer congratulated Mr Donald Trump today")
+    assert not key_in("guilty verdict", "the verdict was not guilty")
+    gold = [
+        {"date": "2024-09", "key": "New York", "articles": 2},
+        {"date": "2018", "key": "called the former president"},
+    ]
+    timeline = [
+        {"date": "2024-09", "evidence": [{"article_id": "a", "text": "dinner in New York"}]},
+        {
+            "date": "2018-05",
+            "evidence": [{"article_id": "a", "text": "he called the former president"}],
+        },
+    ]
+    assert [ok for _, ok in example_matches(timeline, gold)] == [False, False]
+    timeline[0]["evidence"].append({"article_id": "b", "text": "travelled to New York"})
+    timeline[1]["date"] = "2018"
+    assert [ok for _, ok in example_matches(timeline, gold)] == [True, True]

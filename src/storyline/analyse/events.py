@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 __all__ = ["Event", "article_events", "timex_date"]
 
 SUMMARY_WORDS = 20
+# The first sentences of an article carry its news: without a date of their own they are
+# candidates ("events.lead") for the publication day in timeline summarisation.
+LEAD_SENTENCES = 5
 _PARTICIPANT_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 _MODALS = {"will", "would", "could", "may", "might", "should", "shall", "can", "must", "'ll", "wo"}
 _HAVE = {"has", "have", "'ve", "'s"}
@@ -463,6 +466,7 @@ def article_events(
     inferred_factor = 0.8 if published_inferred else 1.0
     out: list[Event] = []
     ti = 0
+    lead_index = -1
     for sent in doc.sents:
         s0, s1 = sent.start_char, sent.end_char
         while ti < len(timexes) and timexes[ti].start < s0:
@@ -472,6 +476,9 @@ def article_events(
         while k < len(timexes) and timexes[k].start < s1:
             sent_tx.append(timexes[k])
             k += 1
+        if not sent.text.strip():
+            continue
+        lead_index += 1
         if not _sentence_ok(sent):
             continue
         # Trim edges so that offsets cover the sentence itself, not trailing blank lines.
@@ -557,6 +564,8 @@ def article_events(
             )
         if not found and anchor is not None:
             ev = _perfect_event(sent, quoted, stext, e0, e1, parts, anchor)
+            if ev is None and lead_index < LEAD_SENTENCES and not sent_tx:
+                ev = _lead_event(sent, quoted, stext, e0, e1, parts, anchor)
             if ev is not None:
                 found.append(
                     Event(
@@ -628,3 +637,33 @@ def _perfect_event(
             "events.perfect",
         )
     return None
+
+
+def _lead_event(
+    sent: Span,
+    quoted: bytearray,
+    stext: str,
+    e0: int,
+    e1: int,
+    parts: tuple[tuple[int, int], ...],
+    anchor: dt.date,
+) -> Event | None:
+    """A lead sentence reporting the news of the day: on or before the article's date.
+
+    Only a timeline summary uses these (as DATEWISE does with sentences published on or just
+    after a date); they are not events on their own. A lead needs a main verb that is not
+    modal, negated or conditional, and must not be mostly quotation.
+    """
+    verb = _main_verb(sent)
+    if verb is None or quoted[verb.idx]:
+        return None
+    if sum(quoted[e0:e1]) * 2 > e1 - e0:
+        return None
+    if _tense(verb) == "modal" or _negated(verb) or _conditional(verb):
+        return None
+    summary = _summary(verb, sent, False)
+    if len(summary.split()) < 4:
+        summary = re.sub(r"\s+", " ", stext)
+    return Event(
+        e0, e1, stext, anchor.isoformat(), "on-or-before", None, summary, parts, 0.5, "events.lead"
+    )

@@ -3,8 +3,11 @@
 Events with the same date (at compatible precision) whose sentences or participants agree are
 one entry with several evidence items. For large collections (``max_dates``), dates are ranked
 by salience as in DATEWISE (Ghalandari & Ifrim 2020): how many distinct articles refer to the
-date, with explicit mentions weighing more than dates taken from publication; then the
-``max_sentences`` most central, mutually non-redundant sentences summarise each date.
+date, with explicit mentions weighing more than dates taken from publication (and articles
+published on the day or the day after adding a little); then the ``max_sentences`` most central,
+mutually non-redundant sentences summarise each date, chosen among the sentences naming it and
+the lead sentences of the articles published on it or the day after (``events.lead``, which
+only summaries use). No sentence summarises two dates.
 """
 
 from __future__ import annotations
@@ -163,8 +166,21 @@ SAME_EVENT = 0.2
 REDUNDANT = 0.35
 WEIGHT_BONUS = 0.3
 LONG_SENTENCE = 40
+# A lead sentence (the news of its article) stands for its publication day and the day before.
+LEAD_DAYS = 2
+# Each article published on a day (or the day after) adds this much to the day's salience:
+# enough to rank a day nobody names above nothing, not enough to outrank a named one.
+PUB_WEIGHT = 0.1
+KEYWORD_BONUS = 0.2
+# One sentence is never the summary of two dates.
+NEAR_DUPLICATE = 0.6
 LENGTH_PENALTY = 0.3
-_METHOD_WEIGHT = {"events.timex": 1.0, "events.scheduled": 0.7, "events.perfect": 0.5}
+_METHOD_WEIGHT = {
+    "events.timex": 1.0,
+    "events.scheduled": 0.7,
+    "events.perfect": 0.5,
+    "events.lead": 0.5,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +258,10 @@ def _vectorise(texts: Sequence[str]) -> list[dict[str, float]]:
     return out
 
 
+def _is_lead(it: _Item) -> bool:
+    return it.event.method.startswith("events.lead")
+
+
 def _compatible(a: str, b: str) -> bool:
     """Same date, or one contains the other ("2024-09" and "2024-09-20")."""
     return a == b or a.startswith(b + "-") or b.startswith(a + "-")
@@ -297,13 +317,19 @@ def build_timeline(
     )
     its = [
         _Item(
-            a, c, ev, v, ents, _METHOD_WEIGHT.get(_base_method(ev.method), 0.5) * ev.confidence, i
+            a,
+            c,
+            ev,
+            v,
+            ents,
+            _METHOD_WEIGHT.get(_base_method(ev.method), 0.5) * ev.confidence,
+            i,
         )
         for i, ((a, c, ev, ents), v) in enumerate(zip(raw, vecs, strict=True))
     ]
-    clusters = _cluster(its)
     if max_dates is None and max_sentences is None:
-        return _entries(clusters)
+        # Lead sentences only stand in for the news of a publication day in summaries.
+        return _entries(_cluster([it for it in its if not _is_lead(it)]))
     return _summarise(its, max_dates, max_sentences or 1, [k.lower() for k in keywords])
 
 
@@ -406,11 +432,26 @@ def _date_scores(its: Sequence[_Item]) -> dict[str, float]:
 def _summarise(
     its: list[_Item], max_dates: int | None, m: int, keywords: list[str]
 ) -> list[TimelineEntry]:
+    lead = [it for it in its if _is_lead(it)]
+    its = [it for it in its if not _is_lead(it)]
     scores = _date_scores(its)
     by_date: dict[str, list[_Item]] = defaultdict(list)
     for it in its:
         if len(it.event.date) == 10:
             by_date[it.event.date].append(it)
+    # DATEWISE: a day's candidates are the sentences naming it and the news (lead) sentences
+    # of articles published on it or the day after; those articles also add a little salience.
+    pub_arts: dict[str, set[str]] = defaultdict(set)
+    for it in lead:
+        day = _day(it.event.date)
+        if day is None:
+            continue
+        for k in range(LEAD_DAYS):
+            d = (day - dt.timedelta(days=k)).isoformat()
+            pub_arts[d].add(it.canon)
+            by_date[d].append(it)
+    for d, arts in pub_arts.items():
+        scores[d] = scores.get(d, 0.0) + PUB_WEIGHT * len(arts)
     ranked = sorted(scores, key=lambda d: (-scores[d], d))
     chosen: list[str] = []
     chosen_vec: dict[str, dict[str, float]] = {}
@@ -418,7 +459,7 @@ def _summarise(
     for d in ranked:
         if len(chosen) >= limit:
             break
-        cen = _centroid([it.vec for it in by_date[d]])
+        cen = _centroid([it.vec for it in by_date[d] if not _is_lead(it)])
         day = _day(d)
         redundant = False
         for c in chosen:
@@ -431,8 +472,17 @@ def _summarise(
         chosen.append(d)
         chosen_vec[d] = cen
     out: list[TimelineEntry] = []
+    used: list[_Item] = []
+    picks: dict[str, list[_Item]] = {}
+    for d in chosen:
+        picks[d] = _pick_sentences(
+            by_date[d], _centroid([it.vec for it in by_date[d]]), m, keywords, used
+        )
+        used.extend(picks[d])
     for d in sorted(chosen):
-        picked = _pick_sentences(by_date[d], chosen_vec[d], m, keywords)
+        picked = picks[d]
+        if not picked:  # every candidate already summarises another date
+            continue
         ev = _evidence(picked)
         summary = " ".join(_clean(it.event.text) for it in picked)
         out.append(
@@ -463,12 +513,20 @@ def _centroid(vecs: Sequence[dict[str, float]]) -> dict[str, float]:
 
 
 def _pick_sentences(
-    items: list[_Item], centroid: dict[str, float], m: int, keywords: list[str]
+    items: list[_Item],
+    centroid: dict[str, float],
+    m: int,
+    keywords: list[str],
+    used: list[_Item] | None = None,
 ) -> list[_Item]:
+    def has_kw(it: _Item) -> bool:
+        low = it.event.text.lower()
+        return any(k in low for k in keywords)
+
     def score(it: _Item) -> float:
         s = _cos(centroid, it.vec) + WEIGHT_BONUS * it.weight
-        if keywords and any(k in it.event.text.lower() for k in keywords):
-            s += 0.2
+        if keywords and has_kw(it):
+            s += KEYWORD_BONUS
         n = len(it.event.text.split())
         # Timeline summaries are short, self-contained sentences.
         if n < 8 or n > LONG_SENTENCE:
@@ -478,11 +536,14 @@ def _pick_sentences(
     cands = sorted(items, key=lambda it: (-score(it), it.order))
     picked: list[_Item] = []
     texts: set[str] = set()
+    prior = used if used is not None else []
     for it in cands:
         if len(picked) >= m:
             break
         key = _clean(it.event.text).lower()
         if key in texts or any(_cos(it.vec, p.vec) > REDUNDANT for p in picked):
+            continue
+        if any(_cos(it.vec, p.vec) > NEAR_DUPLICATE for p in prior):
             continue
         texts.add(key)
         picked.append(it)
