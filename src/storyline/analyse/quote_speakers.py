@@ -297,6 +297,10 @@ def _mention_kind(doc: Doc, head: Token, lo: int, hi: int) -> tuple[str, str, bo
         return "title", "f", False
     if low in TITLE_HEADS or head.lemma_.lower() in TITLE_HEADS:
         return "title", "", head.tag_ in ("NNS", "NNPS")
+    if head.ent_type_ in ("GPE", "LOC", "FAC"):
+        return "group", "", True  # "the US", "China": a place speaks only as "it"/"they"
+    if head.ent_type_ and head.ent_type_ not in NAMED_TYPES:
+        return "other", "", False  # "September", "Brexit Day": no speaker at all
     if head.pos_ == "PROPN":
         return "person", _gender_of_words(words), False
     return "other", "", head.tag_ in ("NNS", "NNPS")
@@ -339,7 +343,9 @@ def _index_mentions(idx: ArticleIndex) -> None:
                 sent=idx.sent_of[h.i],
                 # A mention opening a paragraph is its topic even when the parse, confused by
                 # a quote before it, does not make it a subject.
-                subject=h.dep_ in ("nsubj", "nsubjpass") or _opens_paragraph(doc, lo),
+                # Not a possessor: the topic of "Mr Trump's team has filed …" is the team.
+                subject=h.dep_ in ("nsubj", "nsubjpass")
+                or (not _is_possessor(h) and _opens_paragraph(doc, lo)),
                 kind=kind,
                 gender=gender,
                 plural=plural,
@@ -349,6 +355,13 @@ def _index_mentions(idx: ArticleIndex) -> None:
     idx.mentions.sort(key=lambda m: m.head)
     for m in idx.mentions:
         idx.by_sent.setdefault(m.sent, []).append(m)
+
+
+def _is_possessor(tok: Token) -> bool:
+    """ "Mr Trump's team": the parser calls the owner poss, or nmod with a curly "’s"."""
+    return tok.dep_ == "poss" or any(
+        c.dep_ == "case" and c.lower_ in ("'s", "’s", "'", "’") for c in tok.children
+    )
 
 
 def _opens_paragraph(doc: Doc, i: int) -> bool:
@@ -379,6 +392,10 @@ def canonical_name(idx: ArticleIndex, text: str) -> str | None:
         full = idx.full_names.get(w)
         if full and all(c in full.split(" ") for c in caps):
             return full
+    # "Labour MP Ruth Cadbury": a known full name ending the mention, whatever titles lead it.
+    full = idx.full_names.get(caps[-1])
+    if full and len(full.split(" ")) >= 2 and " ".join(words).endswith(" " + full):
+        return full
     # "Foreign secretary David Lammy": the name is the capitalised run at the end.
     tail: list[str] = []
     for w in reversed(words):
@@ -436,7 +453,7 @@ def _resolve_pronoun(idx: ArticleIndex, tok: Token, depth: int = 0) -> tuple[Men
             cost = float(dist)
             if not m.subject:
                 cost += PENALTY_NON_SUBJECT
-            if idx.doc[m.head].dep_ == "poss":
+            if _is_possessor(idx.doc[m.head]):
                 cost += PENALTY_POSSESSOR
             if m.kind == "pronoun":
                 cost += PENALTY_PRONOUN

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,17 @@ CONF_UNATTRIBUTED = 0.4  # sentence-like quote with no cue anywhere near
 CONF_SCARE = 0.2  # short quoted phrase with no cue: scare quote, title or name
 CONF_INDIRECT = 0.5  # reported speech: the reporter's words for what somebody said
 CONF_INTERVIEWER = 0.15  # the interviewer's word put back to the subject ("Asked if ‘annoyed’")
+CONF_ECHO = 0.7  # partial quote whose words a quote of the same article gives to a speaker
+# Methods of partial quotes that name no speaker: their words may echo an attributed quote.
+ECHO_METHODS = frozenset({"quotes.scare", "quotes.partial-cue-passive", "quotes.unattributed"})
+ECHO_MIN_WORD = 6  # a one-word quote echoes a sentence only if the word is this long
+# Single words too common to tie a one-word quote to somebody's sentence.
+ECHO_STOPWORDS = word_set(
+    """
+    the a an and or but of to in on at for with by from as is are was were be been it this that
+    these those he she they we you i not no yes very more most all some any
+    """
+)
 # Verbs that name rather than quote: what it called “a clear threat” is a partial quote.
 NAMING_LEMMAS = frozenset({"call", "dub", "label", "brand", "term", "describe", "name", "nickname"})
 # Words that open a subordinate clause: after them a comma does not introduce a quote.
@@ -488,11 +500,70 @@ def extract_quotes(doc: Doc) -> list[Quote]:
         return []
     # The article index is the costly part; articles with neither quotes nor speech verbs skip it.
     index: ArticleIndex = build_index(doc, ctx.quoted)
-    out = _direct_quotes(ctx, spans, index) if spans else []
+    out = _echoes(_direct_quotes(ctx, spans, index)) if spans else []
     indirect = _indirect_quotes(ctx, index, cues)
     if not indirect:
         return out
     return sorted([*out, *indirect], key=lambda q: (q.start, q.end))
+
+
+def _stems(text: str) -> list[str]:
+    """Words of a quote folded for matching: lower case, accents and a plural "s" dropped
+    ("naïve" = "naive", "interests" = "interest")."""
+    folded = unicodedata.normalize("NFKD", text.replace("’", "'").lower())
+    folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return [w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"[\w']+", folded)]
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
+def _echoes(quotes: list[Quote]) -> list[Quote]:
+    """A partial quote with no speaker whose words an attributed quote of the article says
+    gets that quote's speaker: a lede's “naïve and gauche” is Ed Balls's once the article
+    quotes him saying “It's naive and gauche …”. Only when every matching quote has the same
+    speaker; single common words never match."""
+    sources = [
+        (q, _stems(q.text))
+        for q in quotes
+        if q.speaker and q.confidence >= CONF_PARTIAL and q.method != "quotes.echo"
+    ]
+    if not sources:
+        return quotes
+    out: list[Quote] = []
+    for q in quotes:
+        part = _stems(q.text)
+        if (
+            q.speaker is not None
+            or q.kind != "partial"
+            or q.method not in ECHO_METHODS
+            or not part
+            or (len(part) == 1 and (len(part[0]) < ECHO_MIN_WORD or part[0] in ECHO_STOPWORDS))
+        ):
+            out.append(q)
+            continue
+        hits = [src for src, words in sources if src is not q and _contains(words, part)]
+        names = {src.speaker for src in hits}
+        if len(names) != 1:
+            out.append(q)
+            continue
+        src = next((h for h in hits if h.kind == "direct"), hits[0])
+        out.append(
+            Quote(
+                text=q.text,
+                start=q.start,
+                end=q.end,
+                speaker=src.speaker,
+                speaker_span=src.speaker_span,
+                cue=src.cue,
+                kind=q.kind,
+                confidence=CONF_ECHO,
+                method="quotes.echo",
+            )
+        )
+    return out
 
 
 def _indirect_quotes(ctx: _Context, index: ArticleIndex, cues: list[Token]) -> list[Quote]:
