@@ -76,6 +76,7 @@ SALIENCE_CAP = 6
 CONF_TITLE_MATCH = 0.85
 CONF_SALIENCE = 0.55
 CONF_PRONOUN_MAX = 0.9
+GENDER_FROM_PRONOUN_MAX_COST = 1.0
 CONF_PRONOUN_MIN = 0.35
 
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
@@ -414,7 +415,9 @@ def resolve_pronouns(
             continue
         cid, cost = best
         info = clusters[cid]
-        if cls in ("m", "f") and not info.gender:
+        if cls in ("m", "f") and not info.gender and cost < GENDER_FROM_PRONOUN_MAX_COST:
+            # A confident link teaches the person's gender to later pronouns; a far-fetched
+            # one ("She is Fidel Castro's sister" before the sister is named) must not.
             info.gender = cls
         conf = max(CONF_PRONOUN_MIN, min(CONF_PRONOUN_MAX, CONF_PRONOUN_MAX - 0.12 * cost))
         ref = Ref(

@@ -508,6 +508,12 @@ def name_words(text: str) -> list[str]:
     return out
 
 
+_MALE_IN_A = _words(
+    "joshua luca ezra nikola andrea mustafa hamza jonah sasha nikita ilya musa attila akira "
+    "kostya costa elisha isa issa yehuda juda jeremiah zakaria zakariya nicola"
+)
+
+
 def name_gender(words: list[str], honorific: str = "") -> str:
     """'m', 'f' or '' from a courtesy title or a first name."""
     h = fold(honorific).rstrip(".")
@@ -524,6 +530,16 @@ def name_gender(words: list[str], honorific: str = "") -> str:
         if lw in MALE_NAMES:
             return "m"
         if lw in FEMALE_NAMES:
+            return "f"
+        # An unlisted first name ending in -a, -ette, -ine is far more often a woman's
+        # (Juanita, Melania, Ivanka); the listed men's names (Joshua, Luca) were caught above.
+        if (
+            len(words) > 1
+            and len(lw) >= 4
+            and lw.isalpha()
+            and lw.endswith(("a", "ette", "ine"))
+            and lw not in _MALE_IN_A
+        ):
             return "f"
     return ""
 
