@@ -1,10 +1,11 @@
-"""`make bench`: ingest + clean + dedup + store throughput and memory on a synthetic corpus.
+"""`make bench`: ingest + clean + dedup + store throughput and memory on a synthetic corpus,
+then the cost of each analysis layer over the spaCy parse (``bench.layers``).
 
 Each measured build runs in its own child process, so that its peak RSS (``ru_maxrss``) is its
 own and not the high-water mark of every build before it. No NLP layers and no outputs are
 written: this measures `storyline.pipeline.build(..., write_outputs=False)`.
 
-    python -m bench [--sizes 1000 3000 10000] [--timeout SECONDS]
+    python -m bench [--sizes 1000 3000 10000] [--timeout SECONDS] [--layers-only | --no-layers]
 """
 
 from __future__ import annotations
@@ -130,7 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--timeout", type=float, default=1800, help="give up on one build after this many seconds"
     )
+    p.add_argument(
+        "--layers-only", action="store_true", help="only the analysis-layer costs (bench.layers)"
+    )
+    p.add_argument("--no-layers", action="store_true", help="skip the analysis-layer costs")
     args = p.parse_args(argv)
+    if args.layers_only:
+        from bench import layers
+
+        return layers.main([])
 
     t0 = time.perf_counter()
     corpus = ensure_corpus(CORPUS)
@@ -188,6 +197,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {kind:8s} recall {hit}/{total}")
     if slow:
         print(f"\nBELOW TARGET: a fresh build ran under {TARGET:.0f} articles/s (or timed out)")
+    if not args.no_layers:
+        from bench import layers
+
+        print()
+        layers.main([])
     return 0
 
 
