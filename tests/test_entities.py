@@ -203,3 +203,14 @@ def test_entities_org_tagged_surname_joins_the_corpus_person(nlp: Any) -> None:
     assert [c.type for c in b_trump] == ["ORG"]  # the tagger's reading of the lone surname
     assert where[("b", b_trump[0].id)] == people[0].id
     assert not any(e.name == "Trump" for e in found)
+
+
+def test_entities_pronoun_in_adjective_clause_keeps_main_subject(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Police shot Terence Crutcher in Tulsa. Donald Trump has also commented on his death. "
+            "On Wednesday, he told a crowd in Cleveland that he was “troubled” by the situation."
+        )
+    )
+    trump = _cluster_of(ae, "Donald Trump")
+    assert [m.cluster for m in ae.mentions if m.text == "he"] == [trump, trump]

@@ -266,10 +266,15 @@ def title_matches(role_key: str, title: str) -> bool:
     return r_words <= t_words | {"us", "british", "american", "uk"}
 
 
+CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "acl", "xcomp", "csubj", "parataxis"})
+
+
 def _verb_of(tok: Token) -> Token:
+    """The head of the clause the token is in: its verb, or an adjective or noun predicate
+    ("that he was troubled" stops at "troubled", not the verb of the main clause)."""
     t = tok
     for _ in range(6):
-        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i:
+        if t.pos_ in ("VERB", "AUX") or t.head.i == t.i or (t.i != tok.i and t.dep_ in CLAUSE_DEPS):
             return t
         t = t.head
     return t
