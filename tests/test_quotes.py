@@ -447,3 +447,17 @@ def test_quotes_pronoun_skips_title_led_name_of_other_gender_and_places(
     found = quotes(text)
     assert _one(found, "put in perspective").speaker == "Keir Starmer"
     assert _one(found, "every previous election").speaker == "Keir Starmer"
+
+
+def test_quotes_double_apostrophe_pair_closing_after_space() -> None:
+    text = (
+        "''I hate the term 'Manhattan poor,' '' she said, but ''They weren't living large.''\n"
+        "''It was a backlash, '' said Mr. Gunnels. ''He knows.''\n"
+    )
+    got = [text[q.start : q.end] for q in find_quote_spans(text)]
+    assert got == [
+        "I hate the term 'Manhattan poor,'",
+        "They weren't living large.",
+        "It was a backlash,",
+        "He knows.",
+    ]

@@ -109,6 +109,11 @@ def _can_close(text: str, i: int, lo: int, hi: int) -> bool:
             return False
         return not prev.isspace() and (nxt in CLOSE_CONTEXT or nxt.isspace())
     if ch == STRAIGHT_DOUBLE:
+        if nxt == PAIR_FILLER:
+            # '' after a space closes when a space or punctuation follows the pair (''I hate
+            # the term 'Manhattan poor,' '' she said).
+            after = text[i + 2] if i + 2 < hi else "\n"
+            return not prev.isspace() or after.isspace() or after in CLOSE_CONTEXT
         return not prev.isspace() or nxt.isspace()
     return False
 
