@@ -214,3 +214,44 @@ def test_entities_pronoun_in_adjective_clause_keeps_main_subject(nlp: Any) -> No
     )
     trump = _cluster_of(ae, "Donald Trump")
     assert [m.cluster for m in ae.mentions if m.text == "he"] == [trump, trump]
+
+
+def test_entities_quote_speaker_excluded_across_quote_sentences(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            'Donald Trump met Ted Cruz on Friday. Trump said: "I am honored by the endorsement. '
+            'We have fought the battle and he was a tough opponent."'
+        )
+    )
+    assert _cluster_of(ae, "he") == _cluster_of(ae, "Ted Cruz")
+
+
+def test_entities_quote_addressee_excluded(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Donald Trump criticised Anderson Cooper on Monday. Trump told Bill O'Reilly that "
+            '"I think he treats me very unfairly."'
+        )
+    )
+    assert _cluster_of(ae, "he") == _cluster_of(ae, "Anderson Cooper")
+
+
+def test_entities_quote_subject_that_is_not_the_speaker_stays(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            'Donald Trump will use the debate to make news, Aaron Kall said: "I feel like he '
+            'has a surprise."'
+        )
+    )
+    assert _cluster_of(ae, "he") == _cluster_of(ae, "Donald Trump")
+
+
+def test_entities_quote_speaker_pronoun_after_the_quote(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Jo-Renee Formicola, a professor, described Trump's approach. \"If he is asked "
+            'questions, he would deflect them," she said.'
+        )
+    )
+    assert {m.cluster for m in ae.mentions if m.text == "he"} == {_cluster_of(ae, "Trump")}
+    assert _cluster_of(ae, "she") == _cluster_of(ae, "Jo-Renee Formicola")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.analyse.entity_roles import role_head, title_key
+from storyline.analyse.quote_cues import ADDRESSEE, cue_subject, is_cue
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -408,16 +409,39 @@ def resolve_pronouns(
     by_head: dict[int, list[Ref]] = {}
     for r in pool:
         by_head.setdefault(r.sent, []).append(r)
-    for tok in doc:
+    span_of, quote_people = _quote_people(doc, quoted, sent_of)
+    done: set[int] = set()
+
+    def cluster_at(i: int) -> int | None:
+        """The cluster of the mention covering token i, resolving a later pronoun early."""
+        ref = next((r for r in by_head.get(sent_of[i], []) if r.lo <= i < r.hi), None)
+        if ref is not None:
+            return ref.cluster
+        if i not in done and _pronoun_class(doc[i].lower_) and not quoted[i]:
+            resolve(doc[i])
+            ref = next((r for r in by_head.get(sent_of[i], []) if r.lo <= i < r.hi), None)
+        return ref.cluster if ref is not None else None
+
+    def resolve(tok: Token) -> None:
+        done.add(tok.i)
         low = tok.lower_
         cls = _pronoun_class(low)
         if not cls or tok.pos_ not in ("PRON", "DET"):
-            continue
+            return
         if cls == "n" and low != "its":
-            continue
-        best = _antecedent(doc, tok, cls, pool, by_head, clusters, quoted, sent_of, sent_key)
+            return
+        speakers: set[int] = set()
+        if quoted[tok.i] and span_of[tok.i] >= 0:
+            # The speaker of a quote (and the one told) is rarely the "he" inside it.
+            for i in quote_people[span_of[tok.i]]:
+                cid = cluster_at(i)
+                if cid is not None:
+                    speakers.add(cid)
+        best = _antecedent(
+            doc, tok, cls, pool, by_head, clusters, quoted, sent_of, sent_key, speakers
+        )
         if best is None:
-            continue
+            return
         cid, cost = best
         info = clusters[cid]
         if cls in ("m", "f") and not info.gender and cost < GENDER_FROM_PRONOUN_MAX_COST:
@@ -445,7 +469,59 @@ def resolve_pronouns(
         out.append(ref)
         bisect.insort(pool, ref, key=lambda r: r.head)
         bisect.insort(by_head.setdefault(ref.sent, []), ref, key=lambda r: r.head)
+
+    for tok in doc:
+        if tok.i not in done:
+            resolve(tok)
+    out.sort(key=lambda r: r.head)
     return out
+
+
+def _quote_people(
+    doc: Doc, quoted: list[bool], sent_of: list[int]
+) -> tuple[list[int], list[list[int]]]:
+    """Quoted stretches (token -> stretch index, -1 outside) and, per stretch, the tokens of
+    its speaker and addressee: the subject and the one told of the nearest cue verb outside the
+    quote in the sentences the quote touches. A stretch with no cue of its own continues the
+    quote just before it ("…,” he said. “…”)."""
+    span_of = [-1] * len(doc)
+    spans: list[tuple[int, int]] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        if not quoted[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and quoted[j]:
+            span_of[j] = len(spans)
+            j += 1
+        spans.append((i, j))
+        i = j
+    people: list[list[int]] = []
+    sents = list(doc.sents)
+    for k, (a, b) in enumerate(spans):
+        s_lo, s_hi = sent_of[a], sent_of[b - 1]
+        best: tuple[int, Token] | None = None
+        for s in range(s_lo, s_hi + 1):
+            for t in sents[s]:
+                if quoted[t.i] or not is_cue(t):
+                    continue
+                d = a - t.i if t.i < a else t.i - b
+                if best is None or d < best[0]:
+                    best = (d, t)
+        found: list[int] = []
+        if best is not None:
+            verb = best[1]
+            subj, _ = cue_subject(verb, quoted)
+            if subj is not None:
+                found.append(subj.i)
+            if verb.lemma_.lower() in ADDRESSEE:
+                found.extend(c.i for c in verb.children if c.dep_ in ("dobj", "dative"))
+        elif k > 0 and sent_of[spans[k - 1][1] - 1] >= s_lo - 1:
+            found = people[k - 1]
+        people.append(found)
+    return span_of, people
 
 
 def _compatible(cls: str, info: ClusterInfo, ref: Ref) -> tuple[bool, float]:
@@ -470,15 +546,12 @@ def _antecedent(
     quoted: list[bool],
     sent_of: list[int],
     sent_key: list[str],
+    speakers: set[int],
 ) -> tuple[int, float] | None:
     s_here = sent_of[tok.i]
     in_quote = quoted[tok.i]
     reflexive = tok.lower_ in REFLEXIVES
     non_poss = tok.dep_ != "poss" and not reflexive
-    # The speaker of a quote is rarely the "he" inside it.
-    speakers: set[int] = set()
-    if in_quote:
-        speakers = {r.cluster for r in pool if r.sent == s_here and not r.in_quote and r.subject}
     # Co-arguments of the pronoun's verb are other people ("he called the former president").
     verb = _verb_of(tok).i
     here = by_head.get(s_here, [])
