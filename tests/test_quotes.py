@@ -461,3 +461,16 @@ def test_quotes_double_apostrophe_pair_closing_after_space() -> None:
         "It was a backlash,",
         "He knows.",
     ]
+
+
+def test_quotes_infinitive_cue_and_fronted_cue_find_the_speaker(quotes: Extract) -> None:
+    text = (
+        "Investors fled.\n\n"
+        "The Slate technology columnist David Auerbach went so far as to say: “Twitter as we "
+        "know it is over.”\n\n"
+        "Roger Stone spoke on the radio.\n\n"
+        "Continued Stone: “So I think it’s a very real problem.”\n"
+    )
+    found = quotes(text)
+    assert _one(found, "Twitter as we know").speaker == "David Auerbach"
+    assert _one(found, "very real problem").speaker == "Roger Stone"

@@ -97,6 +97,8 @@ def np_span(head: Token) -> tuple[int, int]:
     for child in head.children:
         if child.dep_ in NP_CUT_DEPS:
             continue
+        if child.i < head.i and child.tag_ in ("VBD", "VBN") and child.lemma_ in INVERSION_LEMMAS:
+            continue  # "Continued Stone:": the fronted cue, not part of the name
         sub = list(child.subtree)
         if child.i < head.i:
             lo = min(lo, sub[0].i)
@@ -158,6 +160,18 @@ def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool
     # "He began by saying": the gerund hangs on a preposition of the verb whose subject speaks.
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
         return cue_subject(verb.head.head, quoted)
+    # "Continued Stone: “…”": the parser takes the fronted verb for a modifier of the name.
+    if verb.dep_ in ("amod", "compound") and verb.head.pos_ == "PROPN" and verb.head.i > verb.i:
+        return verb.head, False
+    # "went so far as to say": an infinitive borrows the subject of the nearest verb above it.
+    if verb.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        up = verb.head
+        for _ in range(3):
+            if up.pos_ in ("VERB", "AUX") or up.head.i == up.i:
+                break
+            up = up.head
+        if up.pos_ in ("VERB", "AUX") and up.i != verb.i:
+            return cue_subject(up, quoted)
     # "He smiled and said", "..., saying": borrow the subject of the governing verb.
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":

@@ -627,6 +627,12 @@ def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> 
         if m is None:
             return None
         return _surface(doc, mention_name(index, m.start, m.end))
+    if head.pos_ == "NOUN":
+        # "The Slate technology columnist David Auerbach": the description's named apposition.
+        for child in head.children:
+            if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+                lo, hi = np_span(child)
+                return _surface(doc, mention_name(index, lo, hi))
     return _surface(doc, mention_name(index, span.start, span.end))
 
 
