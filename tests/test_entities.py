@@ -255,3 +255,18 @@ def test_entities_quote_speaker_pronoun_after_the_quote(nlp: Any) -> None:
     )
     assert {m.cluster for m in ae.mentions if m.text == "he"} == {_cluster_of(ae, "Trump")}
     assert _cluster_of(ae, "she") == _cluster_of(ae, "Jo-Renee Formicola")
+
+
+def test_entities_his_own_takes_its_clause_subject(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Chris Christie, who has campaigned heavily for Donald Trump since he suspended his "
+            "own campaign, blasted Hillary Clinton on Wednesday."
+        )
+    )
+    assert _cluster_of(ae, "his") == _cluster_of(ae, "Chris Christie")
+
+
+def test_entities_reported_speech_subject_is_the_speaker(nlp: Any) -> None:
+    ae = article_entities(nlp("Ted Cruz endorses Donald Trump, who says he is honored."))
+    assert _cluster_of(ae, "he") == _cluster_of(ae, "Donald Trump")

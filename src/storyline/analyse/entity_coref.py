@@ -71,6 +71,8 @@ MAX_ROLE_BACK_SENTENCES = 6
 PENALTY_NON_SUBJECT = 1.0
 PENALTY_POSSESSOR = 0.5
 PENALTY_PRONOUN_REF = 0.3
+BONUS_CLAUSE_SUBJECT = 0.3
+BONUS_REPORTED_SPEAKER = 0.3
 PENALTY_UNKNOWN_GENDER = 0.7
 SALIENCE_WEIGHT = 0.3
 SALIENCE_CAP = 6
@@ -425,6 +427,32 @@ def resolve_pronouns(
     def resolve(tok: Token) -> None:
         done.add(tok.i)
         low = tok.lower_
+        if low == "who" and tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ == "relcl":
+            # "Christie, who has campaigned for Trump since he ...": the relative pronoun is
+            # a subject mention of the person it hangs on, for later pronouns to take.
+            i = tok.head.head.i
+            named = next((r for r in by_head.get(sent_of[i], []) if r.lo <= i < r.hi), None)
+            if named is not None:
+                rel = Ref(
+                    lo=tok.i,
+                    hi=tok.i + 1,
+                    start=tok.idx,
+                    end=tok.idx + len(tok.text),
+                    text=tok.text,
+                    label=named.label,
+                    kind="relative",
+                    cluster=named.cluster,
+                    confidence=named.confidence,
+                    method="relative",
+                    sent=sent_of[tok.i],
+                    head=tok.i,
+                    subject=True,
+                    possessor=False,
+                    in_quote=quoted[tok.i],
+                )
+                bisect.insort(pool, rel, key=lambda r: r.head)
+                bisect.insort(by_head.setdefault(rel.sent, []), rel, key=lambda r: r.head)
+            return
         cls = _pronoun_class(low)
         if not cls or tok.pos_ not in ("PRON", "DET"):
             return
@@ -554,6 +582,14 @@ def _antecedent(
     non_poss = tok.dep_ != "poss" and not reflexive
     # Co-arguments of the pronoun's verb are other people ("he called the former president").
     verb = _verb_of(tok).i
+    own = tok.dep_ == "poss" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "own"
+    # "Trump, who says he is honored": the subject of reported speech is mostly the speaker.
+    reporter: set[int] = set()
+    clause = doc[verb]
+    if tok.dep_ in ("nsubj", "nsubjpass") and clause.dep_ == "ccomp" and is_cue(clause.head):
+        subj, _ = cue_subject(clause.head, quoted)
+        if subj is not None and not quoted[subj.i]:
+            reporter = {subj.i, *(c.i for c in clause.head.children if c.dep_ == "nsubj")}
     here = by_head.get(s_here, [])
     others = {
         r.cluster
@@ -602,9 +638,14 @@ def _antecedent(
                 if tok.dep_ in ("nsubj", "nsubjpass"):
                     cost = 0.0 if r.subject else PENALTY_NON_SUBJECT * 0.5
                     cost += 0.002 * (tok.i - r.head)
+                    if any(r.lo <= k < r.hi for k in reporter):
+                        cost -= BONUS_REPORTED_SPEAKER
                 else:
-                    # Possessives and objects mostly take the nearest fitting name.
+                    # Possessives and objects mostly take the nearest fitting name; "his own"
+                    # the subject of its clause ("since he suspended his own campaign").
                     cost = 0.3 + 0.01 * (tok.i - r.head)
+                    if own and r.subject and _verb_of(doc[r.head]).i == verb:
+                        cost -= BONUS_CLAUSE_SUBJECT
             else:
                 cost = dist + (0.0 if r.subject else PENALTY_NON_SUBJECT) + rank * 0.01
             if r.possessor:
