@@ -270,3 +270,14 @@ def test_entities_his_own_takes_its_clause_subject(nlp: Any) -> None:
 def test_entities_reported_speech_subject_is_the_speaker(nlp: Any) -> None:
     ae = article_entities(nlp("Ted Cruz endorses Donald Trump, who says he is honored."))
     assert _cluster_of(ae, "he") == _cluster_of(ae, "Donald Trump")
+
+
+def test_entities_organisation_it_in_its_own_report(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Paribas said on Monday that it intends to raise its stake in Navigation Mixte. "
+            "Analysts said it is likely that the bid will succeed."
+        )
+    )
+    its = [m for m in ae.mentions if m.text == "it"]
+    assert len(its) == 1 and its[0].cluster == _cluster_of(ae, "Paribas")

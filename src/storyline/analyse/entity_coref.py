@@ -85,7 +85,10 @@ CONF_PRONOUN_MIN = 0.35
 MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
 FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs", "themselves"})
-NEUTER_PRONOUNS = frozenset({"its", "itself"})
+NEUTER_PRONOUNS = frozenset({"it", "its", "itself"})
+PLEONASTIC_HEADS = frozenset(
+    ["seem", "appear", "look", "sound", "feel", "matter", "happen", "take", "rain", "mean", "make"]
+)
 REFLEXIVES = frozenset({"himself", "herself", "themselves", "itself"})
 SPEECH_LEMMAS = frozenset(
     [
@@ -364,6 +367,30 @@ def _salient(doc: Doc, rn: Ref, names: list[Ref], clusters: dict[int, ClusterInf
     return scored[0][1]
 
 
+def _pleonastic(tok: Token) -> bool:
+    """An "it" read only as the subject of a clause that is about something ("it intends"),
+    not one that stands for a clause ("it is likely that …", "it seems", "it will make")."""
+    if tok.dep_ not in ("nsubj", "nsubjpass"):
+        return True
+    head = tok.head
+    if head.lemma_.lower() in PLEONASTIC_HEADS or head.pos_ in ("ADJ", "NOUN"):
+        return True
+    if head.lemma_.lower() == "be" or head.lower_ in ("'s", "’s"):
+        return any(c.dep_ in ("ccomp", "csubj", "acomp", "attr", "xcomp") for c in head.children)
+    return False
+
+
+def _main_subject(doc: Doc, r: Ref) -> bool:
+    """Is the mention the subject of its sentence's main verb (or a verb joined to it)?"""
+    t = doc[r.head]
+    if not t.dep_.startswith("nsubj"):
+        return False
+    v = t.head
+    while v.dep_ == "conj" and v.head.i != v.i:
+        v = v.head
+    return v.dep_ == "ROOT"
+
+
 def _pronoun_class(low: str) -> str:
     if low in MALE_PRONOUNS:
         return "m"
@@ -456,7 +483,7 @@ def resolve_pronouns(
         cls = _pronoun_class(low)
         if not cls or tok.pos_ not in ("PRON", "DET"):
             return
-        if cls == "n" and low != "its":
+        if low == "it" and _pleonastic(tok):
             return
         speakers: set[int] = set()
         if quoted[tok.i] and span_of[tok.i] >= 0:
@@ -612,7 +639,10 @@ def _antecedent(
     scored: list[tuple[float, int, int]] = []
     dist = 0
     seen: set[str] = set()
-    max_back = MAX_BACK_SENTENCES if cls != "p" else 1
+    # "They" and "it" look back one sentence, to a subject.
+    it = tok.lower_ == "it"
+    near = cls == "p" or it
+    max_back = MAX_BACK_SENTENCES if not near else 1
     for s in range(s_here, -1, -1):
         if s != s_here:
             if sent_key[s] in seen:
@@ -630,8 +660,10 @@ def _antecedent(
                 continue
             info = clusters[r.cluster]
             ok, pen = _compatible(cls, info, r)
-            if not ok:
+            if not ok or (near and not r.subject):
                 continue
+            if it and not (any(r.lo <= k < r.hi for k in reporter) or _main_subject(doc, r)):
+                continue  # "it" only for the organisation the sentence is about
             if s == s_here:
                 if reflexive and not r.subject:
                     continue
