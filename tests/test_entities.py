@@ -281,3 +281,37 @@ def test_entities_organisation_it_in_its_own_report(nlp: Any) -> None:
     )
     its = [m for m in ae.mentions if m.text == "it"]
     assert len(its) == 1 and its[0].cluster == _cluster_of(ae, "Paribas")
+
+
+def test_entities_words_after_a_lone_surname_are_not_the_name(nlp: Any) -> None:
+    text = (
+        "Mr. Obama spoke to the caucus on Saturday. Obama urged turnout.\n\n"
+        "[Video: FULL SPEECH: President Obama Speech at Black Caucus Foundation]"
+    )
+    ae = article_entities(nlp(text))
+    obama = _cluster_of(ae, "Mr. Obama")
+    late = [m for m in ae.mentions if m.start > text.index("FULL") and "Obama" in m.text]
+    assert late and all(m.cluster == obama and "Speech" not in m.text for m in late)
+
+
+def test_entities_given_names_join_the_longer_name(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Juan Miguel Gonzalez arrived in Washington on Friday. Juan Miguel said he wanted "
+            "to take his son home."
+        )
+    )
+    assert _cluster_of(ae, "Juan Miguel") == _cluster_of(ae, "Juan Miguel Gonzalez")
+
+
+def test_entities_shorter_organisation_name_joins_the_longer(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Cie. de Navigation Mixte said its board met on Monday. Navigation Mixte shares "
+            "rose, and Navigation Mixte said the bid was hostile."
+        )
+    )
+    longer = [m for m in ae.mentions if m.text.startswith("Cie.")]
+    shorter = [m for m in ae.mentions if m.text == "Navigation Mixte"]
+    assert longer and shorter
+    assert {m.cluster for m in shorter} == {longer[0].cluster}

@@ -26,6 +26,8 @@ from storyline.analyse.entity_coref import (
 )
 from storyline.analyse.entity_names import (
     COURTESY_TITLES,
+    FEMALE_NAMES,
+    MALE_NAMES,
     NAME_OFFICE_TITLES,
     PLACE_NAMES,
     clean_surface,
@@ -462,6 +464,44 @@ def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
         n.title_end = max(min(n.title_end, hi), lo)
 
 
+_NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def _trim_surname_tails(doc: Doc, names: list[_Name]) -> None:
+    """ "President Obama Speech", "Trump accused Holt": a surname the article uses on its own,
+    followed by words that are no one's name, is that surname; names do not go on after it."""
+    lone = {fold(n.words[0]) for n in names if n.ref.label == "PERSON" and len(n.words) == 1}
+    lasts = Counter(
+        fold(n.words[-1]) for n in names if n.ref.label == "PERSON" and len(n.words) > 1
+    )
+    text = doc_text(doc)
+    for n in names:
+        r = n.ref
+        if r.label != "PERSON" or len(n.words) < 2:
+            continue
+        head, tail = fold(n.words[0]), [fold(w) for w in n.words[1:]]
+        if head not in lone or head in MALE_NAMES or head in FEMALE_NAMES:
+            continue
+        if (
+            any(
+                w in _NAME_SUFFIXES
+                or lasts[w] > (w == tail[-1])  # another name ends in it: a real surname
+                or w in MALE_NAMES
+                or w in FEMALE_NAMES
+                for w in tail
+            )
+            or text.count(r.text) > 1
+        ):
+            continue
+        k = next((i for i in range(r.lo, r.hi) if doc[i].text == n.words[0]), None)
+        if k is None:
+            continue
+        start, end = _char_span(doc, r.lo, k + 1)
+        r.hi, r.end, r.text = k + 1, end, text[start:end]
+        r.head = doc[r.lo : r.hi].root.i
+        n.words = n.words[:1]
+
+
 def _relabel(names: list[_Name]) -> None:
     """A word the article uses as a person's name is a person ("Trump's team" tagged ORG)."""
     firsts: Counter[str] = Counter()
@@ -509,6 +549,17 @@ def _relabel(names: list[_Name]) -> None:
 
 def _cluster_people(names: list[_Name], next_id: int) -> int:
     people = [n for n in names if n.ref.label == "PERSON"]
+    # "Juan Miguel" after "Juan Miguel Gonzalez": the given names of one longer name are it.
+    longer: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for n in people:
+        if len(n.words) >= 3:
+            key = tuple(fold(w) for w in n.words)
+            longer.setdefault(key[:-1], set()).add(key)
+    for n in people:
+        owners = longer.get(tuple(fold(w) for w in n.words), set()) if len(n.words) >= 2 else set()
+        if len(owners) == 1:
+            owner = next(iter(owners))
+            n.words = next(m.words for m in people if tuple(fold(w) for w in m.words) == owner)
     full: list[tuple[str, str, int]] = []  # (first, last, cluster)
     for n in people:
         if len(n.words) < 2:
@@ -611,24 +662,25 @@ def _cluster_others(names: list[_Name], next_id: int) -> int:
 
 
 def _merge_short_org_names(names: list[_Name]) -> None:
-    """ "Paribas" after "Cie. Financiere de Paribas", "Hofstra" after "Hofstra University", "Fox"
-    after "Fox News": a one-word organisation name that opens or closes exactly one longer
-    organisation name of the article is that organisation."""
-    edges: dict[str, set[int]] = {}
+    """ "Paribas" after "Cie. Financiere de Paribas", "Navigation Mixte" after "Cie. de Navigation
+    Mixte", "Fox" after "Fox News": a shorter organisation name that opens or closes exactly one
+    longer organisation name of the article is that organisation."""
+    edges: dict[tuple[str, ...], set[int]] = {}
     for n in names:
         if n.ref.label != "ORG":
             continue
-        words = [w for w in org_key(" ".join(n.words)).split(" ") if len(w) > 2]
-        if len(words) >= 2:
-            for w in (words[0], words[-1]):
-                edges.setdefault(w, set()).add(n.ref.cluster)
+        words = tuple(org_key(" ".join(n.words)).split(" "))
+        for k in range(1, len(words)):
+            for part in (words[:k], words[k:]):
+                if len(part) > 1 or len(part[0]) > 2:
+                    edges.setdefault(part, set()).add(n.ref.cluster)
     if not edges:
         return
     moved: dict[int, int] = {}
     for n in names:
-        if n.ref.label in ("PERSON", "GPE", "NORP") or len(n.words) != 1:
+        if n.ref.label in ("PERSON", "GPE", "NORP"):
             continue
-        targets = edges.get(org_key(n.words[0]), set()) - {n.ref.cluster}
+        targets = edges.get(tuple(org_key(" ".join(n.words)).split(" ")), set()) - {n.ref.cluster}
         if len(targets) == 1:
             moved.setdefault(n.ref.cluster, next(iter(targets)))
     for n in names:
@@ -664,6 +716,7 @@ def article_entities(doc: Doc) -> ArticleEntities:
             sent_of[t.i] = k
     names = _collect_names(doc, quoted, sent_of)
     _trim_headline_names(doc, names)
+    _trim_surname_tails(doc, names)
     _relabel(names)
     next_id = _cluster_people(names, 0)
     next_id = _cluster_others(names, next_id)
