@@ -143,6 +143,10 @@ ROLE_HEADS = frozenset(
         "diplomat",
         "historian",
         "scientist",
+        "democrat",
+        "republican",
+        "conservative",
+        "tory",
     ]
 )
 # Capitalised words that belong to a title before a name ("Former", "Shadow", "Foreign").
