@@ -111,3 +111,15 @@ def test_events_dated_lead_sentence_is_not_a_lead(nlp: Any) -> None:
     text = "The rig exploded on Tuesday, killing eleven workers."
     evs = _events(nlp, text, "2010-04-22")
     assert [(e.date, e.method) for e in evs] == [("2010-04-20", "events.timex")]
+
+
+def test_events_day_named_without_event_is_a_mention(nlp: Any) -> None:
+    text = (
+        "April 26 : Weathered oil is seen on the surface of the gulf near the coast.\n\n"
+        "Crews are expected to finish the relief well on May 30.\n\n"
+        "“Everything changed on April 20,” a fisherman says."
+    )
+    evs = _events(nlp, text, "2010-04-27")
+    # A day in the future or inside a quotation is no mention.
+    assert [(e.date, e.method, e.relation) for e in evs] == [("2010-04-26", "events.mention", "on")]
+    assert evs[0].text.startswith("April 26 : Weathered oil")

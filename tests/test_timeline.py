@@ -152,14 +152,13 @@ def test_timeline_lead_sentences_summarise_the_day_before_publication() -> None:
 
 def test_timeline_publication_day_ranks_above_no_evidence() -> None:
     named = _ev("The rig exploded on Tuesday night in the gulf.", "2024-04-20", 100)
+    news = [
+        "Engineers lowered a steel dome over the leaking well.",
+        "Fishing was banned in federal waters east of the delta.",
+        "Volunteers laid booms along the marshes of the bayou.",
+    ]
     leads = [
-        (
-            f"p{i}",
-            "2024-05-03",
-            None,
-            [_lead(f"Engineers lowered a dome over the leak {i}.", "2024-05-03")],
-        )
-        for i in range(3)
+        (f"p{i}", "2024-05-03", None, [_lead(text, "2024-05-03")]) for i, text in enumerate(news)
     ]
     tl = build_timeline([("a", "2024-04-21", None, [named]), *leads], max_dates=3, max_sentences=1)
     dates = [e.date for e in tl]
@@ -207,3 +206,45 @@ def test_timeline_example_key_rule() -> None:
     timeline[0]["evidence"].append({"article_id": "b", "text": "travelled to New York"})
     timeline[1]["date"] = "2018"
     assert [ok for _, ok in example_matches(timeline, gold)] == [True, True]
+
+
+def _mention(text: str, date: str, start: int = 0) -> Event:
+    return _ev(text, date, start, "on", 0.3, "events.mention")
+
+
+def test_timeline_mentions_count_for_salience_but_are_not_entries() -> None:
+    named = _ev("The rig exploded on Tuesday night in the gulf.", "2024-04-20", 100)
+    captions = [
+        (f"c{i}", "2024-05-10", None, [_mention(f"May {i + 5} : {text}", "2024-05-06")])
+        for i, text in enumerate(
+            [
+                "Crews lower a containment dome over the leaking well.",
+                "The dome is seen on the deck of the supply ship.",
+                "Workers ready the dome at the port of Fourchon.",
+            ]
+        )
+    ]
+    items = [("a", "2024-04-21", None, [named]), *captions]
+    assert [e.date for e in build_timeline(items)] == ["2024-04-20"]
+    (top,) = build_timeline(items, max_dates=1, max_sentences=2)
+    assert top.date == "2024-05-06"
+    assert len(top.evidence) == 2
+
+
+def test_timeline_summary_prefers_sentences_on_the_story_topic() -> None:
+    day = "2024-05-06"
+    off = _ev("The home team won the football cup final in Madrid that night.", day)
+    on = _ev("The oil spill from the leaking well reached the Louisiana marshes.", day)
+    story = [
+        _ev("Oil from the leaking well spread across the gulf after the spill.", "2024-04-25"),
+        _ev("The spill of oil from the well fouled Louisiana beaches and marshes.", "2024-05-01"),
+    ]
+    items = [
+        ("a1", day, None, [off]),
+        ("a2", day, None, [on]),
+        ("b1", "2024-04-25", None, story[:1]),
+        ("b2", "2024-05-01", None, story[1:]),
+    ]
+    (entry,) = build_timeline(items, max_dates=1, max_sentences=1)
+    assert entry.date == day
+    assert entry.summary == on.text

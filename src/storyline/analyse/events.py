@@ -5,14 +5,15 @@ attaches, through the parse, to a past-tense verb ("met ... in May") or to a sch
 ("Thursday's general election"), and from present-perfect news ("has filed a complaint"), which
 is dated to the article's publication day as "on or before". What is said inside quotation
 marks, negated, conditional, modal or future is not an event, and neither are durations or
-sentences that only mention a date.
+sentences that only mention a date (those are "events.mention", which only timeline summaries
+use, as they use the undated lead sentences, "events.lead").
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from storyline.analyse.timex import Timex, tag_timexes
@@ -24,7 +25,8 @@ __all__ = ["Event", "article_events", "timex_date"]
 
 SUMMARY_WORDS = 20
 # The first sentences of an article carry its news: without a date of their own they are
-# candidates ("events.lead") for the publication day in timeline summarisation.
+# candidates ("events.lead") for the publication day in timeline summarisation. Sentences that
+# name a day but report no event on it are "events.mention", likewise only for summaries.
 LEAD_SENTENCES = 5
 _PARTICIPANT_LABELS = {"PERSON", "ORG", "GPE", "NORP"}
 _MODALS = {"will", "would", "could", "may", "might", "should", "shall", "can", "must", "'ll", "wo"}
@@ -562,6 +564,18 @@ def article_events(
                     method + inferred_tag,
                 )
             )
+        if not found:
+            # DATEWISE counts every sentence that names a day ("April 26 : Weathered oil is
+            # seen ...", a caption) towards that day; a summary candidate, not an event.
+            ev = _mention_event(sent_tx, quoted, stext, e0, e1, parts, anchor)
+            if ev is not None:
+                found.append(
+                    replace(
+                        ev,
+                        confidence=round(ev.confidence * inferred_factor, 3),
+                        method=ev.method + inferred_tag,
+                    )
+                )
         if not found and anchor is not None:
             ev = _perfect_event(sent, quoted, stext, e0, e1, parts, anchor)
             if ev is None and lead_index < LEAD_SENTENCES and not sent_tx:
@@ -635,6 +649,42 @@ def _perfect_event(
             parts,
             0.6,
             "events.perfect",
+        )
+    return None
+
+
+def _mention_event(
+    sent_tx: list[Timex],
+    quoted: bytearray,
+    stext: str,
+    e0: int,
+    e1: int,
+    parts: tuple[tuple[int, int], ...],
+    anchor: dt.date | None,
+) -> Event | None:
+    """A sentence that names a day without reporting an event on it ("events.mention").
+
+    Only a timeline summary uses these: the day's mentions count towards its salience and the
+    sentence is a candidate for its summary. The first day named outside quotation marks and
+    not after the article's date is the one.
+    """
+    for tx in sent_tx:
+        date = timex_date(tx.value)
+        if date is None or len(date) != 10 or quoted[tx.start]:
+            continue
+        if anchor is not None and _month_after(date, anchor):
+            continue
+        return Event(
+            e0,
+            e1,
+            stext,
+            date,
+            "on",
+            (tx.start, tx.end),
+            re.sub(r"\s+", " ", stext),
+            parts,
+            0.3,
+            "events.mention",
         )
     return None
 

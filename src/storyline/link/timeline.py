@@ -3,11 +3,12 @@
 Events with the same date (at compatible precision) whose sentences or participants agree are
 one entry with several evidence items. For large collections (``max_dates``), dates are ranked
 by salience as in DATEWISE (Ghalandari & Ifrim 2020): how many distinct articles refer to the
-date, with explicit mentions weighing more than dates taken from publication (and articles
-published on the day or the day after adding a little); then the ``max_sentences`` most central,
-mutually non-redundant sentences summarise each date, chosen among the sentences naming it and
-the lead sentences of the articles published on it or the day after (``events.lead``, which
-only summaries use). No sentence summarises two dates.
+date, with explicit mentions (events, and bare mentions, ``events.mention``) weighing more than
+dates taken from publication (and articles published on the day or the day after adding a
+little); then the ``max_sentences`` mutually non-redundant sentences most central to the date
+and to the whole story (tf-idf centroids) summarise each date, chosen among the sentences naming
+it and the lead sentences of the articles published on it or the day after (``events.lead``;
+leads and bare mentions only serve summaries). No sentence summarises two dates.
 """
 
 from __future__ import annotations
@@ -163,15 +164,19 @@ _STOP = frozenset(
 # How close two sentences must be (cosine of tf-idf vectors) to report the same event.
 SAME_EVENT = 0.2
 # Two sentences this close say the same thing: only one goes into a date's summary.
-REDUNDANT = 0.35
-WEIGHT_BONUS = 0.3
+REDUNDANT = 0.5
+WEIGHT_BONUS = 0.2
+# A summary sentence should be central to its date and to the whole story (the topic
+# centroid): what a timeline keeps is the story's main thread, not a day's side news.
+TOPIC_WEIGHT = 0.75
 LONG_SENTENCE = 40
 # A lead sentence (the news of its article) stands for its publication day and the day before.
 LEAD_DAYS = 2
 # Each article published on a day (or the day after) adds this much to the day's salience:
 # enough to rank a day nobody names above nothing, not enough to outrank a named one.
 PUB_WEIGHT = 0.1
-KEYWORD_BONUS = 0.2
+# The topic centroid already favours on-topic sentences; the query keywords only break ties.
+KEYWORD_BONUS = 0.02
 # One sentence is never the summary of two dates.
 NEAR_DUPLICATE = 0.6
 LENGTH_PENALTY = 0.3
@@ -180,6 +185,9 @@ _METHOD_WEIGHT = {
     "events.scheduled": 0.7,
     "events.perfect": 0.5,
     "events.lead": 0.5,
+    # A day named without an event on it: as much evidence for the day as an event (DATEWISE
+    # counts every mention), but a weak summary candidate.
+    "events.mention": 1.0,
 }
 
 
@@ -245,7 +253,10 @@ def _cos(a: dict[str, float], b: dict[str, float]) -> float:
     return dot / (na * nb)
 
 
-def _vectorise(texts: Sequence[str]) -> list[dict[str, float]]:
+def _vectorise(texts: Sequence[str], smooth: bool = False) -> list[dict[str, float]]:
+    """Sublinear tf-idf vectors. ``smooth`` is scikit-learn's idf, ln((1 + n) / (1 + df)) + 1,
+    which keeps the story's own words (in most sentences) in the vectors: right for summaries,
+    whose sentences should be about the story; matching events wants them out."""
     toks = [_tokens(t) for t in texts]
     df: Counter[str] = Counter()
     for ts in toks:
@@ -254,12 +265,21 @@ def _vectorise(texts: Sequence[str]) -> list[dict[str, float]]:
     out: list[dict[str, float]] = []
     for ts in toks:
         tf = Counter(ts)
-        out.append({w: (1.0 + math.log(c)) * math.log(n / df[w]) for w, c in tf.items()})
+        if smooth:
+            out.append(
+                {w: (1.0 + math.log(c)) * (math.log(n / (df[w] + 1)) + 1.0) for w, c in tf.items()}
+            )
+        else:
+            out.append({w: (1.0 + math.log(c)) * math.log(n / df[w]) for w, c in tf.items()})
     return out
 
 
 def _is_lead(it: _Item) -> bool:
     return it.event.method.startswith("events.lead")
+
+
+def _summary_only(it: _Item) -> bool:
+    return it.event.method.startswith(("events.lead", "events.mention"))
 
 
 def _compatible(a: str, b: str) -> bool:
@@ -312,8 +332,10 @@ def build_timeline(
         return []
     # A scheduled event ("the general election on Thursday") is its noun phrase, not the
     # sentence around it, which is usually about something else.
+    summarise = max_dates is not None or max_sentences is not None
     vecs = _vectorise(
-        [r[2].summary if r[2].method.startswith("events.scheduled") else r[2].text for r in raw]
+        [r[2].summary if r[2].method.startswith("events.scheduled") else r[2].text for r in raw],
+        smooth=summarise,
     )
     its = [
         _Item(
@@ -327,9 +349,9 @@ def build_timeline(
         )
         for i, ((a, c, ev, ents), v) in enumerate(zip(raw, vecs, strict=True))
     ]
-    if max_dates is None and max_sentences is None:
-        # Lead sentences only stand in for the news of a publication day in summaries.
-        return _entries(_cluster([it for it in its if not _is_lead(it)]))
+    if not summarise:
+        # Lead sentences and bare date mentions only serve summaries.
+        return _entries(_cluster([it for it in its if not _summary_only(it)]))
     return _summarise(its, max_dates, max_sentences or 1, [k.lower() for k in keywords])
 
 
@@ -432,6 +454,7 @@ def _date_scores(its: Sequence[_Item]) -> dict[str, float]:
 def _summarise(
     its: list[_Item], max_dates: int | None, m: int, keywords: list[str]
 ) -> list[TimelineEntry]:
+    topic = _centroid([it.vec for it in its])
     lead = [it for it in its if _is_lead(it)]
     its = [it for it in its if not _is_lead(it)]
     scores = _date_scores(its)
@@ -476,7 +499,7 @@ def _summarise(
     picks: dict[str, list[_Item]] = {}
     for d in chosen:
         picks[d] = _pick_sentences(
-            by_date[d], _centroid([it.vec for it in by_date[d]]), m, keywords, used
+            by_date[d], _centroid([it.vec for it in by_date[d]]), m, keywords, used, topic
         )
         used.extend(picks[d])
     for d in sorted(chosen):
@@ -518,6 +541,7 @@ def _pick_sentences(
     m: int,
     keywords: list[str],
     used: list[_Item] | None = None,
+    topic: dict[str, float] | None = None,
 ) -> list[_Item]:
     def has_kw(it: _Item) -> bool:
         low = it.event.text.lower()
@@ -525,6 +549,8 @@ def _pick_sentences(
 
     def score(it: _Item) -> float:
         s = _cos(centroid, it.vec) + WEIGHT_BONUS * it.weight
+        if topic:
+            s += TOPIC_WEIGHT * _cos(topic, it.vec)
         if keywords and has_kw(it):
             s += KEYWORD_BONUS
         n = len(it.event.text.split())
