@@ -315,3 +315,14 @@ def test_entities_shorter_organisation_name_joins_the_longer(nlp: Any) -> None:
     shorter = [m for m in ae.mentions if m.text == "Navigation Mixte"]
     assert longer and shorter
     assert {m.cluster for m in shorter} == {longer[0].cluster}
+
+
+def test_entities_next_sentence_subject_prefers_main_subject(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Donald Trump is a disgusting fraud. He started this silliness years ago by saying "
+            "Barack Obama is not an American citizen. He had no proof of it."
+        )
+    )
+    trump = _cluster_of(ae, "Donald Trump")
+    assert [m.cluster for m in ae.mentions if m.text == "He"] == [trump, trump]

@@ -72,6 +72,7 @@ PENALTY_NON_SUBJECT = 1.0
 PENALTY_POSSESSOR = 0.5
 PENALTY_PRONOUN_REF = 0.3
 BONUS_CLAUSE_SUBJECT = 0.3
+PENALTY_EMBEDDED_SUBJECT = 0.4
 BONUS_REPORTED_SPEAKER = 0.3
 PENALTY_UNKNOWN_GENDER = 0.7
 SALIENCE_WEIGHT = 0.3
@@ -680,6 +681,8 @@ def _antecedent(
                         cost -= BONUS_CLAUSE_SUBJECT
             else:
                 cost = dist + (0.0 if r.subject else PENALTY_NON_SUBJECT) + rank * 0.01
+                if r.subject and not _main_subject(doc, r):
+                    cost += PENALTY_EMBEDDED_SUBJECT  # "… saying Obama is not a citizen."
             if r.possessor:
                 cost += PENALTY_POSSESSOR
             if r.kind == "pronoun":
