@@ -326,3 +326,10 @@ def test_entities_next_sentence_subject_prefers_main_subject(nlp: Any) -> None:
     )
     trump = _cluster_of(ae, "Donald Trump")
     assert [m.cluster for m in ae.mentions if m.text == "He"] == [trump, trump]
+
+
+def test_entities_locative_object_may_be_the_subject(nlp: Any) -> None:
+    ae = article_entities(
+        nlp("Terence Crutcher had his hands in the air. He did not have a weapon on him.")
+    )
+    assert _cluster_of(ae, "him") == _cluster_of(ae, "Terence Crutcher")

@@ -119,6 +119,7 @@ SPEECH_LEMMAS = frozenset(
         "praise",
     ]
 )
+LOCATIVE_PREPS = frozenset(["on", "upon", "behind", "around", "beside", "beneath", "near"])
 GROUP_LABELS = frozenset({"ORG", "NORP", "GPE"})
 
 
@@ -619,10 +620,16 @@ def _antecedent(
         if subj is not None and not quoted[subj.i]:
             reporter = {subj.i, *(c.i for c in clause.head.children if c.dep_ == "nsubj")}
     here = by_head.get(s_here, [])
+    # "He had no weapon on him", "the tasks ahead of her": a place next to the subject.
+    locative = tok.dep_ == "pobj" and (
+        tok.head.lower_ in LOCATIVE_PREPS
+        or (tok.head.lower_ == "of" and tok.head.head.lower_ in ("ahead", "front"))
+    )
     others = {
         r.cluster
         for r in here
         if non_poss
+        and not locative
         and r.head != tok.i
         and not r.possessor
         and doc[r.head].dep_ != "poss"
