@@ -333,3 +333,20 @@ def test_entities_locative_object_may_be_the_subject(nlp: Any) -> None:
         nlp("Terence Crutcher had his hands in the air. He did not have a weapon on him.")
     )
     assert _cluster_of(ae, "him") == _cluster_of(ae, "Terence Crutcher")
+
+
+def test_entities_wire_quote_marks_exclude_the_speaker(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Juan Miguel Gonzalez met his son Elian on Monday. Gonzalez said: ''He cannot "
+            "decide for himself.''"
+        )
+    )
+    assert _cluster_of(ae, "He") == _cluster_of(ae, "Elian")
+    ae = article_entities(
+        nlp(
+            "Donald Trump met Ted Cruz on Friday. Trump said: ``We have fought the battle and "
+            "he was a tough opponent.''"
+        )
+    )
+    assert _cluster_of(ae, "he") == _cluster_of(ae, "Ted Cruz")

@@ -208,8 +208,11 @@ def _quoted(doc: Doc) -> list[bool]:
     for i, ch in enumerate(text):
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < len(text) else " "
-        if ch == "“" or (ch == "‘" and not prev.isalnum()):
+        if ch == "“" or (ch == "‘" and not prev.isalnum()) or text[i : i + 2] == "``":
             state = True
+        elif text[i : i + 2] == "''" and prev != "'":
+            # Wire text writes quotes as ``…'' or ''…'': a pair after a space opens.
+            state = not state and (prev.isspace() or i == 0)
         elif ch == "”" or (ch == "’" and state and not nxt.isalnum() and not prev.isspace()):
             state = False
         elif ch == '"':
