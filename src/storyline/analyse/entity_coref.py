@@ -453,6 +453,10 @@ def resolve_pronouns(
             ref = next((r for r in by_head.get(sent_of[i], []) if r.lo <= i < r.hi), None)
         return ref.cluster if ref is not None else None
 
+    def add(ref: Ref) -> None:
+        bisect.insort(pool, ref, key=lambda r: r.head)
+        bisect.insort(by_head.setdefault(ref.sent, []), ref, key=lambda r: r.head)
+
     def resolve(tok: Token) -> None:
         done.add(tok.i)
         low = tok.lower_
@@ -462,25 +466,10 @@ def resolve_pronouns(
             i = tok.head.head.i
             named = next((r for r in by_head.get(sent_of[i], []) if r.lo <= i < r.hi), None)
             if named is not None:
-                rel = Ref(
-                    lo=tok.i,
-                    hi=tok.i + 1,
-                    start=tok.idx,
-                    end=tok.idx + len(tok.text),
-                    text=tok.text,
-                    label=named.label,
-                    kind="relative",
-                    cluster=named.cluster,
-                    confidence=named.confidence,
-                    method="relative",
-                    sent=sent_of[tok.i],
-                    head=tok.i,
-                    subject=True,
-                    possessor=False,
-                    in_quote=quoted[tok.i],
-                )
-                bisect.insort(pool, rel, key=lambda r: r.head)
-                bisect.insort(by_head.setdefault(rel.sent, []), rel, key=lambda r: r.head)
+                rel = _token_ref(tok, named.label, "relative", named.cluster,
+                                 named.confidence, sent_of[tok.i], quoted[tok.i])  # fmt: skip
+                rel.subject, rel.possessor = True, False
+                add(rel)
             return
         cls = _pronoun_class(low)
         if not cls or tok.pos_ not in ("PRON", "DET"):
@@ -506,26 +495,11 @@ def resolve_pronouns(
             # one ("She is Fidel Castro's sister" before the sister is named) must not.
             info.gender = cls
         conf = max(CONF_PRONOUN_MIN, min(CONF_PRONOUN_MAX, CONF_PRONOUN_MAX - 0.12 * cost))
-        ref = Ref(
-            lo=tok.i,
-            hi=tok.i + 1,
-            start=tok.idx,
-            end=tok.idx + len(tok.text),
-            text=tok.text,
-            label=info.label,
-            kind="pronoun",
-            cluster=cid,
-            confidence=round(conf, 3),
-            method="pronoun-rules",
-            sent=sent_of[tok.i],
-            head=tok.i,
-            subject=tok.dep_ in ("nsubj", "nsubjpass"),
-            possessor=tok.dep_ == "poss",
-            in_quote=quoted[tok.i],
-        )
+        ref = _token_ref(tok, info.label, "pronoun", cid, round(conf, 3), sent_of[tok.i],
+                         quoted[tok.i])  # fmt: skip
+        ref.method = "pronoun-rules"
         out.append(ref)
-        bisect.insort(pool, ref, key=lambda r: r.head)
-        bisect.insort(by_head.setdefault(ref.sent, []), ref, key=lambda r: r.head)
+        add(ref)
 
     for tok in doc:
         if tok.i not in done:
@@ -579,6 +553,29 @@ def _quote_people(
             found = people[k - 1]
         people.append(found)
     return span_of, people
+
+
+def _token_ref(
+    tok: Token, label: str, kind: str, cluster: int, confidence: float, sent: int, in_quote: bool
+) -> Ref:
+    """A one-token mention (a pronoun, a relative "who") with the token's own grammar."""
+    return Ref(
+        lo=tok.i,
+        hi=tok.i + 1,
+        start=tok.idx,
+        end=tok.idx + len(tok.text),
+        text=tok.text,
+        label=label,
+        kind=kind,
+        cluster=cluster,
+        confidence=confidence,
+        method=kind,
+        sent=sent,
+        head=tok.i,
+        subject=tok.dep_ in ("nsubj", "nsubjpass"),
+        possessor=tok.dep_ == "poss",
+        in_quote=in_quote,
+    )
 
 
 def _compatible(cls: str, info: ClusterInfo, ref: Ref) -> tuple[bool, float]:
