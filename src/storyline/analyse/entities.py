@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from storyline.analyse.entity_coref import (
@@ -111,79 +111,20 @@ class ArticleEntities:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "clusters": [
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "type": c.type,
-                    "aliases": list(c.aliases),
-                    "media": c.media,
-                }
-                for c in self.clusters
-            ],
-            "mentions": [
-                {
-                    "start": m.start,
-                    "end": m.end,
-                    "text": m.text,
-                    "label": m.label,
-                    "cluster": m.cluster,
-                    "kind": m.kind,
-                    "confidence": m.confidence,
-                    "method": m.method,
-                }
-                for m in self.mentions
-            ],
-            "roles": [
-                {
-                    "cluster": r.cluster,
-                    "title": r.title,
-                    "start": r.start,
-                    "end": r.end,
-                    "confidence": r.confidence,
-                    "method": r.method,
-                }
-                for r in self.roles
-            ],
+            "clusters": [{**asdict(c), "aliases": list(c.aliases)} for c in self.clusters],
+            "mentions": [asdict(m) for m in self.mentions],
+            "roles": [asdict(r) for r in self.roles],
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ArticleEntities:
+        # The stored layer is to_json's output: its keys are the fields.
         return cls(
             clusters=tuple(
-                Cluster(
-                    id=int(c["id"]),
-                    name=str(c["name"]),
-                    type=str(c["type"]),
-                    aliases=tuple(str(a) for a in c["aliases"]),
-                    media=bool(c["media"]),
-                )
-                for c in data.get("clusters", [])
+                Cluster(**{**c, "aliases": tuple(c["aliases"])}) for c in data.get("clusters", [])
             ),
-            mentions=tuple(
-                Mention(
-                    start=int(m["start"]),
-                    end=int(m["end"]),
-                    text=str(m["text"]),
-                    label=str(m["label"]),
-                    cluster=int(m["cluster"]),
-                    kind=str(m["kind"]),
-                    confidence=float(m["confidence"]),
-                    method=str(m["method"]),
-                )
-                for m in data.get("mentions", [])
-            ),
-            roles=tuple(
-                RoleMention(
-                    cluster=int(r["cluster"]),
-                    title=str(r["title"]),
-                    start=int(r["start"]),
-                    end=int(r["end"]),
-                    confidence=float(r["confidence"]),
-                    method=str(r["method"]),
-                )
-                for r in data.get("roles", [])
-            ),
+            mentions=tuple(Mention(**m) for m in data.get("mentions", [])),
+            roles=tuple(RoleMention(**r) for r in data.get("roles", [])),
         )
 
     def cluster_at(self, start: int, end: int) -> int | None:
