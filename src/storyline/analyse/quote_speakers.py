@@ -10,59 +10,26 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from storyline.analyse import entity_names
 from storyline.analyse.quote_cues import SOURCE_NOUNS, np_span, word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-HONORIFICS = word_set(
-    """
-    sir mr mr. mrs mrs. ms ms. miss dr dr. lord lady dame president senator sen. sen rep. rep
-    governor gov. gov judge justice prof prof. professor rev. rev reverend father pastor
-    congressman congresswoman councillor cllr baroness baron gen. gen general col. col
-    lt. lt capt. capt captain sgt. sgt secretary minister chancellor ambassador mayor
-    president-elect vice-president premier king queen prince princess saint st. st
-    """
-)
-MALE_TITLES = frozenset({"mr", "mr.", "sir", "lord", "king", "prince", "baron", "father"})
-FEMALE_TITLES = frozenset(
-    {"mrs", "mrs.", "ms", "ms.", "miss", "dame", "lady", "queen", "princess", "baroness"}
-)
+
+def _dotted(words: frozenset[str]) -> frozenset[str]:
+    return words | {w + "." for w in words}
+
+
+# The entity layer's titles, with the stops news puts after them ("Mr.", "Sen."); "Speaker"
+# stays out: before a quote it is more often the Commons office than a title before a name.
+HONORIFICS = _dotted((entity_names.HONORIFICS - {"speaker"}) | {"pastor"})
+MALE_TITLES = _dotted(entity_names.MALE_TITLES)
+FEMALE_TITLES = _dotted(entity_names.FEMALE_TITLES)
 # Common first names with an unambiguous usual gender; enough to tell "he" from "she" among
 # the people a political story names. Unknown names stay compatible with either pronoun.
-MALE_NAMES = word_set(
-    """
-    donald mike michael keir david ed chris christopher john james robert bob william bill joe
-    joseph barack george jeb ben marco ted rand bernie tim timothy paul mitt newt rudy rudolph
-    reince sean steve steven stephen kevin jared eric corey roger rick richard mark
-    matt matthew andrew tom thomas peter jim jeremy boris rishi nigel alastair liam tony gordon
-    nick nicholas jeff jeffrey greg gregory brian charles chuck harry jack jake jason justin
-    kenneth larry martin max mitch nathan nate patrick pat ron ronald ryan
-    sam scott frank fred gary henry howard jerry jesse jon jonathan kurt lee louis luke marcus
-    mohammed muhammad neil oliver phil philip ralph ray rob russell simon stanley todd tyler victor
-    vladimir walter wayne xi emmanuel angus dominic jd vance mick mitchell reggie
-    jerome dan daniel adam alan alex alexander anthony antonio benjamin carl dennis doug douglas
-    edward eugene francis hank herman hugh ian isaac ivan jeremiah jose juan keith kyle leon
-    malcolm micah nathaniel norman omar oscar pete rex sebastian seth shaun spencer stuart terry
-    travis trey vincent warren wesley will zach
-    """
-)
-FEMALE_NAMES = word_set(
-    """
-    hillary kamala lucy sofia ruth liz elizabeth theresa nicola priti suella angela rachel
-    yvette emily sarah sara kellyanne huma chelsea melania ivanka michelle nancy elizabeth
-    hope katrina kayleigh jennifer jen jill laura mary maria marie karen susan sue lisa linda
-    patricia barbara betsy carly nikki sheryl donna debbie deborah diane dianne heidi jeanne
-    jeanine jeannie jane janet jean jessica julia julie kate katie kathleen kathy kelly kim
-    kristen leslie lois margaret maggie megyn meghan melissa monica nicole pam pamela paula
-    rebecca rosa rosie samantha sandra shannon stephanie tammy teresa tina tulsi ursula valerie
-    wendy anne ann anna angelina alicia amy amanda andrea barbara beth brenda carol caroline
-    catherine cathy cheryl christine cindy claire dana denise dolores ellen erin eve eva gloria
-    grace hannah helen irene jacqueline joan joanne josephine joyce judith judy kamala kirsten
-    louise madeleine marcia marsha martha maxine natalie olivia penny rita roberta rose sally
-    shelley shirley stacey sylvia tara virginia yvonne zoe harriet emma
-    """
-)
+MALE_NAMES = entity_names.MALE_NAMES | frozenset({"vance"})
+FEMALE_NAMES = entity_names.FEMALE_NAMES | frozenset({"jeannie"})
 MALE_NOUNS = frozenset({"spokesman", "chairman", "congressman", "businessman", "father", "son"})
 FEMALE_NOUNS = frozenset(
     {"spokeswoman", "chairwoman", "congresswoman", "businesswoman", "mother", "daughter", "wife"}
