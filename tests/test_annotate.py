@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from storyline.annotate import run
+from storyline.annotate import annotate_schema, run
 
 
 def test_annotate_txt_and_jsonl_in_input_order(tmp_path: Path) -> None:
@@ -34,7 +34,8 @@ def test_annotate_txt_and_jsonl_in_input_order(tmp_path: Path) -> None:
     assert text[quote["speaker_span"]["start"] : quote["speaker_span"]["end"]] == "Sir Keir Starmer"
     assert quote["cue"]["text"] == "told ITV"
     assert any(
-        m["text"] == "Keir Starmer" and m["entity"] == "Keir Starmer" for m in first["mentions"]
+        m["text"] == "Sir Keir Starmer" and m["entity"] == "Keir Starmer"
+        for m in first["mentions"]
     )
     for m in first["mentions"] + first["timexes"]:
         assert text[m["start"] : m["end"]] == m["text"]
@@ -49,3 +50,23 @@ def test_annotate_reports_bad_input_and_fails_when_nothing_done(
     missing = tmp_path / "missing.txt"
     assert run([str(missing)], None, io.StringIO()) == 1
     assert f"{missing}: no such file or folder" in capsys.readouterr().err
+
+
+def test_annotate_mentions_carry_the_entity_layer(tmp_path: Path) -> None:
+    import jsonschema
+
+    (tmp_path / "a.txt").write_text(
+        "Sir Keir Starmer met Donald Trump in New York. Sir Keir said he was pleased, and the "
+        "Prime Minister later told reporters that Mr Trump had been generous with his time.\n",
+        "utf-8",
+    )
+    out = io.StringIO()
+    assert run([str(tmp_path / "a.txt")], "2024-09-27", out) == 0
+    (line,) = (json.loads(x) for x in out.getvalue().splitlines())
+    jsonschema.validate(line, annotate_schema())
+    by_text = {m["text"]: m for m in line["mentions"]}
+    assert by_text["Sir Keir"]["entity"] == "Keir Starmer"
+    assert by_text["he"]["entity"] == "Keir Starmer" and by_text["he"]["kind"] == "pronoun"
+    assert by_text["Mr Trump"]["entity"] == "Donald Trump"
+    assert by_text["his"]["entity"] == "Donald Trump"
+    assert by_text["New York"]["label"] == "GPE"

@@ -14,7 +14,7 @@ from storyline.ingest.decode import decode_bytes
 from storyline.ingest.discover import discover
 from storyline.model import InputFailure
 
-__all__ = ["annotate_text", "iter_inputs", "run"]
+__all__ = ["annotate_schema", "annotate_text", "iter_inputs", "mention_records", "run"]
 
 _HEADER_PREFIX = " date "
 
@@ -72,30 +72,71 @@ def annotate_text(
 ) -> dict[str, list[dict[str, Any]]]:
     """Quotes, mentions and time expressions of one text, offsets into ``text``: the same
     records the build stores as layers."""
+    from storyline.analyse.entities import article_entities
     from storyline.analyse.layers import quote_records, timex_records
     from storyline.analyse.nlp import load_nlp
-    from storyline.analyse.quote_speakers import build_index, mention_name
 
     nlp = nlp or load_nlp()
     doc = nlp(text)
+    ents = article_entities(doc)
     quotes = [
-        {"id": f"q{n}", **q, "speaker_entity_id": None}
+        {"id": f"q{n}", **q, "speaker": _speaker(q, ents), "speaker_entity_id": None}
         for n, q in enumerate(quote_records(doc), start=1)
     ]
-    index = build_index(doc, [False] * len(doc))
-    mentions = [
-        {
-            "start": ent.start_char,
-            "end": ent.end_char,
-            "text": ent.text,
-            "label": ent.label_,
-            "entity": (
-                mention_name(index, ent.start, ent.end) if ent.label_ in ("PERSON", "ORG") else None
-            ),
-        }
-        for ent in doc.ents
-    ]
-    return {"quotes": quotes, "mentions": mentions, "timexes": timex_records(text, published)}
+    return {"quotes": quotes, "mentions": mention_records(ents), "timexes":
+            timex_records(text, published)}  # fmt: skip
+
+
+def _speaker(quote: dict[str, Any], ents: Any) -> str | None:
+    """The quote's speaker under the entity layer's canonical name when the two resolvers agree
+    on who it is ("the Prime Minister" -> "Keir Starmer"); the quote layer's own name otherwise,
+    as in the build."""
+    from storyline.link.corpus import same_person, speaker_is_group
+
+    span, name = quote["speaker_span"], quote["speaker"]
+    if span is None or speaker_is_group(span["text"]):
+        return name  # type: ignore[no-any-return]
+    cid = ents.cluster_at(span["start"], span["end"])
+    cluster = next((c for c in ents.clusters if c.id == cid), None)
+    if cluster is None or cluster.type not in ("PERSON", "ORG"):
+        return name  # type: ignore[no-any-return]
+    unresolved = any(m.cluster == cid and m.method == "unresolved" for m in ents.mentions)
+    entity = {"name": cluster.name, "aliases": cluster.aliases}
+    if not unresolved and (name is None or same_person(name, entity)):
+        return str(cluster.name)
+    return name  # type: ignore[no-any-return]
+
+
+def mention_records(ents: Any) -> list[dict[str, Any]]:
+    """The entity layer's mentions (names, titles, role nouns, pronouns) with the canonical name
+    of the entity each belongs to in this text; a role noun no one in the text holds ("the
+    chairman") has no entity."""
+    clusters = {c.id: c for c in ents.clusters}
+    out = []
+    for m in ents.mentions:
+        c = clusters[m.cluster]
+        out.append(
+            {
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "label": c.type,
+                "entity": None if m.method == "unresolved" else c.name,
+                "kind": m.kind,
+                "confidence": m.confidence,
+                "method": m.method,
+            }
+        )
+    return out
+
+
+def annotate_schema() -> dict[str, Any]:
+    """The JSON Schema of one output line (``storyline/output/annotate.schema.json``)."""
+    from importlib import resources
+
+    text = resources.files("storyline.output").joinpath("annotate.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def run(inputs: Sequence[str], published: str | None, out: TextIO = sys.stdout) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 from storyline.store.sqlite import Store
 
-__all__ = ["assemble", "group_quotes"]
+__all__ = ["assemble", "group_quotes", "same_person", "speaker_is_group"]
 
 _NOT_SPEECH = {"quotes.scare", "quotes.interviewer-echo"}
 """Scare quotes and an interviewer's word put back to the subject are nobody's quote: the
@@ -95,10 +95,17 @@ _GROUP_HEAD = re.compile(
 )
 
 
-def _same_person(name: str | None, entity: dict[str, Any] | None) -> bool:
+def speaker_is_group(span_text: str) -> bool:
+    """ "Trump's campaign", "a Labour spokesman": the speaker is a body, not the person named."""
+    return _GROUP_HEAD.search(span_text) is not None
+
+
+def same_person(name: str | None, entity: dict[str, Any] | None) -> bool:
+    """Is the quote layer's ``name`` ("Prime Minister", "Starmer") one of ``entity``'s forms?"""
     if not name or entity is None:
         return False
     forms = {entity["name"].lower(), *(a.lower() for a in entity["aliases"])}
+    forms |= {f.removeprefix("the ") for f in forms}
     return name.lower() in forms or name.split()[-1].lower() == entity["name"].split()[-1].lower()
 
 
@@ -119,14 +126,14 @@ def _speaker_entity(
         cluster = ents.cluster_at(span["start"], span["end"])
         if cluster is not None:
             linked = cluster_map.get((article_id, cluster))
-    if span is not None and _GROUP_HEAD.search(span["text"]):
+    if span is not None and speaker_is_group(span["text"]):
         # "Trump's campaign" speaks, not Trump: only a group entity may take the quote.
         if linked and entities[linked]["type"] == "PERSON":
             return None
         return linked
-    if name is None or _same_person(name, entities.get(linked) if linked else None):
+    if name is None or same_person(name, entities.get(linked) if linked else None):
         return linked
-    return next((e for e in in_article if _same_person(name, entities[e])), None)
+    return next((e for e in in_article if same_person(name, entities[e])), None)
 
 
 def _quotes(
