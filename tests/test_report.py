@@ -608,3 +608,30 @@ def test_report_quote_carried_by_several_outlets_is_shown_once() -> None:
     html = render_report(dossier)
     assert html.count("<blockquote") == 1
     assert "said once, reported by 2 outlets" in html
+
+
+def test_report_role_history_one_line_per_title() -> None:
+    dossier = _minimal()
+    dossier["entities"] = [
+        {
+            "id": "e-keir-starmer",
+            "name": "Keir Starmer",
+            "type": "PERSON",
+            "aliases": ["Sir Keir"],
+            "mentions": 3,
+            "roles": [
+                {"title": "Labour leader", "date": "2024-07-02", "article_id": "a"},
+                {"title": "Prime Minister", "date": "2024-10-24", "article_id": "a"},
+                {"title": "the PM", "date": "2024-11-06", "article_id": "b"},
+                {"title": "Prime Minister", "date": "2024-10-25", "article_id": "b"},
+            ],
+        }
+    ]
+    doc = render_report(dossier)
+    roles = doc[
+        doc.index('<ul class="roles">') : doc.index("</ul>", doc.index('<ul class="roles">'))
+    ]
+    assert roles.count("<li>") == 2
+    assert roles.index("Labour leader") < roles.index("Prime Minister")
+    assert "24 Oct 2024 – 6 Nov 2024" in roles
+    assert "the PM" not in roles

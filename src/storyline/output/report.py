@@ -213,6 +213,32 @@ def _parse_date(value: str | None) -> tuple[int, int | None, int | None] | None:
     return year, month, day
 
 
+def _role_key(title: str) -> str:
+    words = title.lower().replace("’", "'").split()
+    while words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join("prime minister" if w == "pm" else w for w in words)
+
+
+def _role_history(roles: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, str, list[str]]]:
+    """One line per title however many articles state it ("Prime Minister", "the PM" and "prime
+    minister" are one): (title as most often written, first date, last date, article ids)."""
+    groups: dict[str, list[Mapping[str, Any]]] = {}
+    for role in roles:
+        title = _s(role.get("title")) or "?"
+        groups.setdefault(_role_key(title), []).append(role)
+    rows = []
+    for members in groups.values():
+        forms = Counter(_s(r.get("title")) or "?" for r in members)
+        # The form written most often, capitalised forms first on a tie ("Prime Minister").
+        title = max(forms, key=lambda t: (forms[t], t[:1].isupper(), len(t)))
+        dates = sorted(d for d in (_s(r.get("date")) for r in members) if d)
+        aids = list(dict.fromkeys(a for a in (_s(r.get("article_id")) for r in members) if a))
+        rows.append((title, dates[0] if dates else "", dates[-1] if dates else "", aids))
+    rows.sort(key=lambda r: (_date_ordinal(r[1]) or 10**9, r[0]))
+    return rows
+
+
 def _fmt_date(value: str | None) -> str:
     parsed = _parse_date(value)
     if parsed is None:
@@ -854,14 +880,19 @@ def _entities_section(r: _Report) -> str:
             )
         roles = _items(ent.get("roles"))
         if roles:
-            roles = sorted(roles, key=lambda x: _date_ordinal(_s(x.get("date"))) or 10**9)
             out.append('<ul class="roles">')
-            for role in roles:
-                aid = _s(role.get("article_id"))
-                where = f' <a href="#a-{_e(anchor_id(aid))}" class="more">source</a>' if aid else ""
+            for title, first, last, aids in _role_history(roles):
+                when = (
+                    _fmt_date(first) if first == last else f"{_fmt_date(first)} – {_fmt_date(last)}"
+                )
+                links = " ".join(
+                    f'<a href="#a-{_e(anchor_id(aid))}" class="more">'
+                    f"{'source' if len(aids) == 1 else k}</a>"
+                    for k, aid in enumerate(aids, start=1)
+                )
                 out.append(
-                    f"<li>{_e(_s(role.get('title')) or '?')} "
-                    f'<span class="muted">{_e(_fmt_date(_s(role.get("date"))))}</span>{where}</li>'
+                    f'<li>{_e(title)} <span class="muted">{_e(when)}</span> '
+                    f'<span class="sources">{links}</span></li>'
                 )
             out.append("</ul>")
         quotes = quotes_by_entity.get(eid, [])
