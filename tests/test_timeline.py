@@ -248,3 +248,26 @@ def test_timeline_summary_prefers_sentences_on_the_story_topic() -> None:
     (entry,) = build_timeline(items, max_dates=1, max_sentences=1)
     assert entry.date == day
     assert entry.summary == on.text
+
+
+def test_timeline_entry_summary_from_a_main_clause_on_the_entry_date() -> None:
+    side = _ev("When Starmer had dinner with Trump in New York in September", "2024-09")
+    main = _ev("Starmer had dinner with Trump in New York in September", "2024-09")
+    tl = build_timeline([("a1", "2024-10-24", None, [side]), ("a2", "2024-11-06", None, [main])])
+    (entry,) = tl
+    assert len(entry.evidence) == 2
+    assert entry.summary == "Starmer had dinner with Trump in New York in September"
+
+
+def test_timeline_entry_summary_is_a_member_with_the_entry_date() -> None:
+    day = _ev("the general election on Thursday", "2024-07-04", method="events.scheduled")
+    month = _ev(
+        "the Nato conference in Washington, which begins five days after the general election",
+        "2024-07",
+        start=100,
+        conf=0.9,
+        method="events.scheduled",
+    )
+    tl = build_timeline([("a1", "2024-07-02", None, [day, month])])
+    on_day = [e for e in tl if e.date == "2024-07-04"]
+    assert on_day and on_day[0].summary == "the general election on Thursday"

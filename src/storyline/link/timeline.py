@@ -163,6 +163,11 @@ _STOP = frozenset(
 )
 # How close two sentences must be (cosine of tf-idf vectors) to report the same event.
 SAME_EVENT = 0.2
+# A summary opening with a subordinator is background to another clause's news.
+_SIDE_CLAUSE = re.compile(
+    r"(?:when|while|as|after|before|since|once|if|because|although|though|until)\b", re.I
+)
+SIDE_CLAUSE_PENALTY = 0.5
 # Two sentences this close say the same thing: only one goes into a date's summary.
 REDUNDANT = 0.5
 WEIGHT_BONUS = 0.2
@@ -418,8 +423,18 @@ def _entries(clusters: list[_Cluster]) -> list[TimelineEntry]:
         # The most precise date any member gives wins when members agree on a finer one.
         dates = Counter(it.event.date for it in cl.items)
         date = max(dates, key=lambda d: (dates[d], len(d), d))
+        # The summary comes from a member on the entry's own date, central and confident, and
+        # told in a main clause ("had dinner with Trump in September") rather than a side
+        # clause ("When he travelled to New York in September").
         rep = max(
-            cl.items, key=lambda it: (_cos(cl.centroid, it.vec) + it.event.confidence, -it.order)
+            cl.items,
+            key=lambda it: (
+                it.event.date == date,
+                _cos(cl.centroid, it.vec)
+                + it.event.confidence
+                - (SIDE_CLAUSE_PENALTY if _SIDE_CLAUSE.match(it.event.summary) else 0.0),
+                -it.order,
+            ),
         )
         ev = _evidence(cl.items)
         canons = {it.canon for it in cl.items}
