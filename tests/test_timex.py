@@ -384,3 +384,49 @@ def test_timex_results_are_sorted_and_disjoint() -> None:
 
 def test_timex_empty_text() -> None:
     assert tag_timexes("", ANCHOR) == []
+
+
+# --------------------------------------------------------------------------- TempEval-3 conventions
+
+
+def test_timex_the_past_year_is_the_previous_year() -> None:
+    found = _found("Hate groups grew over the past year, and in the past three years too.")
+    assert found["the past year"] == ("DATE", "2023")
+    assert found["the past three years"] == ("DURATION", "P3Y")
+
+
+def test_timex_possessive_weekday_reads_as_past() -> None:
+    # Anchor is Tuesday 2 July 2024: the future tense of the clause does not move the ruling.
+    text = "Relatives said they would look for ways to get around Friday's ruling."
+    assert _found(text)["Friday"] == ("DATE", "2024-06-28")
+    assert _found("Officials will meet ahead of Friday's vote.")["Friday"] == ("DATE", "2024-07-05")
+
+
+def test_timex_recent_adjective_is_not_tagged() -> None:
+    found = _found("Police blamed the recent attacks on rebels, who recently moved north.")
+    assert "recent" not in found
+    assert found["recently"] == ("DATE", "PAST_REF")
+
+
+def test_timex_every_season_is_a_set() -> None:
+    assert _found("The festival takes place every summer.")["every summer"] == ("SET", "XXXX-SU")
+
+
+def test_timex_season_of_year() -> None:
+    found = _found("They met in the spring of 2012. The fall 2013 session was cut.")
+    assert found["the spring of 2012"] == ("DATE", "2012-SP")
+    assert found["The fall 2013"] == ("DATE", "2013-FA")
+
+
+def test_timex_hundreds_are_centuries() -> None:
+    found = _found("In the late 1800s the town grew; in the 1980s it shrank; the 2000s were calm.")
+    assert found["the late 1800s"] == ("DATE", "18")
+    assert found["the 1980s"] == ("DATE", "198")
+    assert found["the 2000s"] == ("DATE", "200")
+
+
+def test_timex_one_day_after_modal_is_future_ref() -> None:
+    found = _found("He hopes solar power could one day replace coal. The strike lasted one day.")
+    assert [v for k, v in found.items() if k == "one day"] == [("DURATION", "P1D")]
+    spans = [(t.text, t.value) for t in tag_timexes("It could one day replace coal.", ANCHOR)]
+    assert spans == [("one day", "FUTURE_REF")]

@@ -269,6 +269,10 @@ def _weekday_date(ctx: Context, weekday: int, rel: str, start: int, end: int) ->
         tense: str = "past"
     elif _FUTURE_CUE.search(before):
         tense = "future"
+    elif not rel and ctx.text[end : end + 2] in ("'s", "’s"):
+        # "get around Wednesday's ruling": a possessive names an event the news already
+        # reported; a clause's future tense is about what follows it ("ahead of" still wins).
+        tense = "past"
     else:
         tense = ctx.tense(start, end)
     if rel == "this":
@@ -537,6 +541,9 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if re.match(r"\s*(?:%|percent|per\b|million|billion|people|troops|shares|feet|metres)", after):
         return None
+    pre = (m["pre"] or "").lower().split()
+    if len(pre) == 3 and pre[1] in SEASONS:
+        return Norm("DATE", f"{year:04d}-{SEASONS[pre[1]]}", CONF_ABSOLUTE)  # "the fall of 1998"
     return Norm("DATE", f"{year:04d}", CONF_ABSOLUTE)
 
 
@@ -544,6 +551,8 @@ def _decade(m: re.Match[str], ctx: Context) -> Norm | None:
     if m["w"]:
         return Norm("DATE", f"19{DECADE_WORDS[m['w'].lower()]}", CONF_RELATIVE)
     if m["c"]:
+        if m["d"] == "0" and m["c"] != "20":
+            return Norm("DATE", m["c"], CONF_ABSOLUTE)  # "the 1800s" is the century
         return Norm("DATE", f"{m['c']}{m['d']}", CONF_ABSOLUTE)
     return Norm("DATE", f"19{m['d2']}", CONF_RELATIVE)
 
@@ -644,6 +653,8 @@ def _ref(m: re.Match[str], ctx: Context) -> Norm | None:
     word = " ".join(m[0].lower().split())
     if ctx.text[m.end() : m.end() + 1] == "-":
         return None  # "now-deleted", "current-account": part of a compound adjective
+    if word == "recent":
+        return None  # "the recent bomb attacks": mostly left unmarked (unlike "recently")
     if word == "current" and _word_after(ctx, m.end()).lower() in (
         "account",
         "accounts",
@@ -678,6 +689,10 @@ def _relative(m: re.Match[str], ctx: Context) -> Norm | None:
     if rel in ("the past", "the last", "the coming", "the next", "past", "coming") and not pre:
         if unit in SEASONS:
             return None
+        if unit == "year" and a is not None and rel in ("the past", "the last"):
+            # "over the past year": TimeBank marks the twelve months behind the document as
+            # the previous year (a DATE), unlike "the past three years" (a DURATION).
+            return Norm("DATE", f"{a.year - 1:04d}", CONF_VAGUE)
         return Norm("DURATION", _duration_value(1, unit), CONF_VAGUE)
     if a is None:
         return Norm("DATE", "XXXX", CONF_VAGUE) if unit not in SEASONS else None
@@ -892,6 +907,10 @@ _SPAN_SO_FAR = re.compile(
 )
 
 
+# "will one day", "could one day": "one day" after a modal is an unspecified future, not 24 hours.
+_SOMEDAY_BEFORE = frozenset({"will", "would", "could", "may", "might", "can", "should", "shall"})
+
+
 def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     unit_text = m["unit"]
     unit = _unit_key(unit_text)
@@ -907,6 +926,14 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     single = num_key in ("a", "an")
     if single and unit in ("second", "quarter"):
         return None  # "a second term", "a quarter of the vote"
+    if (
+        num_key == "one"
+        and unit == "day"
+        and not m["the"]
+        and not m["mod"]
+        and _word_before(ctx, m.start()).lower() in _SOMEDAY_BEFORE
+    ):
+        return Norm("DATE", "FUTURE_REF", CONF_VAGUE)  # "Islam will one day be ...": someday
     if n is not None and YEAR_MIN <= n <= YEAR_MAX and not unit_text.lower().endswith("s"):
         return None  # "the 1988 quarter" is a year, not 1988 quarters
     after = ctx.text[m.end() : m.end() + 12]
@@ -1126,6 +1153,15 @@ def _spoken_year(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", f"{century * 100 + int(yy):04d}", CONF_RELATIVE)
 
 
+def _season_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "the winter of 1994", "spring 2013", "in the summer of nineteen ninety-four"."""
+    code = SEASONS[m["season"].lower()]
+    if m["year"]:
+        return Norm("DATE", f"{m['year']}-{code}", CONF_ABSOLUTE)
+    year = _spoken_year(m, ctx)
+    return None if year is None else Norm("DATE", f"{year.value}-{code}", CONF_RELATIVE)
+
+
 def _latest_period(m: re.Match[str], ctx: Context) -> Norm | None:
     yq = _quarter_default(ctx, m.start())
     if yq is None:
@@ -1152,6 +1188,8 @@ def _set_dispatch(m: re.Match[str], ctx: Context) -> Norm | None:
         return Norm("SET", f"XXXX-{MONTHS[t]:02d}", CONF_RELATIVE)
     if t in PART_OF_DAY:
         return Norm("SET", f"XXXX-XX-XXT{PART_OF_DAY[t]}", CONF_RELATIVE)
+    if t in SEASONS:
+        return Norm("SET", f"XXXX-{SEASONS[t]}", CONF_RELATIVE)  # "every summer"
     unit = _unit_key(t)
     if unit not in UNITS:
         return None
@@ -1427,7 +1465,8 @@ RULES: tuple[Rule, ...] = (
         _r(
             rf"{_B}(?:(?:once|twice|thrice|(?:{_NUM}|several|many)\s+times)\s+(?:a|an|per|every|each)\s+"
             rf"(?P<target>{_UNIT})|(?:every|each)\s+(?:other\s+)?(?:(?P<num>{_NUM_WORDS}|\d+)\s+)?"
-            rf"(?P<target2>{_UNIT_S}|{_WEEKDAY}|{_FULL_MONTHS}|morning|afternoon|evening|night)"
+            rf"(?P<target2>{_UNIT_S}|{_WEEKDAY}|{_FULL_MONTHS}|morning|afternoon|evening|night"
+            rf"|spring|summer|autumn|fall|winter)"
             rf"|(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly)){_E}"
         ),
         _set_dispatch,
@@ -1486,6 +1525,17 @@ RULES: tuple[Rule, ...] = (
         ),
         _period_year,
         keys=("digit",),
+    ),
+    Rule(
+        "timex.season-year",
+        _r(
+            rf"{_B}(?:the\s+)?(?:(?:early|late|mid)[\s-]*)?(?P<season>spring|summer|autumn|fall"
+            rf"|winter)(?:\s+of)?,?\s+(?:(?P<year>{_YEAR})(?![\w%]|[.,/:]\d|-\d)"
+            rf"|(?:the\s+year\s+)?(?P<c>nineteen|twenty)[\s-]+(?P<y>{_SPOKEN_YY})(?![\w-])"
+            rf"(?P<c2>(?!))?(?P<y2>(?!))?)"
+        ),
+        _season_year,
+        keys=("season",),
     ),
     Rule(
         "timex.year",
