@@ -430,3 +430,9 @@ def test_timex_one_day_after_modal_is_future_ref() -> None:
     assert [v for k, v in found.items() if k == "one day"] == [("DURATION", "P1D")]
     spans = [(t.text, t.value) for t in tag_timexes("It could one day replace coal.", ANCHOR)]
     assert spans == [("one day", "FUTURE_REF")]
+
+
+def test_timex_within_n_years_stays_a_duration() -> None:
+    found = _found("The government will cut red tape within five years.")
+    assert found["five years"] == ("DURATION", "P5Y")
+    assert _found("In five years the plant will close.")["five years"] == ("DATE", "2029")

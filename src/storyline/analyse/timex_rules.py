@@ -907,6 +907,8 @@ _SPAN_SO_FAR = re.compile(
 )
 
 
+# "in five years" (not "within five years"): the preposition right before a count.
+_IN_BEFORE = re.compile(r"(?<![A-Za-z])[Ii]n $")
 # "will one day", "could one day": "one day" after a modal is an unspecified future, not 24 hours.
 _SOMEDAY_BEFORE = frozenset({"will", "would", "could", "may", "might", "can", "should", "shall"})
 
@@ -962,7 +964,7 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
         and not m["the"]
         and n >= 2
         and unit in ("day", "week", "month", "year", "decade")
-        and ctx.text[max(0, m.start() - 3) : m.start()].lower() == "in "
+        and _IN_BEFORE.search(ctx.text, max(0, m.start() - 4), m.start()) is not None
         and not _SPAN_SO_FAR.search(ctx.text[max(0, m.start() - 40) : m.start() - 3])
         and ctx.tense(m.start(), m.end()) == "future"
     ):
