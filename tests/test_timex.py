@@ -436,3 +436,9 @@ def test_timex_within_n_years_stays_a_duration() -> None:
     found = _found("The government will cut red tape within five years.")
     assert found["five years"] == ("DURATION", "P5Y")
     assert _found("In five years the plant will close.")["five years"] == ("DATE", "2029")
+
+
+def test_timex_scheduled_present_points_ahead() -> None:
+    # Anchor is Tuesday 2 July 2024: "ends Friday" is this week's Friday, not last week's.
+    text = "He was jailed in 2005. The two-day summit ends Friday."
+    assert _found(text)["Friday"] == ("DATE", "2024-07-05")

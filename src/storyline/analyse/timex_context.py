@@ -61,7 +61,15 @@ _FUTURE = frozenset(
         "unless",
     }
 )
-_PRESENT = frozenset({"is", "are", "am", "says", "say", "remains", "begins", "starts", "opens"})
+# Besides "is"/"says": the present of scheduled events ("the summit ends Friday", "she travels
+# Monday"), which news uses for what is still to come.
+_PRESENT = frozenset(
+    {
+        *("is", "are", "am", "says", "say", "remains", "begins", "starts", "opens"),
+        *("ends", "closes", "meets", "arrives", "leaves", "travels", "visits", "expires"),
+        *("resumes", "returns", "kicks", "faces", "heads"),
+    }
+)
 _PAST = frozenset(
     {
         "said",
