@@ -474,3 +474,60 @@ def test_quotes_infinitive_cue_and_fronted_cue_find_the_speaker(quotes: Extract)
     found = quotes(text)
     assert _one(found, "Twitter as we know").speaker == "David Auerbach"
     assert _one(found, "very real problem").speaker == "Roger Stone"
+
+
+def test_quotes_transcript_labels_name_their_speakers(quotes: Extract) -> None:
+    text = (
+        "Fox News host Chris Wallace interviewed Mike Pence on Sunday.\n\n"
+        "Partial transcript as follows:\n\n"
+        '"WALLACE: Will she be at the debate tomorrow night?\n\n'
+        '"PENCE: She will not be attending the debate tomorrow night.\n\n'
+        '"But the truth is that we are ready for it.\n\n'
+        '"WALLACE: Thank you, governor, for joining us."\n'
+    )
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    assert [q.speaker for q in found] == [
+        "Chris Wallace",
+        "Mike Pence",
+        "Mike Pence",
+        "Chris Wallace",
+    ]
+    assert found[0].text.startswith("WALLACE: Will she")
+    assert _speaker_span(found[1]) == "PENCE"
+    assert found[1].method == "quotes.transcript"
+
+
+def test_quotes_unmarked_transcript_lines(quotes: Extract) -> None:
+    text = (
+        "Oklahoma Governor Mary Fallin spoke to Jake Tapper on Sunday.\n\n"
+        "UPDATE: This story has been updated.\n\n"
+        "TAPPER: Do you think Donald Trump has campaigned as a racial healer?\n\n"
+        "FALLIN: I think he is trying to campaign as a racial healer, and it shows.\n"
+    )
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    assert [q.speaker for q in found] == ["Jake Tapper", "Mary Fallin"]
+    assert found[1].text.startswith("FALLIN: I think")
+    assert not any("updated" in q.text for q in found)
+
+
+def test_quotes_unmarked_qa_lines_are_not_quotes(quotes: Extract) -> None:
+    text = (
+        "We spoke to the author about her book.\n\n"
+        "Q: What did you find when you came home that day?\n\n"
+        "A: My parents were gone, and a neighbour came to tell me.\n"
+    )
+    assert [q for q in quotes(text) if q.kind == "direct"] == []
+
+
+def test_quotes_missing_closing_mark_before_attribution(quotes: Extract) -> None:
+    text = (
+        "Emily Kessel runs an advocacy group in Washington.\n\n"
+        '"There was not a lot of education about what papers to keep, said Kessel, '
+        "whose organization is helping push for bills in the House.\n"
+    )
+    q = _one(quotes(text), "papers to keep")
+    assert q.text.endswith("what papers to keep,")
+    assert _speaker_span(q) == "Kessel"
+    assert q.speaker == "Emily Kessel"
+    raw = '"We will win this, Smith said.\n'
+    assert [raw[s.start : s.end] for s in find_quote_spans(raw)] == ["We will win this,"]

@@ -6,6 +6,7 @@ outermost spans matter to the caller (a quote inside a quote is part of the spea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Families of marks: opening char -> closing chars that may end it.
@@ -37,6 +38,34 @@ LEADING_ELISIONS = ("em", "til", "cause", "bout", "n ", "tis", "twas")
 PAIR_FILLER = "\x01"
 # Longest run of characters an unclosed single quote may hold before we call it an apostrophe.
 MAX_UNCLOSED_SINGLE = 400
+# "…or even what papers to keep, said Kessel, whose …": a quote whose closing mark was left out
+# ends at the comma before its attribution (a cue verb before or after a name or pronoun),
+# when that attribution opens the paragraph's last sentence.
+_CUE_VERBS = (
+    r"(?:said|says|added|adds|told|tells|explained|explains|noted|notes|wrote|writes|recalled"
+    r"|recalls|continued|insisted|insists|argued|argues|warned|warns|stated|asked|asks)"
+)
+_NAME = r"(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*"
+_LOST_CLOSE = re.compile(
+    r",\s+(?:"
+    + _CUE_VERBS
+    + r"\s+(?:[A-Z]|the\s|a\s|an\s)"
+    + r"|(?:he|she|they|we|I|"
+    + _NAME
+    + r")\s+"
+    + _CUE_VERBS
+    + r"\b|according\s+to\s)"
+)
+_NEW_SENTENCE = re.compile(r"[.!?]\s+[A-Z“‘\"']")
+# "WALLACE: …", "JAKE TAPPER: …", "Q: …": the speaker label of an interview transcript line.
+TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z’'.-]*(?: [A-Z][A-Z’'.-]*){0,3}):[ \t\u00a0]+(?=\S)")
+# All-capitals labels that head a paragraph without naming a speaker ("UPDATE: …").
+_NOT_SPEAKER_WORDS = """
+    video audio update updated clarification correction byline exclusive breaking email watch
+    look boom note editor’s editor's photos photo read related source warning transcript bonus
+    stat week top wow report poll busted fix in of the this is live more see also listen
+    """
+NOT_SPEAKER_LABELS = frozenset(_NOT_SPEAKER_WORDS.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,10 +286,16 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                 )
             before = text[lo:unclosed].rstrip()
             after_cue = before.endswith((":", ","))
-            if continues or opener_para_start or after_cue:
+            lost = _lost_close(text, unclosed, hi)
+            if lost is not None:
+                continues = False
+                spans.append((unclosed, lost))
+            elif continues or opener_para_start or after_cue:
                 spans.append((unclosed, None))
         for a, b in sorted(spans, key=lambda p: p[0]):
             end = b if b is not None else hi
+            if b is not None and text[b] == ",":
+                end, b = b + 1, b + 1  # no closing mark: the comma stays with the words
             s, e = _trimmed(text, a + 1, end)
             if e <= s:
                 continue
@@ -277,3 +312,51 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             )
         carried = unclosed is not None and continues
     return out
+
+
+def _lost_close(text: str, open_at: int, hi: int) -> int | None:
+    """Offset of the comma where an unclosed quote really ends, if its attribution follows."""
+    found: int | None = None
+    for m in _LOST_CLOSE.finditer(text, open_at + 1, hi):
+        if m.start() - open_at < 12:
+            continue
+        rest = text[m.end() : hi]
+        if any(c in ALL_MARKS for c in rest) or _NEW_SENTENCE.search(rest):
+            continue
+        found = m.start()
+        break
+    return found
+
+
+def transcript_label(text: str, start: int) -> re.Match[str] | None:
+    """The "WALLACE: " label opening a transcript line at ``start``, if any."""
+    m = TRANSCRIPT_LABEL.match(text, start)
+    if m is None or len(m.group(1)) > 40:
+        return None
+    return m
+
+
+def is_speaker_label(label: str) -> bool:
+    words = label.lower().replace(".", " ").split()
+    return bool(words) and not any(w in NOT_SPEAKER_LABELS for w in words)
+
+
+def transcript_lines(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
+    """``spans`` plus the unmarked lines of an interview transcript ("TAPPER: Do you think …"),
+    each a span from its label to the paragraph end (``family`` "transcript"); quotes inside
+    such a line are part of it. Only when at least two paragraphs open with speaker labels and
+    the labels name at least two speakers, so a lone "UPDATE:" or "BYLINE:" never counts.
+    Unmarked "Q:"/"A:" interviews are left out: they name nobody, and quote-based gold
+    (PolNeAR's among it) has no unit for them."""
+    lines: list[tuple[int, int, str]] = []
+    for lo, hi in _paragraphs(text):
+        s, e = _trimmed(text, lo, hi)
+        m = transcript_label(text, s)
+        if m is not None and is_speaker_label(m.group(1)) and len(m.group(1)) > 2:
+            lines.append((s, e, m.group(1)))
+    if len(lines) < 2 or len({label for _, _, label in lines}) < 2:
+        return spans
+    out = [q for q in spans if not any(lo <= q.open_at < hi for lo, hi, _ in lines)] + [
+        QuoteSpan(lo, None, lo, hi, "transcript", False, False) for lo, hi, _ in lines
+    ]
+    return sorted(out, key=lambda q: q.open_at)

@@ -603,6 +603,39 @@ def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> 
     return _surface(doc, mention_name(index, span.start, span.end))
 
 
+def label_name(index: ArticleIndex, label: str) -> str:
+    """Canonical name for a transcript label: "WALLACE" -> "Chris Wallace" when the article
+    names him, else the label in title case ("JAKE TAPPER" -> "Jake Tapper"). Names the
+    tagger read off other labels ("BOULDUAN" -> "KATE BOULDUAN") count, in title case."""
+
+    def title(w: str) -> str:
+        return re.sub(r"[A-Z]+", lambda m: m[0][0] + m[0][1:].lower(), w)
+
+    words = _strip_honorifics(label.replace(".", ". ").split())
+    last = words[-1].lower().rstrip(".") if words else ""
+    found: str | None = None
+    for key, full in index.full_names.items():
+        if key.lower() == last:
+            found = full
+            if not key.isupper():
+                break
+    if found is None:
+        # "BOULDUAN:" after "KATE BOULDUAN:": the fullest label ending in the same word.
+        fuller = (
+            re.search(
+                r"(?m)^[\W]*((?:[A-Z][A-Z’'.-]* ){1,3}" + re.escape(words[-1]) + "):",
+                index.doc.text,
+            )
+            if words
+            else None
+        )
+        full_words = fuller.group(1).split() if fuller else words
+        return " ".join(title(w) for w in _strip_honorifics(full_words))
+    if found.isupper():
+        found = " ".join(title(w) for w in found.split())
+    return _surface(index.doc, found) or found
+
+
 def _surface(doc: Doc, name: str | None) -> str | None:
     """The name as the article spells it: names are matched with straight apostrophes and
     spaced tokens, but "O’Donnell" and "Holtz-Eakin" are shown as written."""

@@ -28,12 +28,19 @@ from storyline.analyse.quote_cues import (
     stretch_head,
     word_set,
 )
-from storyline.analyse.quote_marks import QuoteSpan, find_quote_spans
+from storyline.analyse.quote_marks import (
+    QuoteSpan,
+    find_quote_spans,
+    is_speaker_label,
+    transcript_label,
+    transcript_lines,
+)
 from storyline.analyse.quote_speakers import (
     GROUP_NOUNS,
     TITLE_HEADS,
     ArticleIndex,
     build_index,
+    label_name,
     note_speaker,
     resolve_speaker,
 )
@@ -132,6 +139,7 @@ class _Attribution:
     method: str
     confidence: float
     inherit: Quote | None = None  # copy speaker from this earlier quote
+    label: tuple[int, int] | None = None  # token range of a transcript line's "WALLACE:"
 
 
 class _Context:
@@ -377,11 +385,36 @@ def _after_quote(ctx: _Context, lo: int) -> bool:
     return lo > 0 and ctx.text[lo - 1] in "”’\"'»\x01"
 
 
+def _transcript(ctx: _Context, q: QuoteSpan, plo: int) -> _Attribution | None:
+    """A paragraph opening "WALLACE: …" (marked or, in a transcript, not) names its own
+    speaker; "Q:"/"A:" name none, and neither does "VIDEO:" in a run of quoted paragraphs, but
+    the previous speaker is not carried across any of them. The label stays in the quote's
+    text, as PolNeAR's gold keeps it."""
+    if ctx.text[plo : q.open_at].strip():
+        return None
+    m = transcript_label(ctx.text, q.start)
+    if m is None:
+        return None
+    if not is_speaker_label(m.group(1)):
+        if q.continued:
+            return _Attribution(None, None, "quotes.transcript", CONF_UNATTRIBUTED)
+        return None
+    if m.group(1).rstrip(".") in ("Q", "A"):
+        return _Attribution(None, None, "quotes.transcript", CONF_CUE)
+    lo, hi = ctx.tok_at(m.start(1)), ctx.tok_at(m.end(1))
+    if hi <= lo:
+        return None
+    return _Attribution(None, None, "quotes.transcript", CONF_CUE, label=(lo, hi))
+
+
 def _attribute(
     ctx: _Context, q: QuoteSpan, spans: list[QuoteSpan], n: int, done: list[Quote]
 ) -> tuple[_Attribution, str]:
     text = ctx.text
     plo, phi = ctx.para(q.open_at)
+    label = _transcript(ctx, q, plo)
+    if label is not None:
+        return label, "direct"
     prev_in_para = next(
         (
             (s, d)
@@ -493,7 +526,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     Reported speech (kind "indirect": "Sir Keir insisted that any members …") comes after the
     quoted spans are attributed, so it never changes who a direct quote is given to.
     """
-    spans = find_quote_spans(doc.text)
+    spans = transcript_lines(doc.text, find_quote_spans(doc.text))
     ctx = _Context(doc, spans)
     cues = [t for t in doc if t.lemma_.lower() in INDIRECT_LEMMAS and not ctx.quoted[t.i]]
     if not spans and not cues:
@@ -639,6 +672,9 @@ def _direct_quotes(ctx: _Context, spans: list[QuoteSpan], index: ArticleIndex) -
             cue_span = att.inherit.cue
             if att.inherit.speaker_span is None and att.inherit.confidence < CONF_PARTIAL:
                 confidence = min(confidence, att.inherit.confidence)
+        elif att.label is not None:
+            speaker_span = ctx.span(*att.label)
+            speaker = label_name(index, speaker_span.text)
         elif att.speaker_tok is not None:
             lo, hi = np_span(att.speaker_tok)
             sp = doc[lo:hi]
