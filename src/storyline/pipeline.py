@@ -14,7 +14,7 @@ import multiprocessing as mp
 import os
 import sys
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
@@ -26,10 +26,10 @@ from storyline.clean.boilerplate import caption_texts
 from storyline.ingest.discover import discover, format_of
 from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
 from storyline.ingest.readers import read_file
-from storyline.link.duplicates import Fingerprint, detect_for, fingerprint, group_edges
-from storyline.model import BuildReport, CleanText, InputFailure, MetaValue, RawDocument
+from storyline.link.duplicates import fingerprint, group_edges, link_articles
+from storyline.model import BuildReport, InputFailure, MetaValue, RawDocument
 from storyline.settings import DEFAULT, Settings
-from storyline.store.sqlite import Store, meta_from_json
+from storyline.store.sqlite import CleanRow, Store, clean_row, meta_from_json
 
 __all__ = ["CLEANER_VERSION", "build", "clean_all", "ingest", "link_all"]
 
@@ -42,6 +42,9 @@ _COMMIT_EVERY = 500
 _BATCH = 256
 """Files (or articles) handed to the workers at a time: big enough to keep both cores busy,
 small enough that memory stays flat."""
+_AHEAD = 2
+"""Batches in the workers while this process stores the results of an earlier one, so that the
+workers never wait for the store (and memory holds at most this many batches more)."""
 Progress = Callable[[str, int], None]
 
 
@@ -198,6 +201,21 @@ def _prepare(doc: RawDocument) -> _Prepared:
     return _Prepared(doc, found.meta, [asdict(s) for s in found.strip], list(line_keys(lines)))
 
 
+def _prepare_item(item: RawDocument | InputFailure, settings: Settings) -> _Prepared | InputFailure:
+    return item if isinstance(item, InputFailure) else _prepare(item)
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def _read_small_file(
     path: str, settings: Settings
 ) -> tuple[str, str | None, list[_Prepared | InputFailure]]:
@@ -234,6 +252,17 @@ class _Pool:
         chunk = max(1, len(items) // (workers * 4))
         return self.executor.map(fn, items, [self.settings] * len(items), chunksize=chunk)
 
+    def map_ahead(self, fn: Callable[..., Any], batches: Iterable[Sequence[Any]]) -> Iterator[Any]:
+        """``fn`` over every item of every batch, in order, with up to ``_AHEAD`` batches in
+        the workers while the caller consumes an earlier one."""
+        inflight: deque[Iterator[Any]] = deque()
+        for batch in batches:
+            inflight.append(self.map(fn, batch))
+            while len(inflight) > _AHEAD:
+                yield from inflight.popleft()
+        while inflight:
+            yield from inflight.popleft()
+
     def close(self) -> None:
         if self.executor is not None:
             self.executor.shutdown()
@@ -259,6 +288,7 @@ def ingest(
     bar.stage("ingest", None)
     pool = _Pool(settings)
     batch: list[str] = []
+    inflight: deque[Iterator[tuple[str, str | None, list[_Prepared | InputFailure]]]] = deque()
     stats: dict[str, tuple[int, int, tuple[int, int, str] | None]] = {}
 
     def store_file(path: str, sha: str | None, items: Iterable[_Prepared | InputFailure]) -> None:
@@ -286,10 +316,14 @@ def ingest(
             store.checkpoint()
             counts["pending"] = 0
 
-    def flush() -> None:
-        for path, sha, items in pool.map(_read_small_file, batch):
-            store_file(path, sha, items)
-        batch.clear()
+    def flush(drain: bool = False) -> None:
+        # The workers read the next batches while this process stores an earlier one.
+        if batch:
+            inflight.append(pool.map(_read_small_file, list(batch)))
+            batch.clear()
+        while inflight and (drain or len(inflight) > _AHEAD):
+            for path, sha, items in inflight.popleft():
+                store_file(path, sha, items)
 
     with pool, store.transaction():
         for item in discover(os.fspath(i) for i in inputs):
@@ -328,9 +362,9 @@ def ingest(
                 if len(batch) >= _BATCH:
                     flush()
                 continue
-            # Containers of many articles (and refused big files) stream in this process, in
+            # Containers of many articles (and refused big files) stream from this process, in
             # input order: earlier batches go first so that ids are assigned deterministically.
-            flush()
+            flush(drain=True)
             try:
                 sha = _sha256_file(item)
             except OSError as exc:
@@ -339,15 +373,10 @@ def ingest(
                     store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}")
                 )
                 continue
-            store_file(
-                path,
-                sha,
-                (
-                    doc if isinstance(doc, InputFailure) else _prepare(doc)
-                    for doc in read_file(item, settings)
-                ),
-            )
-        flush()
+            # Its records are read here, one at a time, and looked at in the workers.
+            docs = _chunks(read_file(item, settings), _BATCH)
+            store_file(path, sha, pool.map_ahead(_prepare_item, docs))
+        flush(drain=True)
     return counts["processed"], counts["skipped"]
 
 
@@ -419,26 +448,12 @@ def clean_all(
     }
     rows = store.for_cleaning(build_id)
     bar.stage("clean", len(rows))
-    pool = _Pool(settings)
-    batch: list[tuple[str, str, str | None, dict[str, int], str, str, str]] = []
     done = 0
+    config = settings.__repr__()
 
-    def flush() -> None:
-        for aid, key, result, meta, fp in pool.map(_clean_one, batch):
-            store.put_clean(
-                aid,
-                clean_key=key,
-                text=result.text,
-                removed=result.removed,
-                offsets=result.offsets,
-                meta=meta,
-                norm_hash=fp[0],
-                sig_near=fp[1],
-                sig_content=fp[2],
-            )
-        batch.clear()
-
-    with pool, store.transaction():
+    def jobs() -> Iterator[list[_CleanJob]]:
+        nonlocal done
+        batch: list[_CleanJob] = []
         for aid, outlet, old_key in rows:
             bar.advance("clean")
             mine: dict[str, int] = {}
@@ -448,27 +463,41 @@ def clean_all(
             # The furniture lines themselves, not how many articles repeat them, decide the
             # cleaning: one more article from an outlet must not re-clean all of its others.
             key = hashlib.sha1(
-                json.dumps([CLEANER_VERSION, settings.__repr__(), sorted(mine)]).encode()
+                json.dumps([CLEANER_VERSION, config, sorted(mine)]).encode()
             ).hexdigest()
             if key == old_key:
                 continue
             batch.append((aid, key, outlet, mine, *store.cleaning_input(aid)))
             done += 1
             if len(batch) >= _BATCH:
-                flush()
-        flush()
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    with _Pool(settings) as pool, store.transaction():
+        cleaned: list[CleanRow] = []
+        for row in pool.map_ahead(_clean_one, jobs()):
+            cleaned.append(row)
+            if len(cleaned) >= _BATCH:
+                store.put_clean_rows(cleaned)
+                cleaned.clear()
+        store.put_clean_rows(cleaned)
     return done
 
 
-def _clean_one(
-    job: tuple[str, str, str | None, dict[str, int], str, str, str], settings: Settings
-) -> tuple[str, str, CleanText, dict[str, MetaValue], Fingerprint]:
-    """Clean and fingerprint one article: the part of cleaning worth a worker."""
+_CleanJob = tuple[str, str, str | None, dict[str, int], str, str, str]
+"""(article id, clean key, outlet, furniture, decoded text, meta json, strip json)."""
+
+
+def _clean_one(job: _CleanJob, settings: Settings) -> CleanRow:
+    """Clean and fingerprint one article, ready to store: the part of cleaning worth a worker."""
     aid, key, outlet, furniture, decoded, meta_json, strip_json = job
     strip = [Strip(**s) for s in json.loads(strip_json)]
     result = clean_text(decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings)
     meta = _with_title(meta_from_json(meta_json), result.text)
-    return aid, key, result, meta, fingerprint(result.text, settings)
+    norm, sig_near, sig_content = fingerprint(result.text, settings)
+    return clean_row(aid, key, result, meta, norm, sig_near, sig_content)
 
 
 def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> int:
@@ -573,10 +602,8 @@ def link_all(
     dirty = store.needing_link(build_id)
     bar.stage("link", len(dirty))
     with store.transaction():
-        for aid in dirty:
-            bar.advance("link")
-            detect_for(store, aid, build_id, settings)
-            store.mark_linked(aid)
+        link_articles(store, dirty, build_id, settings)
+        bar.advance("link", len(dirty))
         edges = store.current_edges(build_id)
         ids = {i for e in edges for i in (e.a, e.b)}
         groups = group_edges(edges, store.published_of(ids))

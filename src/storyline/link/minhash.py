@@ -10,7 +10,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "fact_features",
     "hashed_signature",
     "lsh_params",
+    "shingle_array",
     "shingle_hashes",
     "signature",
     "similarity",
@@ -192,32 +193,45 @@ _SHINGLE_BASE = np.uint64(1_000_003)
 def shingle_hashes(words: Sequence[str], size: int) -> list[int]:
     """32-bit hashes of the distinct ``size``-word shingles, computed from per-word hashes with
     numpy instead of joining and hashing every shingle string (the build's hot path)."""
+    return [int(v) for v in shingle_array(words, size)]
+
+
+def shingle_array(words: Sequence[str], size: int) -> np.ndarray:
+    """:func:`shingle_hashes` as a sorted uint32 array."""
     if not words:
-        return []
-    wh = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+        return np.zeros(0, dtype=np.uint32)
+    crc = zlib.crc32
+    wh = np.array([crc(w.encode()) for w in words], dtype=np.uint64)
     if len(words) < size:
         size = len(words)
     n = len(words) - size + 1
-    acc = np.zeros(n, dtype=np.uint64)
-    for k in range(size):
+    acc = wh[:n].copy()
+    for k in range(1, size):
         # uint64 arithmetic wraps: a polynomial rolling hash modulo 2**64, folded to 32 bits.
-        acc = acc * _SHINGLE_BASE + wh[k : k + n]
+        acc *= _SHINGLE_BASE
+        acc += wh[k : k + n]
     folded = (acc ^ (acc >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
-    return [int(v) for v in np.unique(folded)]
+    return np.unique(folded.astype(np.uint32))
 
 
-def hashed_signature(hashes: Sequence[int], num_perm: int) -> np.ndarray:
-    """MinHash signature of values that are already 32-bit hashes."""
-    m = MinHash(
-        num_perm=num_perm,
-        seed=_SEED,
-        hashfunc=int,
-        permutations=_permutations(num_perm),
-        scheme="affine32",
-    )
-    if hashes:
-        m.update_batch(hashes)
-    return np.asarray(LeanMinHash(m).hashvalues, dtype=np.uint64)
+def hashed_signature(hashes: Sequence[int] | np.ndarray, num_perm: int) -> np.ndarray:
+    """MinHash signature of values that are already 32-bit hashes: datasketch's ``affine32``
+    scheme (murmur3 finaliser, then ``a * h + b`` modulo 2**32 for each permutation), computed
+    in one numpy pass with the permutations drawn once per process. Equal, value for value, to
+    ``LeanMinHash(MinHash(..., scheme="affine32")).hashvalues``."""
+    a, b = _permutations(num_perm)
+    hv = np.asarray(hashes, dtype=np.uint32)
+    if not hv.size:
+        return np.full(num_perm, 0xFFFFFFFF, dtype=np.uint64)
+    hv = hv ^ (hv >> np.uint32(16))
+    hv *= np.uint32(0x85EBCA6B)
+    hv ^= hv >> np.uint32(13)
+    hv *= np.uint32(0xC2B2AE35)
+    hv ^= hv >> np.uint32(16)
+    phv = hv[:, None] * a[None, :]
+    phv += b[None, :]
+    out: np.ndarray = phv.min(axis=0).astype(np.uint64)
+    return out
 
 
 def words_of(text: str) -> list[str]:
@@ -239,17 +253,16 @@ def fact_features(text: str) -> list[bytes]:
     return list(feats)
 
 
+@lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
     # datasketch draws the permutations anew for every MinHash; drawing them once per process
     # is most of the cost saved.
-    perms: tuple[np.ndarray, np.ndarray] = MinHash(
-        num_perm=num_perm, seed=_SEED, scheme="affine32"
-    ).permutations
-    return perms
+    perms = MinHash(num_perm=num_perm, seed=_SEED, scheme="affine32").permutations
+    return np.asarray(perms[0], dtype=np.uint32), np.asarray(perms[1], dtype=np.uint32)
 
 
 def signature(features: Sequence[bytes], num_perm: int) -> np.ndarray:
-    return hashed_signature([_hash(f) for f in features], num_perm)
+    return hashed_signature(np.array([_hash(f) for f in features], dtype=np.uint32), num_perm)
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:

@@ -15,9 +15,9 @@ from typing import Any
 import numpy as np
 
 from storyline.errors import StoreError
-from storyline.model import DuplicateEdge, InputFailure, MetaValue, Removal
+from storyline.model import CleanText, DuplicateEdge, InputFailure, MetaValue, Removal
 
-__all__ = ["SCHEMA_VERSION", "Store", "meta_from_json", "meta_to_json"]
+__all__ = ["SCHEMA_VERSION", "CleanRow", "Store", "clean_row", "meta_from_json", "meta_to_json"]
 
 SCHEMA_VERSION = 1
 
@@ -82,6 +82,50 @@ def meta_to_json(meta: dict[str, MetaValue]) -> str:
 
 def meta_from_json(data: str) -> dict[str, MetaValue]:
     return {k: MetaValue(**v) for k, v in json.loads(data).items()}
+
+
+CleanRow = tuple[str, str, str, str, str, str, bytes, bytes, str | None, str | None, str]
+"""An ``articles`` update for one cleaned article (see :meth:`Store.put_clean_rows`)."""
+
+
+def clean_row(
+    article_id: str,
+    clean_key: str,
+    result: CleanText,
+    meta: dict[str, MetaValue],
+    norm_hash: str,
+    sig_near: np.ndarray,
+    sig_content: np.ndarray,
+) -> CleanRow:
+    """One cleaned article serialised for the store: cheap to send from a worker process, and
+    the store only has to write it."""
+    removed = json.dumps(
+        [
+            {
+                "text": r.text,
+                "reason": r.reason,
+                "start": r.start,
+                "end": r.end,
+                "method": r.method,
+                "confidence": r.confidence,
+            }
+            for r in result.removed
+        ],
+        ensure_ascii=False,
+    )
+    return (
+        clean_key,
+        result.text,
+        removed,
+        json.dumps(list(result.offsets)),
+        meta_to_json(meta),
+        norm_hash,
+        sig_near.tobytes(),
+        sig_content.tobytes(),
+        meta["outlet"].value if "outlet" in meta else None,
+        meta["published"].value if "published" in meta else None,
+        article_id,
+    )
 
 
 class Store:
@@ -328,35 +372,17 @@ class Store:
         sig_near: np.ndarray,
         sig_content: np.ndarray,
     ) -> None:
-        self.db.execute(
+        result = CleanText(text, tuple(removed), tuple(offsets))
+        self.put_clean_rows(
+            [clean_row(article_id, clean_key, result, meta, norm_hash, sig_near, sig_content)]
+        )
+
+    def put_clean_rows(self, rows: Sequence[CleanRow]) -> None:
+        """Store cleaned articles, as made by :func:`clean_row` (in a worker process)."""
+        self.db.executemany(
             "UPDATE articles SET clean_key=?, clean_text=?, removed=?, offsets=?, meta=?, "
             "norm_hash=?, sig_near=?, sig_content=?, outlet=?, published=?, needs_link=1 WHERE id=?",
-            (
-                clean_key,
-                text,
-                json.dumps(
-                    [
-                        {
-                            "text": r.text,
-                            "reason": r.reason,
-                            "start": r.start,
-                            "end": r.end,
-                            "method": r.method,
-                            "confidence": r.confidence,
-                        }
-                        for r in removed
-                    ],
-                    ensure_ascii=False,
-                ),
-                json.dumps(list(offsets)),
-                meta_to_json(meta),
-                norm_hash,
-                sig_near.tobytes(),
-                sig_content.tobytes(),
-                meta["outlet"].value if "outlet" in meta else None,
-                meta["published"].value if "published" in meta else None,
-                article_id,
-            ),
+            rows,
         )
 
     # duplicates ---------------------------------------------------------------------------
@@ -391,6 +417,39 @@ class Store:
             )
             out.update(r[0] for r in rows)
         return out
+
+    def drop_links(self, ids: Sequence[str]) -> None:
+        """Forget the band index entries and duplicate links of ``ids`` (about to be re-linked)."""
+        self.db.executemany("DELETE FROM bands WHERE article_id=?", [(i,) for i in ids])
+        self.db.executemany("DELETE FROM edges WHERE a=? OR b=?", [(i, i) for i in ids])
+
+    def has_current_bands(self, build: int) -> bool:
+        """Whether any current article is in the band index."""
+        row = self.db.execute(
+            "SELECT 1 FROM bands b JOIN articles a ON a.id = b.article_id WHERE a.build=? LIMIT 1",
+            (build,),
+        ).fetchone()
+        return row is not None
+
+    def link_input(self, article_id: str) -> tuple[str, bytes, bytes]:
+        """(normalised hash, near signature, content signature) of one article, as stored."""
+        row = self.db.execute(
+            "SELECT norm_hash, sig_near, sig_content FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
+        return str(row[0]), bytes(row[1]), bytes(row[2])
+
+    def put_bands(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
+        """Add (kind, band, key, article id) rows to the band index."""
+        self.db.executemany("INSERT INTO bands VALUES(?, ?, ?, ?)", rows)
+
+    def put_edges(self, edges: Iterable[DuplicateEdge]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO edges VALUES(?, ?, ?, ?, ?)",
+            [(*sorted((e.a, e.b)), e.kind, e.similarity, e.method) for e in edges],
+        )
+
+    def mark_linked_many(self, ids: Sequence[str]) -> None:
+        self.db.executemany("UPDATE articles SET needs_link=0 WHERE id=?", [(i,) for i in ids])
 
     def same_norm_hash(self, article_id: str, norm_hash: str, build: int) -> list[str]:
         rows = self.db.execute(
