@@ -531,3 +531,14 @@ def test_quotes_missing_closing_mark_before_attribution(quotes: Extract) -> None
     assert q.speaker == "Emily Kessel"
     raw = '"We will win this, Smith said.\n'
     assert [raw[s.start : s.end] for s in find_quote_spans(raw)] == ["We will win this,"]
+
+
+def test_quotes_trailing_cue_after_long_apposition(quotes: Extract) -> None:
+    text = (
+        "Republicans met in Washington on Tuesday.\n\n"
+        "“We are just going to have to come to terms with it,” Trent Lott, who was the "
+        "Republican Senate majority leader under President George W. Bush, told lawmakers.\n"
+    )
+    q = _one(quotes(text), "come to terms")
+    assert q.speaker == "Trent Lott"
+    assert q.method == "quotes.trailing-cue"

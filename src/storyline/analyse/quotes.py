@@ -93,7 +93,8 @@ INDIRECT_LEMMAS = word_set(
     """
 )
 MIN_INDIRECT_TOKENS = 3
-TRAILING_WINDOW = 14  # tokens after a quote searched for "…,” Sir Keir told ITV"
+# Tokens after a quote searched for "…,” Trent Lott, who was …, told lawmakers".
+TRAILING_WINDOW = 30
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
 OPEN_ENDINGS = (",", "?", "!", "—", "–", "-", "…", ":")
