@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +76,14 @@ CREATE TABLE IF NOT EXISTS layers(
 """
 
 
+_META_FIELDS = tuple(f.name for f in fields(MetaValue))
+
+
 def meta_to_json(meta: dict[str, MetaValue]) -> str:
-    return json.dumps({k: asdict(v) for k, v in meta.items()}, ensure_ascii=False)
+    # As ``asdict`` would give (the fields are plain values), without its deep copies.
+    return json.dumps(
+        {k: {f: getattr(v, f) for f in _META_FIELDS} for k, v in meta.items()}, ensure_ascii=False
+    )
 
 
 def meta_from_json(data: str) -> dict[str, MetaValue]:
