@@ -542,3 +542,38 @@ def test_quotes_trailing_cue_after_long_apposition(quotes: Extract) -> None:
     q = _one(quotes(text), "come to terms")
     assert q.speaker == "Trent Lott"
     assert q.method == "quotes.trailing-cue"
+
+
+def test_quotes_continued_paragraph_takes_its_own_cue(quotes: Extract) -> None:
+    text = (
+        "President Barack Obama spoke at the Treasury on Tuesday.\n\n"
+        'Obama said: "There is no magic to the phrase. It is a talking point.\n\n'
+        '"Calling a threat by a different name does not make it go away," Obama said.\n'
+    )
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    second = _one(found, "Calling a threat")
+    assert second.method == "quotes.trailing-cue"
+    assert second.speaker_span is not None
+    assert second.speaker_span.start > text.index("Calling")
+    assert second.speaker == "Barack Obama"
+
+
+def test_quotes_split_quote_running_into_its_own_cue(quotes: Extract) -> None:
+    text = (
+        "Senator Marco Rubio spoke in Iowa.\n\n"
+        '"That may not be a majority position," Rubio said. "You cannot begin that process '
+        'until you prove to people" that the border is secure, he said.\n'
+    )
+    q = _one(quotes(text), "cannot begin")
+    assert _speaker_span(q) == "he"
+    assert q.speaker == "Marco Rubio"
+
+
+def test_quotes_inverted_name_the_tagger_missed(quotes: Extract) -> None:
+    text = (
+        "But Bill Skelly, a longtime data operative, vouched for both of them.\n\n"
+        "“Having access to the file is valuable,” said Skelly, explaining he worked with "
+        "Chrabaszcz, who was responsible for the data: “Vito is outstanding with data.”\n"
+    )
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    assert [q.speaker for q in found] == ["Bill Skelly", "Bill Skelly"]

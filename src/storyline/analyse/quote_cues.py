@@ -198,17 +198,29 @@ def inverted_speaker(verb: Token) -> Token | None:
         glued = (t.text == "-" and not t.whitespace_) or bool(run and run[-1].text == "-")
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else t
         modifier = t.tag_ in ("VBG", "VBN") and bool(run) and nxt.pos_ in ("PROPN", "NOUN")
-        if t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PART") or glued or modifier:
+        named = t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PART") or _mistagged_name(t)
+        if named or glued or modifier:
             run.append(t)
         elif t.text == "." and run and run[-1].pos_ == "PROPN":
             continue  # "Sen." split from its period
         else:
             break
-    propn = [t for t in run if t.pos_ == "PROPN"]
+    propn = [t for t in run if t.pos_ == "PROPN" or _mistagged_name(t)]
     if propn:
         return propn[-1]
     nouns = [t for t in run if t.pos_ == "NOUN"]
     return nouns[-1] if nouns else None
+
+
+def _mistagged_name(t: Token) -> bool:
+    """ "said Skelly, explaining": a capitalised word the tagger called an adverb or verb."""
+    return (
+        t.pos_ in ("ADV", "VERB", "X", "INTJ", "ADJ")
+        and t.is_alpha
+        and t.text[:1].isupper()
+        and not t.is_sent_start
+        and len(t.text) > 2
+    )
 
 
 def stretch_head(tokens: Sequence[Token]) -> Token | None:

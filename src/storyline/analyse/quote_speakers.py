@@ -468,7 +468,16 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
     kind, _, _ = _mention_kind(doc, head, lo, hi)
     caps = [t.text for t in span if t.text[:1].isupper() and not _is_honorific(t.text)]
     # The tagger calls a surname alone a common noun at times ("Hannity said").
-    named_head = head.pos_ == "PROPN" or (head.pos_ == "NOUN" and head.text[:1].isupper())
+    # Or an adverb or verb ("said Skelly, explaining …").
+    named_head = (
+        head.pos_ == "PROPN"
+        or (head.pos_ == "NOUN" and head.text[:1].isupper())
+        or (
+            head.pos_ in ("ADV", "VERB", "X", "INTJ", "ADJ")
+            and head.text[:1].isupper()
+            and not head.is_sent_start
+        )
+    )
     if caps and named_head and all(w in idx.person_words or w in idx.full_names for w in caps):
         kind = "person"  # the tagger called this mention ORG, but the article names a person
     if kind == "person":

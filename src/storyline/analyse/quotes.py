@@ -235,6 +235,10 @@ def _from_cue(
     subj, passive = cue_subject(cue, quoted)
     if subj is None and passive:
         return _Attribution(None, cue_range(cue), method + "-passive", CONF_PASSIVE)
+    if subj is None:
+        # "said Skelly, explaining …: “…”": the name after the cue the participle hangs on.
+        up = cue.head if cue.dep_ in ("advcl", "conj", "xcomp") and is_cue(cue.head) else cue
+        subj = inverted_speaker(up)
     return _Attribution(subj, cue_range(cue), method, conf)
 
 
@@ -451,6 +455,12 @@ def _attribute(
         return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
 
     if q.continued and done:
+        # A paragraph of a multi-paragraph quote with its own cue ("…,” Obama said.) hangs on it.
+        cue = _trailing_cue(ctx, after, phi) if open_end else None
+        if cue is not None:
+            return _from_cue(
+                cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted, ctx.tok_at(after)
+            ), kind
         return _Attribution(None, None, "quotes.continuation", CONF_CONTINUATION, done[-1]), kind
     if local.endswith((":", ",")) or (before_tok is not None and is_cue(before_tok)):
         cue = _leading_cue(ctx, lo, q.open_at)
@@ -482,6 +492,14 @@ def _attribute(
         None,
     )
     if earlier is not None:
+        # "…until you prove to people” that border security is working, he said.": the
+        # sentence the quote runs into has its own cue.
+        if text[after : after + 2].strip()[:1].islower():
+            cue = _trailing_cue(ctx, after, phi)
+            if cue is not None:
+                return _from_cue(
+                    cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted, ctx.tok_at(after)
+                ), kind
         return _Attribution(None, None, "quotes.split", CONF_SPLIT, earlier), kind
     at_para_start = not text[plo : q.open_at].strip()
     if at_para_start:
