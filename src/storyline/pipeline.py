@@ -42,6 +42,11 @@ _COMMIT_EVERY = 500
 _BATCH = 256
 """Files (or articles) handed to the workers at a time: big enough to keep both cores busy,
 small enough that memory stays flat."""
+_BATCH_BYTES = 32 * 2**20
+"""A batch of files is handed over early once it holds this many bytes."""
+_SMALL_CONTAINER_BYTES = 4 * 2**20
+"""JSONL files up to this size are read whole in a worker; bigger ones stream from the build
+process (their records still go to the workers to be looked at)."""
 _AHEAD = 2
 """Batches in the workers while this process stores the results of an earlier one, so that the
 workers never wait for the store (and memory holds at most this many batches more)."""
@@ -219,7 +224,8 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 def _read_small_file(
     path: str, settings: Settings
 ) -> tuple[str, str | None, list[_Prepared | InputFailure]]:
-    """Read, hash, parse and prepare one .txt/.html file: the part of ingest worth a worker."""
+    """Read, hash, parse and prepare one .txt/.html file (or small .jsonl file): the part of
+    ingest worth a worker."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -290,6 +296,7 @@ def ingest(
     batch: list[str] = []
     inflight: deque[Iterator[tuple[str, str | None, list[_Prepared | InputFailure]]]] = deque()
     stats: dict[str, tuple[int, int, tuple[int, int, str] | None]] = {}
+    sizes = {"batch": 0}
 
     def store_file(path: str, sha: str | None, items: Iterable[_Prepared | InputFailure]) -> None:
         size, mtime, known = stats.pop(path)
@@ -321,6 +328,7 @@ def ingest(
         if batch:
             inflight.append(pool.map(_read_small_file, list(batch)))
             batch.clear()
+            sizes["batch"] = 0
         while inflight and (drain or len(inflight) > _AHEAD):
             for path, sha, items in inflight.popleft():
                 store_file(path, sha, items)
@@ -343,7 +351,8 @@ def ingest(
             if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
                 counts["skipped"] += _touch(store, build_id, path)
                 continue
-            small = format_of(path) in ("txt", "html")
+            fmt = format_of(path)
+            small = fmt in ("txt", "html")
             if small and st.st_size > settings.max_file_bytes:
                 # Refused on its size alone: reading 100 MB to say so would defeat the limit.
                 _report_failure(
@@ -357,9 +366,15 @@ def ingest(
                 )
                 continue
             stats[path] = (st.st_size, st.st_mtime_ns, known)
-            if small:
+            if small or (
+                fmt == "jsonl"
+                and path.lower().endswith(".jsonl")
+                and st.st_size <= _SMALL_CONTAINER_BYTES
+            ):
+                # A small uncompressed JSONL file is read whole in a worker, like an article.
                 batch.append(path)
-                if len(batch) >= _BATCH:
+                sizes["batch"] += st.st_size
+                if len(batch) >= _BATCH or sizes["batch"] >= _BATCH_BYTES:
                     flush()
                 continue
             # Containers of many articles (and refused big files) stream from this process, in

@@ -48,8 +48,11 @@ def clean_text(
         removals.append(Removal(text[s.start : s.end], s.reason, s.start, s.end, s.method, 0.95))
 
     live = [ln for ln in lines if ln.removed is None]
-    for ln in live:
-        if furniture and line_key(ln.text) in furniture:
+    # Line keys serve the furniture test and the repeat finder both: computed once.
+    table = furniture or {}
+    keys = [line_key(ln.text) for ln in live] if table else None
+    for i, ln in enumerate(live):
+        if keys is not None and keys[i] in table:
             where = f" of {outlet}" if outlet else ""
             ln.removed = Removal(
                 ln.text,
@@ -82,8 +85,12 @@ def clean_text(
                 )
                 changed = True
 
-    survivors = [ln for ln in live if ln.removed is None]
-    for rep in find_repeats([ln.text for ln in survivors], settings.repeat_min_chars):
+    alive = [i for i, ln in enumerate(live) if ln.removed is None]
+    survivors = [live[i] for i in alive]
+    survivor_keys = [keys[i] for i in alive] if keys is not None else None
+    for rep in find_repeats(
+        [ln.text for ln in survivors], settings.repeat_min_chars, keys=survivor_keys
+    ):
         ln = survivors[rep.index]
         ln.removed = Removal(ln.text, rep.reason, ln.start, ln.end, "clean.repeat", rep.confidence)
 

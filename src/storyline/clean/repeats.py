@@ -35,8 +35,12 @@ class Repeat:
     confidence: float
 
 
-def find_repeats(lines: Sequence[str], min_chars: int = 20) -> list[Repeat]:
-    keys = [line_key(t) for t in lines]
+def find_repeats(
+    lines: Sequence[str], min_chars: int = 20, keys: Sequence[str] | None = None
+) -> list[Repeat]:
+    """Repeated lines among ``lines``; ``keys``, when given, are their :func:`line_key`."""
+    if keys is None:
+        keys = [line_key(t) for t in lines]
     parent = list(range(len(lines)))
 
     def find(i: int) -> int:

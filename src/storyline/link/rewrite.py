@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storyline.link.minhash import STOPWORDS
 from storyline.settings import DEFAULT, Settings
@@ -54,24 +55,37 @@ def _facts(text: str) -> set[str]:
     }
 
 
+@lru_cache(maxsize=64)
+def _profile(text: str) -> tuple[list[frozenset[str]], frozenset[str], frozenset[str]]:
+    """(sentences, quotes, facts) of a text: an article is compared with up to
+    ``rewrite_max_candidates`` others in a row, and read once for all of them."""
+    return _sentences(text), frozenset(_quotes(text)), frozenset(_facts(text))
+
+
 def rewrite_score(a: str, b: str, settings: Settings = DEFAULT) -> RewriteScore:
-    sa, sb = _sentences(a), _sentences(b)
+    (sa, qa, fa), (sb, qb, fb) = _profile(a), _profile(b)
     if not sa or not sb:
         return RewriteScore(0.0, 0.0, 0.0, 0.0)
     short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     aligned = 0
+    threshold = settings.rewrite_sentence_jaccard
     for s in short:
-        best = max(len(s & t) / len(s | t) for t in long_)
-        if best >= settings.rewrite_sentence_jaccard:
+        n = len(s)
+        best = 0.0
+        for t in long_:
+            shared = len(s & t)
+            # Jaccard |s & t| / |s | t|, with the union counted from the sizes.
+            jaccard = shared / (n + len(t) - shared)
+            if jaccard > best:
+                best = jaccard
+        if best >= threshold:
             aligned += 1
     aligned_share = aligned / len(short)
-    qa, qb = _quotes(a), _quotes(b)
     if qa and qb:
         found = sum(1 for q in qa if any(q in r or r in q for r in qb))
         quote_share = found / min(len(qa), len(qb))
     else:
         quote_share = aligned_share
-    fa, fb = _facts(a), _facts(b)
     facts = len(fa & fb) / min(len(fa), len(fb)) if fa and fb else 0.0
     score = 0.5 * aligned_share + 0.3 * min(quote_share, 1.0) + 0.2 * facts
     return RewriteScore(score, aligned_share, min(quote_share, 1.0), facts)
