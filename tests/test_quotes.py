@@ -577,3 +577,28 @@ def test_quotes_inverted_name_the_tagger_missed(quotes: Extract) -> None:
     )
     found = [q for q in quotes(text) if q.kind == "direct"]
     assert [q.speaker for q in found] == ["Bill Skelly", "Bill Skelly"]
+
+
+def test_quotes_trailing_speech_like_verb(quotes: Extract) -> None:
+    text = (
+        "Senator Pat Toomey spoke on Tuesday.\n\n"
+        "“They should have made a deal with us,” Toomey fumed on Tuesday. “That would have "
+        "been a demonstration of good faith.”\n\n"
+        "“The balloons are ready for the night,” the balloons cascaded down on the crowd.\n"
+    )
+    found = quotes(text)
+    first = _one(found, "made a deal")
+    assert first.method == "quotes.trailing-verb"
+    assert first.speaker == "Pat Toomey"
+    assert _one(found, "good faith").speaker == "Pat Toomey"
+    assert _one(found, "balloons are ready").speaker is None
+
+
+def test_quotes_trailing_cue_after_long_subject_without_comma(quotes: Extract) -> None:
+    text = (
+        "The campaign denied the report.\n\n"
+        "“Nobody at this newspaper was ever told about it.” the Post’s senior politics editor "
+        "Steven Ginsberg responded.\n"
+    )
+    q = _one(quotes(text), "Nobody at this newspaper")
+    assert q.speaker == "Steven Ginsberg"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.analyse.quote_cues import (
+    SOURCE_NOUNS,
     chain_cue,
     cue_range,
     cue_subject,
@@ -206,6 +207,52 @@ def _trailing_cue(ctx: _Context, after: int, hi: int) -> Token | None:
         if is_cue(t):
             return t
     return None
+
+
+def _subject_only(ctx: _Context, lo: int, hi: int) -> bool:
+    """Are tokens [lo, hi) a bare noun phrase (no verb, no sentence break)?"""
+    toks = [t for t in ctx.doc[lo:hi] if not t.is_space]
+    return bool(toks) and all(
+        t.pos_ not in ("VERB", "AUX") and t.text not in (".", "!", "?", ";") and not ctx.quoted[t.i]
+        for t in toks
+    )
+
+
+def _trailing_verb(ctx: _Context, after: int, hi: int) -> _Attribution | None:
+    """ "…,” an angry Hollande retaliated.", "…,” Toomey fumed on Tuesday.", "…,” reacted
+    Trump.": a short clause closing the quote's sentence whose verb is no cue verb but whose
+    subject is somebody who can speak (a person, a group, a title, an ad or statement)."""
+    toks: list[Token] = []
+    for t in ctx.tokens(after, hi)[:TRAILING_WINDOW]:
+        if ctx.quoted[t.i] or t.text in (".", "!", "?", ";") or "\n" in t.text:
+            break
+        toks.append(t)
+    verbs = [t for t in toks if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP")]
+    if not verbs or len(toks) > 12:
+        return None
+    verb = verbs[0]
+    if any(
+        c.dep_ in ("auxpass", "nsubjpass", "dobj", "ccomp", "xcomp") and not ctx.quoted[c.i]
+        for c in verb.children
+    ):
+        return None
+    lo = toks[0].i
+    if verb.i == lo or (verb.i == lo + 1 and toks[0].is_punct):
+        subj = inverted_speaker(verb) if verb.i + 1 < len(ctx.doc) else None
+        if subj is None or subj.pos_ != "PROPN":
+            return None
+    else:
+        between = [t for t in toks if t.i < verb.i and not t.is_punct]
+        if not between or not _subject_only(ctx, lo, verb.i):
+            return None
+        subj = stretch_head(between)
+        if subj is None:
+            return None
+        if not (
+            _speaker_like(subj) is not None or subj.lemma_.lower() in SOURCE_NOUNS
+        ) or subj.lower_ in ("it", "this", "that"):
+            return None
+    return _Attribution(subj, (verb.i, verb.i + 1), "quotes.trailing-verb", CONF_CUE - 0.1)
 
 
 def _according_subject(tok: Token) -> Token | None:
@@ -526,11 +573,18 @@ def _attribute(
                 if subj is not None:
                     return _Attribution(subj, None, "quotes.para-subject", CONF_PARA), kind
     # Quote then cue in the same sentence without a comma ("…” he said.), or a lone head cue.
+    # "…” the Post's senior politics editor Steven Ginsberg responded.": a longer subject.
     cue = _trailing_cue(ctx, after, phi)
-    if cue is not None and cue.i - ctx.tok_at(after) <= 3:
+    if cue is not None and (
+        cue.i - ctx.tok_at(after) <= 3 or _subject_only(ctx, ctx.tok_at(after), cue.i)
+    ):
         return _from_cue(
             cue, "quotes.trailing-cue", CONF_CUE - 0.1, ctx.quoted, ctx.tok_at(after)
         ), kind
+    if open_end or text[after : after + 2].strip()[:1].islower():
+        att = _trailing_verb(ctx, after, phi)
+        if att is not None:
+            return att, kind
     cue, interviewer = chain_cue(toks_in)
     if cue is not None and not interviewer:
         return _from_cue(cue, "quotes.head-cue", CONF_PARTIAL, ctx.quoted), kind
