@@ -25,7 +25,8 @@ whose best-overlapping prediction has a speaker_span overlapping the Source. Spe
 over those whose Source opens with a name (not a pronoun or a description), the share whose
 canonical speaker contains that name's last word ("Rep. John Mica (R-Fla.)" -> "Mica").
 
-Run from the repo root: ``python -m eval.quotes`` (``-v`` lists misses and false positives,
+Run from the repo root: ``python -m eval.quotes`` (``-v`` lists misses, false positives and
+quotes whose boundaries differ from the gold's (EXACT),
 ``--split train`` scores the training split). Datasets: $STORYLINE_DATASETS, default
 ``../shared/datasets`` relative to the repo root.
 """
@@ -326,6 +327,13 @@ def score_polnear(
                 continue
             tp_ov_g += 1
             q = best[1]
+            if verbose and g not in pset:
+                p = _norm(text, q.start, q.end)
+                print(
+                    f"EXACT {name} gold={text[g[0] - 3 : g[0]]!r}[{text[g[0] : g[1]][:40]!r}…"
+                    f"{text[g[1] - 25 : g[1]]!r}]{text[g[1] : g[1] + 3]!r} "
+                    f"pred={text[p[0] : p[0] + 20]!r}…{text[p[1] - 25 : p[1]]!r} ({q.method})"
+                )
             if not gq.sources:
                 continue
             spk_n += 1

@@ -602,3 +602,17 @@ def test_quotes_trailing_cue_after_long_subject_without_comma(quotes: Extract) -
     )
     q = _one(quotes(text), "Nobody at this newspaper")
     assert q.speaker == "Steven Ginsberg"
+
+
+def test_quotes_subheads_and_sign_offs_are_not_speech(quotes: Extract) -> None:
+    text = (
+        "“These are strange days,” said Peter Morgan, a lawyer for the Sierra Club.\n\n"
+        "'Legend in the Coal Fields.'\n\n"
+        "Bankruptcy is like a chess game.\n\n"
+        '"PENCE: And that is why Donald Trump is on his way to the White House.\n\n'
+        '"Follow Pam Key on Twitter @pamkeyNEN."\n'
+    )
+    found = quotes(text)
+    assert _one(found, "Legend in the").speaker is None
+    assert _one(found, "Legend in the").confidence < 0.3
+    assert _one(found, "Follow Pam Key").confidence < 0.3

@@ -110,6 +110,8 @@ ABBREVIATIONS = word_set(
 )
 # Short words a title leaves in lower case ("Tales from the Crypt").
 TITLE_SMALL = word_set("a an the of in on at to for from and or but by with as is are vs")
+# "Follow Pam Key on Twitter @pamkeyNEN.": a reporter's sign-off caught in a quoted transcript.
+_SIGN_OFF = re.compile(r"Follow [A-Z][^.]{0,60} on (?:Twitter|Facebook|Instagram)\b")
 OPEN_QUOTE_CHARS = "“‘\"'«„"
 _SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"']|$)")
 
@@ -413,6 +415,14 @@ def _title_like(quoted: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL for w in words)
 
 
+def _subhead(quoted: str) -> bool:
+    """ "'All Bets Are Off.'" alone on its line: a section heading in quote marks (NYT)."""
+    words = quoted.rstrip(".").split()
+    if _SIGN_OFF.match(quoted):
+        return True
+    return len(words) >= 3 and _title_like(quoted.rstrip("."))
+
+
 def _is_headline(local: str) -> bool:
     """An all-capitals line before the quote: a digest headline, not the reporter's sentence."""
     letters = [c for c in local if c.isalpha()]
@@ -501,6 +511,9 @@ def _attribute(
                 ), kind
         return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
 
+    whole_para = not text[plo : q.open_at].strip() and not text[after:phi].strip(" .\u00a0\t")
+    if whole_para and _subhead(tail):
+        return _Attribution(None, None, "quotes.unattributed", CONF_SCARE), kind
     if q.continued and done:
         # A paragraph of a multi-paragraph quote with its own cue ("…,” Obama said.) hangs on it.
         cue = _trailing_cue(ctx, after, phi) if open_end else None
