@@ -129,27 +129,60 @@ before it writes them to the store and looks them up there instead."""
 
 
 class _BandIndex:
-    """The band index of the articles linked so far in one run, in memory: one dict per (kind,
-    band) from band key to the article ids holding it."""
+    """The band index of the articles linked so far in one run, in memory: band key → the
+    article id holding it (a list when several do), and each article's signatures (as uint32
+    when, as MinHash values here are, they fit)."""
 
     def __init__(self) -> None:
-        self.bands: dict[tuple[str, int], dict[int, list[str]]] = defaultdict(dict)
+        # Keys fold (kind, band, key) into one int, exactly: bands are numbered below 2**15.
+        self.bands: dict[int, str | list[str]] = {}
         self.sigs: dict[str, tuple[bytes, bytes]] = {}
+        self.wide: set[str] = set()
 
     def __len__(self) -> int:
         return len(self.sigs)
 
+    @staticmethod
+    def _fold(kind: str, band: int, key: int) -> int:
+        return (key << 16) | (band << 1) | (kind == "content")
+
     def candidates(self, kind: str, keys: Iterable[tuple[int, int]]) -> set[str]:
         out: set[str] = set()
         for band, key in keys:
-            ids = self.bands[kind, band].get(key)
-            if ids:
+            ids = self.bands.get(self._fold(kind, band, key))
+            if ids is None:
+                continue
+            if isinstance(ids, str):
+                out.add(ids)
+            else:
                 out.update(ids)
         return out
 
     def add(self, kind: str, article_id: str, keys: Iterable[tuple[int, int]]) -> None:
         for band, key in keys:
-            self.bands[kind, band].setdefault(key, []).append(article_id)
+            folded = self._fold(kind, band, key)
+            ids = self.bands.get(folded)
+            if ids is None:
+                self.bands[folded] = article_id
+            elif isinstance(ids, str):
+                self.bands[folded] = [ids, article_id]
+            else:
+                ids.append(article_id)
+
+    def add_signatures(self, article_id: str, near: np.ndarray, content: np.ndarray) -> None:
+        narrow = all(not sig.size or int(sig.max()) <= 0xFFFFFFFF for sig in (near, content))
+        dtype = np.uint32 if narrow else np.uint64
+        self.sigs[article_id] = (near.astype(dtype).tobytes(), content.astype(dtype).tobytes())
+        if not narrow:
+            self.wide.add(article_id)
+
+    def signatures(self, article_id: str) -> tuple[np.ndarray, np.ndarray] | None:
+        raw = self.sigs.get(article_id)
+        if raw is None:
+            return None
+        dtype = np.uint64 if article_id in self.wide else np.uint32
+        near, content = (np.frombuffer(r, dtype).astype(np.uint64) for r in raw)
+        return near, content
 
 
 def link_articles(
@@ -170,10 +203,7 @@ def link_articles(
     found = 0
 
     def sigs_of(other: str) -> tuple[np.ndarray, np.ndarray]:
-        raw = index.sigs.get(other)
-        if raw is None:
-            return store.signatures(other)
-        return np.frombuffer(raw[0], np.uint64), np.frombuffer(raw[1], np.uint64)
+        return index.signatures(other) or store.signatures(other)
 
     def flush() -> None:
         nonlocal found
@@ -238,7 +268,7 @@ def link_articles(
                     )
         index.add("near", article_id, near_bands)
         index.add("content", article_id, facts_bands)
-        index.sigs[article_id] = (near_raw, content_raw)
+        index.add_signatures(article_id, near_sig, content_sig)
         bands.extend(("near", b, k, article_id) for b, k in near_bands)
         bands.extend(("content", b, k, article_id) for b, k in facts_bands)
         if len(bands) >= 20_000:
