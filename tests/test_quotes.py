@@ -616,3 +616,14 @@ def test_quotes_subheads_and_sign_offs_are_not_speech(quotes: Extract) -> None:
     assert _one(found, "Legend in the").speaker is None
     assert _one(found, "Legend in the").confidence < 0.3
     assert _one(found, "Follow Pam Key").confidence < 0.3
+
+
+def test_quotes_digest_credit_stays_outside_the_quote() -> None:
+    glued = "HuffPollster writes: “Pollsters are taking a lot of heat.“[HuffPost.]\n"
+    assert [glued[s.start : s.end] for s in find_quote_spans(glued)] == [
+        "Pollsters are taking a lot of heat."
+    ]
+    unclosed = "Jeffrey Jones writes: “The partisanship of the state matters. [Gallup.]\n"
+    assert [unclosed[s.start : s.end] for s in find_quote_spans(unclosed)] == [
+        "The partisanship of the state matters."
+    ]

@@ -56,6 +56,7 @@ _LOST_CLOSE = re.compile(
     + _CUE_VERBS
     + r"\b|according\s+to\s)"
 )
+_CREDIT = re.compile(r"\s+\[[^\[\]]{1,40}\]\.?\s*$")
 _NEW_SENTENCE = re.compile(r"[.!?]\s+[A-Z“‘\"']")
 # "WALLACE: …", "JAKE TAPPER: …", "Q: …": the speaker label of an interview transcript line.
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z’'.-]*(?: [A-Z][A-Z’'.-]*){0,3}):[ \t\u00a0]+(?=\S)")
@@ -130,7 +131,7 @@ def _can_close(text: str, i: int, lo: int, hi: int) -> bool:
         return (
             not prev.isspace()
             and prev not in OPEN_CONTEXT
-            and (nxt.isspace() or nxt in CLOSE_CONTEXT)
+            and (nxt.isspace() or nxt in CLOSE_CONTEXT or nxt == "[")
         )
     if ch in CURLY_SINGLE_CLOSE or ch == STRAIGHT_SINGLE:
         # Between letters it is an apostrophe (don’t, I’ve, O’Brien).
@@ -293,7 +294,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             elif continues or opener_para_start or after_cue:
                 spans.append((unclosed, None))
         for a, b in sorted(spans, key=lambda p: p[0]):
-            end = b if b is not None else hi
+            end = b if b is not None else _before_credit(text, a, hi)
             if b is not None and text[b] == ",":
                 end, b = b + 1, b + 1  # no closing mark: the comma stays with the words
             s, e = _trimmed(text, a + 1, end)
@@ -312,6 +313,13 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             )
         carried = unclosed is not None and continues
     return out
+
+
+def _before_credit(text: str, open_at: int, hi: int) -> int:
+    """End of a quote left open to the paragraph end, before a digest's source credit
+    ("… the District of Columbia. [Gallup.]")."""
+    m = _CREDIT.search(text, open_at + 1, hi)
+    return m.start() if m is not None and m.start() > open_at + 1 else hi
 
 
 def _lost_close(text: str, open_at: int, hi: int) -> int | None:
