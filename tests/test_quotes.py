@@ -627,3 +627,27 @@ def test_quotes_digest_credit_stays_outside_the_quote() -> None:
     assert [unclosed[s.start : s.end] for s in find_quote_spans(unclosed)] == [
         "The partisanship of the state matters."
     ]
+
+
+def test_quotes_participle_cue_borrows_the_cue_before_it(quotes: Extract) -> None:
+    text = (
+        "Paul Manafort met party leaders in Florida.\n\n"
+        "''We've started all those conversations,'' Mr. Manafort said, adding of Mr. Trump, "
+        "''He cares about the united team.''\n"
+    )
+    q = _one(quotes(text), "united team")
+    assert q.speaker == "Paul Manafort"
+
+
+def test_quotes_put_it_is_a_cue_only_as_an_idiom(quotes: Extract) -> None:
+    text = (
+        "But Bill Skelly, a longtime data operative, vouched for both of them.\n\n"
+        "“Having the file is valuable,” said Skelly, explaining he worked with Chrabaszcz, "
+        "who was responsible for cleaning up the data and putting it into the national file: "
+        "“Vito is outstanding with data.”\n\n"
+        "As Akhil Amar, a professor at Yale, put it, “Senate Republicans should remember "
+        "that a compromise candidate may be better for them.”\n"
+    )
+    found = quotes(text)
+    assert _one(found, "Vito is").speaker == "Bill Skelly"
+    assert _one(found, "Senate Republicans").speaker == "Akhil Amar"

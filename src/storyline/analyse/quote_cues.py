@@ -85,9 +85,14 @@ def is_cue(tok: Token) -> bool:
         return True
     prt = PHRASAL_CUES.get(lemma)
     if prt is not None:
-        return any(c.dep_ == "prt" and c.lower_ == prt for c in tok.children)
+        # The parser takes the particle for an adverb at times ("shot back:").
+        return any(c.dep_ in ("prt", "advmod") and c.lower_ == prt for c in tok.children)
     if lemma == "put":
-        return any(c.dep_ in ("dobj", "obj") and c.lower_ == "it" for c in tok.children)
+        # "as he put it", not "putting it into the national file".
+        kids = list(tok.children)
+        return any(c.dep_ in ("dobj", "obj") and c.lower_ == "it" for c in kids) and not any(
+            c.dep_ in ("prep", "prt") for c in kids
+        )
     return False
 
 

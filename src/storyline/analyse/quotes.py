@@ -288,6 +288,29 @@ def _from_cue(
         # "said Skelly, explaining …: “…”": the name after the cue the participle hangs on.
         up = cue.head if cue.dep_ in ("advcl", "conj", "xcomp") and is_cue(cue.head) else cue
         subj = inverted_speaker(up)
+    if subj is None:
+        # "As Akhil Amar, a professor at Yale, put it, “…”": the parser made the name the
+        # object of "As".
+        doc = cue.doc
+        for i in range(cue.i - 1, max(cue.i - 25, 0) - 1, -1):
+            if doc[i].text in (".", "!", "?") or "\n" in doc[i].text:
+                break
+            if doc[i].lower_ == "as" and not quoted[i]:
+                between = doc[i + 1 : cue.i]
+                subj = stretch_head([t for t in between if not t.is_space and not quoted[t.i]])
+                break
+    if subj is None and cue.tag_ == "VBG":
+        # "…,'' Mr. Manafort said, adding of Mr. Trump, ''…''": the parser hung the
+        # participle on the quote; the cue just before it speaks.
+        doc = cue.doc
+        for i in range(cue.i - 1, max(cue.i - 4, 0) - 1, -1):
+            if doc[i].is_punct or quoted[i]:
+                continue
+            if is_cue(doc[i]) and doc[i].tag_ != "VBG":
+                subj, _ = cue_subject(doc[i], quoted)
+                if subj is None:
+                    subj = inverted_speaker(doc[i])
+            break
     return _Attribution(subj, cue_range(cue), method, conf)
 
 
