@@ -296,8 +296,8 @@ def _from_cue(
             if doc[i].text in (".", "!", "?") or "\n" in doc[i].text:
                 break
             if doc[i].lower_ == "as" and not quoted[i]:
-                between = doc[i + 1 : cue.i]
-                subj = stretch_head([t for t in between if not t.is_space and not quoted[t.i]])
+                named = [t for t in doc[i + 1 : cue.i] if not t.is_space and not quoted[t.i]]
+                subj = stretch_head(named)
                 break
     if subj is None and cue.tag_ == "VBG":
         # "…,'' Mr. Manafort said, adding of Mr. Trump, ''…''": the parser hung the
