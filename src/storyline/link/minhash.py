@@ -8,6 +8,7 @@ import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
+from typing import cast
 
 import numpy as np
 from datasketch import MinHash
@@ -196,12 +197,29 @@ def shingle_hashes(words: Sequence[str], size: int) -> list[int]:
     return [int(v) for v in shingle_array(words, size)]
 
 
+_WORD_HASHES: dict[str, int] = {}
+_WORD_HASHES_MAX = 500_000
+
+
+def _word_hashes(words: Sequence[str]) -> list[int]:
+    """crc32 of each word, remembered across articles (a news vocabulary repeats itself)."""
+    known = _WORD_HASHES
+    out: list[int | None] = [known.get(w) for w in words]
+    if None in out:
+        if len(known) > _WORD_HASHES_MAX:
+            known.clear()
+        for i, h in enumerate(out):
+            if h is None:
+                w = words[i]
+                out[i] = known[w] = zlib.crc32(w.encode())
+    return cast("list[int]", out)
+
+
 def shingle_array(words: Sequence[str], size: int) -> np.ndarray:
     """:func:`shingle_hashes` as a sorted uint32 array."""
     if not words:
         return np.zeros(0, dtype=np.uint32)
-    crc = zlib.crc32
-    wh = np.array([crc(w.encode()) for w in words], dtype=np.uint64)
+    wh = np.array(_word_hashes(words), dtype=np.uint64)
     if len(words) < size:
         size = len(words)
     n = len(words) - size + 1
