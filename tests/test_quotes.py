@@ -651,3 +651,23 @@ def test_quotes_put_it_is_a_cue_only_as_an_idiom(quotes: Extract) -> None:
     found = quotes(text)
     assert _one(found, "Vito is").speaker == "Bill Skelly"
     assert _one(found, "Senate Republicans").speaker == "Akhil Amar"
+
+
+def test_quotes_headline_name_the_tagger_calls_a_noun(quotes: Extract) -> None:
+    text = (
+        "Reid: 'Never, ever, ever underestimate Trump.'\n\n"
+        "Harry Reid has some advice for Democrats: do not underestimate Donald Trump.\n"
+    )
+    q = _one(quotes(text), "Never, ever")
+    assert _speaker_span(q) == "Reid"
+    assert q.speaker == "Harry Reid"
+
+
+def test_quotes_trailing_cue_the_tagger_calls_a_noun(quotes: Extract) -> None:
+    text = (
+        "Two senators wrote to the department on Monday.\n\n"
+        '"We do not understand the need to have cited any lack of intent," the two write.\n'
+    )
+    q = _one(quotes(text), "lack of intent")
+    assert q.method == "quotes.trailing-cue"
+    assert q.cue is not None and q.cue.text == "write"

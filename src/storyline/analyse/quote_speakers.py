@@ -606,7 +606,7 @@ def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> 
     if head.pos_ == "NOUN":
         # "The Slate technology columnist David Auerbach": the description's named apposition.
         for child in head.children:
-            if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+            if child.dep_ == "appos" and child.ent_type_ == "PERSON" and not index.quoted[child.i]:
                 lo, hi = np_span(child)
                 return _surface(doc, mention_name(index, lo, hi))
     return _surface(doc, mention_name(index, span.start, span.end))

@@ -94,6 +94,8 @@ INDIRECT_LEMMAS = word_set(
     """
 )
 MIN_INDIRECT_TOKENS = 3
+# Finite cue verbs the tagger may read as plural nouns after a subject ("the two write.").
+CUE_NOUN_FORMS = frozenset({"write", "writes", "states", "notes", "adds", "says", "tweets"})
 # Tokens after a quote searched for "…,” Trent Lott, who was …, told lawmakers".
 TRAILING_WINDOW = 30
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
@@ -206,9 +208,22 @@ def _trailing_cue(ctx: _Context, after: int, hi: int) -> Token | None:
             break
         if t.lower_ == "according" and n + 1 < len(toks) and toks[n + 1].lower_ == "to":
             return t
-        if is_cue(t):
+        if is_cue(t) or _cue_noun(t):
             return t
     return None
+
+
+def _cue_noun(t: Token) -> bool:
+    """ "…,” the two write.", "…,” a voice-over in the ad states.": a finite cue verb closing
+    the sentence that the tagger read as a noun."""
+    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
+    return (
+        t.pos_ == "NOUN"
+        and t.text in CUE_NOUN_FORMS
+        and t.i > 0
+        and t.doc[t.i - 1].pos_ in ("NOUN", "PROPN", "NUM", "PRON")
+        and (nxt is None or nxt.text in (".", ",", ";"))
+    )
 
 
 def _subject_only(ctx: _Context, lo: int, hi: int) -> bool:
@@ -400,9 +415,19 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> Token | None:
             if child.dep_ == "nsubj" and child.pos_ in ("PROPN", "PRON", "NOUN"):
                 return _speaker_like(child)
         return None
-    if len(words) <= 6 and any(t.pos_ == "PROPN" for t in words):
+    if len(words) <= 6 and any(t.pos_ == "PROPN" or _named_elsewhere(t) for t in words):
         return stretch_head(words)
     return None
+
+
+def _named_elsewhere(tok: Token) -> bool:
+    """ "Trump: '…'": a capitalised word the tagger took for a common noun here but that the
+    article uses as a name elsewhere."""
+    return (
+        tok.pos_ == "NOUN"
+        and tok.text[:1].isupper()
+        and any(t.text == tok.text and t.ent_type_ == "PERSON" for t in tok.doc)
+    )
 
 
 def _speaker_like(tok: Token) -> Token | None:
