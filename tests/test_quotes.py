@@ -671,3 +671,16 @@ def test_quotes_trailing_cue_the_tagger_calls_a_noun(quotes: Extract) -> None:
     q = _one(quotes(text), "lack of intent")
     assert q.method == "quotes.trailing-cue"
     assert q.cue is not None and q.cue.text == "write"
+
+
+def test_quotes_transcript_label_before_marks_and_honorific_labels(quotes: Extract) -> None:
+    text = (
+        "Donald Trump and Hillary Clinton met in the first debate.\n\n"
+        "MR. TRUMP: Thank you. Our jobs are fleeing the country.\n\n"
+        "MS. CLINTON: Well, thank you, and thanks to Hofstra for hosting us.\n\n"
+        "WALLACE: “Will she be there?”\n"
+    )
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    assert [q.speaker for q in found] == ["Donald Trump", "Hillary Clinton", "Wallace"]
+    assert found[2].text == "Will she be there?"
+    assert _speaker_span(found[2]) == "WALLACE"

@@ -356,15 +356,18 @@ def transcript_lines(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
     the labels name at least two speakers, so a lone "UPDATE:" or "BYLINE:" never counts.
     Unmarked "Q:"/"A:" interviews are left out: they name nobody, and quote-based gold
     (PolNeAR's among it) has no unit for them."""
-    lines: list[tuple[int, int, str]] = []
+    lines: list[tuple[int, int, str, bool]] = []
     for lo, hi in _paragraphs(text):
         s, e = _trimmed(text, lo, hi)
         m = transcript_label(text, s)
         if m is not None and is_speaker_label(m.group(1)) and len(m.group(1)) > 2:
-            lines.append((s, e, m.group(1)))
-    if len(lines) < 2 or len({label for _, _, label in lines}) < 2:
+            # 'WALLACE: “Will she be there?”': the marks delimit the words themselves.
+            marked = text[m.end() : m.end() + 1] in ALL_MARKS
+            lines.append((s, e, m.group(1), marked))
+    if len(lines) < 2 or len({line[2] for line in lines}) < 2:
         return spans
-    out = [q for q in spans if not any(lo <= q.open_at < hi for lo, hi, _ in lines)] + [
-        QuoteSpan(lo, None, lo, hi, "transcript", False, False) for lo, hi, _ in lines
+    bare = [(lo, hi) for lo, hi, _, marked in lines if not marked]
+    out = [q for q in spans if not any(lo <= q.open_at < hi for lo, hi in bare)] + [
+        QuoteSpan(lo, None, lo, hi, "transcript", False, False) for lo, hi in bare
     ]
     return sorted(out, key=lambda q: q.open_at)

@@ -500,9 +500,14 @@ def _transcript(ctx: _Context, q: QuoteSpan, plo: int) -> _Attribution | None:
     speaker; "Q:"/"A:" name none, and neither does "VIDEO:" in a run of quoted paragraphs, but
     the previous speaker is not carried across any of them. The label stays in the quote's
     text, as PolNeAR's gold keeps it."""
-    if ctx.text[plo : q.open_at].strip():
-        return None
-    m = transcript_label(ctx.text, q.start)
+    pre = ctx.text[plo : q.open_at]
+    if pre.strip():
+        # 'WALLACE: “Will she be there?”': the label before the marks.
+        m = transcript_label(ctx.text, plo + len(pre) - len(pre.lstrip()))
+        if m is None or m.end() != q.open_at or not is_speaker_label(m.group(1)):
+            return None
+    else:
+        m = transcript_label(ctx.text, q.start)
     if m is None:
         return None
     if not is_speaker_label(m.group(1)):
