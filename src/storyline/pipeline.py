@@ -201,8 +201,9 @@ class _Prepared:
 
 
 def _prepare(doc: RawDocument) -> _Prepared:
-    found = detect_metadata(doc.text, doc.meta)
-    lines = [doc.text[s:e] for s, e in _unstripped_lines(doc.text, found.strip)]
+    spans = iter_lines(doc.text)
+    found = detect_metadata(doc.text, doc.meta, spans)
+    lines = [doc.text[s:e] for s, e in _unstripped_lines(doc.text, found.strip, spans)]
     return _Prepared(doc, found.meta, [asdict(s) for s in found.strip], list(line_keys(lines)))
 
 
@@ -444,9 +445,15 @@ def _put(
     )
 
 
-def _unstripped_lines(text: str, strip: Sequence[Strip]) -> list[tuple[int, int]]:
+def _unstripped_lines(
+    text: str, strip: Sequence[Strip], lines: list[tuple[int, int]] | None = None
+) -> list[tuple[int, int]]:
+    if lines is None:
+        lines = iter_lines(text)
     spans = [(s.start, s.end) for s in strip]
-    return [(s, e) for s, e in iter_lines(text) if not any(a <= s and e <= b for a, b in spans)]
+    if not spans:
+        return lines
+    return [(s, e) for s, e in lines if not any(a <= s and e <= b for a, b in spans)]
 
 
 def clean_all(
@@ -468,27 +475,28 @@ def clean_all(
 
     def jobs() -> Iterator[list[_CleanJob]]:
         nonlocal done
-        batch: list[_CleanJob] = []
-        for aid, outlet, old_key in rows:
-            bar.advance("clean")
-            mine: dict[str, int] = {}
-            if outlet in furniture:
-                table = furniture[outlet]
-                mine = {k: table[k] for k in store.article_line_keys(aid) if k in table}
-            # The furniture lines themselves, not how many articles repeat them, decide the
-            # cleaning: one more article from an outlet must not re-clean all of its others.
-            key = hashlib.sha1(
-                json.dumps([CLEANER_VERSION, config, sorted(mine)]).encode()
-            ).hexdigest()
-            if key == old_key:
-                continue
-            batch.append((aid, key, outlet, mine, *store.cleaning_input(aid)))
-            done += 1
-            if len(batch) >= _BATCH:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
+        todo: list[tuple[str, str, str | None, dict[str, int]]] = []
+        for start in range(0, len(rows), _BATCH):
+            page = rows[start : start + _BATCH]
+            keys = store.line_keys_of([aid for aid, outlet, _ in page if outlet in furniture])
+            for aid, outlet, old_key in page:
+                bar.advance("clean")
+                mine: dict[str, int] = {}
+                if outlet in furniture:
+                    table = furniture[outlet]
+                    mine = {k: table[k] for k in keys[aid] if k in table}
+                # The furniture lines themselves, not how many articles repeat them, decide the
+                # cleaning: one more article from an outlet must not re-clean all of its others.
+                key = hashlib.sha1(
+                    json.dumps([CLEANER_VERSION, config, sorted(mine)]).encode()
+                ).hexdigest()
+                if key != old_key:
+                    todo.append((aid, key, outlet, mine))
+            if len(todo) >= _BATCH or (todo and start + _BATCH >= len(rows)):
+                inputs = store.cleaning_inputs([t[0] for t in todo])
+                done += len(todo)
+                yield [(*t, *inputs[t[0]]) for t in todo]
+                todo = []
 
     with _Pool(settings) as pool, store.transaction():
         cleaned: list[CleanRow] = []

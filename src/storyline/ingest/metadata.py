@@ -97,11 +97,15 @@ def iter_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def detect_metadata(text: str, given: dict[str, MetaValue]) -> TextMetadata:
+def detect_metadata(
+    text: str, given: dict[str, MetaValue], lines: list[tuple[int, int]] | None = None
+) -> TextMetadata:
     """Find metadata in ``text``; values in ``given`` (from the container: header line, HTML,
-    JSONL) win over what the text suggests, but the text's metadata lines are stripped anyway."""
+    JSONL) win over what the text suggests, but the text's metadata lines are stripped anyway.
+    ``lines`` may carry ``iter_lines(text)`` when the caller has it already."""
     out = TextMetadata(meta=dict(given))
-    lines = iter_lines(text)
+    if lines is None:
+        lines = iter_lines(text)
     head = lines[:_HEAD_LINES]
     header = given.get("published")
     if header is not None and header.source == "header" and header.end is not None:

@@ -67,17 +67,23 @@ def rewrite_score(a: str, b: str, settings: Settings = DEFAULT) -> RewriteScore:
     if not sa or not sb:
         return RewriteScore(0.0, 0.0, 0.0, 0.0)
     short, long_ = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
+    # Each short sentence meets only the long sentences it shares a word with (an inverted
+    # index), instead of all of them: most pairs share nothing.
+    postings: dict[str, list[int]] = {}
+    for j, t in enumerate(long_):
+        for w in t:
+            postings.setdefault(w, []).append(j)
+    sizes = [len(t) for t in long_]
     aligned = 0
     threshold = settings.rewrite_sentence_jaccard
     for s in short:
+        shared: dict[int, int] = {}
+        for w in s:
+            for j in postings.get(w, ()):
+                shared[j] = shared.get(j, 0) + 1
         n = len(s)
-        best = 0.0
-        for t in long_:
-            shared = len(s & t)
-            # Jaccard |s & t| / |s | t|, with the union counted from the sizes.
-            jaccard = shared / (n + len(t) - shared)
-            if jaccard > best:
-                best = jaccard
+        # Jaccard |s & t| / |s | t|, with the union counted from the sizes.
+        best = max((k / (n + sizes[j] - k) for j, k in shared.items()), default=0.0)
         if best >= threshold:
             aligned += 1
     aligned_share = aligned / len(short)

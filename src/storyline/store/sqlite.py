@@ -135,6 +135,10 @@ def clean_row(
     )
 
 
+_IN_CHUNK = 500
+"""Ids in one ``IN (...)`` list (SQLite allows 999 parameters on older builds)."""
+
+
 class Store:
     """A storyline store in one SQLite file. Use as a context manager, or call :meth:`close`."""
 
@@ -146,8 +150,9 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA temp_store=MEMORY")
-            # The band index is hit ~50 times an article: keep it in memory (64 MB at most).
-            self.db.execute("PRAGMA cache_size=-65536")
+            # Page cache (32 MB at most): the band index of earlier builds is looked up here;
+            # a build's own new articles are linked from an index in memory.
+            self.db.execute("PRAGMA cache_size=-32768")
             version = self._version()
             if version is None:
                 self.db.executescript(_SCHEMA)
@@ -351,6 +356,34 @@ class Store:
                 "SELECT key FROM article_lines WHERE article_id=?", (article_id,)
             )
         ]
+
+    def line_keys_of(self, ids: Sequence[str]) -> dict[str, list[str]]:
+        """:meth:`article_line_keys` of several articles in one query."""
+        out: dict[str, list[str]] = {i: [] for i in ids}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self.db.execute(
+                "SELECT article_id, key FROM article_lines "
+                f"WHERE article_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for aid, key in rows:
+                out[aid].append(key)
+        return out
+
+    def cleaning_inputs(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
+        """:meth:`cleaning_input` of several articles in one query."""
+        out: dict[str, tuple[str, str, str]] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self.db.execute(
+                "SELECT id, decoded, meta, strip FROM articles "
+                f"WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            for aid, decoded, meta, strip in rows:
+                out[aid] = (str(decoded), str(meta), str(strip))
+        return out
 
     def for_cleaning(self, build: int) -> list[tuple[str, str | None, str | None]]:
         """(id, outlet, clean_key) of every current article; texts are read one at a time."""
