@@ -244,3 +244,66 @@ def test_issue_2_example_story(tmp_path: Path) -> None:
     assert "Pictured with former secretary of state" not in tele
     assert "via Associated Press" not in arts["003_2926d2052683373a"]["text"]
     assert arts["002_bbc91063c82e528a"]["removed"] == []
+
+
+def test_fast_paths_match_the_reference_computations() -> None:
+    """The build's hand-rolled fast paths give what the straightforward code gives: MinHash
+    signatures equal datasketch's, fact features equal the one-regex scan, self-references
+    equal ``finditer``."""
+    import random
+
+    import numpy as np
+    from datasketch import LeanMinHash, MinHash
+
+    from storyline.ingest import metadata
+    from storyline.link import minhash
+
+    rng = random.Random(7)
+    for n in (0, 1, 5, 300):
+        hashes = [rng.getrandbits(32) for _ in range(n)]
+        ref = MinHash(num_perm=64, seed=1, hashfunc=int, scheme="affine32")
+        if hashes:
+            ref.update_batch(hashes)
+        want = np.asarray(LeanMinHash(ref).hashvalues, dtype=np.uint64)
+        assert (minhash.hashed_signature(hashes, 64) == want).all()
+    texts = [
+        "In 1,000, Smith Jones met the B-52,000 crew and a B-52 and F-16s 1,000. 3 in X1 4.",
+        "He told The Daily Planet and, speaking to Sky News, told BBC Radio that 12,5 rose.",
+        "Sign up to our newsletter. Get alerts from The Herald. Support The Guardian today.",
+        (EXAMPLES / sorted(p.name for p in EXAMPLES.iterdir())[0]).read_text("utf-8"),
+    ]
+    for text in texts:
+        assert list(minhash._nameish(text)) == [m.group(0) for m in minhash._NAMEISH.finditer(text)]
+        for pattern, _, name in metadata._SELF_REFERENCES:
+            want_spans = [m.span() for m in pattern.finditer(text)]
+            assert [m.span() for m in metadata._finditer(pattern, name, text)] == want_spans
+
+
+def test_link_stage_matches_one_article_at_a_time(tmp_path: Path) -> None:
+    """The batched link stage (in-memory band index) finds the same duplicates as linking each
+    article on its own with store lookups."""
+    from storyline.link.duplicates import detect_for
+
+    src = tmp_path / "in"
+    src.mkdir()
+    body = (
+        "Rachel Reeves said on Tuesday that the fuel duty plan would raise 4,500 million "
+        'pounds. "We will not flinch," she told MPs in Westminster.\n\nKemi Badenoch '
+        "called the plan a tax raid on drivers in Kent and Essex, and said 12 councils "
+        "had written to the Treasury.\n\nThe Treasury said the figures were checked by the OBR."
+    )
+    (src / "a.txt").write_text(body, "utf-8")
+    (src / "b.txt").write_text(body, "utf-8")
+    (src / "c.txt").write_text(body.replace("Tuesday", "Wednesday"), "utf-8")
+    (src / "d.txt").write_text("An unrelated story about the weather in Leeds and York.", "utf-8")
+    report = build([src], None, db=tmp_path / "a.sqlite", write_outputs=False)
+    assert report.duplicates
+    with Store(tmp_path / "a.sqlite") as store:
+        build_id = int(store.db.execute("SELECT MAX(build) FROM articles").fetchone()[0])
+        batched = {(e.a, e.b, e.kind, e.similarity) for e in store.current_edges(build_id)}
+        store.db.execute("DELETE FROM bands")
+        store.db.execute("DELETE FROM edges")
+        for aid in store.current_ids(build_id):
+            detect_for(store, aid, build_id)
+        one_by_one = {(e.a, e.b, e.kind, e.similarity) for e in store.current_edges(build_id)}
+    assert batched == one_by_one
