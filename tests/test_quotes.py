@@ -684,3 +684,13 @@ def test_quotes_transcript_label_before_marks_and_honorific_labels(quotes: Extra
     assert [q.speaker for q in found] == ["Donald Trump", "Hillary Clinton", "Wallace"]
     assert found[2].text == "Will she be there?"
     assert _speaker_span(found[2]) == "WALLACE"
+
+
+def test_quotes_inverted_name_after_a_clause_that_cannot_speak(quotes: Extract) -> None:
+    text = (
+        "Lee Epstein teaches law in St. Louis.\n\n"
+        "“To see the number of cases that could change is stunning,” since so many of the "
+        "most important cases were decided by one vote, said Lee Epstein, who teaches law.\n"
+    )
+    q = _one(quotes(text), "number of cases")
+    assert _speaker_span(q) == "Lee Epstein"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from storyline.analyse.quote_cues import (
+    ADDRESSEE,
     SOURCE_NOUNS,
     chain_cue,
     cue_range,
@@ -291,6 +292,12 @@ def _from_cue(
     if after is not None and after <= cue.i:
         between = [t for t in cue.doc[after : cue.i] if not quoted[t.i] and not t.is_space]
         head = stretch_head(between)
+        # "…,'' since so many of the most important cases were decided 5-to-4, said Lee
+        # Epstein": when what stands between quote and cue cannot speak, the name after does.
+        if head is not None and not _can_speak(head) and cue.lemma_.lower() not in ADDRESSEE:
+            inverted = inverted_speaker(cue)
+            if inverted is not None and inverted.i > cue.i:
+                return _Attribution(inverted, cue_range(cue), method, conf)
         if head is not None:
             return _Attribution(head, cue_range(cue), method, conf)
         inverted = inverted_speaker(cue)
@@ -418,6 +425,11 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> Token | None:
     if len(words) <= 6 and any(t.pos_ == "PROPN" or _named_elsewhere(t) for t in words):
         return stretch_head(words)
     return None
+
+
+def _can_speak(tok: Token) -> bool:
+    """A person, a group, a title, a pronoun or a text that talks ("the statement")."""
+    return _speaker_like(tok) is not None or tok.lemma_.lower() in SOURCE_NOUNS
 
 
 def _named_elsewhere(tok: Token) -> bool:
