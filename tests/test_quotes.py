@@ -694,3 +694,13 @@ def test_quotes_inverted_name_after_a_clause_that_cannot_speak(quotes: Extract) 
     )
     q = _one(quotes(text), "number of cases")
     assert _speaker_span(q) == "Lee Epstein"
+
+
+def test_quotes_dash_taken_for_a_noun_is_no_subject(quotes: Extract) -> None:
+    text = (
+        "When Clinton noted that Trump has occasionally not paid anything in federal income "
+        "taxes ― as was true for the few years his tax returns were made public ― Trump "
+        "boasted, “That makes me smart.”\n"
+    )
+    q = _one(quotes(text), "makes me smart")
+    assert _speaker_span(q) == "Trump"

@@ -145,6 +145,8 @@ def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool
             # The parser often makes the quote itself the subject of "said".
             continue
         if child.dep_ in ("nsubj", "csubj"):
+            if not any(c.isalnum() for c in child.text):
+                continue  # a dash ("―") the tagger took for a noun
             if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
                 return verb.head, False
             return child, False
