@@ -610,9 +610,13 @@ def test_quotes_subheads_and_sign_offs_are_not_speech(quotes: Extract) -> None:
         "'Legend in the Coal Fields.'\n\n"
         "Bankruptcy is like a chess game.\n\n"
         '"PENCE: And that is why Donald Trump is on his way to the White House.\n\n'
-        '"Follow Pam Key on Twitter @pamkeyNEN."\n'
+        '"(CROSSTALK.)\n\n'
+        '"Follow Pam Key on Twitter @pamkeyNEN."\n\n'
+        "“Related”\n"
     )
     found = quotes(text)
+    assert _one(found, "CROSSTALK").confidence < 0.3
+    assert _one(found, "Related").confidence < 0.3
     assert _one(found, "Legend in the").speaker is None
     assert _one(found, "Legend in the").confidence < 0.3
     assert _one(found, "Follow Pam Key").confidence < 0.3

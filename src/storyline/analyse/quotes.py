@@ -480,7 +480,10 @@ def _subhead(quoted: str) -> bool:
     words = quoted.rstrip(".").split()
     if _SIGN_OFF.match(quoted):
         return True
-    return len(words) >= 3 and _title_like(quoted.rstrip("."))
+    if len(words) < 3:
+        # "Related", "Opening Belle": a link label or a title, not a spoken sentence.
+        return _title_like(quoted) and not quoted.rstrip().endswith((",", "!", "?", "."))
+    return _title_like(quoted.rstrip("."))
 
 
 def _is_headline(local: str) -> bool:
