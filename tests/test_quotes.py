@@ -708,3 +708,17 @@ def test_quotes_dash_taken_for_a_noun_is_no_subject(quotes: Extract) -> None:
     )
     q = _one(quotes(text), "makes me smart")
     assert _speaker_span(q) == "Trump"
+
+
+def test_quotes_missing_closing_mark_then_a_new_quote(quotes: Extract) -> None:
+    text = (
+        "Emily Kessel runs an advocacy group in Washington.\n\n"
+        "“There was not a lot of education about papers to keep, said Kessel. “We had to "
+        "fight for it,” she added.\n"
+    )
+    found = [q for q in quotes(text) if q.kind == "direct"]
+    assert [q.text for q in found] == [
+        "There was not a lot of education about papers to keep,",
+        "We had to fight for it,",
+    ]
+    assert [q.speaker for q in found] == ["Emily Kessel", "Emily Kessel"]

@@ -289,8 +289,20 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             after_cue = before.endswith((":", ","))
             lost = _lost_close(text, unclosed, hi)
             if lost is not None:
+                spans.append((unclosed, lost[0]))
                 continues = False
-                spans.append((unclosed, lost))
+                if lost[1] < hi:
+                    # The quotes after the attribution, scanned afresh.
+                    more, rest_open = _scan_paragraph(text, lost[1], hi)
+                    spans.extend(more)
+                    if rest_open is not None:
+                        spans.append((rest_open, None))
+                        nxt_first = paras[n + 1][0] if n + 1 < len(paras) else None
+                        ahead = text[nxt_first:].lstrip()[:1] if nxt_first is not None else ""
+                        continues = ahead in ALL_MARKS and _family(ahead) == _family(
+                            text[rest_open]
+                        )
+                        unclosed = rest_open
             elif continues or opener_para_start or after_cue:
                 spans.append((unclosed, None))
         for a, b in sorted(spans, key=lambda p: p[0]):
@@ -322,18 +334,24 @@ def _before_credit(text: str, open_at: int, hi: int) -> int:
     return m.start() if m is not None and m.start() > open_at + 1 else hi
 
 
-def _lost_close(text: str, open_at: int, hi: int) -> int | None:
-    """Offset of the comma where an unclosed quote really ends, if its attribution follows."""
-    found: int | None = None
+def _lost_close(text: str, open_at: int, hi: int) -> tuple[int, int] | None:
+    """Where an unclosed quote really ends, if its attribution follows: the comma before the
+    attribution, and where the paragraph goes on after the attribution's sentence (``hi``
+    unless a new quote opens the next sentence: "…to keep, said Kessel. “We had …”")."""
     for m in _LOST_CLOSE.finditer(text, open_at + 1, hi):
         if m.start() - open_at < 12:
             continue
         rest = text[m.end() : hi]
-        if any(c in ALL_MARKS for c in rest) or _NEW_SENTENCE.search(rest):
+        nxt = _NEW_SENTENCE.search(rest)
+        head = rest[: nxt.start()] if nxt else rest
+        if any(c in ALL_MARKS for c in head):
             continue
-        found = m.start()
-        break
-    return found
+        if nxt is None:
+            return m.start(), hi
+        resume = m.end() + nxt.end() - 1
+        if text[resume] in ALL_MARKS and not any(c in ALL_MARKS for c in rest[: nxt.end() - 1]):
+            return m.start(), resume
+    return None
 
 
 def transcript_label(text: str, start: int) -> re.Match[str] | None:
