@@ -34,8 +34,7 @@ def test_annotate_txt_and_jsonl_in_input_order(tmp_path: Path) -> None:
     assert text[quote["speaker_span"]["start"] : quote["speaker_span"]["end"]] == "Sir Keir Starmer"
     assert quote["cue"]["text"] == "told ITV"
     assert any(
-        m["text"] == "Sir Keir Starmer" and m["entity"] == "Keir Starmer"
-        for m in first["mentions"]
+        m["text"] == "Sir Keir Starmer" and m["entity"] == "Keir Starmer" for m in first["mentions"]
     )
     for m in first["mentions"] + first["timexes"]:
         assert text[m["start"] : m["end"]] == m["text"]
