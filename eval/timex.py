@@ -6,7 +6,13 @@ matches). The document creation time is the anchor and is not itself scored. Als
 tagger's speed in words per second.
 
     python -m eval.timex            # table; exit 1 if a score is under its floor
-    python -m eval.timex --errors   # also list misses, false alarms and wrong values
+    python -m eval.timex --errors   # also list misses, false alarms and wrong values (or -v)
+
+A second table scores a small hand-annotated set of modern news articles
+(``eval/data/timex_news_gold.jsonl``: one line per article with its source path, document date
+and TIMEX3 offsets/type/value). The article texts are read from ``/work/devdata`` and
+``$STORYLINE_DATASETS`` (``devdata/...`` and ``datasets/...`` paths); the table is skipped with a
+printed line when they are absent.
 
 The dataset is read from ``$STORYLINE_DATASETS/tempeval3`` (default ``../shared/datasets``
 relative to the repository root) and never copied into the repository.
@@ -16,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import os
 import re
 import sys
@@ -204,6 +211,46 @@ def _dataset_root() -> Path:
     return root / "tempeval3"
 
 
+NEWS_GOLD = Path(__file__).resolve().parent / "data" / "timex_news_gold.jsonl"
+DEVDATA = Path(os.environ.get("STORYLINE_DEVDATA", "/work/devdata"))
+
+
+def _news_text(source: str, datasets: Path) -> str | None:
+    path_part, _, art_id = source.partition("#")
+    head, _, rest = path_part.partition("/")
+    base = DEVDATA if head == "devdata" else datasets
+    path = base / rest
+    if not path.is_file():
+        return None
+    if not art_id:
+        return path.read_text(encoding="utf-8")
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            art = json.loads(line)
+            if str(art.get("id")) == art_id:
+                return str(art["text"])
+    return None
+
+
+def load_news(datasets: Path) -> list[Doc] | None:
+    """The hand-annotated modern news articles, or None when their texts are not available."""
+    if not NEWS_GOLD.is_file() or not DEVDATA.is_dir():
+        return None
+    docs: list[Doc] = []
+    for line in NEWS_GOLD.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        text = _news_text(rec["source"], datasets)
+        if text is None:
+            continue
+        gold = [Gold(t["start"], t["end"], t["type"], t["value"]) for t in rec["timexes"]]
+        for g, t in zip(gold, rec["timexes"], strict=True):
+            if text[g.start : g.end] != t["text"]:
+                raise ValueError(f"{rec['source']}: gold offsets do not match the text")
+        anchor = dt.date.fromisoformat(rec["dct"])
+        docs.append(Doc(rec["source"].rsplit("/", 1)[-1], "news", text, anchor, gold))
+    return docs
+
+
 def measure_speed(docs: list[Doc]) -> float:
     words = sum(len(_WORDS.findall(d.text)) for d in docs)
     best = float("inf")
@@ -239,9 +286,28 @@ def main(argv: list[str] | None = None) -> int:
         )
     wps = measure_speed(docs)
     print(f"speed: {wps:,.0f} words/s (floor {MIN_WORDS_PER_SECOND:,})")
-    if "--errors" in args:
+    verbose = "--errors" in args or "-v" in args
+    if verbose:
         for line in sorted(total.errors):
             print(line)
+    news = load_news(root.parent)
+    if news is None:
+        print("modern news (hand-annotated): skipped, /work/devdata not found")
+    else:
+        nc = Counts()
+        for d in news:
+            nc.add(score_doc(d, tag_timexes(d.text, d.anchor)))
+        ns = scores(nc)
+        print()
+        print(f"modern news (hand-annotated): {len(news)} articles")
+        print(header)
+        print(
+            f"{'news':<10} {nc.gold:>5} {nc.system:>5} {ns['strict_f1']:>7.3f}"
+            f" {ns['relaxed_f1']:>8.3f} {ns['value_f1']:>6.3f} {ns['type_acc']:>6.3f}"
+        )
+        if verbose:
+            for line in sorted(nc.errors):
+                print(line)
     failed = [k for k, v in scores(total).items() if v < FLOORS[k]]
     if wps < MIN_WORDS_PER_SECOND:
         failed.append("speed")
