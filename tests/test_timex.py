@@ -442,3 +442,36 @@ def test_timex_scheduled_present_points_ahead() -> None:
     # Anchor is Tuesday 2 July 2024: "ends Friday" is this week's Friday, not last week's.
     text = "He was jailed in 2005. The two-day summit ends Friday."
     assert _found(text)["Friday"] == ("DATE", "2024-07-05")
+
+
+def test_timex_half_a_unit_is_a_half_duration() -> None:
+    assert _found("The occupation has lasted over half a century.")["over half a century"] == (
+        "DURATION",
+        "P50Y",
+    )
+    assert _found("She waited half an hour for the bus.")["half an hour"] == ("DURATION", "PT30M")
+
+
+def test_timex_at_present_is_present_ref() -> None:
+    assert _found("At present there are no confirmed cases.") == {
+        "present": ("DATE", "PRESENT_REF")
+    }
+
+
+def test_timex_as_of_today_is_the_day() -> None:
+    assert _found("He said that as of today the club is worth more.")["today"] == (
+        "DATE",
+        "2024-07-02",
+    )
+    assert "tomorrow" not in _found("They are the leaders of tomorrow.")
+
+
+def test_timex_capitalised_daily_in_a_name_is_not_a_set() -> None:
+    assert _found("The captain told the Daily Beast the boats sat idle.") == {}
+    assert _found("Deckhands can earn up to $200 daily.")["daily"] == ("SET", "P1D")
+
+
+def test_timex_dotted_clock_with_time_zone() -> None:
+    found = _found("Saturday 25 April 2009 22.09 BST A crew member fell ill.")
+    assert found == {"Saturday 25 April 2009 22.09 BST": ("TIME", "2009-04-25T22:09")}
+    assert _found("Shares fell 22.09 percent.") == {}

@@ -103,6 +103,7 @@ NUMBER_WORDS: dict[str, int] = {
     "a dozen": 12,
     "dozen": 12,
     "half a": 0,
+    "half an": 0,
 }
 
 # Quantities that say "some number of": the value gets an X instead of a digit.
@@ -231,6 +232,8 @@ def parse_number(text: str) -> float | None:
     t = " ".join(text.lower().replace("-", " ").replace(",", "").split())
     if t in VAGUE_NUMBERS:
         return None
+    if t in ("half a", "half an"):
+        return 0.5  # "half a century", "half an hour"
     if t in NUMBER_WORDS:
         return float(NUMBER_WORDS[t])
     half = 0.0

@@ -98,7 +98,7 @@ _NUMW = alternation(
 _NUM_WORDS = rf"{_NUMW}(?:[\s-]+(?:and\s+)?{_NUMW})*"
 _NUM = (
     rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|{_NUM_WORDS}(?:\s+and\s+a\s+half)?"
-    r"|a\s+(?:hundred|thousand)|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
+    r"|half\s+an?|a\s+(?:hundred|thousand)|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
     r"|numerous|a|an)"
 )
 _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ies))"
@@ -171,6 +171,14 @@ def _word_after(ctx: Context, pos: int) -> str:
 
 def _cap(word: str) -> bool:
     return word[:1].isupper()
+
+
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“”\n(])\s*$")
+
+
+def _sentence_start(ctx: Context, pos: int) -> bool:
+    """Whether ``pos`` starts a sentence, line or quotation (nothing but punctuation before)."""
+    return _SENTENCE_END.search(ctx.text[max(0, pos - 12) : pos]) is not None
 
 
 # --------------------------------------------------------------------------- partial resolution
@@ -604,7 +612,11 @@ def _deictic(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if word in ("today", "tomorrow") and not m["pod"] and _GENERIC_DAY.match(ctx.text, m.end()):
         return None  # "today's youth", "the leaders of tomorrow": an era, not a day
-    if word in ("today", "tomorrow") and _word_before(ctx, m.start()).lower() == "of":
+    if (
+        word in ("today", "tomorrow")
+        and _word_before(ctx, m.start()).lower() == "of"
+        and not re.search(r"\bas\s+of\s+$", ctx.text[max(0, m.start() - 8) : m.start()], re.I)
+    ):
         after = ctx.text[m.end() : m.end() + 2]
         if not after[:1].isalnum() and after[:1] not in ("'", "’"):
             return None
@@ -633,6 +645,7 @@ def _this_pod(m: re.Match[str], ctx: Context) -> Norm | None:
 
 _REF_WORDS = {
     "now": "PRESENT_REF",
+    "at present": "PRESENT_REF",
     "currently": "PRESENT_REF",
     "current": "PRESENT_REF",
     "nowadays": "PRESENT_REF",
@@ -655,6 +668,8 @@ def _ref(m: re.Match[str], ctx: Context) -> Norm | None:
         return None  # "now-deleted", "current-account": part of a compound adjective
     if word == "recent":
         return None  # "the recent bomb attacks": mostly left unmarked (unlike "recently")
+    if word == "at present":
+        return Norm("DATE", "PRESENT_REF", CONF_VAGUE, m.end() - len("present"), m.end())
     if word == "current" and _word_after(ctx, m.end()).lower() in (
         "account",
         "accounts",
@@ -1011,9 +1026,9 @@ def _clock(m: re.Match[str], ctx: Context) -> Norm | None:
             return None  # "High Noon"
         hh, mm = (24, 0) if w == "midnight" else (12, 0)
     else:
-        h = m["h"] or m["h2"] or m["h3"]
+        h = m["h"] or m["h2"] or m["h3"] or m["h4"]
         hh = int(h) if h.isdigit() else NUMBER_WORDS.get(h.lower(), -1)
-        mm = int(m["mi"] or m["mi2"] or 0)
+        mm = int(m["mi"] or m["mi2"] or m["mi4"] or 0)
         ampm = (m["ampm"] or "").lower()
         pod = (m["pod"] or "").lower()
         if ampm.startswith("p") or (pod in ("afternoon", "evening", "night") and hh < 12):
@@ -1178,6 +1193,9 @@ def _year_end(m: re.Match[str], ctx: Context) -> Norm | None:
 
 def _set_dispatch(m: re.Match[str], ctx: Context) -> Norm | None:
     if m["word"]:
+        name = _cap(m["word"]) and _cap(_word_after(ctx, m.end()))
+        if name and not _sentence_start(ctx, m.start()):
+            return None  # "the Daily Beast", "Weekly Standard": part of a name
         return Norm("SET", _SET_WORDS[m["word"].lower()], CONF_RELATIVE)
     target = m["target"] or m["target2"]
     low = " ".join(m[0].lower().split())
@@ -1488,6 +1506,7 @@ RULES: tuple[Rule, ...] = (
             rf"{_B}(?:(?:about|around|approximately|shortly\s+(?:before|after)|just\s+(?:before|after))\s+)?"
             rf"(?:(?P<h>\d{{1,2}})(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>[ap]\.\s?m\.?|[ap]m{_E})"
             rf"|(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)(?![\d:])"
+            rf"|(?P<h4>[01]?\d|2[0-3])\.(?P<mi4>[0-5]\d)(?=\s+{_TZ}(?![\w]))"
             rf"|(?P<noon>noon|midnight|midday)"
             rf"|(?P<h3>\d{{1,2}}|{_NUMW})(?:\s+o['’]clock|\s+in\s+the\s+(?P<pod>morning|afternoon|evening|night)))"
             rf"(?:\s+(?P<tz>{_TZ})(?![\w])|\s+local\s+time)?"
