@@ -475,3 +475,12 @@ def test_timex_dotted_clock_with_time_zone() -> None:
     found = _found("Saturday 25 April 2009 22.09 BST A crew member fell ill.")
     assert found == {"Saturday 25 April 2009 22.09 BST": ("TIME", "2009-04-25T22:09")}
     assert _found("Shares fell 22.09 percent.") == {}
+
+
+def test_timex_holiday_weekend_is_the_weekend() -> None:
+    anchor = dt.date(2013, 11, 27)
+    found = _found("Millions will travel over the Thanksgiving holiday weekend.", anchor)
+    assert found == {"the Thanksgiving holiday weekend": ("DATE", "2013-W48-WE")}
+    assert _found("We ate turkey on Thanksgiving.", anchor) == {
+        "Thanksgiving": ("DATE", "2013-11-28")
+    }

@@ -1108,10 +1108,23 @@ def _holiday(m: re.Match[str], ctx: Context) -> Norm | None:
         elif (rel == "next" or (not rel and tense == "future")) and this < a:
             year += 1
     if year is None:
+        if m["the"] or m["we"]:
+            return None
         return Norm("DATE", "XXXX-XX-XX", CONF_VAGUE)
     d = _holiday_date(name, year)
     if d is None:
         return None
+    if m["we"]:
+        # "the Thanksgiving holiday weekend", "Easter weekend": the weekend of the holiday's week.
+        return Norm("DATE", f"{week_value(d)}-WE", CONF_RELATIVE)
+    if m["the"]:
+        return Norm(
+            "DATE",
+            day_value(d),
+            CONF_RELATIVE,
+            m.start("name") if not m["rel"] else m.start("rel"),
+            m.end(),
+        )
     return Norm("DATE", day_value(d), CONF_RELATIVE)
 
 
@@ -1517,12 +1530,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "timex.holiday",
         _r(
-            rf"{_B}(?:(?P<rel>last|next|this)\s+)?(?P<name>christmas\s+day|christmas\s+eve|christmas"
+            rf"{_B}(?:(?P<the>the)\s+)?(?:(?P<rel>last|next|this)\s+)?(?P<name>christmas\s+day|christmas\s+eve|christmas"
             rf"|new\s+year['’]s\s+day|new\s+year['’]s\s+eve|boxing\s+day|halloween|valentine['’]s\s+day"
             rf"|independence\s+day|bastille\s+day|bonfire\s+night|guy\s+fawkes\s+night|armistice\s+day"
             rf"|veterans\s+day|st\.?\s+patrick['’]s\s+day|thanksgiving\s+day|thanksgiving|labor\s+day"
             rf"|memorial\s+day|martin\s+luther\s+king\s+day|election\s+day|easter\s+sunday"
-            rf"|easter\s+monday|easter|good\s+friday)(?:,?\s+(?P<year>{_YEAR}))?{_E}"
+            rf"|easter\s+monday|easter|good\s+friday)(?P<we>\s+(?:holiday\s+)?weekend)?"
+            rf"(?:,?\s+(?P<year>{_YEAR}))?{_E}"
         ),
         _holiday,
         keys=("holiday",),
