@@ -104,3 +104,34 @@ def test_analysis_stage_caption_people_are_entities_appeal_names_are_not(tmp_pat
     assert "Mike Tapp" in people  # ... but not the story
     assert [r["title"] for r in people["Mike Tapp"]["roles"]] == ["Labour MP"]
     assert "Elon Musk" not in people
+
+
+def test_analysis_stage_timeline_summary_names_its_subject_pronoun(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        " date 2024-07-02 Lammy and Trump\n\n"
+        "David Lammy has criticised Donald Trump for years. In 2018, he wrote an article "
+        "attacking the Republican, and he has since softened his tone.",
+        "utf-8",
+    )
+    build([src], tmp_path / "out")
+    d = _dossier(tmp_path / "out")
+    (entry,) = [t for t in d["timeline"] if t["date"] == "2018"]
+    assert entry["summary"].startswith("In 2018, David Lammy wrote an article")
+    (ev,) = entry["evidence"]
+    assert ev["text"].startswith("In 2018, he wrote")  # the evidence stays verbatim
+
+
+def test_analysis_stage_timeline_summary_keeps_a_doubtful_pronoun(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        " date 2024-07-02 Lammy and Trump\n\n"
+        "David Lammy has been in talks with Donald Trump's campaign for weeks. In 2018, he "
+        "called the former president a “sociopath”, and he has since softened his tone.",
+        "utf-8",
+    )
+    build([src], tmp_path / "out")
+    (entry,) = [t for t in _dossier(tmp_path / "out")["timeline"] if t["date"] == "2018"]
+    assert entry["summary"].startswith("In 2018, he called")

@@ -350,3 +350,9 @@ def test_entities_wire_quote_marks_exclude_the_speaker(nlp: Any) -> None:
         )
     )
     assert _cluster_of(ae, "he") == _cluster_of(ae, "Ted Cruz")
+
+
+def test_entities_headline_break_does_not_split_a_name(nlp: Any) -> None:
+    doc = nlp("Lammy and Trump\n\nDavid Lammy has been in talks with the campaign for weeks.")
+    assert ("David Lammy", "PERSON") in [(e.text, e.label_) for e in doc.ents]
+    assert doc.text.index("David") in [s.start_char for s in doc.sents]

@@ -42,6 +42,7 @@ def assemble(
     quotes = _quotes(store, articles, article_entities, cluster_map, entities)
     groups = group_quotes(quotes, by_id)
     timeline = _timeline(store, articles, article_entities, cluster_map, max_dates, max_sentences)
+    _name_summary_pronouns(timeline, article_entities, cluster_map, entities)
     _count_quotes(entities, quotes)
     return {"entities": entities, "quotes": quotes, "quote_groups": groups, "timeline": timeline}
 
@@ -255,6 +256,48 @@ def _count_quotes(entities: list[dict[str, Any]], quotes: Iterable[dict[str, Any
             counts[q["speaker_entity_id"]] += 1
     for e in entities:
         e["quotes"] = counts.get(e["id"], 0)
+
+
+SUMMARY_PRONOUN_MIN_CONFIDENCE = 0.75
+_SUBJECT_PRONOUN = re.compile(r"\b(he|she|He|She)\b")
+
+
+def _name_summary_pronouns(
+    timeline: list[dict[str, Any]],
+    article_entities: dict[str, Any],
+    cluster_map: dict[tuple[str, int], str],
+    entities: list[dict[str, Any]],
+) -> None:
+    """ "In 2018, he called the former president …" reads on its own as "In 2018, David Lammy
+    called …": the first subject pronoun of a summary becomes the person the entity layer
+    resolved it to in the sentence the summary was taken from."""
+    names = {e["id"]: e["name"] for e in entities if e["type"] == "PERSON"}
+    for entry in timeline:
+        m = _SUBJECT_PRONOUN.search(entry["summary"])
+        if m is None:
+            continue
+        before = entry["summary"][: m.start()]
+        for ev in entry["evidence"]:
+            # The pronoun's place in the evidence sentence: after the summary's opening words.
+            lead = ev["text"].find(before) if before else 0
+            hit = (
+                _SUBJECT_PRONOUN.search(ev["text"], max(lead, 0) + len(before))
+                if lead >= 0
+                else None
+            )
+            ents = article_entities.get(ev["article_id"])
+            if hit is None or ents is None:
+                continue
+            start = ev["start"] + hit.start()
+            end = start + len(hit.group(1))
+            link = next((x for x in ents.mentions if (x.start, x.end) == (start, end)), None)
+            if link is None or link.confidence < SUMMARY_PRONOUN_MIN_CONFIDENCE:
+                break  # a doubtful link would put a wrong name into the story's own words
+            cluster = link.cluster
+            eid = cluster_map.get((ev["article_id"], cluster)) if cluster is not None else None
+            if eid in names:
+                entry["summary"] = before + names[eid] + entry["summary"][m.end() :]
+                break
 
 
 def _timeline(
