@@ -722,3 +722,12 @@ def test_quotes_missing_closing_mark_then_a_new_quote(quotes: Extract) -> None:
         "We had to fight for it,",
     ]
     assert [q.speaker for q in found] == ["Emily Kessel", "Emily Kessel"]
+
+
+def test_quotes_promo_labels_are_no_transcript(quotes: Extract) -> None:
+    text = (
+        "Worlds 2024 starts next week in Berlin.\n\n"
+        "ADD TO CART: US$25 League of Legends Gift Card, delivered by email.\n\n"
+        "PUNCH FIRST: Funko Pop figures of every champion, now half price.\n"
+    )
+    assert [q for q in quotes(text) if q.kind == "direct"] == []

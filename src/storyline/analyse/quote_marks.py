@@ -367,6 +367,11 @@ def is_speaker_label(label: str) -> bool:
     return bool(words) and not any(w in NOT_SPEAKER_LABELS for w in words)
 
 
+def _named_in(text: str, label: str) -> bool:
+    last = label.split()[-1].strip(".").title()
+    return re.search(rf"\b[A-Z][a-z]+\.? {re.escape(last)}\b", text) is not None
+
+
 def transcript_lines(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
     """``spans`` plus the unmarked lines of an interview transcript ("TAPPER: Do you think …"),
     each a span from its label to the paragraph end (``family`` "transcript"); quotes inside
@@ -384,7 +389,9 @@ def transcript_lines(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
             lines.append((s, e, m.group(1), marked))
     if len(lines) < 2 or len({line[2] for line in lines}) < 2:
         return spans
-    bare = [(lo, hi) for lo, hi, _, marked in lines if not marked]
+    # An unmarked line speaks only under a label the article also uses as a name ("Chris
+    # Wallace" for "WALLACE:"); shop promos ("ADD TO CART: …") are labels of nobody.
+    bare = [(lo, hi) for lo, hi, label, marked in lines if not marked and _named_in(text, label)]
     out = [q for q in spans if not any(lo <= q.open_at < hi for lo, hi in bare)] + [
         QuoteSpan(lo, None, lo, hi, "transcript", False, False) for lo, hi in bare
     ]
