@@ -731,3 +731,15 @@ def test_quotes_promo_labels_are_no_transcript(quotes: Extract) -> None:
         "PUNCH FIRST: Funko Pop figures of every champion, now half price.\n"
     )
     assert [q for q in quotes(text) if q.kind == "direct"] == []
+
+
+def test_quotes_titles_in_a_sentence_have_no_speaker(quotes: Extract) -> None:
+    text = (
+        "Robert Gates said on “Meet the Press.” that the war was unwinnable. The mayor "
+        "unveiled a plan he called “Hebron Smart City.” Gates said the strategy was “a "
+        "profound mistake” by the administration."
+    )
+    found = {q.text.rstrip("."): q for q in quotes(text)}
+    assert found["Meet the Press"].speaker is None
+    assert found["Hebron Smart City"].speaker is None
+    assert found["a profound mistake"].speaker == "Robert Gates"

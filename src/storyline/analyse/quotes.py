@@ -475,6 +475,12 @@ def _title_like(quoted: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL for w in words)
 
 
+def _title_in_sentence(quoted: str) -> bool:
+    body = quoted.strip().rstrip(".,;:!?")
+    words = [w for w in (w.strip("'\"“”‘’()…") for w in body.split()) if w]
+    return len(words) >= 2 and _title_like(body)
+
+
 def _subhead(quoted: str) -> bool:
     """ "'All Bets Are Off.'" alone on its line: a section heading in quote marks (NYT)."""
     words = quoted.rstrip(".").split()
@@ -569,6 +575,10 @@ def _attribute(
         cue, interviewer = chain_cue(toks_in)
         if interviewer:
             return _Attribution(None, None, "quotes.interviewer-echo", CONF_INTERVIEWER), kind
+        if _title_in_sentence(tail):
+            # 'said on “Meet the Press.”', 'a project called “Hebron Smart City.”': a title or a
+            # name in quote marks, not the speaker's words.
+            return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
         if cue is not None:
             return _from_cue(cue, "quotes.partial-cue", CONF_PARTIAL, ctx.quoted), kind
         if open_end:
