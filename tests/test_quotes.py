@@ -743,3 +743,25 @@ def test_quotes_titles_in_a_sentence_have_no_speaker(quotes: Extract) -> None:
     assert found["Meet the Press"].speaker is None
     assert found["Hebron Smart City"].speaker is None
     assert found["a profound mistake"].speaker == "Robert Gates"
+
+
+def test_quotes_modifier_and_title_quotes_are_nobodys(quotes: Extract) -> None:
+    text = (
+        "PETA said it aims through its “air angels” effort to stop “cruel” hunting. The "
+        "lawyer laughed on “Wait, Wait … Don't Tell Me!” before the hearing."
+    )
+    found = {q.text.rstrip(".!"): q for q in quotes(text)}
+    assert found["air angels"].speaker is None
+    assert found["Wait, Wait … Don't Tell Me"].speaker is None
+    assert found["cruel"].speaker_span is not None
+    assert found["cruel"].speaker_span.text == "PETA"
+
+
+def test_quotes_unplaced_proper_name_speaks_as_written() -> None:
+    from storyline.analyse.layers import quote_records
+    from storyline.analyse.nlp import load_nlp
+
+    doc = load_nlp()("PETA said it aims to stop “cruel” and “illegal” hunting with drones.")
+    records = {r["text"]: r for r in quote_records(doc)}
+    assert records["cruel"]["speaker"] == "PETA"
+    assert records["illegal"]["speaker"] == "PETA"

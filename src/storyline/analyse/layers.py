@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -55,7 +56,7 @@ def quote_records(doc: Any) -> list[dict[str, Any]]:
             "text": q.text,
             "start": q.start,
             "end": q.end,
-            "speaker": q.speaker,
+            "speaker": q.speaker or (_proper_name(q.speaker_span) if q.cue else None),
             "speaker_span": span(q.speaker_span),
             "cue": span(q.cue),
             "kind": q.kind,
@@ -64,6 +65,23 @@ def quote_records(doc: Any) -> list[dict[str, Any]]:
         }
         for q in extract_quotes(doc)
     ]
+
+
+_PROPER_NAME = re.compile(r"(?:[A-Z][\w&'’.-]*)(?: (?:of|for|the|and|on|[A-Z][\w&'’.-]*)){0,6}")
+_NOT_NAMES = frozenset({"He", "She", "They", "It", "We", "I", "You", "The", "This", "That"})
+
+
+def _proper_name(span: Any) -> str | None:
+    """A speaker span that is itself a proper name the resolver could not place ("PETA",
+    "Amnesty International") names the speaker as written."""
+    if span is None:
+        return None
+    text = " ".join(span.text.split())
+    if not _PROPER_NAME.fullmatch(text) or text.split()[0] in _NOT_NAMES:
+        return None
+    if text.isupper() and len(text) > 6 and " " not in text:
+        return None  # "WASHINGTON": a dateline, not a speaker
+    return text
 
 
 def _quotes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:

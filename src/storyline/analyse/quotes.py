@@ -475,8 +475,27 @@ def _title_like(quoted: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in TITLE_SMALL for w in words)
 
 
+def _modifier_quote(ctx: _Context, q: QuoteSpan) -> bool:
+    """ "its “air angels” effort": a quoted phrase between a determiner and the noun it
+    modifies names a thing; it is not the subject's words."""
+    if q.close_at is None or len(ctx.text[q.start : q.end].split()) < 2:
+        return False  # a single word ("a “senseless” hope") is still the speaker's
+    i, j = ctx.tok_at(q.open_at), ctx.tok_at(q.close_at + 1)
+    if i < 1 or j >= len(ctx.doc):
+        return False
+    before = ctx.doc[i - 1]
+    after = next((t for t in ctx.doc[j : j + 2] if not t.is_punct), None)
+    return (
+        before.pos_ in ("DET", "PRON")
+        and before.lower_ in ("its", "his", "her", "their", "our", "the", "a", "an", "this")
+        and after is not None
+        and after.pos_ == "NOUN"
+        and after.idx == q.close_at + 2
+    )
+
+
 def _title_in_sentence(quoted: str) -> bool:
-    body = quoted.strip().rstrip(".,;:!?")
+    body = quoted.replace("…", " ").strip().rstrip(".,;:!?")
     words = [w for w in (w.strip("'\"“”‘’()…") for w in body.split()) if w]
     return len(words) >= 2 and _title_like(body)
 
@@ -575,7 +594,7 @@ def _attribute(
         cue, interviewer = chain_cue(toks_in)
         if interviewer:
             return _Attribution(None, None, "quotes.interviewer-echo", CONF_INTERVIEWER), kind
-        if _title_in_sentence(tail):
+        if _title_in_sentence(tail) or _modifier_quote(ctx, q):
             # 'said on “Meet the Press.”', 'a project called “Hebron Smart City.”': a title or a
             # name in quote marks, not the speaker's words.
             return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
