@@ -765,3 +765,11 @@ def test_quotes_unplaced_proper_name_speaks_as_written() -> None:
     records = {r["text"]: r for r in quote_records(doc)}
     assert records["cruel"]["speaker"] == "PETA"
     assert records["illegal"]["speaker"] == "PETA"
+
+
+def test_quotes_capitalised_common_noun_or_dateline_is_no_speaker_name() -> None:
+    from storyline.analyse.layers import quote_records
+    from storyline.analyse.nlp import load_nlp
+
+    doc = load_nlp()("Critics called the plan a “power grab” on Monday.")
+    assert [r["speaker"] for r in quote_records(doc) if r["text"] == "power grab"] == [None]

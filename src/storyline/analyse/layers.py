@@ -56,7 +56,7 @@ def quote_records(doc: Any) -> list[dict[str, Any]]:
             "text": q.text,
             "start": q.start,
             "end": q.end,
-            "speaker": q.speaker or (_proper_name(q.speaker_span) if q.cue else None),
+            "speaker": q.speaker or (_proper_name(doc, q.speaker_span) if q.cue else None),
             "speaker_span": span(q.speaker_span),
             "cue": span(q.cue),
             "kind": q.kind,
@@ -71,16 +71,28 @@ _PROPER_NAME = re.compile(r"(?:[A-Z][\w&'’.-]*)(?: (?:of|for|the|and|on|[A-Z][
 _NOT_NAMES = frozenset({"He", "She", "They", "It", "We", "I", "You", "The", "This", "That"})
 
 
-def _proper_name(span: Any) -> str | None:
+def _proper_name(doc: Any, span: Any) -> str | None:
     """A speaker span that is itself a proper name the resolver could not place ("PETA",
-    "Amnesty International") names the speaker as written."""
+    "Amnesty International") names the speaker as written; "Critics" opening a sentence is
+    capitalised but no name."""
     if span is None:
         return None
     text = " ".join(span.text.split())
     if not _PROPER_NAME.fullmatch(text) or text.split()[0] in _NOT_NAMES:
         return None
-    if text.isupper() and len(text) > 6 and " " not in text:
-        return None  # "WASHINGTON": a dateline, not a speaker
+    toks = [t for t in doc.char_span(span.start, span.end, alignment_mode="expand") or ()]
+    if (
+        not toks
+        or any(
+            t.pos_ != "PROPN" and not (t.text.isupper() and len(t.text) > 1)  # "PETA" as NOUN
+            for t in toks
+            if t.is_alpha and t.text[:1].isupper()
+        )
+    ):
+        return None
+    line_start = span.start == 0 or doc.text[span.start - 1] == "\n"
+    if line_start and doc.text[span.end : span.end + 1] == ",":
+        return None  # "SEOUL, Dec. 19 (Yonhap) --": a dateline
     return text
 
 
