@@ -63,10 +63,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from eval.quotes import _norm, _overlap, _prf
+
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "eval" / "data" / "quotes_news_gold.jsonl"
 SCORED_MIN = 0.3  # as eval.quotes.SCORED_MIN: scare quotes and interviewer echoes sit below
-STRIP = " \t\n\r\xa0,;:\x01“‘\"'«„”’»"  # as eval.quotes.STRIP
 REGEX = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"|‘([^‘’\n]+?)’(?!\w)")
 
 
@@ -105,25 +106,6 @@ class Tally:
     name_n: int = 0
     name_ok: int = 0
     errors: Counter[str] = field(default_factory=Counter)
-
-
-def _norm(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in STRIP:
-        start += 1
-    while end > start and text[end - 1] in STRIP:
-        end -= 1
-    return start, end
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
-
-
-def _prf(tp_p: int, n_p: int, tp_g: int, n_g: int) -> tuple[float, float, float]:
-    p = tp_p / n_p if n_p else 0.0
-    r = tp_g / n_g if n_g else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 def _roots() -> dict[str, Path]:
