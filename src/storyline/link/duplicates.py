@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -95,29 +95,10 @@ def detect_for(
             )
             near_done.add(other)
     if content_sig.size:
-        ranked = []
-        for other in store.band_candidates(article_id, "content", facts_bands, build) - near_done:
-            other_sig = store.signatures(other)[1]
-            if other_sig.size:
-                sim = similarity(content_sig, other_sig)
-                if sim >= settings.rewrite_candidate_threshold * 0.75:
-                    ranked.append((-sim, other))
-        text = store.clean_text_of(article_id) if ranked else ""
-        for _, other in sorted(ranked)[: settings.rewrite_max_candidates]:
-            score = rewrite_score(text, store.clean_text_of(other), settings)
-            if (
-                score.score >= settings.rewrite_min_score
-                and score.aligned >= settings.rewrite_min_aligned
-            ):
-                edges.append(
-                    DuplicateEdge(
-                        article_id,
-                        other,
-                        "rewrite",
-                        round(score.score, 3),
-                        "link.rewrite-alignment",
-                    )
-                )
+        candidates = store.band_candidates(article_id, "content", facts_bands, build) - near_done
+        edges += _rewrite_edges(
+            store, article_id, content_sig, candidates, lambda o: store.signatures(o)[1], settings
+        )
     for e in edges:
         store.put_edge(e)
     return edges
@@ -185,6 +166,39 @@ class _BandIndex:
         return near, content
 
 
+def _rewrite_edges(
+    store: Store,
+    article_id: str,
+    content_sig: np.ndarray,
+    candidates: set[str],
+    content_sig_of: Callable[[str], np.ndarray],
+    settings: Settings,
+) -> list[DuplicateEdge]:
+    """Rewrites among ``candidates`` (articles sharing content bands): the closest by content
+    signature, confirmed by sentence alignment."""
+    ranked = []
+    for other in candidates:
+        other_sig = content_sig_of(other)
+        if other_sig.size:
+            sim = similarity(content_sig, other_sig)
+            if sim >= settings.rewrite_candidate_threshold * 0.75:
+                ranked.append((-sim, other))
+    text = store.clean_text_of(article_id) if ranked else ""
+    edges: list[DuplicateEdge] = []
+    for _, other in sorted(ranked)[: settings.rewrite_max_candidates]:
+        score = rewrite_score(text, store.clean_text_of(other), settings)
+        if (
+            score.score >= settings.rewrite_min_score
+            and score.aligned >= settings.rewrite_min_aligned
+        ):
+            edges.append(
+                DuplicateEdge(
+                    article_id, other, "rewrite", round(score.score, 3), "link.rewrite-alignment"
+                )
+            )
+    return edges
+
+
 def link_articles(
     store: Store, article_ids: Sequence[str], build: int, settings: Settings = DEFAULT
 ) -> int:
@@ -243,29 +257,14 @@ def link_articles(
                 content_candidates |= store.band_candidates(
                     article_id, "content", facts_bands, build
                 )
-            ranked = []
-            for other in content_candidates - near_done:
-                other_sig = sigs_of(other)[1]
-                if other_sig.size:
-                    sim = similarity(content_sig, other_sig)
-                    if sim >= settings.rewrite_candidate_threshold * 0.75:
-                        ranked.append((-sim, other))
-            text = store.clean_text_of(article_id) if ranked else ""
-            for _, other in sorted(ranked)[: settings.rewrite_max_candidates]:
-                score = rewrite_score(text, store.clean_text_of(other), settings)
-                if (
-                    score.score >= settings.rewrite_min_score
-                    and score.aligned >= settings.rewrite_min_aligned
-                ):
-                    edges.append(
-                        DuplicateEdge(
-                            article_id,
-                            other,
-                            "rewrite",
-                            round(score.score, 3),
-                            "link.rewrite-alignment",
-                        )
-                    )
+            edges += _rewrite_edges(
+                store,
+                article_id,
+                content_sig,
+                content_candidates - near_done,
+                lambda o: sigs_of(o)[1],
+                settings,
+            )
         index.add("near", article_id, near_bands)
         index.add("content", article_id, facts_bands)
         index.add_signatures(article_id, near_sig, content_sig)
