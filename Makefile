@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: demo test eval bench lint typecheck check clean setup
+.PHONY: demo test eval bench fuzz lint typecheck check clean setup
 
 setup: $(STAMP)
 
@@ -22,6 +22,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Property tests (marked `fuzz`) with thousands of random examples each: not part of `make test`.
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -m fuzz -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests eval bench

@@ -4,14 +4,33 @@ the shipped JSON Schema when the test ends, so no test can build an off-contract
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, settings
 
 from storyline.output.dossier import dossier_schema
+
+# Property tests run a few dozen examples in `make test` (fast, deterministic: derandomised) and
+# thousands in `make fuzz` (HYPOTHESIS_PROFILE=fuzz, random seeds, no deadline).
+settings.register_profile(
+    "test",
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "fuzz",
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "test"))
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
