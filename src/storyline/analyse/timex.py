@@ -13,11 +13,11 @@ Values follow TimeML/TempEval-3: ``2024-10-24``, ``2024-W43``, ``2024-W26-WE``, 
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
 import re
 from dataclasses import dataclass
 
+from storyline.analyse.timex_calendar import make_date
 from storyline.analyse.timex_context import Context
 from storyline.analyse.timex_rules import RULES, TRIGGER_WORDS, Norm, Rule
 
@@ -221,8 +221,9 @@ def tag_timexes(text: str, anchor: dt.date | None = None) -> list[Timex]:
         )
         day = _DAY_VALUE.match(norm.value)
         if day is not None and norm.type == "DATE":
-            with contextlib.suppress(ValueError):
-                ctx.ref_day = dt.date(int(day[1]), int(day[2]), int(day[3]))
+            ref = make_date(int(day[1]), int(day[2]), int(day[3]))
+            if ref is not None:
+                ctx.ref_day = ref
         coarse = _YEAR_MONTH_VALUE.match(norm.value)
         if coarse is not None and norm.type == "DATE":
             ctx.ref_year = int(coarse[1])

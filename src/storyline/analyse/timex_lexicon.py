@@ -7,11 +7,14 @@ that double as verbs or first names) check the matched text themselves.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
 __all__ = [
     "DECADE_WORDS",
+    "DIGITS",
+    "MAX_COUNT",
     "MONTHS",
     "NUMBER_WORDS",
     "ORDINALS",
@@ -221,15 +224,46 @@ def alternation(words: Iterable[str]) -> str:
     return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in items) + ")"
 
 
+# A count written in digits: plain ("3000"), or in groups of three split by commas ("3,000"), by
+# spaces ("1 000", also no-break and thin spaces) or by dots when there are at least two of them
+# ("1.000.000"). A single dot stays a decimal point ("3.000" is 3): English news writes
+# thousands with commas, and one group cannot tell the two styles apart. The lookbehind keeps
+# a match from starting inside a grouped number ("000 years" out of "3,000 years").
+DIGITS = (
+    r"(?<!\d[,.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)"
+    r"|\d{1,3}(?:\.\d{3}){2,}(?![\d.])|\d+)"
+)
+# Counts above this are not written out in a value ("99999999999999999999 years" is "PXY"):
+# floats hold integers exactly only up to 2**53, and Python refuses to convert ints of more
+# than 4300 digits to or from text.
+MAX_COUNT = 10**15
+_MAX_COUNT_DIGITS = len(str(MAX_COUNT))
+
 _NUMBER_TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+# Group separators inside one number, removed before reading it: "3,000", "1 000", "1.000.000".
+_GROUP_SEP = re.compile(r"(?<=\d)[, ](?=\d{3}(?!\d))")
+_DOT_GROUPS = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{3}){2,}(?![\d.])")
+
+
+def _count(token: str) -> float:
+    """A digit token's value, ``math.inf`` beyond ``MAX_COUNT`` (read without converting it)."""
+    whole = token.partition(".")[0].lstrip("0")
+    if len(whole) > _MAX_COUNT_DIGITS:
+        return math.inf
+    value = float(token)
+    return value if value <= MAX_COUNT else math.inf
 
 
 def parse_number(text: str) -> float | None:
-    """The value of a cardinal written in digits or words ("twenty four", "2 1/2", "a couple of").
+    """The value of a cardinal written in digits or words ("twenty four", "2 1/2", "3,000",
+    "a couple of").
 
-    Returns ``None`` for vague quantities ("several", "a few").
+    Returns ``None`` for vague quantities ("several", "a few") and ``math.inf`` for counts
+    over ``MAX_COUNT``, which no value writes out. Linear in the length of ``text``.
     """
-    t = " ".join(text.lower().replace("-", " ").replace(",", "").split())
+    t = " ".join(text.lower().replace("-", " ").split())
+    t = _DOT_GROUPS.sub(lambda m: m[0].replace(".", ""), t)
+    t = _GROUP_SEP.sub("", t).replace(",", "")
     if t in VAGUE_NUMBERS:
         return None
     if t in ("half a", "half an"):
@@ -244,7 +278,7 @@ def parse_number(text: str) -> float | None:
     current = 0.0
     for tok in _NUMBER_TOKEN.findall(t):
         if tok[0].isdigit():
-            current += float(tok)
+            current += _count(tok)
         elif tok in ("hundred", "thousand"):
             current = max(current, 1.0) * NUMBER_WORDS[tok]
             if tok == "thousand":
@@ -256,4 +290,5 @@ def parse_number(text: str) -> float | None:
             continue
         else:
             return None
-    return total + current + half
+    value = total + current + half
+    return value if value <= MAX_COUNT else math.inf

@@ -9,24 +9,30 @@ prepositions ("in", "on", "for", "over", "since") and a possessive "'s" do not.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from storyline.analyse.timex_calendar import (
+    add_days,
     add_months,
+    bounded_year,
     day_value,
     easter,
+    make_date,
     month_value,
     nth_weekday,
     quarter_of,
     shift_months,
     week_value,
     weekday_near,
+    year_value,
 )
 from storyline.analyse.timex_context import Context
 from storyline.analyse.timex_lexicon import (
     DECADE_WORDS,
+    DIGITS,
     MONTHS,
     NUMBER_WORDS,
     ORDINALS,
@@ -97,7 +103,7 @@ _NUMW = alternation(
 )
 _NUM_WORDS = rf"{_NUMW}(?:[\s-]+(?:and\s+)?{_NUMW})*"
 _NUM = (
-    rf"(?:\d+(?:\.\d+)?(?:\s+1/2)?|{_NUM_WORDS}(?:\s+and\s+a\s+half)?"
+    rf"(?:{DIGITS}(?:\.\d+)?(?:\s+1/2)?|{_NUM_WORDS}(?:\s+and\s+a\s+half)?"
     r"|half\s+an?|a\s+(?:hundred|thousand)|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
     r"|numerous|a|an)"
 )
@@ -203,12 +209,17 @@ _PAST_CUE = re.compile(
 
 
 def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) -> int | None:
-    """The year of a year-less "May" / "May 5".
+    """The year of a year-less "May" / "May 5", None if unknown or off the calendar.
 
     A cue right before it ("by", "until", "effective", "since") decides; otherwise the tense of
     the words around it picks the side of the document date, and without a tense the reading
     nearest to the document date wins.
     """
+    year = _guess_year_for_month(ctx, month, day, start, end)
+    return None if year is None else bounded_year(year)
+
+
+def _guess_year_for_month(ctx: Context, month: int, day: int, start: int, end: int) -> int | None:
     a = ctx.anchor
     if a is None:
         return None
@@ -247,11 +258,8 @@ def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) ->
 def _nearest_year(a: dt.date, month: int, day: int) -> int | None:
     """The year in which month/day falls within ``NEAR_DAYS`` of ``a``, if there is one."""
     for year in (a.year, a.year - 1, a.year + 1):
-        try:
-            gap = abs((dt.date(year, month, day) - a).days)
-        except ValueError:
-            continue
-        if gap <= NEAR_DAYS:
+        d = make_date(year, month, day)
+        if d is not None and abs((d - a).days) <= NEAR_DAYS:
             return year
     return None
 
@@ -292,8 +300,28 @@ def _weekday_date(ctx: Context, weekday: int, rel: str, start: int, end: int) ->
     return weekday_near(a, weekday, -1)
 
 
-def _unit_value(d: dt.date, unit: str) -> str:
-    """``d`` written at the granularity of ``unit``."""
+# The value of a date at each unit's granularity when the date is not known (no anchor, or
+# the arithmetic left the calendar): what TimeML writes for an unresolved point.
+_UNRESOLVED = {
+    "day": "XXXX-XX-XX",
+    "night": "XXXX-XX-XX",
+    "hour": "XXXX-XX-XX",
+    "minute": "XXXX-XX-XX",
+    "second": "XXXX-XX-XX",
+    "week": "XXXX-WXX",
+    "fortnight": "XXXX-WXX",
+    "weekend": "XXXX-WXX-WE",
+    "month": "XXXX-XX",
+    "quarter": "XXXX-QX",
+    "decade": "XXX",
+    "century": "XX",
+}
+
+
+def _unit_value(d: dt.date | None, unit: str) -> str:
+    """``d`` written at the granularity of ``unit`` (its unresolved form for None)."""
+    if d is None:
+        return _UNRESOLVED.get(unit, "XXXX")
     if unit in ("day", "night", "hour", "minute", "second"):
         return day_value(d)
     if unit in ("week", "fortnight"):
@@ -311,13 +339,14 @@ def _unit_value(d: dt.date, unit: str) -> str:
     return f"{d.year:04d}"
 
 
-def _shift(d: dt.date, unit: str, n: int) -> dt.date:
+def _shift(d: dt.date, unit: str, n: int) -> dt.date | None:
+    """``d`` moved by ``n`` units, None off the calendar."""
     if unit in ("day", "night"):
-        return d + dt.timedelta(days=n)
+        return add_days(d, n)
     if unit in ("week", "weekend"):
-        return d + dt.timedelta(weeks=n)
+        return add_days(d, 7 * n)
     if unit == "fortnight":
-        return d + dt.timedelta(weeks=2 * n)
+        return add_days(d, 14 * n)
     if unit == "month":
         return add_months(d, n)
     if unit == "quarter":
@@ -340,6 +369,9 @@ def _unit_key(word: str) -> str:
 
 def _duration_value(n: float | None, unit: str) -> str:
     letter, clock = UNITS[unit]
+    if n is not None:
+        # A count too large to write out is "PXY"; ints come in too, float gives is_integer.
+        n = None if math.isinf(n) else float(n)
     if unit == "weekend":
         letter = "D"
         n = None if n is None else n * 2
@@ -347,12 +379,12 @@ def _duration_value(n: float | None, unit: str) -> str:
         n = None if n is None else n * 2
     if n is not None and unit in ("decade", "century"):
         n, letter = n * (10 if unit == "decade" else 100), "Y"
-    if n is not None and unit == "quarter" and n != int(n):
+    if n is not None and unit == "quarter" and not n.is_integer():
         n, letter = n * 3, "M"  # "1 1/2 quarters": no half-quarter designator
     prefix = "PT" if clock else "P"
     if n is None:
         return f"{prefix}X{letter}"
-    if n != int(n) and n * 2 == int(n * 2):
+    if not n.is_integer() and (n * 2).is_integer():
         # Halves are written with the next smaller unit: "2 1/2 years" is P2Y6M.
         halves = {"Y": "6M", "M": "15D", "D": "T12H", "H": "30M", "W": "3DT12H"}
         half = "30S" if clock and letter == "M" else halves.get(letter)
@@ -370,10 +402,8 @@ def _duration_value(n: float | None, unit: str) -> str:
 
 
 def _iso(m: re.Match[str], ctx: Context) -> Norm | None:
-    y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
-    try:
-        day = dt.date(y, mo, d)
-    except ValueError:
+    day = make_date(int(m["y"]), int(m["mo"]), int(m["d"]))
+    if day is None:
         return None
     if m["h"]:
         return Norm("TIME", f"{day_value(day)}T{m['h']}:{m['mi']}", CONF_ABSOLUTE)
@@ -385,10 +415,8 @@ def _numeric(m: re.Match[str], ctx: Context) -> Norm | None:
     if y < 100:
         y += 1900 if y >= 50 else 2000
     month, day = (a, b) if a <= 12 else (b, a)
-    try:
-        return Norm("DATE", day_value(dt.date(y, month, day)), CONF_RELATIVE)
-    except ValueError:
-        return None
+    d = make_date(y, month, day)
+    return None if d is None else Norm("DATE", day_value(d), CONF_RELATIVE)
 
 
 def _day_number(text: str) -> int | None:
@@ -421,18 +449,19 @@ def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
     if m["year"]:
         year: int | None = int(m["year"])
     elif a is not None and rel in ("last", "this past"):
-        year = a.year if (month, day) < (a.month, a.day) else a.year - 1
+        year = bounded_year(a.year if (month, day) < (a.month, a.day) else a.year - 1)
     elif a is not None and rel in ("next", "this coming"):
-        year = a.year if (month, day) > (a.month, a.day) else a.year + 1
+        year = bounded_year(a.year if (month, day) > (a.month, a.day) else a.year + 1)
     elif a is not None and m["wd"]:
         year = _year_matching_weekday(a, month, day, WEEKDAYS[m["wd"].lower()])
     else:
         year = _year_for_month(ctx, month, day, m.start(), m.end())
     if year is None:
+        if make_date(2000, month, day) is None:
+            return None  # no such day in any year ("Feb. 30")
         return Norm("DATE", f"XXXX-{month:02d}-{day:02d}", CONF_TENSE)
-    try:
-        d = dt.date(year, month, day)
-    except ValueError:
+    d = make_date(year, month, day)
+    if d is None:
         return None
     return Norm("DATE", day_value(d), CONF_ABSOLUTE if m["year"] else CONF_TENSE)
 
@@ -441,9 +470,8 @@ def _year_matching_weekday(a: dt.date, month: int, day: int, weekday: int) -> in
     """Of the years around the anchor, the one where month/day falls on ``weekday``."""
     best, best_gap = a.year, 10**6
     for year in (a.year, a.year - 1, a.year + 1):
-        try:
-            d = dt.date(year, month, day)
-        except ValueError:
+        d = make_date(year, month, day)
+        if d is None:
             continue
         gap = abs((d - a).days)
         if d.weekday() == weekday and gap < best_gap:
@@ -479,12 +507,12 @@ def _month_rel_year(m: re.Match[str], ctx: Context) -> Norm | None:
     a = ctx.anchor
     if a is None:
         return Norm("DATE", f"XXXX-{month:02d}", CONF_RELATIVE)
-    year = a.year + {"last": -1, "next": 1}.get(m["rel"].lower(), 0)
+    year = bounded_year(a.year + {"last": -1, "next": 1}.get(m["rel"].lower(), 0))
+    if year is None:
+        return Norm("DATE", f"XXXX-{month:02d}", CONF_RELATIVE)
     if m["day"]:
-        try:
-            return Norm("DATE", day_value(dt.date(year, month, int(m["day"]))), CONF_RELATIVE)
-        except ValueError:
-            return None
+        d = make_date(year, month, int(m["day"]))
+        return None if d is None else Norm("DATE", day_value(d), CONF_RELATIVE)
     return Norm("DATE", month_value(year, month), CONF_RELATIVE)
 
 
@@ -518,9 +546,9 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
             return None
     a = ctx.anchor
     if pre in ("last", "this past"):
-        year = None if a is None else (a.year if month < a.month else a.year - 1)
+        year = None if a is None else bounded_year(a.year if month < a.month else a.year - 1)
     elif pre in ("next", "this coming"):
-        year = None if a is None else (a.year if month > a.month else a.year + 1)
+        year = None if a is None else bounded_year(a.year if month > a.month else a.year + 1)
     elif pre == "this":
         year = None if a is None else a.year
     else:
@@ -542,7 +570,7 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     before = _word_before(ctx, m.start()).lower()
     cue = bool(m["pre"]) or before in _TEMPORAL_PREPS
-    if not YEAR_MIN <= year <= YEAR_MAX and not cue:
+    if (not YEAR_MIN <= year <= YEAR_MAX and not cue) or bounded_year(year) is None:
         return None
     after = text[m.end() : m.end() + 30]
     if not cue and _COUNT_NOUN_AFTER_YEAR.match(after):
@@ -622,7 +650,7 @@ def _deictic(m: re.Match[str], ctx: Context) -> Norm | None:
             return None
     offset = _DEICTIC_DAYS[word]
     a = ctx.anchor
-    value = "XXXX-XX-XX" if a is None else day_value(a + dt.timedelta(days=offset))
+    value = _unit_value(None if a is None else add_days(a, offset), "day")
     pod = (m["pod"] or "").lower()
     if word in ("tonight", "overnight"):
         pod = "night"
@@ -635,11 +663,7 @@ def _this_pod(m: re.Match[str], ctx: Context) -> Norm | None:
     rel = m["rel"].lower()
     a = ctx.anchor
     pod = m["pod"].lower()
-    if a is None:
-        value = "XXXX-XX-XX"
-    else:
-        day = a - dt.timedelta(days=1) if rel == "last" else a
-        value = day_value(day)
+    value = _unit_value(None if a is None else add_days(a, -1 if rel == "last" else 0), "day")
     return Norm("TIME", f"{value}T{PART_OF_DAY[pod]}", CONF_RELATIVE)
 
 
@@ -707,7 +731,7 @@ def _relative(m: re.Match[str], ctx: Context) -> Norm | None:
         if unit == "year" and a is not None and rel in ("the past", "the last"):
             # "over the past year": TimeBank marks the twelve months behind the document as
             # the previous year (a DATE), unlike "the past three years" (a DURATION).
-            return Norm("DATE", f"{a.year - 1:04d}", CONF_VAGUE)
+            return Norm("DATE", year_value(a.year - 1) or "XXXX", CONF_VAGUE)
         return Norm("DURATION", _duration_value(1, unit), CONF_VAGUE)
     if a is None:
         return Norm("DATE", "XXXX", CONF_VAGUE) if unit not in SEASONS else None
@@ -722,14 +746,12 @@ def _relative(m: re.Match[str], ctx: Context) -> Norm | None:
             elif tense == "past" or (tense == "" and rel == "the" and a.weekday() <= 1):
                 step = -1
         if step < 0:
-            sat = a - dt.timedelta(days=a.weekday() + 2)
+            sat = add_days(a, -(a.weekday() + 2))
         elif step > 0 or a.weekday() < 5:
-            sat = a + dt.timedelta(
-                days=5 - a.weekday() + (7 if step > 0 and a.weekday() >= 5 else 0)
-            )
+            sat = add_days(a, 5 - a.weekday() + (7 if step > 0 and a.weekday() >= 5 else 0))
         else:
             sat = a
-        return Norm("DATE", week_value(sat) + "-WE", CONF_RELATIVE)
+        return Norm("DATE", _unit_value(sat, "weekend"), CONF_RELATIVE)
     d = _shift(a, unit, step)
     return Norm("DATE", _unit_value(d, unit), CONF_RELATIVE)
 
@@ -759,7 +781,7 @@ def _season_value(
             year -= 1
         elif tense == "future" and a.month >= first + 3:
             year += 1
-    return Norm("DATE", f"{year:04d}-{code}", CONF_RELATIVE)
+    return Norm("DATE", f"{year_value(year) or 'XXXX'}-{code}", CONF_RELATIVE)
 
 
 def _quarter_default(ctx: Context, pos: int) -> tuple[int, int] | None:
@@ -770,7 +792,7 @@ def _quarter_default(ctx: Context, pos: int) -> tuple[int, int] | None:
     if a is None:
         return None
     d = add_months(a, -3)
-    return d.year, quarter_of(d)
+    return None if d is None else (d.year, quarter_of(d))
 
 
 def _remember_quarter(ctx: Context, year: int, q: int, pos: int) -> None:
@@ -787,11 +809,13 @@ def _relative_quarter(m: re.Match[str], ctx: Context, rel: str) -> Norm | None:
     if rel in ("the", "the latest", "that", "the same"):
         yq = _quarter_default(ctx, m.start())
         if yq is None:
-            return None
+            return Norm("DATE", "XXXX-QX", CONF_VAGUE)
         y, q = yq
     else:
         step = {"last": -1, "previous": -1, "the previous": -1, "next": 1, "coming": 1}.get(rel, 0)
         d = add_months(a, 3 * step)
+        if d is None:
+            return Norm("DATE", "XXXX-QX", CONF_VAGUE)
         y, q = d.year, quarter_of(d)
     _remember_quarter(ctx, y, q, m.start())
     return Norm("DATE", f"{y:04d}-Q{q}", CONF_RELATIVE)
@@ -821,6 +845,7 @@ def _quarter(m: re.Match[str], ctx: Context) -> Norm | None:
         year = a.year if q <= aq or tense == "future" else a.year - 1
         if "year-earlier" in adj or "year-ago" in adj:
             year -= 1
+    year = None if year is None else bounded_year(year)
     start = m.start()
     if "-" in m[0][m.start("ord") - m.start() :] and m[0][:4].lower() == "the ":
         # "the third-quarter loss": the hyphenated adjective alone is the expression.
@@ -853,6 +878,7 @@ def _quarter_code(m: re.Match[str], ctx: Context) -> Norm | None:
             if n == 1 or a.month > 6 or ctx.tense(m.start(), m.end()) == "future"
             else a.year - 1
         )
+    year = None if year is None else bounded_year(year)
     if year is None:
         return Norm("DATE", f"XXXX-{kind}{n}", CONF_TENSE)
     if kind == "Q":
@@ -878,12 +904,12 @@ def _year_earlier(m: re.Match[str], ctx: Context) -> Norm | None:
     if a is None:
         return Norm("DATE", "XXXX", CONF_VAGUE)
     if q is not None and "month" not in noun:
-        return Norm("DATE", f"{q[0] - 1:04d}-Q{q[1]}", CONF_RELATIVE)
+        return Norm("DATE", f"{year_value(q[0] - 1) or 'XXXX'}-Q{q[1]}", CONF_RELATIVE)
     if noun.startswith("quarter"):
         yq = _quarter_default(ctx, m.start())
         if yq is not None:
-            return Norm("DATE", f"{yq[0] - 1:04d}-Q{yq[1]}", CONF_RELATIVE)
-    return Norm("DATE", f"{a.year - 1:04d}", CONF_RELATIVE)
+            return Norm("DATE", f"{year_value(yq[0] - 1) or 'XXXX'}-Q{yq[1]}", CONF_RELATIVE)
+    return Norm("DATE", year_value(a.year - 1) or "XXXX", CONF_RELATIVE)
 
 
 def _ago(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -902,13 +928,15 @@ def _ago(m: re.Match[str], ctx: Context) -> Norm | None:
     if unit == "year" and n == 1 and direction in ("ago", "earlier"):
         q = ctx.quarter_nearby(m.start())
         if q is not None and a is not None:
-            return Norm("DATE", f"{q[0] - 1:04d}-Q{q[1]}", CONF_RELATIVE)
-    if n is None or n != int(n):
-        return Norm("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", CONF_VAGUE)
+            return Norm("DATE", f"{year_value(q[0] - 1) or 'XXXX'}-Q{q[1]}", CONF_RELATIVE)
+    vague = Norm("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", CONF_VAGUE)
+    if n is None or not n.is_integer():
+        return vague
     if a is None:
         return Norm("DATE", "XXXX-XX-XX" if unit in ("day", "week") else "XXXX", CONF_VAGUE)
     d = _shift(a, unit, sign * int(n))
-    return Norm("DATE", _unit_value(d, unit), CONF_RELATIVE)
+    # Before year 1 or after 9999 ("7000 years ago"): still a point in the past or future.
+    return vague if d is None else Norm("DATE", _unit_value(d, unit), CONF_RELATIVE)
 
 
 _SET_PER = re.compile(r"(?:[\d%]|million|billion|percent|cents?|dollars?|pounds?)\s*$", re.I)
@@ -971,10 +999,11 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     if mod in ("over", "under", "some") and m["the"]:
         start = m.start("the")  # "over the past two years": "over" is the preposition
     a = ctx.anchor
+    future = None
     if (
         a is not None
         and n is not None
-        and n == int(n)
+        and n.is_integer()
         and not mod
         and not m["the"]
         and n >= 2
@@ -983,8 +1012,11 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
         and not _SPAN_SO_FAR.search(ctx.text[max(0, m.start() - 40) : m.start() - 3])
         and ctx.tense(m.start(), m.end()) == "future"
     ):
-        # "will be redeemed in five years": a point that far ahead of the document date.
-        return Norm("DATE", _unit_value(_shift(a, unit, int(n)), unit), CONF_TENSE)
+        future = _shift(a, unit, int(n))
+    if future is not None:
+        # "will be redeemed in five years": a point that far ahead of the document date (past
+        # 9999 it stays the length of time).
+        return Norm("DATE", _unit_value(future, unit), CONF_TENSE)
     return Norm(
         "DURATION", _duration_value(n, unit), CONF_RELATIVE if n else CONF_VAGUE, start, m.end()
     )
@@ -1046,6 +1078,9 @@ def _clock(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 def _holiday_date(name: str, year: int) -> dt.date | None:
+    """The holiday's day in ``year``, None for an unknown name or off the calendar."""
+    if bounded_year(year) is None:
+        return None
     fixed = {
         "christmas": (12, 25),
         "christmas day": (12, 25),
@@ -1066,7 +1101,7 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
     }
     if name in fixed:
         mo, d = fixed[name]
-        return dt.date(year, mo, d)
+        return make_date(year, mo, d)
     if name in ("thanksgiving", "thanksgiving day"):
         return nth_weekday(year, 11, 3, 4)
     if name == "labor day":
@@ -1076,13 +1111,15 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
     if name == "martin luther king day":
         return nth_weekday(year, 1, 0, 3)
     if name == "election day":
-        return nth_weekday(year, 11, 0, 1) + dt.timedelta(days=1)
+        monday = nth_weekday(year, 11, 0, 1)
+        return None if monday is None else add_days(monday, 1)
+    sunday = easter(year)
     if name in ("easter", "easter sunday"):
-        return easter(year)
+        return sunday
     if name == "good friday":
-        return easter(year) - dt.timedelta(days=2)
+        return None if sunday is None else add_days(sunday, -2)
     if name == "easter monday":
-        return easter(year) + dt.timedelta(days=1)
+        return None if sunday is None else add_days(sunday, 1)
     return None
 
 
@@ -1107,6 +1144,7 @@ def _holiday(m: re.Match[str], ctx: Context) -> Norm | None:
                 year -= 1
         elif (rel == "next" or (not rel and tense == "future")) and this < a:
             year += 1
+        year = bounded_year(year)
     if year is None:
         if m["the"] or m["we"]:
             return None
@@ -1141,13 +1179,13 @@ def _anaphoric_day(m: re.Match[str], ctx: Context) -> Norm | None:
     if ref is None:
         return Norm("DATE", "XXXX-XX-XX", CONF_VAGUE)
     if unit in ("morning", "afternoon", "evening", "night"):
-        d = ref + dt.timedelta(days=step)
-        return Norm("TIME", f"{day_value(d)}T{PART_OF_DAY[unit]}", CONF_TENSE)
+        value = _unit_value(add_days(ref, step), "day")
+        return Norm("TIME", f"{value}T{PART_OF_DAY[unit]}", CONF_TENSE)
     if unit == "year" and ctx.ref_year is not None:
-        return Norm("DATE", f"{ctx.ref_year + step:04d}", CONF_TENSE)
+        return Norm("DATE", year_value(ctx.ref_year + step) or "XXXX", CONF_TENSE)
     if unit == "month" and ctx.ref_month is not None:
-        y, mo = shift_months(*ctx.ref_month, step)
-        return Norm("DATE", month_value(y, mo), CONF_TENSE)
+        ym = shift_months(*ctx.ref_month, step)
+        return Norm("DATE", "XXXX-XX" if ym is None else month_value(*ym), CONF_TENSE)
     d = _shift(ref, unit, step)
     return Norm("DATE", _unit_value(d, unit), CONF_TENSE)
 
@@ -1227,10 +1265,11 @@ def _set_dispatch(m: re.Match[str], ctx: Context) -> Norm | None:
     if unit not in UNITS:
         return None
     n = 2 if "other" in low else 1
+    count: float | None = n
     if m["num"]:
         parsed = parse_number(m["num"])
-        n = int(parsed) if parsed else n
-    return Norm("SET", _duration_value(n, unit), CONF_RELATIVE)
+        count = parsed if parsed else n
+    return Norm("SET", _duration_value(count, unit), CONF_RELATIVE)
 
 
 # --------------------------------------------------------------------------- the rule table
@@ -1460,7 +1499,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "timex.duration",
         _r(
-            rf"{_B}(?P<mod>)(?P<the>)(?P<half>)(?P<num>\d+|{_NUM_WORDS}|several|few|many|multiple)-"
+            rf"{_B}(?P<mod>)(?P<the>)(?P<half>)(?P<num>{DIGITS}|{_NUM_WORDS}|several|few|many|multiple)-"
             rf"(?P<unit>second|minute|hour|day|night|week|month|year|decade|century)(?:-long)?(?![\w-])"
         ),
         _duration,
@@ -1497,7 +1536,7 @@ RULES: tuple[Rule, ...] = (
         "timex.set",
         _r(
             rf"{_B}(?:(?:once|twice|thrice|(?:{_NUM}|several|many)\s+times)\s+(?:a|an|per|every|each)\s+"
-            rf"(?P<target>{_UNIT})|(?:every|each)\s+(?:other\s+)?(?:(?P<num>{_NUM_WORDS}|\d+)\s+)?"
+            rf"(?P<target>{_UNIT})|(?:every|each)\s+(?:other\s+)?(?:(?P<num>{_NUM_WORDS}|{DIGITS})\s+)?"
             rf"(?P<target2>{_UNIT_S}|{_WEEKDAY}|{_FULL_MONTHS}|morning|afternoon|evening|night"
             rf"|spring|summer|autumn|fall|winter)"
             rf"|(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly)){_E}"
