@@ -16,7 +16,9 @@ import bisect
 import contextlib
 import datetime as _dt
 import functools
+import hashlib
 import html
+import math
 import os
 import re
 import tempfile
@@ -30,15 +32,33 @@ __all__ = [
     "anchor_id",
     "paragraph_spans",
     "render_report",
+    "safe_text",
+    "safe_url",
     "span_fragment",
     "write_report",
 ]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 # Characters kept verbatim in element ids; everything else is hex-escaped with "~" (which is
-# itself escaped), so distinct article ids can never collide on one anchor.
-_ID_SAFE_RE = re.compile(r"[^A-Za-z0-9_.\-]")
+# itself escaped), so distinct article ids can never collide on one anchor. "-" is escaped too:
+# it separates an anchor from its suffix ("a-<id>-p3", "a-<id>-<start>-<end>"), and an article
+# named "x-p3" must not take the id of article "x"'s third paragraph.
+_ID_SAFE_RE = re.compile(r"[^A-Za-z0-9_.]")
+# An escaped id longer than this is replaced by a digest ("~h" never occurs in an escaped id, so
+# the two forms cannot collide): a 10 kB id would otherwise be repeated, six times its size, in
+# every link to it.
+_ANCHOR_MAX = 120
+# What a document can hold but a UTF-8 file or an HTML parser cannot keep: lone surrogates (a
+# file name with undecodable bytes, a broken JSON escape) do not encode, and the parser drops NUL.
+# Each becomes U+FFFD, one code point for one, so the character offsets of the text still hold.
+_UNSAFE_CHARS_RE = re.compile("[\x00\ud800-\udfff]")
+# Offsets and counts beyond this are not data about a text: they are treated as absent.
+_INT_MAX = 2**63
+# Values that may appear in a class name (CSS and the script select on classes, so a class
+# must never come from data): anything else is shown as text under a neutral class.
+_QUOTE_KINDS = frozenset({"direct", "partial", "indirect"})
+_DUP_KINDS = frozenset({"exact", "near", "rewrite"})
 _TITLE_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "EVENT"})
 _TYPE_LABELS = {
     "PERSON": "Person",
@@ -64,8 +84,37 @@ def _e(value: object) -> str:
 
 
 def anchor_id(article_id: str) -> str:
-    """The id-safe form of an article id (identity for ordinary ids like hashes)."""
-    return _ID_SAFE_RE.sub(lambda m: f"~{ord(m.group()):x}~", article_id)
+    """The id-safe form of an article id (identity for ordinary ids like hashes).
+
+    The result holds only ``[A-Za-z0-9_.~]``, is never empty, and distinct ids give distinct
+    results (a digest stands in for very long ids).
+    """
+    safe = _ID_SAFE_RE.sub(lambda m: f"~{ord(m.group()):x}~", article_id)
+    if len(safe) > _ANCHOR_MAX:
+        digest = hashlib.sha256(article_id.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"~h{digest[:40]}"
+    return safe or "~"
+
+
+def safe_text(text: str) -> str:
+    """``text`` with the characters no HTML or UTF-8 output can carry replaced by U+FFFD."""
+    return _UNSAFE_CHARS_RE.sub("\ufffd", text)
+
+
+def safe_url(value: Any) -> str | None:
+    """The URL if it may become a link (http, https, mailto), else None.
+
+    Scraped data can hold ``javascript:`` or ``data:`` URLs; only these schemes are inert.
+    Browsers drop leading controls and spaces and inner tabs and newlines before reading the
+    scheme, so the check is made on the URL as a browser would see it.
+    """
+    url = _s(value)
+    if url is None:
+        return None
+    seen = re.sub(r"[\t\n\r]", "", url.lstrip("".join(map(chr, range(33))))).lower()
+    if not seen.startswith(("http://", "https://", "mailto:")):
+        return None
+    return url.strip()
 
 
 def span_fragment(article_id: str, start: int, end: int) -> str:
@@ -151,9 +200,19 @@ class SpanLinker:
 
 
 def _s(value: Any) -> str | None:
-    if value is None:
+    if isinstance(value, str):
+        text = value
+    elif isinstance(value, bool) or value is None:
         return None
-    text = value if isinstance(value, str) else str(value)
+    elif isinstance(value, int):
+        # str() of an int past 4,300 digits raises; such a number names nothing anyway.
+        if abs(value) >= _INT_MAX:
+            return None
+        text = str(value)
+    elif isinstance(value, float):
+        text = repr(value)
+    else:
+        return None  # a list or an object where a string belongs: shown as absent
     return text if text.strip() else None
 
 
@@ -161,8 +220,8 @@ def _i(value: Any) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value == value:
+        return value if abs(value) < _INT_MAX else None
+    if isinstance(value, float) and math.isfinite(value) and abs(value) < _INT_MAX:
         return int(value)
     return None
 
@@ -170,7 +229,10 @@ def _i(value: Any) -> int | None:
 def _f(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return float(value)
+    if isinstance(value, int) and abs(value) >= _INT_MAX:
+        return None
+    f = float(value)
+    return f if math.isfinite(f) else None
 
 
 def _items(value: Any) -> list[Mapping[str, Any]]:
@@ -185,15 +247,6 @@ def _strs(value: Any) -> list[str]:
     return [s for s in (_s(v) for v in value) if s]
 
 
-def _safe_url(value: Any) -> str | None:
-    """Only web URLs become links: a ``javascript:`` URL in scraped data must stay inert."""
-    url = _s(value)
-    if url is None:
-        return None
-    url = url.strip()
-    return url if url.lower().startswith(("http://", "https://")) else None
-
-
 def _parse_date(value: str | None) -> tuple[int, int | None, int | None] | None:
     if not value:
         return None
@@ -203,6 +256,8 @@ def _parse_date(value: str | None) -> tuple[int, int | None, int | None] | None:
     year = int(m.group(1))
     month = int(m.group(2)) if m.group(2) else None
     day = int(m.group(3)) if m.group(3) else None
+    if year < _dt.MINYEAR:
+        return None
     if month is not None and not 1 <= month <= 12:
         return None
     if day is not None:
@@ -332,6 +387,12 @@ class _Article:
         return f"{self.outlet or 'Unknown outlet'}, {_fmt_date(self.date)}: {title}"
 
 
+# The report's own element ids: no derived id ("a-…", "e-…", "q-…", "s-…", "t-…") can be one.
+_STATIC_IDS = frozenset(
+    {"top", "timeline", "who-said-what", "people", "duplicates", "articles", "flt", "flt-count"}
+)
+
+
 class _Report:
     def __init__(self, dossier: Mapping[str, Any], title: str | None) -> None:
         self.articles = [_Article(a, i) for i, a in enumerate(_items(dossier.get("articles")))]
@@ -357,6 +418,21 @@ class _Report:
         self.has = {k: k in dossier for k in ("quotes", "entities", "timeline", "duplicates")}
         self.linker = SpanLinker({aid: a.text for aid, a in self.by_id.items()})
         self.title = _s(title) or self._derive_title()
+        # Element ids are derived from data, so two records may ask for the same one (a repeated
+        # article, quote or entity id): the first keeps it, later ones get "--2", "--3", ... which
+        # no derived id contains, so an id is never duplicated and links still reach the first.
+        self._ids = set(_STATIC_IDS)
+
+    def claim_id(self, base: str) -> str:
+        """A unique element id: ``base`` the first time, ``base--<n>`` after that."""
+        if base not in self._ids:
+            self._ids.add(base)
+            return base
+        n = 2
+        while f"{base}--{n}" in self._ids:
+            n += 1
+        self._ids.add(f"{base}--{n}")
+        return f"{base}--{n}"
 
     def _derive_title(self) -> str:
         ranked = sorted(
@@ -485,18 +561,35 @@ def _header(r: _Report) -> str:
     if missing:
         out.append(f'<p class="note">Not computed for this dossier: {", ".join(missing)}.</p>')
     if r.errors:
-        out.append('<details class="errors"><summary>')
-        out.append(
-            f"{_plural(len(r.errors), 'input')} could not be read and "
-            f"{'was' if len(r.errors) == 1 else 'were'} skipped</summary><ul>"
-        )
-        for err in r.errors:
-            out.append(
-                f'<li><code class="path">{_e(_s(err.get("source")) or "unknown input")}</code>'
-                f" — {_e(_s(err.get('error')) or 'unknown error')}</li>"
-            )
-        out.append("</ul></details>")
+        out.append(_errors_html(r))
     out.append("</header>")
+    return "".join(out)
+
+
+def _errors_html(r: _Report) -> str:
+    """What the build could not do: inputs it skipped, and stages that failed on an article
+    (the article is kept with every layer that worked) or on the whole corpus."""
+    skipped = sum(1 for e in r.errors if _s(e.get("stage")) in (None, "ingest"))
+    failed = len(r.errors) - skipped
+    parts = []
+    if skipped:
+        parts.append(
+            f"{_plural(skipped, 'input')} could not be read and "
+            f"{'was' if skipped == 1 else 'were'} skipped"
+        )
+    if failed:
+        parts.append(f"{_plural(failed, 'step')} failed")
+    out = [f'<details class="errors"><summary>{"; ".join(parts)}</summary><ul>']
+    for err in r.errors:
+        where = [f'<code class="path">{_e(_s(err.get("source")) or "unknown input")}</code>']
+        aid = _s(err.get("article_id"))
+        if aid:
+            where.append(r.article_link(aid))
+        step = " / ".join(x for x in (_s(err.get("stage")), _s(err.get("component"))) if x)
+        if step and step != "ingest":
+            where.append(f'<span class="muted">{_e(step)}</span>')
+        out.append(f"<li>{' · '.join(where)} — {_e(_s(err.get('error')) or 'unknown error')}</li>")
+    out.append("</ul></details>")
     return "".join(out)
 
 
@@ -584,10 +677,10 @@ def _removed_html(removed: list[Mapping[str, Any]]) -> str:
 
 
 def _article_html(r: _Report, art: _Article) -> str:
-    aid = anchor_id(art.id)
+    element_id = r.claim_id(f"a-{anchor_id(art.id)}")
     raw = art.raw
     out = [
-        f'<article class="art js-item" id="a-{_e(aid)}" data-outlet="{_e(art.outlet or "")}">',
+        f'<article class="art js-item" id="{element_id}" data-outlet="{_e(art.outlet or "")}">',
         '<div class="art-meta">',
         _date_html(art.date, art.date_source, art.meta.get("published")),
     ]
@@ -618,7 +711,7 @@ def _article_html(r: _Report, art: _Article) -> str:
             f' title="{_e(label)}">duplicate of {_e(_shorten(label, 70))}</a></p>'
         )
     src_bits = []
-    url = _safe_url(raw.get("url")) or _safe_url(raw.get("source"))
+    url = safe_url(raw.get("url")) or safe_url(raw.get("source"))
     if url:
         src_bits.append(f'<a class="url" href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>')
     source = _s(raw.get("source"))
@@ -636,7 +729,7 @@ def _article_html(r: _Report, art: _Article) -> str:
         f"{_plural(words, 'word')}</span></summary>"
         f'<div class="body" data-article="{_e(art.id)}">'
     )
-    pid = f"a-{_e(aid)}-p"
+    pid = f"{element_id}-p"
     for n, ((start, end), para) in enumerate(zip(paras, escaped, strict=True)):
         out.append(f'<p id="{pid}{n}" data-start="{start}" data-end="{end}">{para}</p>')
     if not paras:
@@ -687,7 +780,8 @@ def _duplicates_section(r: _Report) -> str:
         ids = _strs(group.get("article_ids"))
         sim_html = f' <span class="muted">similarity {sim:.2f}</span>' if sim is not None else ""
         out.append(
-            f'<li class="dup-group"><p><span class="kind kind-{_e(kind)}">{_e(kind)}</span>'
+            f'<li class="dup-group"><p><span class="kind kind-{kind if kind in _DUP_KINDS else "other"}">'
+            f"{_e(kind)}</span>"
             f"{sim_html} · {_plural(len(ids), 'article')}</p><ul>"
         )
         for aid in ids:
@@ -712,11 +806,11 @@ def _quote_html(r: _Report, q: Mapping[str, Any], *, with_speaker: bool = False)
     qid = _s(q.get("id"))
     kind = _s(q.get("kind")) or "direct"
     text = _s(q.get("text")) or ""
-    attrs = f' id="q-{_e(anchor_id(qid))}"' if qid else ""
+    attrs = f' id="{r.claim_id(f"q-{anchor_id(qid)}")}"' if qid else ""
     # The speaker's name sits in the group heading, so the filter is told it here.
     speaker = _s(q.get("speaker")) or "Unattributed"
     out = [
-        f'<li class="quote js-item kind-{_e(kind)}"{attrs} '
+        f'<li class="quote js-item kind-{kind if kind in _QUOTE_KINDS else "other"}"{attrs} '
         f'data-outlet="{_e(art.outlet or "" if art else "")}" data-search="{_e(speaker)}">'
     ]
     if with_speaker:
@@ -766,6 +860,11 @@ def _first_of_each_group(
     return out
 
 
+# "s--…" is no speaker's anchor ("-" is escaped in anchors): a speaker named "unattributed" keeps
+# its own group.
+_UNATTRIBUTED_ID = "s--unattributed"
+
+
 def _quotes_section(r: _Report) -> str:
     by_speaker: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     unattributed: list[Mapping[str, Any]] = []
@@ -793,7 +892,7 @@ def _quotes_section(r: _Report) -> str:
             )
         if unattributed:
             out.append(
-                f'<li><a href="#s-unattributed">Unattributed</a> '
+                f'<li><a href="#{_UNATTRIBUTED_ID}">Unattributed</a> '
                 f'<span class="n">{len(unattributed):,}</span></li>'
             )
         out.append("</ul>")
@@ -801,11 +900,11 @@ def _quotes_section(r: _Report) -> str:
         (f"s-{anchor_id(name)}", name, quotes) for name, quotes in groups
     ]
     if unattributed:
-        all_groups.append(("s-unattributed", "Unattributed", unattributed))
+        all_groups.append((_UNATTRIBUTED_ID, "Unattributed", unattributed))
     for sid, name, quotes in all_groups:
         quotes = sorted(quotes, key=lambda q: _quote_sort_key(r, q))
         ent = None
-        if sid != "s-unattributed":
+        if sid != _UNATTRIBUTED_ID:
             eid = next(
                 (_s(q.get("speaker_entity_id")) for q in quotes if q.get("speaker_entity_id")), None
             )
@@ -816,7 +915,7 @@ def _quotes_section(r: _Report) -> str:
                 f' <a class="more" href="#e-{_e(anchor_id(_s(ent.get("id")) or ""))}">profile</a>'
             )
         out.append(
-            f'<div class="speaker js-group" id="{_e(sid)}"><h3>{heading} '
+            f'<div class="speaker js-group" id="{r.claim_id(sid)}"><h3>{heading} '
             f'<span class="muted">{_plural(len(quotes), "quote")}</span></h3><ul class="quotes">'
         )
         out.extend(_quote_html(r, q) for q in quotes[:_QUOTES_SHOWN])
@@ -864,8 +963,8 @@ def _entities_section(r: _Report) -> str:
         etype = _s(ent.get("type")) or "OTHER"
         mentions = _i(ent.get("mentions"))
         out.append(
-            f'<div class="ent-card" id="e-{_e(anchor_id(eid))}"><h3>{_e(name)}</h3>'
-            f'<p class="ent-meta"><span class="type type-{_e(etype)}">'
+            f'<div class="ent-card" id="{r.claim_id(f"e-{anchor_id(eid)}")}"><h3>{_e(name)}</h3>'
+            f'<p class="ent-meta"><span class="type type-{etype if etype in _TYPE_LABELS else "OTHER"}">'
             f"{_e(_TYPE_LABELS.get(etype, etype))}</span>"
         )
         if mentions is not None:
@@ -920,7 +1019,10 @@ def _timeline_svg(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> str:
     lo = min(o for o, _, _ in entries)
     hi = max(o for o, _, _ in entries)
     if hi - lo < 30:
-        lo, hi = lo - 15, hi + 15
+        # Widen a short span to a month, inside the calendar: a story can reach 1 Jan of year 1
+        # or 31 Dec 9999, and no date exists beyond either.
+        lo, hi = max(lo - 15, _ORD_MIN), min(hi + 15, _ORD_MAX)
+        lo, hi = max(min(lo, hi - 30), _ORD_MIN), min(max(hi, lo + 30), _ORD_MAX)
     span = hi - lo
 
     def x_of(ordinal: int) -> float:
@@ -1014,6 +1116,10 @@ def _timeline_svg_dense(
     return "".join(out)
 
 
+_ORD_MIN = _dt.date.min.toordinal()
+_ORD_MAX = _dt.date.max.toordinal()
+
+
 def _ticks(lo: int, hi: int) -> list[tuple[int, str]]:
     first, last = _dt.date.fromordinal(lo), _dt.date.fromordinal(hi)
     months = (last.year - first.year) * 12 + last.month - first.month
@@ -1027,16 +1133,21 @@ def _ticks(lo: int, hi: int) -> list[tuple[int, str]]:
     every = max(1, months // 10 + 1)
     ticks: list[tuple[int, str]] = []
     y, m = first.year, first.month
+    last_year = y
     i = 0
     while True:
         m += 1
         if m == 13:
             y, m = y + 1, 1
+        if y > _dt.MAXYEAR:
+            break
         d = _dt.date(y, m, 1)
         if d > last:
             break
         if i % every == 0:
-            label = f"{_MONTHS[m - 1]} {y}" if m == 1 or not ticks else _MONTHS[m - 1]
+            # The year is named on the first tick of each year, which need not be January.
+            label = _MONTHS[m - 1] if ticks and y == last_year else f"{_MONTHS[m - 1]} {y}"
+            last_year = y
             ticks.append((d.toordinal(), label))
         i += 1
     if not ticks:
@@ -1048,7 +1159,9 @@ def _timeline_section(r: _Report) -> str:
     dated: list[tuple[int, Mapping[str, Any], str]] = []
     undated: list[tuple[Mapping[str, Any], str]] = []
     for n, entry in enumerate(r.timeline):
-        tid = f"t-{anchor_id(_s(entry.get('id')) or str(n))}"
+        entry_id = _s(entry.get("id"))
+        # An entry without an id is named by its place ("t--3"), which no anchor can spell.
+        tid = r.claim_id(f"t-{anchor_id(entry_id)}" if entry_id else f"t--{n}")
         ordinal = _date_ordinal(_s(entry.get("date")))
         if ordinal is None:
             undated.append((entry, tid))
@@ -1066,7 +1179,7 @@ def _timeline_section(r: _Report) -> str:
     for entry, tid in ordered:
         date = _s(entry.get("date"))
         out.append(
-            f'<li class="tl-entry" id="{_e(tid)}"><div class="tl-date">'
+            f'<li class="tl-entry" id="{tid}"><div class="tl-date">'
             f'{_e(_fmt_date(date))}</div><div class="tl-body">'
             f'<p class="tl-sum">{_e(_s(entry.get("summary")) or "")}</p>'
         )
@@ -1110,7 +1223,7 @@ def render_report(dossier: Mapping[str, Any], *, title: str | None = None) -> st
         f"{_plural(len(r.articles), 'article')}. Every claim links to the sentence it came "
         'from. <a href="#top">Back to top</a></p></footer>'
     )
-    return _page(r.title, body)
+    return safe_text(_page(r.title, body))
 
 
 def _page(title: str, body: Iterable[str]) -> str:
@@ -1142,6 +1255,9 @@ def write_report(
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(content)
+            fh.flush()
+            # On disk before the rename, so a power cut leaves the old report or the new one.
+            os.fsync(fh.fileno())
         # mkstemp makes the file private; a report is meant to be shared like any document.
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
