@@ -105,7 +105,9 @@ def _assert_batch(out: Path, report: BuildReport, bad: Path | str, *needles: str
     assert str(bad) in errs, f"{bad} not named; errors: {errs}"
     for needle in needles:
         assert needle in errs[str(bad)].lower(), errs[str(bad)]
-    assert {"source": str(bad), "error": errs[str(bad)]} in _dossier(out)["errors"]
+    assert (str(bad), errs[str(bad)], "ingest") in {
+        (e["source"], e["error"], e["stage"]) for e in _dossier(out)["errors"]
+    }
 
 
 def _warc(path: Path, pages: list[tuple[str, str]], *, gz: bool = True) -> bytes:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from storyline import __version__
 from storyline.errors import StorylineError
+from storyline.faults import describe
 
 __all__ = ["main"]
 
@@ -20,7 +21,11 @@ def _parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build a store, dossier.json and report.html from articles")
     b.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders (recursive)")
     b.add_argument("--out", required=True, help="output folder for dossier.json and report.html")
-    b.add_argument("--db", help="SQLite store (default: OUT/storyline.sqlite)")
+    b.add_argument(
+        "--db",
+        help="the store: a SQLite file or sqlite:///path (default: $STORYLINE_DB, else "
+        "OUT/storyline.sqlite)",
+    )
     b.add_argument("--timeline-dates", type=int, default=None, metavar="N")
     b.add_argument("--timeline-sentences", type=int, default=None, metavar="M")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar, errors only")
@@ -40,29 +45,67 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=level, format="storyline: %(levelname)s: %(message)s", stream=sys.stderr
     )
-    if args.command == "build":
-        return _build(args)
-    if args.command == "annotate":
-        from storyline.annotate import run
+    _safe_stderr()
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "annotate":
+            from storyline.annotate import run
 
-        return run(args.inputs, args.published)
+            return run(args.inputs, args.published)
+    except StorylineError as exc:
+        _fail(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        _fail("interrupted; the store keeps the work committed so far, run again to resume")
+        return 130
+    except MemoryError:
+        _fail("out of memory; the store keeps the work committed so far")
+        return 1
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        _fail(f"{where}{exc.strerror or exc}")
+        return 1
+    except Exception as exc:
+        # A bug, not a fault of the input: say so on one line (the traceback with -v).
+        if verbose:
+            logging.getLogger("storyline").exception("internal error")
+        _fail(f"internal error: {describe(exc)} (run with -v for the traceback)")
+        return 70
     return 2
+
+
+def _fail(message: str) -> None:
+    print(f"storyline: error: {message}", file=sys.stderr)
+
+
+def _safe_stderr() -> None:
+    """Never fail on printing: names with undecodable bytes come out escaped."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 def _build(args: argparse.Namespace) -> int:
     from storyline.pipeline import build
 
-    try:
-        report = build(
-            args.inputs,
-            args.out,
-            db=args.db,
-            progress=not args.quiet,
-            timeline_dates=args.timeline_dates,
-            timeline_sentences=args.timeline_sentences,
+    report = build(
+        args.inputs,
+        args.out,
+        db=args.db,
+        progress=not args.quiet,
+        timeline_dates=args.timeline_dates,
+        timeline_sentences=args.timeline_sentences,
+    )
+    if report.articles == 0:
+        why = (
+            f"{len(report.errors)} input problem{'s' if len(report.errors) != 1 else ''} "
+            "(listed above and in dossier.json)"
+            if report.errors
+            else "no .txt, .html, .jsonl or .warc file with text was found in the inputs"
         )
-    except StorylineError as exc:
-        print(f"storyline: error: {exc}", file=sys.stderr)
+        _fail(f"no usable article: {why}")
         return 1
     if not args.quiet:
         print(
@@ -74,4 +117,4 @@ def _build(args: argparse.Namespace) -> int:
         if report.dossier_path:
             print(f"dossier: {report.dossier_path}", file=sys.stderr)
             print(f"report:  {report.report_path}", file=sys.stderr)
-    return 0 if report.articles > 0 else 1
+    return 0

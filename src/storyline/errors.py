@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "DecodeError",
     "InputError",
+    "OutputError",
     "ParseError",
     "StoreError",
     "StorylineError",
@@ -43,4 +44,10 @@ class ParseError(InputError):
 
 
 class StoreError(StorylineError):
-    """The store is unusable: wrong schema version, corrupt file."""
+    """The store is unusable: an unknown location scheme, a newer schema, a corrupt or
+    unwritable file, another build holding it."""
+
+
+class OutputError(StorylineError):
+    """An output (the ``--out`` folder, ``dossier.json``, ``report.html``) cannot be written:
+    read-only, full, or not a folder."""

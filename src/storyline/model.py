@@ -118,8 +118,15 @@ class DuplicateGroup:
 
 @dataclass(frozen=True, slots=True)
 class InputFailure:
+    """One thing a build could not do, and where: a file or record it could not read
+    (``stage="ingest"``), or a stage or component that failed on one article (``article_id``,
+    ``stage``, ``component``) or on the corpus (``stage`` only). The build goes on without it."""
+
     source: str
     error: str
+    article_id: str | None = None
+    stage: str | None = None
+    component: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,29 +7,35 @@ article whose text and corpus furniture are unchanged is not re-cleaned or re-in
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import multiprocessing as mp
 import os
+import sqlite3
 import sys
+import tempfile
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from storyline.clean import clean_text, furniture_keys, line_keys
 from storyline.clean.boilerplate import caption_texts
+from storyline.errors import InputError, OutputError, StoreError
+from storyline.faults import die_with_parent, failure, isolated, log_failure, time_budget
 from storyline.ingest.discover import discover, format_of
 from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
 from storyline.ingest.readers import read_file
 from storyline.link.duplicates import fingerprint, group_edges, link_articles
-from storyline.model import BuildReport, InputFailure, MetaValue, RawDocument
+from storyline.model import BuildReport, CleanText, InputFailure, MetaValue, RawDocument
 from storyline.settings import DEFAULT, Settings
-from storyline.store.sqlite import CleanRow, Store, clean_row, meta_from_json
+from storyline.store import open_store
+from storyline.store.sqlite import CleanRow, Store, clean_row, meta_from_json, valid_text
 
 __all__ = ["CLEANER_VERSION", "build", "clean_all", "ingest", "link_all"]
 
@@ -38,7 +44,6 @@ log = logging.getLogger("storyline")
 CLEANER_VERSION = "clean-3"
 """Bump when cleaning changes, so that stored articles are cleaned again."""
 
-_COMMIT_EVERY = 500
 _BATCH = 256
 """Files (or articles) handed to the workers at a time: big enough to keep both cores busy,
 small enough that memory stays flat."""
@@ -77,39 +82,40 @@ def build(
     t0 = time.perf_counter()
     out = Path(out_dir) if out_dir is not None else None
     if db is None:
+        db = os.environ.get("STORYLINE_DB") or None
+    if db is None:
         if out is None:
             raise ValueError("either out_dir or db is needed")
         db = out / "storyline.sqlite"
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-    with Store(os.fspath(db)) as store, _progress(progress) as bar:
-        build_id = store.begin_build([os.fspath(i) for i in inputs])
+        _check_out_dir(out)
+    with (
+        _store_errors(db),
+        open_store(db) as store,
+        store.writer_lock(settings.lock_timeout_s),
+        _progress(progress) as bar,
+    ):
+        build_id = store.begin_build([_display(i) for i in inputs])
+        log.info("build %d: ingest", build_id)
         processed, skipped = ingest(store, build_id, inputs, settings, bar)
+        log.info("build %d: clean", build_id)
         clean_all(store, build_id, settings, bar)
+        log.info("build %d: link", build_id)
         groups = link_all(store, build_id, settings, bar)
         if analyse:
             # Dating undated articles serves the time layers; store-only builds skip it.
+            log.info("build %d: dates", build_id)
             infer_dates(store, build_id, settings)
+            log.info("build %d: analyse", build_id)
             analyse_all(store, build_id, settings, bar)
-        errors = store.errors(build_id)
         n = store.count_current(build_id)
         dossier_path = report_path = None
         if write_outputs and out is not None:
-            from storyline.link.corpus import assemble
-            from storyline.output.dossier import make_dossier, write_dossier
-
-            extra = (
-                assemble(
-                    store, build_id, max_dates=timeline_dates, max_sentences=timeline_sentences
-                )
-                if analyse
-                else {}
+            log.info("build %d: outputs", build_id)
+            dossier_path, report_path = _write_outputs(
+                store, build_id, out, groups, analyse, inputs, timeline_dates, timeline_sentences
             )
-            dossier = make_dossier(store.articles_for_output(build_id), groups, errors, **extra)
-            dossier_path = out / "dossier.json"
-            write_dossier(dossier, dossier_path)
-            report_path = out / "report.html"
-            _write_report(dossier, report_path, _story_title(inputs))
+        errors = store.errors(build_id)
         store.finish_build(build_id)
     return BuildReport(
         articles=n,
@@ -123,10 +129,123 @@ def build(
     )
 
 
-def _write_report(dossier: dict[str, Any], path: Path, title: str | None) -> None:
-    from storyline.output.report import write_report
+def _display(path: str | os.PathLike[str]) -> str:
+    """A path as text that any output can hold (undecodable bytes as ``\\xNN``)."""
+    raw = os.fsencode(path)
+    return valid_text(raw.decode("utf-8", "backslashreplace"))
 
-    write_report(dossier, path, title=title)
+
+@contextlib.contextmanager
+def _store_errors(location: str | os.PathLike[str]) -> Iterator[None]:
+    """A fault of the store's file (disk full, read-only, removed) as one clear error; SQLite's
+    transactions leave the store as the last commit had it."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise StoreError(f"{_display(location)}: store write failed: {exc}") from exc
+
+
+def _check_out_dir(out: Path) -> None:
+    """Fail before any work when the outputs could not be written."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".storyline-", suffix=".probe"):
+            pass
+    except OSError as exc:
+        raise OutputError(
+            f"{_display(out)}: cannot write the outputs here: {exc.strerror or exc}"
+        ) from exc
+
+
+def _write_outputs(
+    store: Store,
+    build_id: int,
+    out: Path,
+    groups: list[Any],
+    analysed: bool,
+    inputs: Sequence[str | os.PathLike[str]],
+    timeline_dates: int | None,
+    timeline_sentences: int | None,
+) -> tuple[Path, Path]:
+    """``dossier.json`` and ``report.html``, each written whole or not at all (a temporary file
+    renamed over the old one), so a build killed while writing leaves the previous outputs."""
+    from storyline.link.corpus import assemble
+    from storyline.output.dossier import dossier_json, make_dossier
+    from storyline.output.report import render_report
+
+    corpus_errors: list[InputFailure] = []
+    extra = (
+        assemble(
+            store,
+            build_id,
+            max_dates=timeline_dates,
+            max_sentences=timeline_sentences,
+            errors=corpus_errors,
+        )
+        if analysed
+        else {}
+    )
+    for item in corpus_errors:
+        _report_failure(store, build_id, item)
+    dossier = make_dossier(
+        store.articles_for_output(build_id), groups, store.errors(build_id), **extra
+    )
+
+    def report_failed(exc: BaseException) -> None:
+        item = failure(
+            exc, source=os.fspath(out / "report.html"), stage="output", component="report"
+        )
+        _report_failure(store, build_id, item)
+        dossier["errors"].append(
+            {
+                "source": item.source,
+                "error": item.error,
+                "article_id": None,
+                "stage": "output",
+                "component": "report",
+            }
+        )
+
+    title = _story_title(inputs)
+    html = isolated(lambda: render_report(dossier, title=title), report_failed, None)
+    if html is None:
+        html = _FALLBACK_REPORT.format(error=_html_escape(dossier["errors"][-1]["error"]))
+    dossier_path, report_path = out / "dossier.json", out / "report.html"
+    _write_atomic(dossier_path, dossier_json(dossier))
+    _write_atomic(report_path, html)
+    return dossier_path, report_path
+
+
+_FALLBACK_REPORT = (
+    "<!DOCTYPE html><html lang=en><meta charset=utf-8><title>storyline report</title>"
+    "<p>The report could not be drawn: {error}. The dossier (dossier.json) is complete.</p></html>\n"
+)
+
+
+def _html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder, flushed to disk
+    and renamed over ``path``: readers see the old file or the new one, never half of one."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"{_display(path)}: cannot write: {exc.strerror or exc}") from exc
+    try:
+        os.fchmod(fd, 0o644)  # mkstemp's file is private; outputs are documents to share
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OutputError(f"{_display(path)}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _story_title(inputs: Sequence[str | os.PathLike[str]]) -> str | None:
@@ -184,10 +303,12 @@ def _progress(enabled: bool) -> _Bar:
 
 
 def _report_failure(
-    store: Store, build_id: int, failure: InputFailure, file_path: str | None = None
+    store: Store, build_id: int, item: InputFailure, file_path: str | None = None
 ) -> None:
-    log.error("%s: %s", failure.source, failure.error)
-    store.record_error(build_id, failure, file_path)
+    if item.stage is None:  # readers name the file and the problem; the stage is ours to say
+        item = replace(item, stage="ingest")
+    log_failure(item)
+    store.record_error(build_id, item, file_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,11 +319,29 @@ class _Prepared:
     meta: dict[str, MetaValue]
     strip: list[dict[str, Any]]
     keys: list[str]
+    failures: tuple[InputFailure, ...] = ()
 
 
 def _prepare(doc: RawDocument) -> _Prepared:
+    """Metadata and line keys of one article. When metadata detection fails the article is
+    kept with what its container said (and the failure), never lost."""
     spans = iter_lines(doc.text)
-    found = detect_metadata(doc.text, doc.meta, spans)
+    failures: list[InputFailure] = []
+
+    def failed(exc: BaseException) -> None:
+        failures.append(
+            failure(exc, source=doc.source, stage="ingest", component="metadata", article_id=doc.id)
+        )
+
+    found = isolated(lambda: detect_metadata(doc.text, doc.meta, spans), failed, None)
+    if found is None:
+        return _Prepared(
+            doc,
+            dict(doc.meta),
+            [],
+            list(line_keys(doc.text[s:e] for s, e in spans)),
+            tuple(failures),
+        )
     lines = [doc.text[s:e] for s, e in _unstripped_lines(doc.text, found.strip, spans)]
     return _Prepared(doc, found.meta, [asdict(s) for s in found.strip], list(line_keys(lines)))
 
@@ -222,6 +361,25 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
+def _records(path: Path | Any, settings: Settings, data: bytes | None = None) -> Iterator[Any]:
+    """``read_file``'s articles and failures; a reader that breaks off costs the rest of that
+    file (named in ``errors``), never the build."""
+    source = _display(getattr(path, "source", path))
+    try:
+        if data is None:
+            yield from read_file(_open_path(path), settings)
+        else:
+            yield from read_file(_open_path(path), settings, data)
+    except InputError as exc:
+        yield InputFailure(exc.source, exc.message, stage="ingest")
+    except Exception as exc:  # a reader bug: the file's remaining records are lost, not the build
+        yield failure(exc, source=source, stage="ingest", component="reader")
+
+
+def _open_path(item: Any) -> Path:
+    return Path(getattr(item, "path", item))
+
+
 def _read_small_file(
     path: str, settings: Settings
 ) -> tuple[str, str | None, list[_Prepared | InputFailure]]:
@@ -230,18 +388,23 @@ def _read_small_file(
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        return path, None, [InputFailure(path, f"cannot read: {exc.strerror or exc}")]
+        return (
+            path,
+            None,
+            [InputFailure(_display(path), f"cannot read: {exc.strerror or exc}", stage="ingest")],
+        )
     sha = hashlib.sha256(data).hexdigest()
     items: list[_Prepared | InputFailure] = [
         doc if isinstance(doc, InputFailure) else _prepare(doc)
-        for doc in read_file(Path(path), settings, data)
+        for doc in _records(path, settings, data)
     ]
     return path, sha, items
 
 
 class _Pool:
     """Worker processes for the CPU-bound stages, started only for batches big enough to pay
-    for them (small builds and tests stay in one process)."""
+    for them (small builds and tests stay in one process). Workers exit when the build does,
+    however it ends (see :func:`storyline.faults.die_with_parent`)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -255,7 +418,12 @@ class _Pool:
         if workers <= 1 or len(items) < floor:
             return (fn(item, self.settings) for item in items)
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(workers, mp_context=mp.get_context("fork"))
+            self.executor = ProcessPoolExecutor(
+                workers,
+                mp_context=mp.get_context("fork"),
+                initializer=die_with_parent,
+                initargs=(os.getpid(),),
+            )
         chunk = max(1, len(items) // (workers * 4))
         return self.executor.map(fn, items, [self.settings] * len(items), chunksize=chunk)
 
@@ -272,7 +440,7 @@ class _Pool:
 
     def close(self) -> None:
         if self.executor is not None:
-            self.executor.shutdown()
+            self.executor.shutdown(cancel_futures=True)
             self.executor = None
 
     def __enter__(self) -> _Pool:
@@ -282,6 +450,25 @@ class _Pool:
         self.close()
 
 
+def _input_items(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str, Any]]:
+    """(store key, source as shown, what to open) for each input file once, or failures.
+
+    A file named twice, or by two spellings of one path (relative and absolute, through a
+    symlink), is one input: its identity is its real path."""
+    seen: set[str] = set()
+    for item in discover(os.fspath(i) for i in inputs):
+        if isinstance(item, InputFailure):
+            yield "", "", item
+            continue
+        key = getattr(item, "key", None)
+        if key is None:
+            key = _display(os.path.realpath(item))
+        if key in seen:
+            continue
+        seen.add(key)
+        yield key, _display(getattr(item, "source", item)), item
+
+
 def ingest(
     store: Store,
     build_id: int,
@@ -289,40 +476,51 @@ def ingest(
     settings: Settings = DEFAULT,
     bar: _Bar | None = None,
 ) -> tuple[int, int]:
-    """Read new and changed files into the store. Returns (articles read, articles unchanged)."""
+    """Read new and changed files into the store. Returns (articles read, articles unchanged).
+
+    Work is committed every ``settings.commit_every`` articles (also inside a big file: a file
+    read again after a kill puts the same articles under the same ids)."""
     counts = {"processed": 0, "skipped": 0, "pending": 0}
     bar = bar or _Bar(False)
     bar.stage("ingest", None)
     pool = _Pool(settings)
     batch: list[str] = []
     inflight: deque[Iterator[tuple[str, str | None, list[_Prepared | InputFailure]]]] = deque()
-    stats: dict[str, tuple[int, int, tuple[int, int, str] | None]] = {}
+    stats: dict[str, tuple[str, int, int, tuple[int, int, str] | None]] = {}
     sizes = {"batch": 0}
+    keys_of: dict[str, str] = {}
 
-    def store_file(path: str, sha: str | None, items: Iterable[_Prepared | InputFailure]) -> None:
-        size, mtime, known = stats.pop(path)
+    def commit_now() -> None:
+        if counts["pending"] >= settings.commit_every:
+            store.checkpoint()
+            log.debug("ingest: committed %d articles", counts["processed"])
+            counts["pending"] = 0
+
+    def store_file(opened: str, sha: str | None, items: Iterable[_Prepared | InputFailure]) -> None:
+        key = keys_of.pop(opened)
+        _, size, mtime, known = stats.pop(key)
         if sha is None:  # unreadable: items hold the failure
             for item in items:
                 if isinstance(item, InputFailure):
                     _report_failure(store, build_id, item)
             return
         if known and known[2] == sha:
-            counts["skipped"] += _touch(store, build_id, path, size, mtime)
+            counts["skipped"] += _touch(store, build_id, key, size, mtime)
             return
         if known is not None:
-            store.forget_file(path)
+            store.forget_file(key)
         taken: set[str] = set()
         for ordinal, item in enumerate(items):
             if isinstance(item, InputFailure):
-                _report_failure(store, build_id, item, path)
+                _report_failure(store, build_id, item, key)
                 continue
-            _put(store, build_id, path, ordinal, item, taken)
+            for problem in item.failures:
+                _report_failure(store, build_id, problem, key)
+            _put(store, build_id, key, ordinal, item, taken)
             counts["processed"] += 1
             counts["pending"] += 1
-        store.put_file(path, size, mtime, sha, build_id)
-        if counts["pending"] >= _COMMIT_EVERY:
-            store.checkpoint()
-            counts["pending"] = 0
+            commit_now()
+        store.put_file(key, size, mtime, sha, build_id)
 
     def flush(drain: bool = False) -> None:
         # The workers read the next batches while this process stores an earlier one.
@@ -331,28 +529,30 @@ def ingest(
             batch.clear()
             sizes["batch"] = 0
         while inflight and (drain or len(inflight) > _AHEAD):
-            for path, sha, items in inflight.popleft():
-                store_file(path, sha, items)
+            for opened, sha, items in inflight.popleft():
+                store_file(opened, sha, items)
 
     with pool, store.transaction():
-        for item in discover(os.fspath(i) for i in inputs):
+        for key, source, item in _input_items(inputs):
             bar.advance("ingest")
             if isinstance(item, InputFailure):
                 _report_failure(store, build_id, item)
                 continue
-            path = str(item)
+            opened = os.fspath(_open_path(item))
             try:
-                st = item.stat()
+                st = os.stat(opened)
             except OSError as exc:
                 _report_failure(
-                    store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}")
+                    store,
+                    build_id,
+                    InputFailure(source, f"cannot read: {exc.strerror or exc}", stage="ingest"),
                 )
                 continue
-            known = store.file_state(path)
+            known = store.file_state(key)
             if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
-                counts["skipped"] += _touch(store, build_id, path)
+                counts["skipped"] += _touch(store, build_id, key)
                 continue
-            fmt = format_of(path)
+            fmt = format_of(opened)
             small = fmt in ("txt", "html")
             if small and st.st_size > settings.max_file_bytes:
                 # Refused on its size alone: reading 100 MB to say so would defeat the limit.
@@ -360,20 +560,24 @@ def ingest(
                     store,
                     build_id,
                     InputFailure(
-                        path,
+                        source,
                         f"file too large for one article ({st.st_size / 2**20:.1f} MiB > "
                         f"{settings.max_file_bytes / 2**20:.1f} MiB limit)",
+                        stage="ingest",
                     ),
                 )
                 continue
-            stats[path] = (st.st_size, st.st_mtime_ns, known)
+            stats[key] = (source, st.st_size, st.st_mtime_ns, known)
+            if opened in keys_of:  # two keys, one path to open: cannot happen, but never mix them
+                continue
+            keys_of[opened] = key
             if small or (
                 fmt == "jsonl"
-                and path.lower().endswith(".jsonl")
+                and opened.lower().endswith(".jsonl")
                 and st.st_size <= _SMALL_CONTAINER_BYTES
             ):
                 # A small uncompressed JSONL file is read whole in a worker, like an article.
-                batch.append(path)
+                batch.append(opened)
                 sizes["batch"] += st.st_size
                 if len(batch) >= _BATCH or sizes["batch"] >= _BATCH_BYTES:
                     flush()
@@ -382,16 +586,19 @@ def ingest(
             # input order: earlier batches go first so that ids are assigned deterministically.
             flush(drain=True)
             try:
-                sha = _sha256_file(item)
+                sha = _sha256_file(Path(opened))
             except OSError as exc:
-                stats.pop(path)
+                stats.pop(key)
+                keys_of.pop(opened)
                 _report_failure(
-                    store, build_id, InputFailure(path, f"cannot read: {exc.strerror or exc}")
+                    store,
+                    build_id,
+                    InputFailure(source, f"cannot read: {exc.strerror or exc}", stage="ingest"),
                 )
                 continue
             # Its records are read here, one at a time, and looked at in the workers.
-            docs = _chunks(read_file(item, settings), _BATCH)
-            store_file(path, sha, pool.map_ahead(_prepare_item, docs))
+            docs = _chunks(_records(item, settings), _BATCH)
+            store_file(opened, sha, pool.map_ahead(_prepare_item, docs))
         flush(drain=True)
     return counts["processed"], counts["skipped"]
 
@@ -401,9 +608,9 @@ def _touch(
 ) -> int:
     """An unchanged file joins this build, and its errors from when it was read are reported
     again: a bad record does not become good by being left alone."""
-    for failure in store.file_errors(path):
-        log.error("%s: %s", failure.source, failure.error)
-        store.record_error(build_id, failure, path)
+    for item in store.file_errors(path):
+        log_failure(item)
+        store.record_error(build_id, item, path)
     return store.touch_file(path, build_id, size, mtime)
 
 
@@ -419,15 +626,19 @@ def _put(
     store: Store, build_id: int, path: str, ordinal: int, item: _Prepared, taken: set[str]
 ) -> None:
     doc = item.doc
-    article_id = doc.id
+    base = valid_text(doc.id) or "article"
+    article_id = base
     owner = store.id_owner(article_id)
     if article_id in taken or (owner is not None and owner != path):
-        article_id = f"{doc.id}-{hashlib.sha1(f'{path}#{ordinal}'.encode()).hexdigest()[:8]}"
+        article_id = f"{base}-{hashlib.sha1(f'{path}#{ordinal}'.encode()).hexdigest()[:8]}"
     taken.add(article_id)
     for note in doc.notes:
         if note.startswith("warning: "):
             _report_failure(
-                store, build_id, InputFailure(doc.source, note.removeprefix("warning: ")), path
+                store,
+                build_id,
+                InputFailure(doc.source, note.removeprefix("warning: "), stage="ingest"),
+                path,
             )
     store.put_article(
         article_id=article_id,
@@ -471,7 +682,7 @@ def clean_all(
     rows = store.for_cleaning(build_id)
     bar.stage("clean", len(rows))
     done = 0
-    config = settings.__repr__()
+    config = _settings_key(settings)
 
     def jobs() -> Iterator[list[_CleanJob]]:
         nonlocal done
@@ -500,42 +711,99 @@ def clean_all(
 
     with _Pool(settings) as pool, store.transaction():
         cleaned: list[CleanRow] = []
-        for row in pool.map_ahead(_clean_one, jobs()):
+        problems: list[InputFailure] = []
+
+        def commit() -> None:
+            store.put_clean_rows(cleaned)
+            store.set_article_errors([r[-1] for r in cleaned], "clean", problems)
+            store.checkpoint()
+            log.debug("clean: committed %d articles", len(cleaned))
+            cleaned.clear()
+            problems.clear()
+
+        for row, failures in pool.map_ahead(_clean_one, jobs()):
             cleaned.append(row)
-            if len(cleaned) >= _BATCH:
-                store.put_clean_rows(cleaned)
-                cleaned.clear()
-        store.put_clean_rows(cleaned)
+            problems.extend(failures)
+            for item in failures:
+                log_failure(item)
+            if len(cleaned) >= settings.commit_every:
+                commit()
+        commit()
     return done
+
+
+_SETTINGS_NOT_IN_CACHE_KEYS = frozenset(
+    {
+        "workers",
+        "parallel_min_batch",
+        "lock_timeout_s",
+        "commit_every",
+        "component_budget_s",
+        "component_budget_s_per_mchar",
+    }
+)
+"""Settings that change how a build runs, not what it computes: never part of a cache key
+(changing the worker count must not re-clean the corpus)."""
+
+
+def _settings_key(settings: Settings) -> str:
+    return json.dumps(
+        {
+            f: getattr(settings, f)
+            for f in sorted(settings.__dataclass_fields__)
+            if f not in _SETTINGS_NOT_IN_CACHE_KEYS
+        },
+        sort_keys=True,
+        default=str,
+    )
 
 
 _CleanJob = tuple[str, str, str | None, dict[str, int], str, str, str]
 """(article id, clean key, outlet, furniture, decoded text, meta json, strip json)."""
 
 
-def _clean_one(job: _CleanJob, settings: Settings) -> CleanRow:
-    """Clean and fingerprint one article, ready to store: the part of cleaning worth a worker."""
+def _clean_one(job: _CleanJob, settings: Settings) -> tuple[CleanRow, list[InputFailure]]:
+    """Clean and fingerprint one article, ready to store: the part of cleaning worth a worker.
+    If cleaning fails the article goes on uncleaned (its text as decoded), with the failure."""
     aid, key, outlet, furniture, decoded, meta_json, strip_json = job
-    strip = [Strip(**s) for s in json.loads(strip_json)]
-    result = clean_text(decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings)
-    meta = _with_title(meta_from_json(meta_json), result.text)
-    norm, sig_near, sig_content = fingerprint(result.text, settings)
-    return clean_row(aid, key, result, meta, norm, sig_near, sig_content)
+    failures: list[InputFailure] = []
+
+    def failed(component: str) -> Callable[[BaseException], None]:
+        def note(exc: BaseException) -> None:
+            failures.append(
+                failure(exc, source=aid, stage="clean", component=component, article_id=aid)
+            )
+
+        return note
+
+    def clean() -> CleanText:
+        strip = [Strip(**s) for s in json.loads(strip_json)]
+        return clean_text(
+            decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings
+        )
+
+    uncleaned = CleanText(decoded, (), ((0, 0, len(decoded)),))
+    result = isolated(clean, failed("cleaner"), uncleaned)
+    meta = meta_from_json(meta_json)
+    meta = isolated(lambda: _with_title(meta, result.text), failed("title"), meta)
+    prints = isolated(lambda: fingerprint(result.text, settings), failed("fingerprint"), None)
+    if prints is None:
+        prints = fingerprint("", settings)
+    norm, sig_near, sig_content = prints
+    return clean_row(aid, key, result, meta, norm, sig_near, sig_content), failures
 
 
 def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> int:
     """Give each undated article the date of the dated article it shares news sentences with,
     marked ``inferred``. Candidates come from the duplicate index (articles sharing names,
     figures or quotes), so the work stays proportional to the undated articles."""
-    from storyline.link.timeline import infer_published
-
     undated = store.undated(build_id, only_changed=True)
     if not undated:
         return 0
     found = 0
     with store.transaction():
         everyone: list[tuple[str, str]] | None = None
-        for aid in undated:
+        for n, aid in enumerate(undated, start=1):
             candidates = store.dated_neighbours(aid, build_id, settings.infer_date_candidates)
             if not candidates:
                 # A small corpus can afford to compare with every dated article.
@@ -544,9 +812,25 @@ def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> in
                 candidates = everyone
             rows: list[tuple[str, str | None, str]] = [(aid, None, store.clean_text_of(aid))]
             rows += [(c, pub, store.clean_text_of(c)) for c, pub in candidates]
-            guess = infer_published(rows).get(aid) if candidates else None
+            guess, problems = _infer_one(aid, rows) if candidates else (None, [])
+            for item in problems:
+                log_failure(item)
+            store.set_article_errors([aid], "dates", problems)
             found += store.set_inferred_date(aid, guess)
+            if n % settings.commit_every == 0:
+                store.checkpoint()
     return found
+
+
+def _infer_one(
+    aid: str, rows: list[tuple[str, str | None, str]]
+) -> tuple[str | None, list[InputFailure]]:
+    from storyline.link.timeline import infer_published
+
+    try:
+        return infer_published(rows).get(aid), []
+    except Exception as exc:  # fault isolation: the article stays undated
+        return None, [failure(exc, source=aid, stage="dates", component="infer", article_id=aid)]
 
 
 _Job = tuple[str, str, str, str | None, bool, str]
@@ -583,26 +867,116 @@ def analyse_all(
     chunks = [jobs[i : i + _ANALYSIS_CHUNK] for i in range(0, len(jobs), _ANALYSIS_CHUNK)]
     pool = _Pool(settings)
     with pool, store.transaction():
+        pending = 0
         for results in pool.map(_analyse_chunk, chunks, min_batch=2):
-            for aid, key, layers in results:
+            for aid, key, layers, failures in results:
                 store.put_layers(aid, key, layers)
+                for item in failures:
+                    log_failure(item)
+                store.set_article_errors([aid], "analyse", failures)
                 bar.advance("analyse")
+                pending += 1
+            if pending >= settings.commit_every:
+                store.checkpoint()
+                log.debug("analyse: committed %d articles", pending)
+                pending = 0
     return len(jobs)
 
 
-def _analyse_chunk(chunk: list[_Job], settings: Settings) -> list[tuple[str, str, dict[str, Any]]]:
-    from storyline.analyse.layers import AnalysisContext, analyse_doc
+def _budget(settings: Settings, text: str) -> float:
+    return settings.component_budget_s + settings.component_budget_s_per_mchar * len(text) / 1e6
+
+
+def _parse_all(
+    nlp: Any, texts: list[str], names: list[str], settings: Settings, failures: list[InputFailure]
+) -> list[Any]:
+    """Parse ``texts`` together; if that fails, one by one, so one bad text costs only its own
+    parse (``None`` in its place)."""
+    from storyline.analyse import nlp as nlp_module
+
+    parse_texts = getattr(nlp_module, "parse_texts", None)
+
+    def together() -> list[Any]:
+        with time_budget(sum(_budget(settings, t) for t in texts), "parse"):
+            if parse_texts is not None:
+                return list(parse_texts(texts, nlp=nlp, batch_size=_ANALYSIS_CHUNK))
+            return list(nlp.pipe(texts, batch_size=_ANALYSIS_CHUNK))
+
+    docs = isolated(together, lambda exc: None, None)
+    if docs is not None:
+        return docs
+    out: list[Any] = []
+    for text, name in zip(texts, names, strict=True):
+
+        def alone(text: str = text) -> Any:
+            with time_budget(_budget(settings, text), "parse"):
+                if parse_texts is not None:
+                    return next(iter(parse_texts([text], nlp=nlp)))
+                return nlp(text)
+
+        def failed(exc: BaseException, name: str = name) -> None:
+            failures.append(
+                failure(exc, source=name, stage="analyse", component="parse", article_id=name)
+            )
+
+        out.append(isolated(alone, failed, None))
+    return out
+
+
+def _analyse_chunk(
+    chunk: list[_Job], settings: Settings
+) -> list[tuple[str, str, dict[str, Any], list[InputFailure]]]:
+    """Parse and run every component on each article of ``chunk``. A component that raises, or
+    runs past its time budget, costs that article only that component's layer."""
+    from storyline.analyse.layers import AnalysisContext, enabled_components
     from storyline.analyse.nlp import load_nlp
 
     nlp = load_nlp(settings.spacy_model)
-    docs = nlp.pipe([job[2] for job in chunk], batch_size=_ANALYSIS_CHUNK)
-    with_captions = [job[5] for job in chunk if job[5]]
-    caption_docs = iter(nlp.pipe(with_captions, batch_size=_ANALYSIS_CHUNK))
+    failures: list[InputFailure] = []
+    ids = [job[0] for job in chunk]
+    docs = _parse_all(nlp, [job[2] for job in chunk], ids, settings, failures)
+    captioned = [job for job in chunk if job[5]]
+    caption_docs = dict(
+        zip(
+            [job[0] for job in captioned],
+            _parse_all(
+                nlp,
+                [job[5] for job in captioned],
+                [job[0] for job in captioned],
+                settings,
+                failures,
+            ),
+            strict=True,
+        )
+    )
     out = []
-    for (aid, key, _, published, inferred, captions), doc in zip(chunk, docs, strict=True):
-        ctx = AnalysisContext(published, inferred, next(caption_docs) if captions else None)
-        out.append((aid, key, analyse_doc(doc, ctx)))
+    for (aid, key, text, published, inferred, _), doc in zip(chunk, docs, strict=True):
+        mine = [f for f in failures if f.article_id == aid]
+        layers: dict[str, Any] = {}
+        if doc is not None:
+            ctx = AnalysisContext(published, inferred, caption_docs.get(aid))
+            budget = _budget(settings, text)
+            for component in enabled_components():
+                value, problem = _run_component(component, doc, ctx, budget, aid)
+                if problem is None:
+                    layers[component.name] = value
+                else:
+                    mine.append(problem)
+        out.append((aid, key, layers, mine))
     return out
+
+
+def _run_component(
+    component: Any, doc: Any, ctx: Any, budget: float, article_id: str
+) -> tuple[Any, InputFailure | None]:
+    try:
+        with time_budget(budget, component.name):
+            return component.fn(doc, ctx), None
+    except Exception as exc:  # fault isolation: the article loses this layer only
+        item = failure(
+            exc, source=article_id, stage="analyse", component=component.name, article_id=article_id
+        )
+        return None, item
 
 
 def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:
@@ -617,6 +991,11 @@ def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:
     return meta
 
 
+_LINK_BATCH = 1024
+"""Articles linked (and committed) at a time: those of earlier batches are found through the
+store's band index, as in an incremental build."""
+
+
 def link_all(
     store: Store, build_id: int, settings: Settings = DEFAULT, bar: _Bar | None = None
 ) -> list[Any]:
@@ -625,12 +1004,52 @@ def link_all(
     dirty = store.needing_link(build_id)
     bar.stage("link", len(dirty))
     with store.transaction():
-        link_articles(store, dirty, build_id, settings)
-        bar.advance("link", len(dirty))
+        for start in range(0, len(dirty), _LINK_BATCH):
+            batch = dirty[start : start + _LINK_BATCH]
+            _link_batch(store, batch, build_id, settings)
+            bar.advance("link", len(batch))
+            store.checkpoint()
+            log.debug("link: committed %d articles", start + len(batch))
         edges = store.current_edges(build_id)
         ids = {i for e in edges for i in (e.a, e.b)}
-        groups = group_edges(edges, store.published_of(ids))
+
+        def grouping_failed(exc: BaseException) -> None:
+            _report_failure(
+                store, build_id, failure(exc, source="duplicates", stage="link", component="groups")
+            )
+
+        groups: list[Any] = isolated(
+            lambda: group_edges(edges, store.published_of(ids)), grouping_failed, []
+        )
         store.set_duplicate_of(
             build_id, {m: g.canonical for g in groups for m in g.article_ids if m != g.canonical}
         )
     return groups
+
+
+def _link_batch(store: Store, batch: Sequence[str], build_id: int, settings: Settings) -> None:
+    """Link ``batch``; if that fails, each article alone, so one bad article is only left out
+    of the duplicate index (and named in ``errors``). A fault of the store itself stops."""
+    try:
+        with store.savepoint():
+            link_articles(store, batch, build_id, settings)
+        store.set_article_errors(batch, "link", [])
+        return
+    except sqlite3.Error:
+        raise
+    except Exception:
+        pass
+    for aid in batch:
+        try:
+            with store.savepoint():
+                link_articles(store, [aid], build_id, settings)
+            problems: list[InputFailure] = []
+        except sqlite3.Error:
+            raise
+        except Exception as exc:
+            problems = [
+                failure(exc, source=aid, stage="link", component="duplicates", article_id=aid)
+            ]
+            log_failure(problems[0])
+            store.mark_linked_many([aid])
+        store.set_article_errors([aid], "link", problems)

@@ -26,6 +26,18 @@ class Settings:
     """Batches smaller than this run in the calling process: a worker pool costs more to start
     than a few articles cost to clean."""
 
+    # fault isolation and limits
+    component_budget_s: float = 60.0
+    """Seconds one analysis component (or the parse) may spend on one article, plus
+    :attr:`component_budget_s_per_mchar` per million characters of it; past that it is stopped
+    and the article keeps its other layers."""
+    component_budget_s_per_mchar: float = 600.0
+    lock_timeout_s: float = 30.0
+    """A build waits this long for another build on the same store to finish, then stops."""
+    commit_every: int = 256
+    """Articles a stage commits at a time: a build killed at any point loses at most this many
+    articles' work of the stage it was in."""
+
     # ingest
     max_file_bytes: int = 50 * 1024 * 1024
     """Files larger than this are refused: no single news article is this big, and reading one

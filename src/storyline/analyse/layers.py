@@ -24,6 +24,7 @@ __all__ = [
     "Component",
     "analyse_doc",
     "component_versions",
+    "enabled_components",
     "quote_records",
     "timex_records",
 ]
@@ -198,6 +199,11 @@ def component_versions() -> str:
     """Identity of the analysis as configured: part of each article's analysis key."""
     names = ";".join(f"{c.name}={c.version}" for c in COMPONENTS if _available(c))
     return f"{names};code={_code_hash()}"
+
+
+def enabled_components() -> tuple[Component, ...]:
+    """The components a build runs, in order (those whose module is installed)."""
+    return tuple(c for c in COMPONENTS if _available(c))
 
 
 def analyse_doc(doc: Any, ctx: AnalysisContext) -> dict[str, Any]:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import importlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from storyline.faults import failure
+from storyline.model import InputFailure
 from storyline.store.sqlite import Store
 
 __all__ = ["assemble", "group_quotes", "same_person", "speaker_is_group"]
@@ -35,15 +37,48 @@ def assemble(
     *,
     max_dates: int | None = None,
     max_sentences: int | None = None,
+    errors: list[InputFailure] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
+    """The dossier's corpus sections. A section that fails is left empty (and named in
+    ``errors``, when given; otherwise the failure is raised): the others still come out."""
+
+    def section(name: str, fn: Callable[[], Any], empty: Any) -> Any:
+        if errors is None:
+            return fn()
+        try:
+            return fn()
+        except Exception as exc:  # fault isolation: this section only
+            errors.append(failure(exc, source=name, stage="corpus", component=name))
+            return empty
+
     articles = store.current_articles_brief(build_id)
     by_id = {a["id"]: a for a in articles}
-    entities, cluster_map, article_entities = _entities(store, articles)
-    quotes = _quotes(store, articles, article_entities, cluster_map, entities)
-    groups = group_quotes(quotes, by_id)
-    timeline = _timeline(store, articles, article_entities, cluster_map, max_dates, max_sentences)
-    _name_summary_pronouns(timeline, article_entities, cluster_map, entities)
-    _count_quotes(entities, quotes)
+    none: list[dict[str, Any]] = []
+    entities: list[dict[str, Any]]
+    cluster_map: dict[tuple[str, int], str]
+    article_entities: dict[str, Any]
+    entities, cluster_map, article_entities = section(
+        "entities", lambda: _entities(store, articles), (list(none), {}, {})
+    )
+    quotes: list[dict[str, Any]] = section(
+        "quotes",
+        lambda: _quotes(store, articles, article_entities, cluster_map, entities),
+        list(none),
+    )
+    groups: list[dict[str, Any]] = section(
+        "quote_groups", lambda: group_quotes(quotes, by_id), list(none)
+    )
+    timeline: list[dict[str, Any]] = section(
+        "timeline",
+        lambda: _timeline(store, articles, article_entities, cluster_map, max_dates, max_sentences),
+        [],
+    )
+    section(
+        "timeline",
+        lambda: _name_summary_pronouns(timeline, article_entities, cluster_map, entities),
+        None,
+    )
+    section("entities", lambda: _count_quotes(entities, quotes), None)
     return {"entities": entities, "quotes": quotes, "quote_groups": groups, "timeline": timeline}
 
 

@@ -1,5 +1,40 @@
 """The store: raw input, clean text, metadata and every layer, in one SQLite file."""
 
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from storyline.errors import StoreError
 from storyline.store.sqlite import SCHEMA_VERSION, Store
 
-__all__ = ["SCHEMA_VERSION", "Store"]
+__all__ = ["SCHEMA_VERSION", "Store", "open_store", "store_path"]
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://(.*)$", re.DOTALL)
+
+
+def store_path(location: str | os.PathLike[str]) -> Path:
+    """The file a store location names: a path, or ``sqlite:///path``. Any other scheme is a
+    clear error, never a folder named after it (``postgresql:``)."""
+    text = os.fspath(location)
+    m = _SCHEME.match(text)
+    if m is None:
+        if not text.strip():
+            raise StoreError("the store location is empty")
+        return Path(text)
+    scheme, rest = m.group(1).lower(), m.group(2)
+    if scheme == "sqlite":
+        if not rest:
+            raise StoreError(f"{text}: no file after sqlite://")
+        return Path(rest)
+    if scheme in ("postgresql", "postgres"):
+        raise StoreError(
+            f"{text}: PostgreSQL stores are not available in this storyline yet; "
+            "use a file path (SQLite)"
+        )
+    raise StoreError(f"{text}: unknown store scheme {scheme!r}; use a file path or sqlite:///path")
+
+
+def open_store(location: str | os.PathLike[str]) -> Store:
+    return Store(store_path(location))

@@ -3,7 +3,9 @@ and (for later stages) every analysis layer. The schema is versioned; builds are
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,7 +21,7 @@ from storyline.model import CleanText, DuplicateEdge, InputFailure, MetaValue, R
 
 __all__ = ["SCHEMA_VERSION", "CleanRow", "Store", "clean_row", "meta_from_json", "meta_to_json"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # article_lines has no (outlet, key) index: the furniture count reads it once a build with a
 # GROUP BY that is as fast without one, and keeping one up cost half of every article's insert.
@@ -75,6 +77,29 @@ CREATE TABLE IF NOT EXISTS layers(
   article_id TEXT NOT NULL, layer TEXT NOT NULL, version TEXT NOT NULL, data TEXT NOT NULL,
   PRIMARY KEY(article_id, layer));
 """
+"""Version 1, the base every store starts from; :data:`_MIGRATIONS` take it to the current one."""
+
+_MIGRATIONS: dict[int, str] = {
+    # Fault isolation: an error names the article, stage and component it concerns; the
+    # failures of a stage on an article stand until that stage runs on the article again, so a
+    # later build that skips the article (unchanged) still reports them.
+    2: """
+ALTER TABLE errors ADD COLUMN article_id TEXT;
+ALTER TABLE errors ADD COLUMN stage TEXT;
+ALTER TABLE errors ADD COLUMN component TEXT;
+CREATE TABLE IF NOT EXISTS article_errors(
+  article_id TEXT NOT NULL, stage TEXT NOT NULL, component TEXT, source TEXT NOT NULL,
+  error TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS article_errors_article ON article_errors(article_id, stage);
+""",
+}
+"""Schema migrations: the SQL that takes a store from version ``n - 1`` to ``n``."""
+
+ARTICLE_STAGES = ("clean", "link", "dates", "analyse")
+"""Stages whose failures are kept per article (in this order in a dossier's ``errors``)."""
+
+LOCK_SUFFIX = ".lock"
+"""The one-writer lock sits beside the store file: ``storyline.sqlite.lock``."""
 
 
 _META_FIELDS = tuple(f.name for f in fields(MetaValue))
@@ -85,6 +110,16 @@ def meta_to_json(meta: dict[str, MetaValue]) -> str:
     return json.dumps(
         {k: {f: getattr(v, f) for f in _META_FIELDS} for k, v in meta.items()}, ensure_ascii=False
     )
+
+
+def valid_text(text: str) -> str:
+    """``text`` with any lone surrogate replaced by U+FFFD: SQLite (and UTF-8 outputs) cannot
+    hold one, and a reader that let one through must not cost the article."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def meta_from_json(data: str) -> dict[str, MetaValue]:
@@ -144,29 +179,110 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"{self.path}: cannot create the store's folder: {exc.strerror or exc}"
+            ) from exc
+        if self.path.is_dir():
+            raise StoreError(f"{self.path}: is a folder, not a store file")
+        try:
+            # A second process waits for the first one's write to finish instead of failing.
+            self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30.0)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA temp_store=MEMORY")
             # Page cache (32 MB at most): the band index of earlier builds is looked up here;
             # a build's own new articles are linked from an index in memory.
             self.db.execute("PRAGMA cache_size=-32768")
-            version = self._version()
-            if version is None:
-                self.db.executescript(_SCHEMA)
-                self.db.execute(
-                    "INSERT OR REPLACE INTO meta VALUES('schema_version', ?)",
-                    (str(SCHEMA_VERSION),),
-                )
-            elif version != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: store schema version {version}, this storyline reads version "
-                    f"{SCHEMA_VERSION}; rebuild into a new store"
-                )
+            self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable storyline store: {exc}") from exc
+
+    def _migrate(self) -> None:
+        """Create a new store, or bring an older one to :data:`SCHEMA_VERSION`, one migration
+        at a time, each in its own transaction (a kill in between leaves a valid older store)."""
+        version = self._version()
+        if version is None:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                if self._version() is None:  # another process may have just made it
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema_version', '1')")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+            version = self._version() or 1
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: store schema version {version} is newer than this storyline's "
+                f"({SCHEMA_VERSION}); use a newer storyline or build into a new store"
+            )
+        while version < SCHEMA_VERSION:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                current = self._version() or 1
+                if current == version:
+                    for statement in _MIGRATIONS[version + 1].split(";"):
+                        if statement.strip():
+                            self.db.execute(statement)
+                    self.db.execute(
+                        "UPDATE meta SET value=? WHERE key='schema_version'", (str(version + 1),)
+                    )
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+            version = self._version() or version + 1
+
+    @property
+    def schema_version(self) -> int:
+        return self._version() or 0
+
+    @contextmanager
+    def writer_lock(self, timeout: float = 30.0) -> Iterator[None]:
+        """Hold the store's one-writer lock: a second build waits up to ``timeout`` seconds for
+        the first one to finish, then stops with a clear message. The lock is the kernel's
+        (``flock``), so a killed build never leaves a stale one behind."""
+        lock_path = self.path.with_name(self.path.name + LOCK_SUFFIX)
+        try:
+            fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(
+                f"{lock_path}: cannot open the store's lock: {exc.strerror or exc}"
+            ) from exc
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                        who = f" (pid {holder})" if holder.isdigit() else ""
+                        raise StoreError(
+                            f"{self.path}: another build{who} is writing this store; waited "
+                            f"{timeout:.0f} s, try again when it has finished"
+                        ) from None
+                    time.sleep(0.1)
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+            try:
+                yield
+            finally:
+                os.ftruncate(fd, 0)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
+
+    def integrity_check(self) -> str:
+        """SQLite's own check of the file: ``ok`` when the store is sound."""
+        return "; ".join(str(r[0]) for r in self.db.execute("PRAGMA integrity_check"))
 
     def _version(self) -> int | None:
         has = self.db.execute(
@@ -196,6 +312,19 @@ class Store:
             raise
         else:
             self.db.execute("COMMIT")
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside :meth:`transaction`: a unit whose writes are undone alone if it fails."""
+        self.db.execute("SAVEPOINT unit")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK TO unit")
+            self.db.execute("RELEASE unit")
+            raise
+        else:
+            self.db.execute("RELEASE unit")
 
     def checkpoint(self) -> None:
         """Inside :meth:`transaction`: make what is written so far durable and go on."""
@@ -245,6 +374,7 @@ class Store:
 
     def delete_articles(self, ids: Sequence[str]) -> None:
         for table, col in (
+            ("article_errors", "article_id"),
             ("article_lines", "article_id"),
             ("bands", "article_id"),
             ("layers", "article_id"),
@@ -259,9 +389,38 @@ class Store:
         return str(row[0]) if row else None
 
     def record_error(self, build: int, failure: InputFailure, file_path: str | None = None) -> None:
+        """A failure of this build: reading a file or record (replayed while the file is
+        unchanged), or a corpus-level stage."""
         self.db.execute(
-            "INSERT INTO errors VALUES(?, ?, ?, ?)",
-            (build, failure.source, failure.error, file_path),
+            "INSERT INTO errors(build, source, error, file_path, article_id, stage, component) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?)",
+            (
+                build,
+                valid_text(failure.source),
+                valid_text(failure.error),
+                None if file_path is None else valid_text(file_path),
+                failure.article_id,
+                failure.stage,
+                failure.component,
+            ),
+        )
+
+    def set_article_errors(
+        self, article_ids: Sequence[str], stage: str, failures: Iterable[InputFailure]
+    ) -> None:
+        """The failures of ``stage`` on ``article_ids`` (just processed by it), replacing what
+        that stage reported on them before."""
+        self.db.executemany(
+            "DELETE FROM article_errors WHERE article_id=? AND stage=?",
+            [(i, stage) for i in article_ids],
+        )
+        self.db.executemany(
+            "INSERT INTO article_errors VALUES(?, ?, ?, ?, ?)",
+            [
+                (f.article_id, stage, f.component, valid_text(f.source), valid_text(f.error))
+                for f in failures
+                if f.article_id is not None
+            ],
         )
 
     def file_errors(self, file_path: str) -> list[InputFailure]:
@@ -272,16 +431,34 @@ class Store:
         if row is None or row[0] is None:
             return []
         rows = self.db.execute(
-            "SELECT source, error FROM errors WHERE file_path=? AND build=? ORDER BY rowid",
+            "SELECT source, error, article_id, stage, component FROM errors "
+            "WHERE file_path=? AND build=? ORDER BY rowid",
             (file_path, row[0]),
         )
-        return [InputFailure(src, err) for src, err in rows]
+        return [InputFailure(*r) for r in rows]
 
     def errors(self, build: int) -> list[InputFailure]:
-        rows = self.db.execute(
-            "SELECT source, error FROM errors WHERE build=? ORDER BY rowid", (build,)
-        )
-        return [InputFailure(s, e) for s, e in rows]
+        """Everything this build could not do: reading files and records (in input order),
+        then what stages could not do on current articles (by article, in stage order), then
+        corpus-level stages."""
+        ingest = self.db.execute(
+            "SELECT source, error, article_id, stage, component FROM errors "
+            "WHERE build=? AND (stage IS NULL OR stage='ingest') ORDER BY rowid",
+            (build,),
+        ).fetchall()
+        order = " ".join(f"WHEN '{s}' THEN {n}" for n, s in enumerate(ARTICLE_STAGES))
+        per_article = self.db.execute(
+            "SELECT e.source, e.error, e.article_id, e.stage, e.component FROM article_errors e "
+            "JOIN articles a ON a.id = e.article_id WHERE a.build=? "
+            f"ORDER BY e.article_id, CASE e.stage {order} ELSE 99 END, e.rowid",
+            (build,),
+        ).fetchall()
+        corpus = self.db.execute(
+            "SELECT source, error, article_id, stage, component FROM errors "
+            "WHERE build=? AND stage IS NOT NULL AND stage != 'ingest' ORDER BY rowid",
+            (build,),
+        ).fetchall()
+        return [InputFailure(*r) for r in (*ingest, *per_article, *corpus)]
 
     # articles -----------------------------------------------------------------------------
     def put_article(
@@ -306,15 +483,15 @@ class Store:
             "INSERT OR REPLACE INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
             "notes, meta, strip, outlet, published, build) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
-                article_id,
-                file_path,
+                valid_text(article_id),
+                valid_text(file_path),
                 ordinal,
-                source,
+                valid_text(source),
                 fmt,
                 raw,
-                decoded,
+                valid_text(decoded),
                 json.dumps(list(notes)),
-                meta_to_json(meta),
+                valid_text(meta_to_json(meta)),
                 json.dumps(strip),
                 outlet,
                 published,
@@ -632,7 +809,7 @@ class Store:
         self.db.executemany(
             "INSERT INTO layers VALUES(?, ?, ?, ?)",
             [
-                (article_id, name, key, json.dumps(data, ensure_ascii=False))
+                (article_id, name, key, valid_text(json.dumps(data, ensure_ascii=False)))
                 for name, data in layers.items()
             ],
         )
