@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import math
 import os
+import re
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from importlib import resources
@@ -11,7 +15,14 @@ from typing import Any
 
 from storyline.model import DuplicateGroup, InputFailure, MetaValue
 
-__all__ = ["SCHEMA_ID", "article_record", "dossier_schema", "make_dossier", "write_dossier"]
+__all__ = [
+    "SCHEMA_ID",
+    "article_record",
+    "dossier_json",
+    "dossier_schema",
+    "make_dossier",
+    "write_dossier",
+]
 
 SCHEMA_ID = "storyline.dossier/1"
 _PUBLISHED_SOURCES = {"header", "dateline", "html", "jsonl", "inferred"}
@@ -78,16 +89,69 @@ def make_dossier(
             }
             for g in duplicates
         ],
-        "errors": [{"source": e.source, "error": e.error} for e in errors],
+        "errors": [
+            {
+                "source": e.source,
+                "error": e.error,
+                "article_id": e.article_id,
+                "stage": e.stage,
+                "component": e.component,
+            }
+            for e in errors
+        ],
     }
 
 
+# Lone surrogates (undecodable file-name bytes, a broken "\\ud800" escape in a JSONL record) have
+# no UTF-8 form: each becomes U+FFFD, one code point for one, so offsets into the text still hold.
+# U+2028/U+2029 are legal in JSON strings but end a line in older JavaScript: escaped, so the
+# dossier can be pasted into a <script> as it is. Serialised JSON holds either only inside strings.
+_JSON_UNSAFE_RE = re.compile("[\ud800-\udfff\u2028\u2029]")
+_JSON_ESCAPES = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def dossier_json(dossier: Mapping[str, Any]) -> str:
+    """The dossier as written to ``dossier.json``: strict JSON (no NaN or Infinity) that always
+    encodes to valid UTF-8."""
+    try:
+        text = json.dumps(dossier, ensure_ascii=False, indent=1, allow_nan=False)
+    except ValueError:
+        # A NaN or infinite score, or an integer too long to print, is no value: null.
+        text = json.dumps(_strict(dossier), ensure_ascii=False, indent=1, allow_nan=False)
+    return _JSON_UNSAFE_RE.sub(lambda m: _JSON_ESCAPES.get(m.group(), "\ufffd"), text) + "\n"
+
+
+def _strict(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value.bit_length() < 14_000 else None  # str() refuses past 4,300 digits
+    if isinstance(value, Mapping):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    return value
+
+
 def write_dossier(dossier: Mapping[str, Any], path: str | os.PathLike[str]) -> None:
-    tmp = f"{os.fspath(path)}.tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(dossier, fh, ensure_ascii=False, indent=1)
-        fh.write("\n")
-    os.replace(tmp, path)
+    """Write ``dossier.json`` atomically: a reader (or a build killed mid-write) sees the old file
+    or the new one, never half of one."""
+    target = os.fspath(path)
+    content = dossier_json(dossier).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(
+        prefix=".dossier-", suffix=".json", dir=os.path.dirname(os.path.abspath(target))
+    )
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp's file is private; a dossier is a document to share
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
 
 
 def dossier_schema() -> dict[str, Any]:

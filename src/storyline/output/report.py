@@ -423,6 +423,9 @@ class _Report:
         # no derived id contains, so an id is never duplicated and links still reach the first.
         self._ids = set(_STATIC_IDS)
 
+    def has_id(self, element_id: str) -> bool:
+        return element_id in self._ids
+
     def claim_id(self, base: str) -> str:
         """A unique element id: ``base`` the first time, ``base--<n>`` after that."""
         if base not in self._ids:
@@ -458,8 +461,9 @@ class _Report:
         if not article_id:
             return ""
         art = self.by_id.get(article_id)
-        text = art.label() if art else article_id
-        return f'<a href="#a-{_e(anchor_id(article_id))}">{_e(text)}</a>'
+        if art is None:
+            return _e(article_id)  # not in this dossier: named, but no link to nowhere
+        return f'<a href="#a-{_e(anchor_id(article_id))}">{_e(art.label())}</a>'
 
     def source_line(self, article_id: str | None) -> str:
         """Outlet and date of an article, as a quote's or evidence's byline."""
@@ -705,11 +709,18 @@ def _article_html(r: _Report, art: _Article) -> str:
         )
     if art.duplicate_of:
         original = r.by_id.get(art.duplicate_of)
-        label = original.label() if original else art.duplicate_of
-        out.append(
-            f'<p class="badges"><a class="badge dup" href="#a-{_e(anchor_id(art.duplicate_of))}"'
-            f' title="{_e(label)}">duplicate of {_e(_shorten(label, 70))}</a></p>'
-        )
+        if original is None:
+            out.append(
+                f'<p class="badges"><span class="badge dup">duplicate of '
+                f"{_e(_shorten(art.duplicate_of, 70))}</span></p>"
+            )
+        else:
+            label = original.label()
+            out.append(
+                '<p class="badges"><a class="badge dup" '
+                f'href="#a-{_e(anchor_id(art.duplicate_of))}" title="{_e(label)}">'
+                f"duplicate of {_e(_shorten(label, 70))}</a></p>"
+            )
     src_bits = []
     url = safe_url(raw.get("url")) or safe_url(raw.get("source"))
     if url:
@@ -984,10 +995,11 @@ def _entities_section(r: _Report) -> str:
                 when = (
                     _fmt_date(first) if first == last else f"{_fmt_date(first)} – {_fmt_date(last)}"
                 )
+                known = [a for a in aids if a in r.by_id]
                 links = " ".join(
                     f'<a href="#a-{_e(anchor_id(aid))}" class="more">'
-                    f"{'source' if len(aids) == 1 else k}</a>"
-                    for k, aid in enumerate(aids, start=1)
+                    f"{'source' if len(known) == 1 else k}</a>"
+                    for k, aid in enumerate(known, start=1)
                 )
                 out.append(
                     f'<li>{_e(title)} <span class="muted">{_e(when)}</span> '
@@ -1002,7 +1014,7 @@ def _entities_section(r: _Report) -> str:
                 text = _e(_shorten(_s(q.get("text")) or "", 140))
                 target = f'<a href="#q-{_e(anchor_id(qid))}">“{text}”</a>' if qid else f"“{text}”"
                 out.append(f"<li>{target}</li>")
-            if len(quotes) > _ENTITY_QUOTES_SHOWN:
+            if len(quotes) > _ENTITY_QUOTES_SHOWN and r.has_id(f"s-{anchor_id(name)}"):
                 out.append(
                     f'<li><a class="more" href="#s-{_e(anchor_id(name))}">all '
                     f"{len(quotes):,} quotes</a></li>"
