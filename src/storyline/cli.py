@@ -89,11 +89,13 @@ def _safe_stderr() -> None:
 
 def _build(args: argparse.Namespace) -> int:
     from storyline.pipeline import build
+    from storyline.settings import DEFAULT
 
     report = build(
         args.inputs,
         args.out,
         db=args.db,
+        settings=DEFAULT.with_env(),
         progress=not args.quiet,
         timeline_dates=args.timeline_dates,
         timeline_sentences=args.timeline_sentences,

@@ -28,7 +28,7 @@ from storyline.clean import clean_text, furniture_keys, line_keys
 from storyline.clean.boilerplate import caption_texts
 from storyline.errors import InputError, OutputError, StoreError
 from storyline.faults import die_with_parent, failure, isolated, log_failure, time_budget
-from storyline.ingest.discover import discover, format_of
+from storyline.ingest.discover import InputFile, discover_inputs, display_name, format_of
 from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
 from storyline.ingest.readers import read_file
 from storyline.link.duplicates import fingerprint, group_edges, link_articles
@@ -131,8 +131,7 @@ def build(
 
 def _display(path: str | os.PathLike[str]) -> str:
     """A path as text that any output can hold (undecodable bytes as ``\\xNN``)."""
-    raw = os.fsencode(path)
-    return valid_text(raw.decode("utf-8", "backslashreplace"))
+    return valid_text(display_name(path))
 
 
 @contextlib.contextmanager
@@ -211,6 +210,7 @@ def _write_outputs(
     if html is None:
         html = _FALLBACK_REPORT.format(error=_html_escape(dossier["errors"][-1]["error"]))
     dossier_path, report_path = out / "dossier.json", out / "report.html"
+    _remove_stale_temporaries(out)
     _write_atomic(dossier_path, dossier_json(dossier))
     _write_atomic(report_path, html)
     return dossier_path, report_path
@@ -226,6 +226,14 @@ def _html_escape(text: str) -> str:
     import html
 
     return html.escape(text, quote=True)
+
+
+def _remove_stale_temporaries(out: Path) -> None:
+    """Temporary outputs a killed build left behind (this build holds the store's lock)."""
+    for pattern in (".dossier.json.*.tmp", ".report.html.*.tmp", ".storyline-*.probe"):
+        for path in out.glob(pattern):
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -361,10 +369,10 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _records(path: Path | Any, settings: Settings, data: bytes | None = None) -> Iterator[Any]:
+def _records(path: InputFile | str, settings: Settings, data: bytes | None = None) -> Iterator[Any]:
     """``read_file``'s articles and failures; a reader that breaks off costs the rest of that
     file (named in ``errors``), never the build."""
-    source = _display(getattr(path, "source", path))
+    source = path.source if isinstance(path, InputFile) else _display(path)
     try:
         if data is None:
             yield from read_file(_open_path(path), settings)
@@ -376,8 +384,8 @@ def _records(path: Path | Any, settings: Settings, data: bytes | None = None) ->
         yield failure(exc, source=source, stage="ingest", component="reader")
 
 
-def _open_path(item: Any) -> Path:
-    return Path(getattr(item, "path", item))
+def _open_path(item: InputFile | str) -> Path:
+    return item.path if isinstance(item, InputFile) else Path(item)
 
 
 def _read_small_file(
@@ -451,22 +459,15 @@ class _Pool:
 
 
 def _input_items(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str, Any]]:
-    """(store key, source as shown, what to open) for each input file once, or failures.
+    """(store key, source as shown, the input file) for each input file once, or failures.
 
     A file named twice, or by two spellings of one path (relative and absolute, through a
-    symlink), is one input: its identity is its real path."""
-    seen: set[str] = set()
-    for item in discover(os.fspath(i) for i in inputs):
+    symlink), is one input: its identity is its real path (:class:`InputFile` ``key``)."""
+    for item in discover_inputs(inputs):
         if isinstance(item, InputFailure):
             yield "", "", item
-            continue
-        key = getattr(item, "key", None)
-        if key is None:
-            key = _display(os.path.realpath(item))
-        if key in seen:
-            continue
-        seen.add(key)
-        yield key, _display(getattr(item, "source", item)), item
+        else:
+            yield item.key, item.source, item
 
 
 def ingest(
@@ -888,38 +889,31 @@ def _budget(settings: Settings, text: str) -> float:
 
 
 def _parse_all(
-    nlp: Any, texts: list[str], names: list[str], settings: Settings, failures: list[InputFailure]
+    texts: list[str], names: list[str], settings: Settings, failures: list[InputFailure]
 ) -> list[Any]:
-    """Parse ``texts`` together; if that fails, one by one, so one bad text costs only its own
-    parse (``None`` in its place)."""
-    from storyline.analyse import nlp as nlp_module
+    """Parse ``texts`` together (any length: long ones in pieces); if that fails, one by one,
+    so one bad text costs only its own parse (``None`` in its place)."""
+    from storyline.analyse.nlp import parse_texts
 
-    parse_texts = getattr(nlp_module, "parse_texts", None)
+    model = settings.spacy_model
 
     def together() -> list[Any]:
         with time_budget(sum(_budget(settings, t) for t in texts), "parse"):
-            if parse_texts is not None:
-                return list(parse_texts(texts, nlp=nlp, batch_size=_ANALYSIS_CHUNK))
-            return list(nlp.pipe(texts, batch_size=_ANALYSIS_CHUNK))
+            return list(parse_texts(texts, model, batch_size=_ANALYSIS_CHUNK))
 
     docs = isolated(together, lambda exc: None, None)
     if docs is not None:
         return docs
     out: list[Any] = []
     for text, name in zip(texts, names, strict=True):
-
-        def alone(text: str = text) -> Any:
+        try:
             with time_budget(_budget(settings, text), "parse"):
-                if parse_texts is not None:
-                    return next(iter(parse_texts([text], nlp=nlp)))
-                return nlp(text)
-
-        def failed(exc: BaseException, name: str = name) -> None:
+                out.append(next(iter(parse_texts([text], model, batch_size=1))))
+        except Exception as exc:  # fault isolation: this article goes without layers
             failures.append(
                 failure(exc, source=name, stage="analyse", component="parse", article_id=name)
             )
-
-        out.append(isolated(alone, failed, None))
+            out.append(None)
     return out
 
 
@@ -929,18 +923,15 @@ def _analyse_chunk(
     """Parse and run every component on each article of ``chunk``. A component that raises, or
     runs past its time budget, costs that article only that component's layer."""
     from storyline.analyse.layers import AnalysisContext, enabled_components
-    from storyline.analyse.nlp import load_nlp
 
-    nlp = load_nlp(settings.spacy_model)
     failures: list[InputFailure] = []
     ids = [job[0] for job in chunk]
-    docs = _parse_all(nlp, [job[2] for job in chunk], ids, settings, failures)
+    docs = _parse_all([job[2] for job in chunk], ids, settings, failures)
     captioned = [job for job in chunk if job[5]]
     caption_docs = dict(
         zip(
             [job[0] for job in captioned],
             _parse_all(
-                nlp,
                 [job[5] for job in captioned],
                 [job[0] for job in captioned],
                 settings,

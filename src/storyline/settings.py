@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
-__all__ = ["DEFAULT", "Settings"]
+from storyline.errors import StorylineError
+
+__all__ = ["DEFAULT", "ENV_PREFIX", "Settings"]
+
+ENV_PREFIX = "STORYLINE_"
+"""``STORYLINE_WORKERS=1``, ``STORYLINE_LOCK_TIMEOUT_S=5``: any setting, from the environment."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +78,33 @@ class Settings:
     rewrite_min_facts: int = 5
     rewrite_max_candidates: int = 50
     """Verify at most this many rewrite candidates per article, most similar first."""
+
+    def with_env(self, environ: Mapping[str, str] | None = None) -> Settings:
+        """These settings with any ``STORYLINE_<NAME>`` environment variable applied (the
+        command line reads them, so a deployment tunes storyline without code)."""
+        env = os.environ if environ is None else environ
+        changes: dict[str, Any] = {}
+        for f in fields(self):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is None:
+                continue
+            kind = type(getattr(self, f.name))
+            try:
+                changes[f.name] = (
+                    kind(raw.strip())
+                    if kind is not bool
+                    else raw.lower()
+                    in (
+                        "1",
+                        "true",
+                        "yes",
+                    )
+                )
+            except ValueError:
+                raise StorylineError(
+                    f"{ENV_PREFIX}{f.name.upper()}={raw!r}: not a valid {kind.__name__}"
+                ) from None
+        return replace(self, **changes) if changes else self
 
 
 DEFAULT = Settings()
