@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from storyline.analyse.timex import Timex, tag_timexes
+from storyline.analyse.timex_calendar import bounded_year, iso_week_date, make_date
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -186,28 +187,24 @@ def timex_date(value: str) -> str | None:
     """
     m = _ISO_DAY.match(value)
     if m:
-        try:
-            dt.date(int(m[1]), int(m[2]), int(m[3]))
-        except ValueError:
+        if make_date(int(m[1]), int(m[2]), int(m[3])) is None:
             return None
         return f"{m[1]}-{m[2]}-{m[3]}"
     m = _ISO_MONTH.match(value)
     if m:
-        return value if 1 <= int(m[2]) <= 12 else None
+        return value if bounded_year(int(m[1])) is not None and 1 <= int(m[2]) <= 12 else None
     if _ISO_YEAR.match(value):
-        return value
+        return value if bounded_year(int(value)) is not None else None
     m = _ISO_WEEK.match(value)
     if m:
-        try:
-            if m[3]:
-                return dt.date.fromisocalendar(int(m[1]), int(m[2]), 6).isoformat()
-            thursday = dt.date.fromisocalendar(int(m[1]), int(m[2]), 4)
-        except ValueError:
+        # A weekend's Saturday or a week's Thursday can fall off the calendar (9999-W52-WE).
+        day = iso_week_date(int(m[1]), int(m[2]), 6 if m[3] else 4)
+        if day is None:
             return None
-        return thursday.isoformat()[:7]
+        return day.isoformat() if m[3] else day.isoformat()[:7]
     m = _ISO_COARSE.match(value)
     if m:
-        return m[1]
+        return m[1] if bounded_year(int(m[1])) is not None else None
     return None
 
 

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from storyline.analyse.events import Event
+from storyline.analyse.timex_calendar import add_days
 
 __all__ = ["Evidence", "TimelineEntry", "build_timeline", "infer_published"]
 
@@ -485,7 +486,10 @@ def _summarise(
         if day is None:
             continue
         for k in range(LEAD_DAYS):
-            d = (day - dt.timedelta(days=k)).isoformat()
+            before = add_days(day, -k)
+            if before is None:  # published on 0001-01-01: no day before it
+                break
+            d = before.isoformat()
             pub_arts[d].add(it.canon)
             by_date[d].append(it)
     for d, arts in pub_arts.items():
