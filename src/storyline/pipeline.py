@@ -34,8 +34,15 @@ from storyline.ingest.readers import read_file
 from storyline.link.duplicates import fingerprint, group_edges, link_articles
 from storyline.model import BuildReport, CleanText, InputFailure, MetaValue, RawDocument
 from storyline.settings import DEFAULT, Settings
-from storyline.store import open_store
-from storyline.store.sqlite import CleanRow, Store, clean_row, meta_from_json, valid_text
+from storyline.store import open_store, store_path
+from storyline.store.sqlite import (
+    CleanRow,
+    Store,
+    clean_row,
+    meta_from_json,
+    store_fault,
+    valid_text,
+)
 
 __all__ = ["CLEANER_VERSION", "build", "clean_all", "ingest", "link_all"]
 
@@ -141,7 +148,8 @@ def _store_errors(location: str | os.PathLike[str]) -> Iterator[None]:
     try:
         yield
     except sqlite3.Error as exc:
-        raise StoreError(f"{_display(location)}: store write failed: {exc}") from exc
+        path = store_path(location)
+        raise StoreError(f"{_display(path)}: {store_fault(path, exc)}") from exc
 
 
 def _check_out_dir(out: Path) -> None:

@@ -3,9 +3,11 @@ and (for later stages) every analysis layer. The schema is versioned; builds are
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
+import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,7 +21,16 @@ import numpy as np
 from storyline.errors import StoreError
 from storyline.model import CleanText, DuplicateEdge, InputFailure, MetaValue, Removal
 
-__all__ = ["SCHEMA_VERSION", "CleanRow", "Store", "clean_row", "meta_from_json", "meta_to_json"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "CleanRow",
+    "Store",
+    "clean_row",
+    "meta_from_json",
+    "meta_to_json",
+    "store_fault",
+    "valid_text",
+]
 
 SCHEMA_VERSION = 2
 
@@ -122,6 +133,24 @@ def valid_text(text: str) -> str:
     return text
 
 
+def store_fault(path: Path, exc: sqlite3.Error) -> str:
+    """What an SQLite error says about the store's file, in a user's words. A full disk often
+    surfaces as a plain "disk I/O error" (the WAL index cannot grow), so the free space is
+    looked at too."""
+    message = str(exc)
+    lowered = message.lower()
+    free = None
+    with contextlib.suppress(OSError):
+        free = shutil.disk_usage(path.parent if path.parent.exists() else ".").free
+    if "full" in lowered or (free is not None and free < 1 << 20 and "i/o" in lowered):
+        return f"no space left on the device ({message})"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"the store is read-only ({message})"
+    if "unable to open" in lowered:
+        return f"cannot open or create the store file ({message})"
+    return message
+
+
 def meta_from_json(data: str) -> dict[str, MetaValue]:
     return {k: MetaValue(**v) for k, v in json.loads(data).items()}
 
@@ -197,6 +226,8 @@ class Store:
             # a build's own new articles are linked from an index in memory.
             self.db.execute("PRAGMA cache_size=-32768")
             self._migrate()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{self.path}: {store_fault(self.path, exc)}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: not a usable storyline store: {exc}") from exc
 

@@ -1,0 +1,345 @@
+"""Fault isolation: a failure costs the smallest unit it can (one component's layer on one
+article, one article's cleaning, one file, one corpus section), is named in ``errors`` with the
+article, stage and component, and the build completes (issue 9)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline import StoreError
+from storyline.analyse import layers
+from storyline.cli import main
+from storyline.faults import TimeBudgetExceeded, describe, time_budget
+from storyline.pipeline import build
+from storyline.settings import DEFAULT, Settings
+from storyline.store import Store, store_path
+
+VICTIM = "planet_budget"
+"""The fixture article the planted faults hit; its text is the only one with this phrase."""
+VICTIM_PHRASE = "Chancellor faces revolt"
+
+
+def _dossier(out: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((out / "dossier.json").read_text("utf-8"))
+    return data
+
+
+def _plant(monkeypatch: pytest.MonkeyPatch, name: str, fn: Any) -> None:
+    """Replace component ``name``'s function with ``fn(original, doc, ctx)``."""
+    planted = tuple(
+        replace(c, fn=lambda doc, ctx, c=c: fn(c.fn, doc, ctx)) if c.name == name else c
+        for c in layers.COMPONENTS
+    )
+    monkeypatch.setattr(layers, "COMPONENTS", planted)
+
+
+def _raise_on_victim(original: Any, doc: Any, ctx: Any) -> Any:
+    if VICTIM_PHRASE in doc.text:
+        raise RuntimeError("planted fault")
+    return original(doc, ctx)
+
+
+def test_issue_9_component_that_raises_costs_one_layer_of_one_article(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _plant(monkeypatch, "quotes", _raise_on_victim)
+    report = build([fixtures / "articles"], tmp_path / "out")
+    assert report.articles == 5
+    dossier = _dossier(tmp_path / "out")
+    [error] = dossier["errors"]
+    assert error["article_id"] == VICTIM
+    assert (error["stage"], error["component"]) == ("analyse", "quotes")
+    assert "RuntimeError: planted fault" in error["error"]
+    quoted = {q["article_id"] for q in dossier["quotes"]}
+    assert VICTIM not in quoted and quoted, "the other articles keep their quotes"
+    # The victim keeps every other layer: it is still among the entities' articles.
+    assert any(VICTIM in e["article_ids"] for e in dossier["entities"])
+    assert (tmp_path / "out" / "report.html").stat().st_size > 0
+
+
+def test_faults_stage_errors_stand_while_the_article_is_unchanged(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _plant(monkeypatch, "quotes", _raise_on_victim)
+    build([fixtures / "articles"], tmp_path / "out")
+    first = _dossier(tmp_path / "out")
+    again = build([fixtures / "articles"], tmp_path / "out")
+    assert again.skipped_unchanged == 5
+    assert _dossier(tmp_path / "out") == first, "the unchanged re-run reports the error once"
+
+
+def test_faults_component_over_its_time_budget_is_stopped(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def runaway(original: Any, doc: Any, ctx: Any) -> Any:
+        while VICTIM_PHRASE in doc.text:
+            time.sleep(0.01)
+        return original(doc, ctx)
+
+    _plant(monkeypatch, "entities", runaway)
+    settings = replace(DEFAULT, component_budget_s=0.5, component_budget_s_per_mchar=0.0)
+    started = time.monotonic()
+    report = build([fixtures / "articles"], tmp_path / "out", settings=settings)
+    assert time.monotonic() - started < 30
+    assert report.articles == 5
+    [error] = _dossier(tmp_path / "out")["errors"]
+    assert (error["article_id"], error["component"]) == (VICTIM, "entities")
+    assert "time budget" in error["error"]
+
+
+def test_faults_corpus_section_that_fails_is_empty_and_named(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.link import corpus
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("year -4989 is out of range")
+
+    monkeypatch.setattr(corpus, "_timeline", broken)
+    report = build([fixtures / "articles"], tmp_path / "out")
+    assert report.articles == 5
+    dossier = _dossier(tmp_path / "out")
+    assert dossier["timeline"] == []
+    assert dossier["entities"] and dossier["quotes"], "the other sections still come out"
+    [error] = dossier["errors"]
+    assert (error["stage"], error["component"], error["article_id"]) == (
+        "corpus",
+        "timeline",
+        None,
+    )
+    assert "year -4989" in error["error"]
+
+
+def test_faults_cleaner_failure_keeps_the_article_uncleaned(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline import pipeline
+
+    original = pipeline.clean_text
+
+    def clean(text: str, **kwargs: Any) -> Any:
+        if VICTIM_PHRASE in text:
+            raise RecursionError("maximum recursion depth exceeded")
+        return original(text, **kwargs)
+
+    monkeypatch.setattr(pipeline, "clean_text", clean)
+    report = build([fixtures / "articles"], tmp_path / "out")
+    assert report.articles == 5
+    dossier = _dossier(tmp_path / "out")
+    [error] = dossier["errors"]
+    assert (error["article_id"], error["stage"], error["component"]) == (
+        VICTIM,
+        "clean",
+        "cleaner",
+    )
+    victim = next(a for a in dossier["articles"] if a["id"] == VICTIM)
+    assert VICTIM_PHRASE in victim["text"] and victim["removed"] == []
+
+
+def test_faults_reader_that_crashes_costs_only_its_file(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline import pipeline
+
+    original = pipeline.read_file
+
+    def read(path: Path, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        if path.stem == VICTIM:
+            raise MemoryError()
+        yield from original(path, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_file", read)
+    report = build([fixtures / "articles"], tmp_path / "out")
+    assert report.articles == 4
+    [error] = _dossier(tmp_path / "out")["errors"]
+    assert error["source"].endswith(f"{VICTIM}.txt") and error["stage"] == "ingest"
+    assert "MemoryError" in error["error"]
+
+
+def test_faults_report_that_cannot_be_drawn_leaves_a_complete_dossier(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.output import report as report_module
+
+    def broken(*args: Any, **kwargs: Any) -> str:
+        raise OverflowError("date value out of range")
+
+    monkeypatch.setattr(report_module, "render_report", broken)
+    result = build([fixtures / "articles"], tmp_path / "out")
+    assert result.articles == 5
+    dossier = _dossier(tmp_path / "out")
+    assert len(dossier["articles"]) == 5 and dossier["quotes"]
+    assert [(e["stage"], e["component"]) for e in dossier["errors"]] == [("output", "report")]
+    assert "could not be drawn" in (tmp_path / "out" / "report.html").read_text("utf-8")
+
+
+def test_faults_describe_is_one_bounded_line() -> None:
+    text = describe(ValueError("a\nb " + "x" * 5000))
+    assert "\n" not in text and text.startswith("ValueError: a b") and len(text) < 600
+    assert describe(KeyError()) == "KeyError"
+
+
+def test_faults_time_budget_interrupts_and_restores() -> None:
+    with pytest.raises(TimeBudgetExceeded), time_budget(0.2, "loop"):
+        while True:
+            time.sleep(0.01)
+    with time_budget(5, "outer"), time_budget(0.1, "inner"):
+        pass  # an inner budget that ends in time leaves the outer one running
+
+
+def test_issue_9_second_writer_waits_then_stops_clearly(tmp_path: Path, fixtures: Path) -> None:
+    db = tmp_path / "out" / "storyline.sqlite"
+    settings = replace(DEFAULT, lock_timeout_s=0.3)
+    busy = r"another build \(pid \d+\) is writing this store"
+    with Store(db) as holder, holder.writer_lock(), pytest.raises(StoreError, match=busy):
+        build([fixtures / "articles"], tmp_path / "out", settings=settings)
+    assert not (tmp_path / "out" / "dossier.json").exists()
+
+
+def test_faults_second_writer_goes_on_when_the_first_finishes(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    db = tmp_path / "out" / "storyline.sqlite"
+    held = threading.Event()
+
+    def first() -> None:
+        with Store(db) as holder, holder.writer_lock():
+            held.set()
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    held.wait()
+    report = build([fixtures / "articles"], tmp_path / "out", settings=DEFAULT)
+    thread.join()
+    assert report.articles == 5
+
+
+@pytest.mark.parametrize(
+    ("location", "needle"),
+    [("postgresql://user@localhost/news", "PostgreSQL"), ("foo://x", "unknown store scheme")],
+)
+def test_issue_9_unknown_db_scheme_is_a_clear_error(
+    tmp_path: Path,
+    fixtures: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    location: str,
+    needle: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main(["build", str(fixtures / "articles"), "--out", "out", "--db", location, "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and needle in err and location in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], "no folder named after it"
+
+
+def test_store_path_reads_sqlite_urls() -> None:
+    assert store_path("sqlite:///tmp/x.sqlite") == Path("/tmp/x.sqlite")
+    assert store_path("plain/file.sqlite") == Path("plain/file.sqlite")
+    with pytest.raises(StoreError):
+        store_path("sqlite://")
+
+
+def test_settings_with_env_reads_typed_values() -> None:
+    env = {"STORYLINE_WORKERS": "1", "STORYLINE_LOCK_TIMEOUT_S": "2.5", "OTHER": "x"}
+    settings = Settings().with_env(env)
+    assert (settings.workers, settings.lock_timeout_s) == (1, 2.5)
+    with pytest.raises(Exception, match="STORYLINE_WORKERS='two': not a valid int"):
+        Settings().with_env({"STORYLINE_WORKERS": "two"})
+
+
+def test_faults_worker_count_is_not_part_of_the_clean_key(tmp_path: Path, fixtures: Path) -> None:
+    build([fixtures / "articles"], tmp_path / "out", settings=replace(DEFAULT, workers=2))
+    with Store(tmp_path / "out" / "storyline.sqlite") as store:
+        before = store.db.execute("SELECT id, clean_key, analysis_key FROM articles").fetchall()
+    build([fixtures / "articles"], tmp_path / "out", settings=replace(DEFAULT, workers=1))
+    with Store(tmp_path / "out" / "storyline.sqlite") as store:
+        after = store.db.execute("SELECT id, clean_key, analysis_key FROM articles").fetchall()
+    assert before == after
+
+
+# Environment faults on real file systems: a read-only mount and a full one (root only) ----------
+
+
+@contextlib.contextmanager
+def _mount(target: Path, options: str) -> Iterator[None]:
+    target.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(target)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["umount", "-l", str(target)], check=False)
+
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a file system needs root")
+
+
+@needs_root
+def test_issue_9_read_only_out_is_a_one_line_error(
+    tmp_path: Path, fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ro = tmp_path / "ro"
+    with _mount(ro, "ro,size=1m"):
+        code = main(["build", str(fixtures / "articles"), "--out", str(ro / "out"), "-q"])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith(f"storyline: error: {ro / 'out'}")
+    assert err.rstrip().endswith("Read-only file system")
+    assert len(err.strip().splitlines()) == 1
+
+
+@needs_root
+def test_issue_9_full_disk_is_a_clear_error_and_the_store_stays_valid(
+    tmp_path: Path, fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    disk = tmp_path / "disk"
+    first = tmp_path / "first"
+    first.mkdir()
+    for name in ("planet_budget", "planet_rail"):
+        (first / f"{name}.txt").write_bytes((fixtures / "articles" / f"{name}.txt").read_bytes())
+    with _mount(disk, "size=2m"):
+        db = disk / "storyline.sqlite"
+        assert (
+            main(["build", str(first), "--out", str(tmp_path / "out"), "--db", str(db), "-q"]) == 0
+        )
+        # Fill the disk, then build more into the same store.
+        with open(disk / "filler", "wb") as fh, contextlib.suppress(OSError):
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        capsys.readouterr()
+        code = main(
+            [
+                "build",
+                str(fixtures / "articles"),
+                "--out",
+                str(tmp_path / "out"),
+                "--db",
+                str(db),
+                "-q",
+            ]
+        )
+        err = capsys.readouterr().err
+        assert code == 1 and err.startswith(f"storyline: error: {db}: no space left on the device")
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+        (disk / "filler").unlink()
+        with Store(db) as store:
+            assert store.integrity_check() == "ok"
+            ids = {r[0] for r in store.db.execute("SELECT id FROM articles")}
+        assert {"planet_budget", "planet_rail"} <= ids
