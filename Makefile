@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
 
 .PHONY: demo test eval bench fuzz lint typecheck check clean setup
@@ -20,8 +22,16 @@ demo: $(STAMP)
 	@echo "Report: $(CURDIR)/out/labour-trump-2024/report.html"
 	@echo "Dossier: $(CURDIR)/out/labour-trump-2024/dossier.json"
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium through playwright (never `playwright install`, which
+# downloads a browser). Installed once when missing; without it those tests are skipped.
+$(CHROMIUM):
+	@command -v apt-get >/dev/null && { $(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1 \
+	  || { $(SUDO) apt-get update -qq >/dev/null 2>&1 \
+	       && $(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1; }; } \
+	  || echo "note: could not install chromium with apt; the browser tests will be skipped"
 
 # Property tests (marked `fuzz`) with thousands of random examples each: not part of `make test`.
 fuzz: $(STAMP)

@@ -358,6 +358,7 @@ class _Article:
         "date",
         "date_source",
         "duplicate_of",
+        "element_id",
         "id",
         "meta",
         "ordinal",
@@ -380,6 +381,7 @@ class _Article:
         self.date_source = _s(raw.get("published_source"))
         self.duplicate_of = _s(raw.get("duplicate_of"))
         self.ordinal = _date_ordinal(self.date)
+        self.element_id = ""
 
     def label(self) -> str:
         """Short human name used wherever another section points at this article."""
@@ -422,6 +424,13 @@ class _Report:
         # article, quote or entity id): the first keeps it, later ones get "--2", "--3", ... which
         # no derived id contains, so an id is never duplicated and links still reach the first.
         self._ids = set(_STATIC_IDS)
+        # Claimed in dossier order, as by_id resolves a repeated id: links and the paragraph
+        # offsets they carry go to the first article, whatever order the cards are shown in.
+        for art in self.articles:
+            art.element_id = self.claim_id(f"a-{anchor_id(art.id)}")
+        self.entity_ids = [
+            self.claim_id(f"e-{anchor_id(_s(ent.get('id')) or '')}") for ent in self.entities
+        ]
 
     def has_id(self, element_id: str) -> bool:
         return element_id in self._ids
@@ -681,7 +690,7 @@ def _removed_html(removed: list[Mapping[str, Any]]) -> str:
 
 
 def _article_html(r: _Report, art: _Article) -> str:
-    element_id = r.claim_id(f"a-{anchor_id(art.id)}")
+    element_id = art.element_id
     raw = art.raw
     out = [
         f'<article class="art js-item" id="{element_id}" data-outlet="{_e(art.outlet or "")}">',
@@ -960,21 +969,21 @@ def _entities_section(r: _Report) -> str:
         if key:
             quotes_by_entity[key].append(q)
     ranked = sorted(
-        r.entities,
-        key=lambda e: (-(_i(e.get("mentions")) or 0), (_s(e.get("name")) or "").lower()),
+        zip(r.entity_ids, r.entities, strict=True),
+        key=lambda p: (-(_i(p[1].get("mentions")) or 0), (_s(p[1].get("name")) or "").lower()),
     )
     out = [
         '<section id="people" class="sec"><h2>People and organisations '
         f'<span class="muted">{len(r.entities):,}</span></h2>',
         '<p class="lede">By number of mentions.</p><div class="ents">',
     ]
-    for ent in ranked:
+    for element_id, ent in ranked:
         eid = _s(ent.get("id")) or ""
         name = _s(ent.get("name")) or eid or "unnamed"
         etype = _s(ent.get("type")) or "OTHER"
         mentions = _i(ent.get("mentions"))
         out.append(
-            f'<div class="ent-card" id="{r.claim_id(f"e-{anchor_id(eid)}")}"><h3>{_e(name)}</h3>'
+            f'<div class="ent-card" id="{element_id}"><h3>{_e(name)}</h3>'
             f'<p class="ent-meta"><span class="type type-{etype if etype in _TYPE_LABELS else "OTHER"}">'
             f"{_e(_TYPE_LABELS.get(etype, etype))}</span>"
         )
