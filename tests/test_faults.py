@@ -343,3 +343,38 @@ def test_issue_9_full_disk_is_a_clear_error_and_the_store_stays_valid(
             assert store.integrity_check() == "ok"
             ids = {r[0] for r in store.db.execute("SELECT id FROM articles")}
         assert {"planet_budget", "planet_rail"} <= ids
+
+
+def test_faults_worker_that_dies_costs_only_its_article(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import signal
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in (fixtures / "articles").iterdir():
+        (corpus / path.name).write_bytes(path.read_bytes())
+    for n in range(8):  # enough articles for the analysis to go to the worker processes
+        (corpus / f"extra-{n}.txt").write_text(
+            f"Extra story {n}\n\nMayor Ann Reyes said on Monday that bridge {n} would reopen.\n",
+            "utf-8",
+        )
+    build_process = os.getpid()
+
+    def crash(original: Any, doc: Any, ctx: Any) -> Any:
+        if VICTIM_PHRASE in doc.text and os.getpid() != build_process:
+            os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+        return original(doc, ctx)
+
+    _plant(monkeypatch, "entities", crash)
+    report = build([corpus], tmp_path / "out", settings=replace(DEFAULT, workers=2))
+    assert report.articles == 13
+    dossier = _dossier(tmp_path / "out")
+    [error] = dossier["errors"]
+    assert (error["article_id"], error["component"]) == (VICTIM, "worker")
+    with Store(tmp_path / "out" / "storyline.sqlite") as store:
+        analysed = dict(
+            store.db.execute("SELECT article_id, COUNT(*) FROM layers GROUP BY article_id")
+        )
+    assert VICTIM not in analysed
+    assert len(analysed) == 12 and set(analysed.values()) == {len(layers.enabled_components())}

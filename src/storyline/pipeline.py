@@ -20,6 +20,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -877,7 +878,7 @@ def analyse_all(
     pool = _Pool(settings)
     with pool, store.transaction():
         pending = 0
-        for results in pool.map(_analyse_chunk, chunks, min_batch=2):
+        for results in _analysis_results(pool, chunks, settings):
             for aid, key, layers, failures in results:
                 store.put_layers(aid, key, layers)
                 for item in failures:
@@ -890,6 +891,79 @@ def analyse_all(
                 log.debug("analyse: committed %d articles", pending)
                 pending = 0
     return len(jobs)
+
+
+_AnalysisResult = tuple[str, str, dict[str, Any], list[InputFailure]]
+
+
+def _analysis_results(
+    pool: _Pool, chunks: list[list[_Job]], settings: Settings
+) -> Iterator[list[_AnalysisResult]]:
+    """Each chunk's results, in order. A worker that dies outright (a crash in native code, the
+    OOM killer) breaks the pool; the chunks not yet done are then analysed one article per
+    process, so the article that kills its process loses only its own layers."""
+    done = 0
+    try:
+        for results in pool.map(_analyse_chunk, chunks, min_batch=2):
+            yield results
+            done += 1
+    except BrokenProcessPool:
+        pool.close()
+        rest = [job for chunk in chunks[done:] for job in chunk]
+        log.error(
+            "a worker process died; analysing the %d remaining articles one by one", len(rest)
+        )
+        yield from ([r] for r in _analyse_solo(rest, settings))
+
+
+def _analyse_solo(jobs: list[_Job], settings: Settings) -> Iterator[_AnalysisResult]:
+    """Analyse each job in its own forked process, ``settings.workers`` at a time, in order."""
+    from storyline.analyse.nlp import load_nlp
+
+    load_nlp(settings.spacy_model)  # loaded once here, shared by every fork
+    ctx = mp.get_context("fork")
+    running: deque[tuple[_Job, Any, Any]] = deque()
+
+    def start(job: _Job) -> None:
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_solo_worker, args=(job, settings, send, os.getpid()))
+        proc.start()
+        send.close()
+        running.append((job, proc, receive))
+
+    def finish() -> _AnalysisResult:
+        job, proc, receive = running.popleft()
+        result: _AnalysisResult | None = None
+        try:
+            result = receive.recv()
+        except (EOFError, OSError):
+            result = None
+        receive.close()
+        proc.join()
+        if result is None:
+            aid = job[0]
+            died = RuntimeError(f"the process analysing this article died (exit {proc.exitcode})")
+            return (
+                aid,
+                job[1],
+                {},
+                [failure(died, source=aid, stage="analyse", component="worker", article_id=aid)],
+            )
+        return result
+
+    for job in jobs:
+        if len(running) >= max(1, settings.workers):
+            yield finish()
+        start(job)
+    while running:
+        yield finish()
+
+
+def _solo_worker(job: _Job, settings: Settings, send: Any, parent: int) -> None:
+    die_with_parent(parent)
+    [result] = _analyse_chunk([job], settings)
+    send.send(result)
+    send.close()
 
 
 def _budget(settings: Settings, text: str) -> float:
@@ -925,9 +999,7 @@ def _parse_all(
     return out
 
 
-def _analyse_chunk(
-    chunk: list[_Job], settings: Settings
-) -> list[tuple[str, str, dict[str, Any], list[InputFailure]]]:
+def _analyse_chunk(chunk: list[_Job], settings: Settings) -> list[_AnalysisResult]:
     """Parse and run every component on each article of ``chunk``. A component that raises, or
     runs past its time budget, costs that article only that component's layer."""
     from storyline.analyse.layers import AnalysisContext, enabled_components
