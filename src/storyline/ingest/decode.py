@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import codecs
 import re
+import zlib
 from dataclasses import dataclass
 
 from storyline.errors import DecodeError
 from storyline.settings import DEFAULT, Settings
 
-__all__ = ["Decoded", "decode_bytes", "normalise_text"]
+__all__ = ["Decoded", "decode_bytes", "inflate", "normalise_text", "valid_unicode"]
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -25,6 +26,13 @@ _MOJIBAKE = re.compile(
     "[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u20ac\u0152\u0153\u0160\u0161\u017d\u017e\u0178\u02c6\u02dc]"
 )
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Lone surrogates: JSON can spell them ("\\ud800") and UTF-16 can hold them, but no UTF-8 store
+# or output can, so they never get past ingest.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+GZIP_MAGIC = b"\x1f\x8b"
+# A file with a BOM whose decoding fails at more than this share of its characters is not that
+# encoding at all (random bytes that happen to start with FF FE), rather than damaged text.
+_MAX_DAMAGED_SHARE = 0.01
 # Only well-formed sequences count: a cp1252 "é’" (E9 92) looks like a UTF-8 lead and
 # continuation byte, and counting it would send legacy-encoded text down the UTF-8 path.
 _UTF8_SEQUENCE = re.compile(
@@ -50,14 +58,24 @@ def decode_bytes(data: bytes, source: str, settings: Settings = DEFAULT) -> Deco
     warning: str | None = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            body = data[len(bom) :]
             try:
-                text = data[len(bom) :].decode(encoding)
+                text = body.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise DecodeError(
-                    source, f"starts with a {encoding} BOM but is not {encoding}: {exc.reason}"
-                ) from exc
+                # A lone surrogate or a cut-off last character: the rest is good text.
+                text = body.decode(encoding, errors="replace")
+                bad = text.count("\ufffd") - body.decode(encoding, errors="ignore").count("\ufffd")
+                if bad > _MAX_DAMAGED_SHARE * max(1, len(text)):
+                    raise DecodeError(
+                        source, f"starts with a {encoding} BOM but is not {encoding}: {exc.reason}"
+                    ) from exc
+                warning = (
+                    f"invalid {encoding.upper()} (first bad byte at offset "
+                    f"{exc.start + len(bom)}); {bad} character(s) replaced"
+                )
+                notes.append(f"{encoding}-replaced")
             notes.append(f"bom={encoding}")
-            return _finish(text, encoding, notes, None, source, settings)
+            return _finish(text, encoding, notes, warning, source, settings)
     if b"\x00" in data[:65536]:
         raise DecodeError(source, "binary file (contains NUL bytes), not text")
     try:
@@ -107,10 +125,47 @@ def _finish(
     return Decoded(text, encoding, tuple(notes), warning)
 
 
+def valid_unicode(text: str) -> tuple[str, bool]:
+    """``text`` with every lone surrogate replaced by U+FFFD, and whether there was one."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text, False
+    return _SURROGATE.sub("\ufffd", text), True
+
+
+def inflate(data: bytes, source: str, limit: int) -> bytes:
+    """The bytes a gzip file (of one or more members) holds, refused with :class:`DecodeError`
+    as soon as they pass ``limit``: a few kilobytes of gzip can inflate to gigabytes."""
+    out = bytearray()
+    rest = data
+    while rest:
+        d = zlib.decompressobj(wbits=31)
+        buf = rest
+        try:
+            while buf and not d.eof:
+                out += d.decompress(buf, limit + 1 - len(out))
+                if len(out) > limit:
+                    raise DecodeError(
+                        source,
+                        f"gzip-compressed file inflates beyond the {limit / (1 << 20):.1f} MiB "
+                        f"limit; refused",
+                    )
+                buf = d.unconsumed_tail
+        except zlib.error as exc:
+            raise DecodeError(source, f"corrupt gzip data: {exc}") from exc
+        if not d.eof:
+            raise DecodeError(source, "truncated gzip: the file ends mid-stream")
+        rest = d.unused_data
+        if not rest.strip(b"\x00"):
+            # Some writers pad a gzip file with NULs to a block size.
+            break
+    return bytes(out)
+
+
 def normalise_text(text: str) -> tuple[str, list[str]]:
-    """Unify newlines, drop control characters and repair mojibake. Used on every text we take in,
-    whatever its container."""
-    notes: list[str] = []
+    """Unify newlines, drop control characters, replace lone surrogates and repair mojibake.
+    Used on every text we take in, whatever its container."""
+    text, replaced = valid_unicode(text)
+    notes: list[str] = ["surrogates-replaced"] if replaced else []
     if text.startswith("\ufeff"):
         text = text[1:]
         notes.append("bom")

@@ -29,6 +29,7 @@ from typing import Any
 
 import htmldate
 import trafilatura
+from lxml import etree  # type: ignore[import-untyped]
 
 __all__ = ["HtmlExtraction", "extract_html"]
 
@@ -54,6 +55,15 @@ _MIN_LEAD_WORDS = 8
 _MODIFIED_KEY = re.compile(r"modif|updated|last-?mod|revised", re.IGNORECASE)
 # How many balanced-pass paragraphs before the precision text may hold the lead.
 _LEAD_WINDOW = 3
+# libxml2 (without XML_PARSE_HUGE) parses no deeper than this; markup nested deeper is kept to
+# _MAX_DEPTH levels, which trafilatura's recursive passes also stay well inside.
+_PARSER_MAX_DEPTH = 256
+_MAX_DEPTH = 180
+_TAG = re.compile(r"<(/?)([A-Za-z][\w:.-]*)(?:\s[^<>]*?)?(/?)>")
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param"}
+    | {"source", "track", "wbr"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +78,8 @@ class HtmlExtraction:
     outlet: str | None
     url: str | None
     method: str
+    notes: tuple[str, ...] = ()
+    """What was repaired: ``html-flattened`` when the page nested too deep to parse."""
 
 
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
@@ -75,6 +87,14 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     tree = trafilatura.load_html(html) if html and html.strip() else None
     if tree is None:
         return HtmlExtraction("", None, None, None, None, url, METHOD)
+    notes: tuple[str, ...] = ()
+    if _depth(tree) >= _PARSER_MAX_DEPTH - 1:
+        # libxml2 stops at 256 levels and drops the rest of the page, article included: the
+        # markup is flattened below that and parsed again (text kept, deep tags dropped).
+        tree = trafilatura.load_html(_flatten(html))
+        notes = ("html-flattened",)
+        if tree is None:
+            return HtmlExtraction("", None, None, None, None, url, METHOD, notes)
 
     meta = _metadata(tree, url)
     title = _clean(meta.get("title"))
@@ -101,7 +121,40 @@ def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
         outlet=_outlet(meta),
         url=_clean(meta.get("url")) or url,
         method=method,
+        notes=notes,
     )
+
+
+def _depth(tree: Any) -> int:
+    """How deep the parsed tree nests, without recursion."""
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _flatten(html: str) -> str:
+    """``html`` without the tags that open (and their closing tags) below :data:`_MAX_DEPTH`
+    levels of nesting, in one pass. Depth is counted as written (void and self-closed tags
+    do not nest), close enough for markup that only a machine or an attacker nests so deep."""
+    depth = 0
+
+    def keep(m: re.Match[str]) -> str:
+        nonlocal depth
+        if m.group(1):  # a closing tag
+            drop = depth > _MAX_DEPTH
+            depth = max(0, depth - 1)
+            return "" if drop else m.group()
+        if m.group(3) or m.group(2).lower() in _VOID:
+            return m.group()
+        depth += 1
+        return "" if depth > _MAX_DEPTH else m.group()
+
+    return _TAG.sub(keep, html)
 
 
 def _run(tree: Any, url: str | None, **options: Any) -> str | None:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from storyline.ingest.dates import DATELINE, parse_written_date
 from storyline.model import MetaValue
 
-__all__ = ["Strip", "TextMetadata", "detect_metadata", "iter_lines"]
+__all__ = ["Strip", "TextMetadata", "detect_metadata", "iter_lines", "url_host"]
 
 # General vocabulary of news brands, not a list of outlets: it lets a short first line such as
 # "Evening Herald" or "London24NEWS" be recognised as a masthead.
@@ -152,12 +152,20 @@ def detect_metadata(
         if outlet is not None:
             out.meta["outlet"] = outlet
     if "outlet" not in out.meta and "url" in out.meta:
-        host = urlsplit(out.meta["url"].value).hostname
+        host = url_host(out.meta["url"].value)
         if host:
-            out.meta["outlet"] = MetaValue(
-                host.removeprefix("www."), "url", "ingest.url-domain", 0.6
-            )
+            out.meta["outlet"] = MetaValue(host, "url", "ingest.url-domain", 0.6)
     return out
+
+
+def url_host(url: str) -> str | None:
+    """The host a URL names, without ``www.``; None for a URL without one or a malformed one
+    ('http://[::1' makes urlsplit raise)."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return host.removeprefix("www.") if host else None
 
 
 def _is_brand_line(line: str) -> bool:
