@@ -24,8 +24,12 @@ import re
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
+
+import jinja2
+from markupsafe import Markup
 
 __all__ = [
     "SpanLinker",
@@ -350,6 +354,129 @@ def _asset(name: str) -> str:
     return resources.files("storyline.output").joinpath("templates", name).read_text("utf-8")
 
 
+# --- templates ---------------------------------------------------------------------------------
+
+
+class _CompactLoader(jinja2.BaseLoader):
+    """Loads the package's templates with each line stripped and the lines joined with nothing.
+
+    The report is one long line of markup: whitespace between tags would be text in the page
+    (gaps between inline elements, stray nodes the highlighter counts), so the templates may be
+    indented for reading and a space that matters is written inside a line.
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        path = resources.files("storyline.output").joinpath("templates", template)
+        if not template.endswith(".html") or not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        source = "".join(line.strip() for line in path.read_text("utf-8").splitlines())
+        return source, None, lambda: True
+
+
+@functools.lru_cache(maxsize=1)
+def templates() -> jinja2.Environment:
+    """The report's templates, one per section (``_header.html``, ``_timeline.html``, ...), each
+    rendering one view-model object: a web app can render the same partials."""
+    return jinja2.Environment(
+        loader=_CompactLoader(),
+        autoescape=True,  # every value is text unless it is Markup made here
+        undefined=jinja2.StrictUndefined,  # a misspelt field fails a test, not the page
+        auto_reload=False,
+        keep_trailing_newline=False,
+    )
+
+
+def _render(template: str, **view: object) -> Markup:
+    return Markup(templates().get_template(template).render(**view))
+
+
+def _macro(name: str, *args: object) -> Markup:
+    """One of ``_macros.html``'s macros, called from Python."""
+    macro = getattr(templates().get_template("_macros.html").module, name)
+    return Markup(macro(*args))
+
+
+# --- the view model: what each section shows, as plain (unescaped) values -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DateView:
+    """A date as shown: ``iso`` for the machine-readable attribute (None: undated)."""
+
+    iso: str | None
+    label: str
+    hover: str | None = None
+    inferred: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A link inside the report, or just ``text`` when its target is not in the dossier."""
+
+    text: str
+    href: str | None = None
+    cls: str | None = None
+    para: str | None = None  # the paragraph a highlight link lands in without script
+    title: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Outlet and date of the article something comes from; ``missing`` when it is unknown."""
+
+    outlet: str = ""
+    date: DateView | None = None
+    missing: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Stat:
+    label: str
+    value: str
+    href: str = ""
+    small: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorItem:
+    source: str
+    error: str
+    article: Ref | None = None
+    step: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderView:
+    title: str
+    stats: tuple[Stat, ...]
+    missing: tuple[str, ...]
+    errors_summary: str
+    errors: tuple[ErrorItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TocLink:
+    target: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chip:
+    outlet: str
+    name: str
+    count: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolbarView:
+    links: tuple[TocLink, ...]
+    chips: tuple[Chip, ...]
+    fold: bool
+    outlets_label: str
+
+
 # --- the model the renderer works from --------------------------------------------------------
 
 
@@ -469,10 +596,13 @@ class _Report:
     def article_link(self, article_id: str | None) -> str:
         if not article_id:
             return ""
+        return str(_macro("ref", self.article_ref(article_id)))
+
+    def article_ref(self, article_id: str) -> Ref:
         art = self.by_id.get(article_id)
         if art is None:
-            return _e(article_id)  # not in this dossier: named, but no link to nowhere
-        return f'<a href="#a-{_e(anchor_id(article_id))}">{_e(art.label())}</a>'
+            return Ref(article_id)  # not in this dossier: named, but no link to nowhere
+        return Ref(art.label(), f"#a-{anchor_id(article_id)}")
 
     def source_line(self, article_id: str | None) -> str:
         """Outlet and date of an article, as a quote's or evidence's byline."""
@@ -529,40 +659,27 @@ def _date_range(lo: int, hi: int) -> str:
     return f"{_fmt_date(first.isoformat())} – {_fmt_date(last.isoformat())}"
 
 
-def _header(r: _Report) -> str:
+def _header(r: _Report) -> HeaderView:
     outlets = Counter(a.outlet or "" for a in r.articles)
     ords = [a.ordinal for a in r.articles if a.ordinal is not None]
     span = _date_range(min(ords), max(ords)) if ords else "no dates"
     dup_articles = sum(1 for a in r.articles if a.duplicate_of)
     people = sum(1 for e in r.entities if e.get("type") == "PERSON")
     named_outlets = len([o for o in outlets if o])
-    stats = [
-        ("Articles", f"{len(r.articles):,}", "#articles"),
-        ("Outlets", f"{named_outlets:,}", "#articles"),
-        ("Dates", span, "#timeline" if r.timeline else "#articles"),
-        (
+    stats = (
+        Stat("Articles", f"{len(r.articles):,}", "#articles"),
+        Stat("Outlets", f"{named_outlets:,}", "#articles"),
+        Stat("Dates", span, "#timeline" if r.timeline else "#articles"),
+        Stat(
             "Duplicates",
-            f"{len(r.duplicates):,} <small>{_plural(len(r.duplicates), 'group')}, "
-            f"{_plural(dup_articles, 'copy', 'copies')}</small>",
+            f"{len(r.duplicates):,}",
             "#duplicates",
+            f"{_plural(len(r.duplicates), 'group')}, {_plural(dup_articles, 'copy', 'copies')}",
         ),
-        ("Quotes", f"{len(r.quotes):,}", "#who-said-what" if r.quotes else ""),
-        ("People", f"{people:,}", "#people" if r.entities else ""),
-    ]
-    out = ['<header class="masthead" id="top">']
-    out.append('<p class="kicker">Story dossier</p>')
-    out.append(f"<h1>{_e(r.title)}</h1>")
-    out.append('<dl class="stats">')
-    for label, value, href in stats:
-        # Values here are built from numbers and escaped dates only, so they are already safe.
-        inner = f"<dt>{label}</dt><dd>{value}</dd>"
-        cls = f"stat stat-{label.lower()}"
-        if href:
-            out.append(f'<div class="{cls}"><a href="{href}">{inner}</a></div>')
-        else:
-            out.append(f'<div class="{cls}">{inner}</div>')
-    out.append("</dl>")
-    missing = [
+        Stat("Quotes", f"{len(r.quotes):,}", "#who-said-what" if r.quotes else ""),
+        Stat("People", f"{people:,}", "#people" if r.entities else ""),
+    )
+    missing = tuple(
         name
         for key, name in (
             ("quotes", "quotes"),
@@ -570,16 +687,12 @@ def _header(r: _Report) -> str:
             ("timeline", "timeline"),
         )
         if not getattr(r, key)
-    ]
-    if missing:
-        out.append(f'<p class="note">Not computed for this dossier: {", ".join(missing)}.</p>')
-    if r.errors:
-        out.append(_errors_html(r))
-    out.append("</header>")
-    return "".join(out)
+    )
+    summary, errors = _errors(r)
+    return HeaderView(r.title, stats, missing, summary, errors)
 
 
-def _errors_html(r: _Report) -> str:
+def _errors(r: _Report) -> tuple[str, tuple[ErrorItem, ...]]:
     """What the build could not do: inputs it skipped, and stages that failed on an article
     (the article is kept with every layer that worked) or on the whole corpus."""
     skipped = sum(1 for e in r.errors if _s(e.get("stage")) in (None, "ingest"))
@@ -592,61 +705,38 @@ def _errors_html(r: _Report) -> str:
         )
     if failed:
         parts.append(f"{_plural(failed, 'step')} failed")
-    out = [f'<details class="errors"><summary>{"; ".join(parts)}</summary><ul>']
+    items = []
     for err in r.errors:
-        where = [f'<code class="path">{_e(_s(err.get("source")) or "unknown input")}</code>']
         aid = _s(err.get("article_id"))
-        if aid:
-            where.append(r.article_link(aid))
         step = " / ".join(x for x in (_s(err.get("stage")), _s(err.get("component"))) if x)
-        if step and step != "ingest":
-            where.append(f'<span class="muted">{_e(step)}</span>')
-        out.append(f"<li>{' · '.join(where)} — {_e(_s(err.get('error')) or 'unknown error')}</li>")
-    out.append("</ul></details>")
-    return "".join(out)
+        items.append(
+            ErrorItem(
+                _s(err.get("source")) or "unknown input",
+                _s(err.get("error")) or "unknown error",
+                r.article_ref(aid) if aid else None,
+                step if step != "ingest" else "",
+            )
+        )
+    return "; ".join(parts), tuple(items)
 
 
-def _toolbar(r: _Report) -> str:
+def _toolbar(r: _Report) -> ToolbarView:
     links = []
     if r.timeline:
-        links.append(("timeline", "Timeline"))
+        links.append(TocLink("timeline", "Timeline"))
     if r.quotes:
-        links.append(("who-said-what", "Who said what"))
+        links.append(TocLink("who-said-what", "Who said what"))
     if r.entities:
-        links.append(("people", "People & organisations"))
-    links += [("duplicates", "Duplicates"), ("articles", "Articles")]
+        links.append(TocLink("people", "People & organisations"))
+    links += [TocLink("duplicates", "Duplicates"), TocLink("articles", "Articles")]
     outlets = Counter(a.outlet or "" for a in r.articles)
-    out = ['<nav class="toolbar" aria-label="Sections and filters"><div class="toolbar-in">']
-    out.append('<ul class="toc">')
-    out.extend(f'<li><a href="#{sid}">{label}</a></li>' for sid, label in links)
-    out.append("</ul>")
-    out.append(
-        '<div class="filter"><label for="flt" class="vh">Filter articles and quotes</label>'
-        '<input id="flt" type="search" placeholder="Filter articles and quotes…" '
-        'autocomplete="off" spellcheck="false">'
-        '<span id="flt-count" class="muted" aria-live="polite"></span></div>'
-    )
-    out.append("</div>")
-    fold = len(outlets) > _CHIPS_OPEN_MAX
-    if fold:
-        out.append(
-            '<details class="chips-box"><summary>Filter by outlet '
-            f'<span class="muted">· {len(outlets):,} outlets</span></summary>'
-        )
+    chips: tuple[Chip, ...] = ()
     if len(outlets) > 1 or (outlets and "" not in outlets):
-        out.append('<div class="chips" role="group" aria-label="Filter by outlet">')
         ranked = sorted(outlets.items(), key=lambda kv: (not kv[0], -kv[1], kv[0].lower()))
-        for outlet, n in ranked:
-            name = outlet or "Unknown outlet"
-            out.append(
-                f'<button type="button" class="chip" data-outlet="{_e(outlet)}" '
-                f'aria-pressed="false">{_e(name)} <span class="n">{n:,}</span></button>'
-            )
-        out.append("</div>")
-    if fold:
-        out.append("</details>")
-    out.append("</nav>")
-    return "".join(out)
+        chips = tuple(Chip(o, o or "Unknown outlet", f"{n:,}") for o, n in ranked)
+    return ToolbarView(
+        tuple(links), chips, len(outlets) > _CHIPS_OPEN_MAX, f"{len(outlets):,} outlets"
+    )
 
 
 def _sorted_articles(articles: Sequence[_Article]) -> list[_Article]:
@@ -1227,7 +1317,11 @@ def _timeline_section(r: _Report) -> str:
 def render_report(dossier: Mapping[str, Any], *, title: str | None = None) -> str:
     """Render a dossier (as in the output contract) to one self-contained HTML5 document."""
     r = _Report(dossier, title)
-    body: list[str] = [_header(r), _toolbar(r), '<main class="wrap">']
+    body: list[str] = [
+        _render("_header.html", header=_header(r)),
+        _render("_toolbar.html", toolbar=_toolbar(r)),
+        '<main class="wrap">',
+    ]
     # The story first (when, who said what, who is who), then the evidence it rests on: with
     # thousands of articles the article list is the long tail of the page.
     if r.timeline:
