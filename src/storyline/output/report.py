@@ -190,14 +190,10 @@ class SpanLinker:
             return None
         return f"a-{anchor_id(article_id)}-p{n}"
 
-    def link(self, article_id: str, start: int, end: int, label: str, cls: str = "ev") -> str:
-        """An ``<a>`` that opens the article at the span and highlights it."""
+    def link(self, article_id: str, start: int, end: int, label: str, cls: str = "ev") -> Ref:
+        """A link that opens the article at the span and highlights it."""
         para = self.paragraph_anchor(article_id, start, end)
-        data = f' data-para="{_e(para)}"' if para else ""
-        return (
-            f'<a class="{cls}" href="#{_e(span_fragment(article_id, start, end))}"{data}>'
-            f"{label}</a>"
-        )
+        return Ref(label, f"#{span_fragment(article_id, start, end)}", cls, para)
 
 
 # --- small, forgiving accessors: the builder may add, omit or mistype fields ----------------
@@ -399,6 +395,7 @@ def _macro(name: str, *args: object) -> Markup:
 
 
 # --- the view model: what each section shows, as plain (unescaped) values -------------------------
+# Coordinates are preformatted strings ("412.5"), so a template never formats a number.
 
 
 @dataclass(frozen=True, slots=True)
@@ -454,6 +451,59 @@ class HeaderView:
     missing: tuple[str, ...]
     errors_summary: str
     errors: tuple[ErrorItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    x: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A clickable marker on the timeline axis, optionally named by a date above it."""
+
+    target: str
+    cls: str
+    cx: str
+    cy: str
+    r: str
+    tip: str
+    label: str = ""
+    label_y: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    height: int
+    axis_y: int
+    count_label: str
+    ticks: tuple[Tick, ...]
+    marks: tuple[Mark, ...]
+    width: int = 1000
+    pad: int = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    link: Ref | None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    element_id: str
+    date_label: str
+    summary: str
+    entities: tuple[Ref, ...]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineView:
+    count_label: str
+    chart: ChartView | None
+    entries: tuple[TimelineEntry, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -604,46 +654,55 @@ class _Report:
             return Ref(article_id)  # not in this dossier: named, but no link to nowhere
         return Ref(art.label(), f"#a-{anchor_id(article_id)}")
 
-    def source_line(self, article_id: str | None) -> str:
+    def source(self, article_id: str | None) -> Source:
         """Outlet and date of an article, as a quote's or evidence's byline."""
         art = self.by_id.get(article_id or "")
         if art is None:
-            return _e(article_id or "unknown article")
-        return (
-            f'<span class="outlet">{_e(art.outlet or "Unknown outlet")}</span>'
-            f" · {_date_html(art.date, art.date_source, art.meta.get('published'))}"
+            return Source(missing=article_id or "unknown article")
+        return Source(
+            art.outlet or "Unknown outlet",
+            _date_view(art.date, art.date_source, art.meta.get("published")),
         )
 
-    def evidence_link(self, article_id: str | None, start: Any, end: Any, label: str) -> str:
+    def source_line(self, article_id: str | None) -> str:
+        return str(_macro("source", self.source(article_id)))
+
+    def evidence_ref(self, article_id: str | None, start: Any, end: Any, label: str) -> Ref | None:
+        """A highlight link to a span, the article when the span is unusable, None without one."""
         s, e = _i(start), _i(end)
         if not article_id:
-            return ""
+            return None
         if s is None or e is None or article_id not in self.by_id:
-            return self.article_link(article_id)
+            return self.article_ref(article_id)
         return self.linker.link(article_id, s, e, label)
 
-    def entity_link(self, entity_id: str | None, fallback: str | None = None) -> str:
+    def evidence_link(self, article_id: str | None, start: Any, end: Any, label: str) -> str:
+        ref = self.evidence_ref(article_id, start, end, label)
+        return str(_macro("ref", ref)) if ref else ""
+
+    def entity_ref(self, entity_id: str | None, fallback: str | None = None) -> Ref:
         ent = self.entity_by_id.get(entity_id or "")
         if ent is None:
-            return _e(fallback or entity_id or "")
+            return Ref(fallback or entity_id or "")
         name = _s(ent.get("name")) or entity_id or ""
-        return f'<a class="ent" href="#e-{_e(anchor_id(entity_id or ""))}">{_e(name)}</a>'
+        return Ref(name, f"#e-{anchor_id(entity_id or '')}", "ent")
 
 
-def _date_html(date: str | None, source: str | None, meta: Any = None) -> str:
+def _date_view(date: str | None, source: str | None, meta: Any = None) -> DateView:
     hover = []
     if source:
         hover.append(f"Date source: {source}")
     prov = _provenance(meta)
     if prov:
         hover.append(f"({prov})")
-    title = f' title="{_e(" ".join(hover))}"' if hover else ""
+    title = " ".join(hover) or None
     if not date:
-        return f'<span class="date undated"{title}>undated</span>'
-    marker = ""
-    if source == "inferred":
-        marker = '<span class="inferred" aria-label="inferred date">≈</span>'
-    return f'<time class="date" datetime="{_e(date)}"{title}>{marker}{_e(_fmt_date(date))}</time>'
+        return DateView(None, "undated", title)
+    return DateView(date, _fmt_date(date), title, source == "inferred")
+
+
+def _date_html(date: str | None, source: str | None, meta: Any = None) -> str:
+    return str(_macro("date", _date_view(date, source, meta)))
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -1124,7 +1183,7 @@ def _entities_section(r: _Report) -> str:
     return "".join(out)
 
 
-def _timeline_svg(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> str:
+def _timeline_chart(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> ChartView:
     """A horizontal date axis with one clickable marker per entry; stacked when dates collide."""
     width, pad, step, r_dot = 1000, 40, 15, 6
     lo = min(o for o, _, _ in entries)
@@ -1139,10 +1198,14 @@ def _timeline_svg(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> str:
     def x_of(ordinal: int) -> float:
         return pad + (ordinal - lo) * (width - 2 * pad) / span
 
+    def ticks() -> tuple[Tick, ...]:
+        return tuple(Tick(f"{x_of(tx):.1f}", label) for tx, label in _ticks(lo, hi))
+
+    count = f"{len(entries):,}"
     if len(entries) > _TL_MARKS_MAX:
-        return _timeline_svg_dense(entries, lo, hi, x_of)
+        return ChartView(50 + 36, 50, count, ticks(), _dense_marks(entries, x_of, 50))
     stack: Counter[int] = Counter()
-    marks = []
+    placed = []
     max_level = 0
     for ordinal, entry, tid in entries:
         x = x_of(ordinal)
@@ -1151,54 +1214,41 @@ def _timeline_svg(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> str:
         stack[bucket] += 1
         level = min(level, 12)  # past a dozen, markers overlap rather than grow the chart
         max_level = max(max_level, level)
-        marks.append((x, level, entry, tid))
+        placed.append((x, level, entry, tid))
     axis_y = 36 + max_level * step + r_dot
-    out = _svg_axis(lo, hi, x_of, axis_y, len(entries))
     # A sparse chart names its dates; a crowded one leaves that to the hover text.
-    labelled = len(marks) <= 20
+    labelled = len(placed) <= 20
     last_label_x = -1e9
-    for x, level, entry, tid in marks:
+    marks = []
+    for x, level, entry, tid in placed:
         y = axis_y - r_dot - 4 - level * step
         date = _s(entry.get("date")) or ""
+        label = ""
         if labelled and level == 0 and x - last_label_x >= 80:
             last_label_x = x
-            out.append(
-                f'<text class="mark-l" x="{x:.1f}" y="{y - r_dot - max_level * step - 6}" '
-                f'text-anchor="middle">{_e(_fmt_date(date))}</text>'
-            )
+            label = _fmt_date(date)
         partial = "" if _parse_date(date) and len(date) == 10 else " partial"
         tip = f"{_fmt_date(date)} — {_shorten(_s(entry.get('summary')) or '', 160)}"
-        out.append(
-            f'<a href="#{_e(tid)}" class="tl-mark{partial}"><circle cx="{x:.1f}" cy="{y}" '
-            f'r="{r_dot}"><title>{_e(tip)}</title></circle></a>'
+        marks.append(
+            Mark(
+                tid,
+                f"tl-mark{partial}",
+                f"{x:.1f}",
+                str(y),
+                str(r_dot),
+                tip,
+                label,
+                y - r_dot - max_level * step - 6,
+            )
         )
-    out.append("</svg>")
-    return "".join(out)
+    return ChartView(axis_y + 36, axis_y, count, ticks(), tuple(marks))
 
 
-def _svg_axis(lo: int, hi: int, x_of: Callable[[int], float], axis_y: int, n: int) -> list[str]:
-    width, pad = 1000, 40
-    out = [
-        f'<svg class="tl-svg" viewBox="0 0 {width} {axis_y + 36}" role="img" '
-        f'aria-label="Timeline of {n:,} dated entries" preserveAspectRatio="xMidYMid meet">'
-        f'<line class="axis" x1="{pad}" y1="{axis_y}" x2="{width - pad}" y2="{axis_y}"/>'
-    ]
-    for tx, label in _ticks(lo, hi):
-        x = x_of(tx)
-        out.append(
-            f'<line class="tick" x1="{x:.1f}" y1="{axis_y}" x2="{x:.1f}" y2="{axis_y + 5}"/>'
-            f'<text class="tick-l" x="{x:.1f}" y="{axis_y + 20}" text-anchor="middle">'
-            f"{_e(label)}</text>"
-        )
-    return out
-
-
-def _timeline_svg_dense(
+def _dense_marks(
     entries: Sequence[tuple[int, Mapping[str, Any], str]],
-    lo: int,
-    hi: int,
     x_of: Callable[[int], float],
-) -> str:
+    axis_y: int,
+) -> tuple[Mark, ...]:
     """One marker per stretch of the axis, sized by its number of entries.
 
     Hundreds of entries stacked one marker each become an unreadable wall; a marker whose area
@@ -1208,8 +1258,7 @@ def _timeline_svg_dense(
     for ordinal, _entry, tid in entries:
         buckets.setdefault(round(x_of(ordinal) / 8), []).append((ordinal, tid))
     biggest = max(len(v) for v in buckets.values())
-    axis_y = 50
-    out = _svg_axis(lo, hi, x_of, axis_y, len(entries))
+    marks = []
     for items in buckets.values():
         first_ord, first_tid = items[0]
         last_ord = items[-1][0]
@@ -1219,12 +1268,10 @@ def _timeline_svg_dense(
         last = _fmt_date(_dt.date.fromordinal(last_ord).isoformat())
         when = first if first == last else f"{first} – {last}"
         tip = f"{when}: {_plural(len(items), 'entry', 'entries')}"
-        out.append(
-            f'<a href="#{_e(first_tid)}" class="tl-mark dense"><circle cx="{x:.1f}" '
-            f'cy="{axis_y - 16}" r="{radius:.1f}"><title>{_e(tip)}</title></circle></a>'
+        marks.append(
+            Mark(first_tid, "tl-mark dense", f"{x:.1f}", str(axis_y - 16), f"{radius:.1f}", tip)
         )
-    out.append("</svg>")
-    return "".join(out)
+    return tuple(marks)
 
 
 _ORD_MIN = _dt.date.min.toordinal()
@@ -1266,7 +1313,7 @@ def _ticks(lo: int, hi: int) -> list[tuple[int, str]]:
     return ticks
 
 
-def _timeline_section(r: _Report) -> str:
+def _timeline_section(r: _Report) -> TimelineView:
     dated: list[tuple[int, Mapping[str, Any], str]] = []
     undated: list[tuple[Mapping[str, Any], str]] = []
     for n, entry in enumerate(r.timeline):
@@ -1279,36 +1326,29 @@ def _timeline_section(r: _Report) -> str:
         else:
             dated.append((ordinal, entry, tid))
     dated.sort(key=lambda t: (t[0], len(_s(t[1].get("date")) or "")))
-    out = [
-        '<section id="timeline" class="sec"><h2>Timeline '
-        f'<span class="muted">{_plural(len(r.timeline), "entry", "entries")}</span></h2>'
-    ]
-    if dated:
-        out.append(f'<figure class="tl-fig">{_timeline_svg(dated)}</figure>')
-    out.append('<ol class="tl">')
-    ordered = [(e, tid) for _, e, tid in dated] + undated
-    for entry, tid in ordered:
-        date = _s(entry.get("date"))
-        out.append(
-            f'<li class="tl-entry" id="{tid}"><div class="tl-date">'
-            f'{_e(_fmt_date(date))}</div><div class="tl-body">'
-            f'<p class="tl-sum">{_e(_s(entry.get("summary")) or "")}</p>'
+    entries = []
+    for entry, tid in [(e, tid) for _, e, tid in dated] + undated:
+        evidence = []
+        for ev in _items(entry.get("evidence")):
+            aid = _s(ev.get("article_id"))
+            text = _shorten(_s(ev.get("text")) or "source", 200)
+            evidence.append(
+                Evidence(r.evidence_ref(aid, ev.get("start"), ev.get("end"), text), r.source(aid))
+            )
+        entries.append(
+            TimelineEntry(
+                tid,
+                _fmt_date(_s(entry.get("date"))),
+                _s(entry.get("summary")) or "",
+                tuple(r.entity_ref(eid) for eid in _strs(entry.get("entity_ids"))),
+                tuple(evidence),
+            )
         )
-        ents = [r.entity_link(eid) for eid in _strs(entry.get("entity_ids"))]
-        if ents:
-            out.append(f'<p class="tl-ents">{" ".join(ents)}</p>')
-        evidence = _items(entry.get("evidence"))
-        if evidence:
-            out.append('<ul class="tl-ev">')
-            for ev in evidence:
-                aid = _s(ev.get("article_id"))
-                text = _s(ev.get("text")) or "source"
-                link = r.evidence_link(aid, ev.get("start"), ev.get("end"), _e(_shorten(text, 200)))
-                out.append(f'<li>{link} <span class="muted">— {r.source_line(aid)}</span></li>')
-            out.append("</ul>")
-        out.append("</div></li>")
-    out.append("</ol></section>")
-    return "".join(out)
+    return TimelineView(
+        _plural(len(r.timeline), "entry", "entries"),
+        _timeline_chart(dated) if dated else None,
+        tuple(entries),
+    )
 
 
 # --- public API --------------------------------------------------------------------------------
@@ -1325,7 +1365,7 @@ def render_report(dossier: Mapping[str, Any], *, title: str | None = None) -> st
     # The story first (when, who said what, who is who), then the evidence it rests on: with
     # thousands of articles the article list is the long tail of the page.
     if r.timeline:
-        body.append(_timeline_section(r))
+        body.append(_render("_timeline.html", timeline=_timeline_section(r)))
     if r.quotes:
         body.append(_quotes_section(r))
     if r.entities:
