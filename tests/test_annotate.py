@@ -69,3 +69,96 @@ def test_annotate_mentions_carry_the_entity_layer(tmp_path: Path) -> None:
     assert by_text["Mr Trump"]["entity"] == "Donald Trump"
     assert by_text["his"]["entity"] == "Donald Trump"
     assert by_text["New York"]["label"] == "GPE"
+
+
+# --- issue 9: annotate reads inputs as the build does ----------------------------------------
+
+
+def _lines(out: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_issue_9_annotate_jsonl_lines_starting_with_a_bom(tmp_path: Path) -> None:
+    feed = tmp_path / "cat.jsonl"
+    feed.write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"id": "a", "text": "Mr Lammy spoke."}).encode() + b"\n"
+        b"\xef\xbb\xbf" + json.dumps({"id": "b", "text": "Ms Reeves spoke."}).encode() + b"\n"
+    )
+    out = io.StringIO()
+    assert run([str(feed)], None, out) == 0
+    assert [line["id"] for line in _lines(out)] == ["a", "b"]
+
+
+def test_issue_9_annotate_output_is_valid_utf8_for_odd_names_and_surrogates(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.jsonl"
+    with open(raw, "wb") as fh:
+        fh.write(b'{"text": "He said \\ud800 it on Monday."}\n{"text": 5}\n')
+    txt = os.fsencode(tmp_path) + b"/n\xff.txt"
+    with open(txt, "wb") as fh:
+        fh.write(b"The mayor spoke on Friday.\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "storyline", "annotate", raw, txt],
+        capture_output=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    lines = [json.loads(x) for x in proc.stdout.decode("utf-8").splitlines()]
+    assert [x["id"] for x in lines] == ["caf\\xe9-1", "n\\xff"]
+    assert lines[0]["text"] == "He said \ufffd it on Monday."
+    err = proc.stderr.decode("utf-8")
+    assert f"{tmp_path}/caf\\xe9.jsonl:2: record has no" in err
+    assert "Traceback" not in err
+
+
+def test_issue_9_annotate_bad_inputs_are_named_and_the_rest_go_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"text": ' + "[" * 100_000 + "\n" + json.dumps({"text": "Ms Reeves spoke."}))
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><body><article><p>The council met on Tuesday and the mayor said the harbour "
+        "bridge would reopen next spring after repairs to two of its supports.</p>"
+        "</article></body></html>"
+    )
+    out = io.StringIO()
+    assert run([str(empty), str(deep), str(tmp_path / "gone.txt"), str(page)], None, out) == 0
+    assert [line["id"] for line in _lines(out)] == ["deep-2", "page"]
+    err = capsys.readouterr().err
+    assert f"{empty}: empty file" in err
+    assert f"{deep}:1: JSON nested too deeply" in err
+    assert f"{tmp_path / 'gone.txt'}: no such file or folder" in err
+
+
+def test_annotate_same_file_named_twice_is_annotated_once(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("The mayor spoke on Friday.\n")
+    out = io.StringIO()
+    assert (
+        run([str(a), str(tmp_path), str(tmp_path / ".." / tmp_path.name / "a.txt")], None, out) == 0
+    )
+    assert [line["id"] for line in _lines(out)] == ["a"]
+
+
+def test_annotate_long_text_is_parsed_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    from storyline.analyse import nlp as nlp_module
+    from storyline.annotate import annotate_text
+
+    monkeypatch.setattr(nlp_module, "PIECE_CHARS", 300)
+
+    def refuse(text: str) -> None:
+        raise AssertionError("a text over PIECE_CHARS must go through parse_text")
+
+    text = " ".join(["“We will rebuild it,” the mayor said on Friday."] * 20)
+    layers = annotate_text(text, "2024-10-25", refuse)
+    assert len(layers["quotes"]) == 20
+    for q in layers["quotes"]:
+        assert text[q["start"] : q["end"]] == q["text"]

@@ -43,6 +43,8 @@ def test_issue_9_discover_relative_absolute_and_dotdot_spellings_are_one_input(
     spellings = ["a/x.txt", str(tmp_path / "a" / "x.txt"), "a/../a/x.txt", "./a//x.txt", "a"]
     got = list(discover_inputs(spellings))
     assert [(f.source, f.path) for f in _files(got)] == [("a/x.txt", Path("a/x.txt"))]
+    (first,) = _files(list(discover_inputs(["./a//x.txt"])))
+    assert first.source == "a/x.txt"  # pathlib's spelling, as discover() always gave
     assert got[0].key == str(tmp_path / "a" / "x.txt")  # type: ignore[union-attr]
 
 

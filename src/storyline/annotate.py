@@ -1,70 +1,57 @@
 """`storyline annotate`: the analysis layers for single texts, as they are (no cleaning), with
-character offsets (Unicode code points) into the exact text read."""
+character offsets (Unicode code points) into the exact text read.
+
+Inputs are found and read exactly as `storyline build` reads them (`discover_inputs`,
+`read_file`): the same formats, the same handling of odd bytes, file names and bad records. Every
+output line is valid UTF-8 JSON; an input that cannot be used is named on stderr and the others
+go on."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any, TextIO
 
-from storyline.ingest.dates import normalise_date
-from storyline.ingest.decode import decode_bytes
-from storyline.ingest.discover import discover
+from storyline.ingest.decode import valid_unicode
+from storyline.ingest.discover import InputFile, discover_inputs
+from storyline.ingest.readers import read_file
 from storyline.model import InputFailure
 
 __all__ = ["annotate_schema", "annotate_text", "iter_inputs", "mention_records", "run"]
-
-_HEADER_PREFIX = " date "
 
 
 def iter_inputs(
     inputs: Sequence[str], default_published: str | None
 ) -> Iterator[dict[str, Any] | InputFailure]:
-    """(id, text, published) records in input order: .txt files (folders walked) or JSONL lines."""
-    for item in discover(inputs):
+    """(id, text, published) records in input order, one per article the build would read from
+    the same inputs (a .txt or .html file, a JSONL line, a WARC record; folders walked), and an
+    :class:`InputFailure` for every input or record that cannot be used. A reader's warning
+    about an article it kept (damaged bytes replaced, an unreadable date) is a failure too, after
+    the article, so that it reaches stderr."""
+    for item in discover_inputs(inputs):
         if isinstance(item, InputFailure):
             yield item
             continue
-        path = Path(item)
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
-            yield from _jsonl(path, default_published)
-        elif path.suffix.lower() in (".txt", ".text"):
-            try:
-                text = decode_bytes(path.read_bytes(), str(path)).text
-            except Exception as exc:
-                yield InputFailure(str(path), str(getattr(exc, "message", exc)))
-                continue
-            published = default_published
-            if text.startswith(_HEADER_PREFIX):
-                published = (
-                    normalise_date(text[len(_HEADER_PREFIX) : len(_HEADER_PREFIX) + 10])
-                    or published
-                )
-            yield {"id": path.stem, "text": text, "published": published}
-        else:
-            yield InputFailure(str(path), "annotate reads .txt files, folders and .jsonl")
+        yield from _records(item, default_published)
 
 
-def _jsonl(path: Path, default_published: str | None) -> Iterator[dict[str, Any] | InputFailure]:
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputFailure(f"{path}:{n}", f"invalid JSON: {exc}")
-                continue
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                yield InputFailure(f"{path}:{n}", 'expected an object with a "text" string')
-                continue
-            yield {
-                "id": str(rec.get("id", f"{path.stem}-{n}")),
-                "text": rec["text"],
-                "published": normalise_date(rec.get("published")) or default_published,
-            }
+def _records(
+    item: InputFile, default_published: str | None
+) -> Iterator[dict[str, Any] | InputFailure]:
+    for doc in read_file(item):
+        if isinstance(doc, InputFailure):
+            yield doc
+            continue
+        published = doc.meta.get("published")
+        yield {
+            "id": doc.id,
+            "text": doc.text,
+            "published": published.value if published is not None else default_published,
+        }
+        for note in doc.notes:
+            if note.startswith("warning: "):
+                yield InputFailure(doc.source, note.removeprefix("warning: "))
 
 
 def annotate_text(
@@ -74,10 +61,10 @@ def annotate_text(
     records the build stores as layers."""
     from storyline.analyse.entities import article_entities
     from storyline.analyse.layers import quote_records, timex_records
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.nlp import PIECE_CHARS, parse_text
 
-    nlp = nlp or load_nlp()
-    doc = nlp(text)
+    # A long text is parsed in pieces, as the build parses it (spaCy refuses over 1M chars).
+    doc = nlp(text) if nlp is not None and len(text) <= PIECE_CHARS else parse_text(text)
     ents = article_entities(doc)
     quotes = [
         {"id": f"q{n}", **q, "speaker": _speaker(q, ents), "speaker_entity_id": None}
@@ -140,19 +127,38 @@ def annotate_schema() -> dict[str, Any]:
 
 
 def run(inputs: Sequence[str], published: str | None, out: TextIO = sys.stdout) -> int:
-    """Annotate every input, one JSON object a line; errors go to stderr. Returns the exit code."""
+    """Annotate every input, one JSON object a line; errors go to stderr. Returns the exit code:
+    0 when at least one text was annotated."""
     nlp = None
-    done = failed = 0
+    done = 0
     for item in iter_inputs(inputs, published):
         if isinstance(item, InputFailure):
-            print(f"storyline: error: {item.source}: {item.error}", file=sys.stderr)
-            failed += 1
+            _error(item.source, item.error)
             continue
         if nlp is None:
             from storyline.analyse.nlp import load_nlp
 
             nlp = load_nlp()
-        layers = annotate_text(item["text"], item["published"], nlp)
-        out.write(json.dumps({**item, **layers}, ensure_ascii=False) + "\n")
+        try:
+            layers = annotate_text(item["text"], item["published"], nlp)
+        except Exception as exc:  # one text's analysis, never the others'
+            from storyline.faults import describe
+
+            _error(item["id"], f"could not be annotated ({describe(exc)})")
+            continue
+        out.write(_json_line({**item, **layers}))
         done += 1
     return 0 if done else 1
+
+
+def _json_line(record: dict[str, Any]) -> str:
+    line = json.dumps(record, ensure_ascii=False)
+    # The readers hand on valid Unicode; this keeps the promise of UTF-8 output whatever a
+    # layer adds.
+    line, _ = valid_unicode(line)
+    return line + "\n"
+
+
+def _error(source: str, message: str) -> None:
+    text, _ = valid_unicode(f"storyline: error: {source}: {message}")
+    print(text, file=sys.stderr)

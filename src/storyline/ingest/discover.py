@@ -127,8 +127,8 @@ def discover_inputs(
     inodes: set[tuple[int, int]] = set()
     folders: set[tuple[int, int]] = set()
     for given in inputs:
-        name = os.fsdecode(given) if isinstance(given, bytes) else os.fspath(given)
-        for item in _one_input(Path(name), name, folders):
+        path = Path(os.fsdecode(given) if isinstance(given, bytes) else os.fspath(given))
+        for item in _one_input(path, folders):
             if isinstance(item, InputFailure):
                 if item.source not in seen:
                     seen.add(item.source)
@@ -154,10 +154,10 @@ def _key(path: Path) -> str:
     return display_name(os.path.realpath(path))
 
 
-def _one_input(
-    path: Path, name: str, folders: set[tuple[int, int]]
-) -> Iterator[InputFile | InputFailure]:
-    source = display_name(name)
+def _one_input(path: Path, folders: set[tuple[int, int]]) -> Iterator[InputFile | InputFailure]:
+    # The name as given, in pathlib's spelling ('./a//x.txt' is 'a/x.txt'), as discover() has
+    # always reported it.
+    source = display_name(str(path))
     try:
         st = path.stat()
     except OSError as exc:
