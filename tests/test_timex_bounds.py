@@ -133,6 +133,13 @@ def test_issue_9_years_off_the_calendar(
         ("It recurs every 1,000 years.", "every 1,000 years", ("SET", "P1000Y")),
         # One dot is a decimal point in English news: "3.000" is three.
         ("It lasted 3.000 years.", "3.000 years", ("DURATION", "P3Y")),
+        ("It formed 4.5 billion years ago.", "4.5 billion years ago", ("DATE", "PAST_REF")),
+        ("It left two million years ago.", "two million years ago", ("DATE", "PAST_REF")),
+        ("It took a million years.", "a million years", ("DURATION", "P1000000Y")),
+        ("home for 3 million years", "3 million years", ("DURATION", "P3000000Y")),
+        # A scale word closes a count, never opens one: these are two numbers.
+        ("up from 78 million two years ago", "two years ago", ("DATE", "2022")),
+        ("makes $100 billion one year", "one year", ("DURATION", "P1Y")),
     ],
 )
 def test_issue_9_grouped_numbers_are_read_whole(
@@ -145,6 +152,7 @@ def test_issue_9_three_thousand_is_not_zero() -> None:
     found = _check("The temple was built 3,000 years ago.", ANCHOR)
     assert [t.text for t in found] == ["3,000 years ago"]
     assert not any(t.text.startswith("000") for t in _check("for 3,0000 years", ANCHOR))
+    assert [t.value for t in _check("It takes several million years.", ANCHOR)] == []
 
 
 @pytest.mark.parametrize(
@@ -164,6 +172,8 @@ def test_issue_9_parse_number_huge_and_grouped() -> None:
     assert parse_number("1.000.000") == 1_000_000
     assert parse_number("3.000") == 3.0
     assert parse_number("two thousand five hundred") == 2500
+    assert parse_number("two million five hundred thousand") == 2_500_000
+    assert parse_number("4.5 billion") == 4.5e9
     assert parse_number(str(MAX_COUNT)) == MAX_COUNT
     assert parse_number(str(MAX_COUNT + 1)) == math.inf
     assert parse_number("9" * 5000) == math.inf  # no int conversion of 5000 digits
@@ -577,3 +587,26 @@ def test_timeline_random_events_at_the_calendar_edges(
     sentences = 2 if max_dates else None
     for e in build_timeline(items, max_dates=max_dates, max_sentences=sentences):
         assert 1 <= int(e.date[:4]) <= 9999
+
+
+_VOCAB = [
+    *("January", "May", "Dec.", "Sept", "Monday", "Friday", "Sunday", "Christmas", "Easter"),
+    *("Thanksgiving", "Election Day", "New Year's Eve", "spring", "winter", "the", "of", "last"),
+    *("next", "this", "ago", "later", "earlier", "from now", "in", "on", "since", "by", "until"),
+    *("year", "years", "month", "quarter", "week", "weekend", "day", "days", "decade", "century"),
+    *("morning", "night", "the next day", "that year", "the following month", "yesterday"),
+    *("tomorrow", "today", "Q1", "Q4", "H2", "first", "third", "fourth", "1990s", "21st"),
+    *("year-earlier", "a", "two", "thousand", "hundred", "nineteen", "ninety", "1,000", "9 a.m."),
+    *("noon", "EST", "every", "once", "daily", "mid-", "early", "late", "the end of", ",", "."),
+]
+_TOKENS = st.one_of(
+    st.sampled_from(_VOCAB),
+    st.integers(min_value=0, max_value=99999).map(str),
+    st.from_regex(r"\A\d{4}-\d\d-\d\d\Z|\A\d{1,2}/\d{1,2}/\d{2,4}\Z|\A\d{4}\Z"),
+)
+
+
+@given(st.lists(_TOKENS, min_size=1, max_size=14), _ANCHORS)
+@pytest.mark.fuzz
+def test_timex_bounds_time_vocabulary_soup(tokens: list[str], anchor: dt.date | None) -> None:
+    _check(" ".join(tokens), anchor)

@@ -19,6 +19,7 @@ __all__ = [
     "NUMBER_WORDS",
     "ORDINALS",
     "PART_OF_DAY",
+    "SCALE_WORDS",
     "SEASONS",
     "TIMEZONES",
     "UNITS",
@@ -97,6 +98,9 @@ NUMBER_WORDS: dict[str, int] = {
     "ninety": 90,
     "hundred": 100,
     "thousand": 1000,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
     "a": 1,
     "an": 1,
     "a single": 1,
@@ -239,6 +243,8 @@ DIGITS = (
 MAX_COUNT = 10**15
 _MAX_COUNT_DIGITS = len(str(MAX_COUNT))
 
+# Words that multiply the group before them ("4.5 billion", "two thousand").
+SCALE_WORDS = ("thousand", "million", "billion", "trillion")
 _NUMBER_TOKEN = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 # Group separators inside one number, removed before reading it: "3,000", "1 000", "1.000.000".
 _GROUP_SEP = re.compile(r"(?<=\d)[, ](?=\d{3}(?!\d))")
@@ -279,11 +285,12 @@ def parse_number(text: str) -> float | None:
     for tok in _NUMBER_TOKEN.findall(t):
         if tok[0].isdigit():
             current += _count(tok)
-        elif tok in ("hundred", "thousand"):
-            current = max(current, 1.0) * NUMBER_WORDS[tok]
-            if tok == "thousand":
-                total += current
-                current = 0.0
+        elif tok == "hundred":
+            current = max(current, 1.0) * 100
+        elif tok in SCALE_WORDS:
+            # "two million five hundred thousand": each scale closes a group of the total.
+            total += max(current, 1.0) * NUMBER_WORDS[tok]
+            current = 0.0
         elif tok in NUMBER_WORDS:
             current += NUMBER_WORDS[tok]
         elif tok == "and":

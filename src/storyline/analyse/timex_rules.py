@@ -37,6 +37,7 @@ from storyline.analyse.timex_lexicon import (
     NUMBER_WORDS,
     ORDINALS,
     PART_OF_DAY,
+    SCALE_WORDS,
     SEASONS,
     TIMEZONES,
     UNITS,
@@ -98,13 +99,19 @@ _ABBR_MONTHS = alternation(k for k in MONTHS if len(k) <= 4 and k != "may")
 # Full names, or abbreviations ("Oct.", "Sept") — the latter only where a day or year follows.
 _MONTH_ANY = rf"(?:{_FULL_MONTHS}|{_ABBR_MONTHS}\.?)"
 _WEEKDAY = alternation(WEEKDAYS)
+# "million", "billion", "trillion" only close a count ("4.5 billion", "two million"): one that
+# starts a count is another number's ("78 million two years ago", "several million years").
+_BIG_SCALE_WORDS = tuple(w for w in SCALE_WORDS if w != "thousand")
+_BIG_SCALES = alternation(_BIG_SCALE_WORDS)
 _NUMW = alternation(
-    k for k in NUMBER_WORDS if " " not in k and k not in ("a", "an", "dozen", "zero")
+    k
+    for k in NUMBER_WORDS
+    if " " not in k and k not in ("a", "an", "dozen", "zero", *_BIG_SCALE_WORDS)
 )
 _NUM_WORDS = rf"{_NUMW}(?:[\s-]+(?:and\s+)?{_NUMW})*"
 _NUM = (
-    rf"(?:{DIGITS}(?:\.\d+)?(?:\s+1/2)?|{_NUM_WORDS}(?:\s+and\s+a\s+half)?"
-    r"|half\s+an?|a\s+(?:hundred|thousand)|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
+    rf"(?:{DIGITS}(?:\.\d+)?(?:\s+1/2|\s+{_BIG_SCALES})?|{_NUM_WORDS}(?:\s+{_BIG_SCALES})?"
+    rf"(?:\s+and\s+a\s+half)?|half\s+an?|a\s+(?:hundred|thousand|{_BIG_SCALES})|a\s+couple\s+of|a\s+couple|couple\s+of|a\s+few|a\s+dozen|a\s+single|a\s+number\s+of|several|few|many"
     r"|numerous|a|an)"
 )
 _UNIT = r"(?:second|minute|hour|day|night|week|fortnight|month|quarter|year|decade|centur(?:y|ies))"
