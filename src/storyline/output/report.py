@@ -507,6 +507,88 @@ class TimelineView:
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteGroupNote:
+    """One quote said once and reported by several outlets: where else it appears."""
+
+    outlets_label: str
+    others: tuple[Ref, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteView:
+    element_id: str
+    kind_cls: str
+    outlet: str
+    speaker: str  # for the filter: the name itself sits in the group heading
+    text: str
+    via: str
+    cue: str
+    kind_tag: str
+    low_confidence: str
+    source: Source
+    context: Ref | None
+    group: QuoteGroupNote | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerIndexItem:
+    target: str
+    name: str
+    count: str
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerGroup:
+    element_id: str
+    name: str
+    profile: str  # the speaker's entity card, or ""
+    count_label: str
+    shown: tuple[QuoteView, ...]
+    rest: tuple[QuoteView, ...]
+    rest_label: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuotesView:
+    count: str
+    index: tuple[SpeakerIndexItem, ...]
+    groups: tuple[SpeakerGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSource:
+    target: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class RoleLine:
+    title: str
+    when: str
+    sources: tuple[RoleSource, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityCard:
+    element_id: str
+    name: str
+    type_cls: str
+    type_label: str
+    mentions_label: str
+    aliases: tuple[str, ...]
+    roles: tuple[RoleLine, ...]
+    quotes_label: str
+    quotes: tuple[Ref, ...]
+    all_quotes: Ref | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntitiesView:
+    count: str
+    cards: tuple[EntityCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TocLink:
     target: str
     label: str
@@ -969,47 +1051,33 @@ def _duplicates_section(r: _Report) -> str:
     return "".join(out)
 
 
-def _quote_html(r: _Report, q: Mapping[str, Any], *, with_speaker: bool = False) -> str:
+def _quote(r: _Report, q: Mapping[str, Any]) -> QuoteView:
     aid = _s(q.get("article_id"))
     art = r.by_id.get(aid or "")
     qid = _s(q.get("id"))
     kind = _s(q.get("kind")) or "direct"
-    text = _s(q.get("text")) or ""
-    attrs = f' id="{r.claim_id(f"q-{anchor_id(qid)}")}"' if qid else ""
-    # The speaker's name sits in the group heading, so the filter is told it here.
-    speaker = _s(q.get("speaker")) or "Unattributed"
-    out = [
-        f'<li class="quote js-item kind-{kind if kind in _QUOTE_KINDS else "other"}"{attrs} '
-        f'data-outlet="{_e(art.outlet or "" if art else "")}" data-search="{_e(speaker)}">'
-    ]
-    if with_speaker:
-        out.append(f'<p class="who">{_e(speaker)}</p>')
-    out.append(f'<blockquote class="qt">{_e(text)}</blockquote>')
-    meta = []
-    cue = q.get("cue")
-    span = q.get("speaker_span")
-    if isinstance(span, Mapping) and _s(span.get("text")):
-        meta.append(f'<span class="attr">via “{_e(span.get("text"))}”</span>')
-    if isinstance(cue, Mapping) and _s(cue.get("text")):
-        meta.append(f'<span class="cue">{_e(cue.get("text"))}</span>')
-    if kind != "direct":
-        meta.append(f'<span class="tag">{_e(kind)}</span>')
+    span, cue = q.get("speaker_span"), q.get("cue")
     conf = _f(q.get("confidence"))
-    if conf is not None and conf < 0.5:
-        meta.append(f'<span class="tag low" title="confidence {conf:.2f}">uncertain</span>')
-    meta.append(r.source_line(aid))
-    meta.append(r.evidence_link(aid, q.get("start"), q.get("end"), "in context →"))
     group = r.quote_groups.get(_s(q.get("group_id")) or "")
+    note = None
     if group is not None:
         others = [a for a in _strs(group.get("article_ids")) if a != aid]
-        links = ", ".join(r.article_link(a) for a in others)
         n = len(_strs(group.get("outlets"))) or len(_strs(group.get("article_ids")))
-        meta.append(
-            f'<span class="tag">said once, reported by {_e(_plural(n, "outlet"))}</span>'
-            f" also in {links}"
-        )
-    out.append(f'<p class="qmeta">{" · ".join(m for m in meta if m)}</p></li>')
-    return "".join(out)
+        note = QuoteGroupNote(_plural(n, "outlet"), tuple(r.article_ref(a) for a in others))
+    return QuoteView(
+        element_id=r.claim_id(f"q-{anchor_id(qid)}") if qid else "",
+        kind_cls=kind if kind in _QUOTE_KINDS else "other",
+        outlet=(art.outlet or "") if art else "",
+        speaker=_s(q.get("speaker")) or "Unattributed",
+        text=_s(q.get("text")) or "",
+        via=(_s(span.get("text")) or "") if isinstance(span, Mapping) else "",
+        cue=(_s(cue.get("text")) or "") if isinstance(cue, Mapping) else "",
+        kind_tag=kind if kind != "direct" else "",
+        low_confidence=f"{conf:.2f}" if conf is not None and conf < 0.5 else "",
+        source=r.source(aid),
+        context=r.evidence_ref(aid, q.get("start"), q.get("end"), "in context →"),
+        group=note,
+    )
 
 
 def _first_of_each_group(
@@ -1034,7 +1102,7 @@ def _first_of_each_group(
 _UNATTRIBUTED_ID = "s--unattributed"
 
 
-def _quotes_section(r: _Report) -> str:
+def _quotes_section(r: _Report) -> QuotesView:
     by_speaker: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     unattributed: list[Mapping[str, Any]] = []
     for q in r.quotes:
@@ -1043,34 +1111,21 @@ def _quotes_section(r: _Report) -> str:
             by_speaker[speaker].append(q)
         else:
             unattributed.append(q)
-    groups = sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0].lower()))
-    out = [
-        '<section id="who-said-what" class="sec"><h2>Who said what '
-        f'<span class="muted">{len(r.quotes):,}</span></h2>'
-    ]
-    out.append(
-        '<p class="lede">Speakers by number of quotes. “in context →” opens the article at '
-        "the sentence and highlights it.</p>"
-    )
-    if groups:
-        out.append('<ul class="speaker-index">')
-        for speaker, quotes in groups:
-            out.append(
-                f'<li><a href="#s-{_e(anchor_id(speaker))}">{_e(speaker)}</a> '
-                f'<span class="n">{len(quotes):,}</span></li>'
-            )
+    ranked = sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0].lower()))
+    index: list[SpeakerIndexItem] = []
+    if ranked:
+        index = [SpeakerIndexItem(f"s-{anchor_id(n)}", n, f"{len(qs):,}") for n, qs in ranked]
         if unattributed:
-            out.append(
-                f'<li><a href="#{_UNATTRIBUTED_ID}">Unattributed</a> '
-                f'<span class="n">{len(unattributed):,}</span></li>'
+            index.append(
+                SpeakerIndexItem(_UNATTRIBUTED_ID, "Unattributed", f"{len(unattributed):,}")
             )
-        out.append("</ul>")
-    all_groups: list[tuple[str, str, list[Mapping[str, Any]]]] = [
-        (f"s-{anchor_id(name)}", name, quotes) for name, quotes in groups
+    named: list[tuple[str, str, list[Mapping[str, Any]]]] = [
+        (f"s-{anchor_id(name)}", name, quotes) for name, quotes in ranked
     ]
     if unattributed:
-        all_groups.append((_UNATTRIBUTED_ID, "Unattributed", unattributed))
-    for sid, name, quotes in all_groups:
+        named.append((_UNATTRIBUTED_ID, "Unattributed", unattributed))
+    groups = []
+    for sid, name, quotes in named:
         quotes = sorted(quotes, key=lambda q: _quote_sort_key(r, q))
         ent = None
         if sid != _UNATTRIBUTED_ID:
@@ -1078,28 +1133,19 @@ def _quotes_section(r: _Report) -> str:
                 (_s(q.get("speaker_entity_id")) for q in quotes if q.get("speaker_entity_id")), None
             )
             ent = r.entity_by_id.get(eid or "") or r.entity_by_name.get(name)
-        heading = _e(name)
-        if ent is not None:
-            heading += (
-                f' <a class="more" href="#e-{_e(anchor_id(_s(ent.get("id")) or ""))}">profile</a>'
+        element_id = r.claim_id(sid)  # before its quotes', as the page reads
+        groups.append(
+            SpeakerGroup(
+                element_id,
+                name,
+                f"e-{anchor_id(_s(ent.get('id')) or '')}" if ent is not None else "",
+                _plural(len(quotes), "quote"),
+                tuple(_quote(r, q) for q in quotes[:_QUOTES_SHOWN]),
+                tuple(_quote(r, q) for q in quotes[_QUOTES_SHOWN:]),
+                _plural(max(len(quotes) - _QUOTES_SHOWN, 0), "more quote"),
             )
-        out.append(
-            f'<div class="speaker js-group" id="{r.claim_id(sid)}"><h3>{heading} '
-            f'<span class="muted">{_plural(len(quotes), "quote")}</span></h3><ul class="quotes">'
         )
-        out.extend(_quote_html(r, q) for q in quotes[:_QUOTES_SHOWN])
-        out.append("</ul>")
-        if len(quotes) > _QUOTES_SHOWN:
-            rest = len(quotes) - _QUOTES_SHOWN
-            out.append(
-                f'<details class="more-quotes"><summary>{_plural(rest, "more quote")}</summary>'
-                '<ul class="quotes">'
-            )
-            out.extend(_quote_html(r, q) for q in quotes[_QUOTES_SHOWN:])
-            out.append("</ul></details>")
-        out.append("</div>")
-    out.append("</section>")
-    return "".join(out)
+    return QuotesView(f"{len(r.quotes):,}", tuple(index), tuple(groups))
 
 
 def _quote_sort_key(r: _Report, q: Mapping[str, Any]) -> tuple[int, str, int]:
@@ -1108,7 +1154,7 @@ def _quote_sort_key(r: _Report, q: Mapping[str, Any]) -> tuple[int, str, int]:
     return ordinal, (art.outlet or "~").lower() if art else "~", _i(q.get("start")) or 0
 
 
-def _entities_section(r: _Report) -> str:
+def _entities_section(r: _Report) -> EntitiesView:
     quotes_by_entity: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for q in r.quotes:
         key = _s(q.get("speaker_entity_id"))
@@ -1121,66 +1167,45 @@ def _entities_section(r: _Report) -> str:
         zip(r.entity_ids, r.entities, strict=True),
         key=lambda p: (-(_i(p[1].get("mentions")) or 0), (_s(p[1].get("name")) or "").lower()),
     )
-    out = [
-        '<section id="people" class="sec"><h2>People and organisations '
-        f'<span class="muted">{len(r.entities):,}</span></h2>',
-        '<p class="lede">By number of mentions.</p><div class="ents">',
-    ]
+    cards = []
     for element_id, ent in ranked:
         eid = _s(ent.get("id")) or ""
         name = _s(ent.get("name")) or eid or "unnamed"
         etype = _s(ent.get("type")) or "OTHER"
         mentions = _i(ent.get("mentions"))
-        out.append(
-            f'<div class="ent-card" id="{element_id}"><h3>{_e(name)}</h3>'
-            f'<p class="ent-meta"><span class="type type-{etype if etype in _TYPE_LABELS else "OTHER"}">'
-            f"{_e(_TYPE_LABELS.get(etype, etype))}</span>"
-        )
-        if mentions is not None:
-            out.append(f" · {_plural(mentions, 'mention')}")
-        out.append("</p>")
-        aliases = [a for a in _strs(ent.get("aliases")) if a != name]
-        if aliases:
-            out.append(
-                '<p class="aliases"><span class="lbl">Also called</span> '
-                + ", ".join(f"<i>{_e(a)}</i>" for a in aliases)
-                + "</p>"
+        roles = []
+        for title, first, last, aids in _role_history(_items(ent.get("roles"))):
+            when = _fmt_date(first) if first == last else f"{_fmt_date(first)} – {_fmt_date(last)}"
+            known = [a for a in aids if a in r.by_id]
+            sources = tuple(
+                RoleSource(f"a-{anchor_id(a)}", "source" if len(known) == 1 else str(k))
+                for k, a in enumerate(known, start=1)
             )
-        roles = _items(ent.get("roles"))
-        if roles:
-            out.append('<ul class="roles">')
-            for title, first, last, aids in _role_history(roles):
-                when = (
-                    _fmt_date(first) if first == last else f"{_fmt_date(first)} – {_fmt_date(last)}"
-                )
-                known = [a for a in aids if a in r.by_id]
-                links = " ".join(
-                    f'<a href="#a-{_e(anchor_id(aid))}" class="more">'
-                    f"{'source' if len(known) == 1 else k}</a>"
-                    for k, aid in enumerate(known, start=1)
-                )
-                out.append(
-                    f'<li>{_e(title)} <span class="muted">{_e(when)}</span> '
-                    f'<span class="sources">{links}</span></li>'
-                )
-            out.append("</ul>")
+            roles.append(RoleLine(title, when, sources))
         quotes = quotes_by_entity.get(eid, [])
-        if quotes:
-            out.append(f'<p class="lbl">{_plural(len(quotes), "quote")}</p><ul class="ent-quotes">')
-            for q in quotes[:_ENTITY_QUOTES_SHOWN]:
-                qid = _s(q.get("id"))
-                text = _e(_shorten(_s(q.get("text")) or "", 140))
-                target = f'<a href="#q-{_e(anchor_id(qid))}">“{text}”</a>' if qid else f"“{text}”"
-                out.append(f"<li>{target}</li>")
-            if len(quotes) > _ENTITY_QUOTES_SHOWN and r.has_id(f"s-{anchor_id(name)}"):
-                out.append(
-                    f'<li><a class="more" href="#s-{_e(anchor_id(name))}">all '
-                    f"{len(quotes):,} quotes</a></li>"
-                )
-            out.append("</ul>")
-        out.append("</div>")
-    out.append("</div></section>")
-    return "".join(out)
+        shown = []
+        for q in quotes[:_ENTITY_QUOTES_SHOWN]:
+            qid = _s(q.get("id"))
+            text = f"“{_shorten(_s(q.get('text')) or '', 140)}”"
+            shown.append(Ref(text, f"#q-{anchor_id(qid)}" if qid else None))
+        all_quotes = None
+        if len(quotes) > _ENTITY_QUOTES_SHOWN and r.has_id(f"s-{anchor_id(name)}"):
+            all_quotes = Ref(f"all {len(quotes):,} quotes", f"#s-{anchor_id(name)}", "more")
+        cards.append(
+            EntityCard(
+                element_id=element_id,
+                name=name,
+                type_cls=etype if etype in _TYPE_LABELS else "OTHER",
+                type_label=_TYPE_LABELS.get(etype, etype),
+                mentions_label=_plural(mentions, "mention") if mentions is not None else "",
+                aliases=tuple(a for a in _strs(ent.get("aliases")) if a != name),
+                roles=tuple(roles),
+                quotes_label=_plural(len(quotes), "quote"),
+                quotes=tuple(shown),
+                all_quotes=all_quotes,
+            )
+        )
+    return EntitiesView(f"{len(r.entities):,}", tuple(cards))
 
 
 def _timeline_chart(entries: Sequence[tuple[int, Mapping[str, Any], str]]) -> ChartView:
@@ -1367,9 +1392,9 @@ def render_report(dossier: Mapping[str, Any], *, title: str | None = None) -> st
     if r.timeline:
         body.append(_render("_timeline.html", timeline=_timeline_section(r)))
     if r.quotes:
-        body.append(_quotes_section(r))
+        body.append(_render("_quotes.html", quotes=_quotes_section(r)))
     if r.entities:
-        body.append(_entities_section(r))
+        body.append(_render("_entities.html", entities=_entities_section(r)))
     body.append(_duplicates_section(r))
     body.append(_articles_section(r))
     body.append("</main>")
