@@ -378,3 +378,30 @@ def test_faults_worker_that_dies_costs_only_its_article(
         )
     assert VICTIM not in analysed
     assert len(analysed) == 12 and set(analysed.values()) == {len(layers.enabled_components())}
+
+
+@needs_root
+def test_issue_9_unwritable_store_is_a_one_line_error(
+    tmp_path: Path, fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ro = tmp_path / "ro"
+    with _mount(ro, "ro,size=1m"):
+        for db in (ro / "x.sqlite", ro / "sub" / "x.sqlite"):
+            out = str(tmp_path / "out")
+            code = main(["build", str(fixtures / "articles"), "--out", out, "--db", str(db), "-q"])
+            err = capsys.readouterr().err
+            assert code == 1 and err.startswith(f"storyline: error: {db}: cannot create")
+            assert len(err.strip().splitlines()) == 1
+
+
+def test_issue_9_store_that_is_no_database_is_a_one_line_error(
+    tmp_path: Path, fixtures: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "garbage.sqlite"
+    db.write_bytes(b"not a database at all" * 100)
+    code = main(
+        ["build", str(fixtures / "articles"), "--out", str(tmp_path / "o"), "--db", str(db)]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith(f"storyline: error: {db}: not a usable storyline store")
+    assert db.read_bytes() == b"not a database at all" * 100, "the file is left as it was"

@@ -147,6 +147,9 @@ def store_fault(path: Path, exc: sqlite3.Error) -> str:
     if "readonly" in lowered or "read-only" in lowered:
         return f"the store is read-only ({message})"
     if "unable to open" in lowered:
+        folder = path.parent if str(path.parent) else Path(".")
+        if folder.is_dir() and not os.access(folder, os.W_OK):
+            return "cannot create the store file: its folder is read-only or not writable"
         return f"cannot open or create the store file ({message})"
     return message
 
@@ -210,6 +213,10 @@ class Store:
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except FileExistsError:
+            raise StoreError(
+                f"{self.path}: cannot create the store's folder: {self.path.parent} is a file"
+            ) from None
         except OSError as exc:
             raise StoreError(
                 f"{self.path}: cannot create the store's folder: {exc.strerror or exc}"
