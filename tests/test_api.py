@@ -21,6 +21,8 @@ def test_api_all_names_exist() -> None:
         errors.ParseError,
         errors.UnsupportedFormatError,
         errors.StoreError,
+        errors.OutputError,
+        errors.TimeBudgetExceeded,
     ],
 )
 def test_api_errors_share_one_base(cls: type[Exception]) -> None:
@@ -51,3 +53,7 @@ def test_api_cli_build_help() -> None:
     with pytest.raises(SystemExit) as info:
         main(["build", "--help"])
     assert info.value.code == 0
+
+
+def test_api_every_error_class_is_exported() -> None:
+    assert set(errors.__all__) <= set(storyline.__all__)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from storyline.errors import (
     DecodeError,
     InputError,
+    OutputError,
     ParseError,
     StoreError,
     StorylineError,
+    TimeBudgetExceeded,
     UnsupportedFormatError,
 )
 from storyline.model import (
@@ -34,12 +36,14 @@ __all__ = [
     "InputError",
     "InputFailure",
     "MetaValue",
+    "OutputError",
     "ParseError",
     "RawDocument",
     "Removal",
     "Settings",
     "StoreError",
     "StorylineError",
+    "TimeBudgetExceeded",
     "UnsupportedFormatError",
     "__version__",
 ]

@@ -14,6 +14,7 @@ __all__ = [
     "ParseError",
     "StoreError",
     "StorylineError",
+    "TimeBudgetExceeded",
     "UnsupportedFormatError",
 ]
 
@@ -51,3 +52,8 @@ class StoreError(StorylineError):
 class OutputError(StorylineError):
     """An output (the ``--out`` folder, ``dossier.json``, ``report.html``) cannot be written:
     read-only, full, or not a folder."""
+
+
+class TimeBudgetExceeded(StorylineError):
+    """A component ran past the time it is given for one article (the build stops it and the
+    article goes on without that component's layer)."""

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
-from storyline.errors import StorylineError
+from storyline.errors import TimeBudgetExceeded
 from storyline.model import InputFailure
 
 __all__ = [
@@ -37,10 +37,6 @@ T = TypeVar("T")
 
 _MAX_MESSAGE = 500
 """An exception message is cut to this many characters: some carry the whole input."""
-
-
-class TimeBudgetExceeded(StorylineError):
-    """A component ran past the time it is given for one article."""
 
 
 def describe(exc: BaseException) -> str:
