@@ -17,13 +17,12 @@ import contextlib
 import datetime as _dt
 import functools
 import hashlib
-import html
 import math
 import os
 import re
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -83,10 +82,6 @@ _TL_MARKS_MAX = 150
 _CHIPS_OPEN_MAX = 12
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def anchor_id(article_id: str) -> str:
     """The id-safe form of an article id (identity for ordinary ids like hashes).
 
@@ -141,15 +136,6 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, start + len(stripped)))
         pos += len(line) + 1
     return spans
-
-
-def _escaped_paragraphs(text: str) -> list[str]:
-    """The escaped text of each paragraph, in the order of ``paragraph_spans(text)``.
-
-    Escaping the whole text once is much cheaper than once per paragraph, and it maps lines to
-    lines: escaping neither adds nor removes newlines or whitespace.
-    """
-    return [s for s in (line.strip() for line in html.escape(text).split("\n")) if s]
 
 
 class SpanLinker:
@@ -388,12 +374,6 @@ def _render(template: str, **view: object) -> Markup:
     return Markup(templates().get_template(template).render(**view))
 
 
-def _macro(name: str, *args: object) -> Markup:
-    """One of ``_macros.html``'s macros, called from Python."""
-    macro = getattr(templates().get_template("_macros.html").module, name)
-    return Markup(macro(*args))
-
-
 # --- the view model: what each section shows, as plain (unescaped) values -------------------------
 # Coordinates are preformatted strings ("412.5"), so a template never formats a number.
 
@@ -589,6 +569,95 @@ class EntitiesView:
 
 
 @dataclass(frozen=True, slots=True)
+class RemovedItem:
+    text: str
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedGroup:
+    reason: str
+    count: str
+    items: tuple[RemovedItem, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of an article's text: ``text`` is ``article[start:end]``, exactly."""
+
+    element_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleCard:
+    element_id: str
+    article_id: str
+    outlet: str  # "" when unknown: the filter's value
+    outlet_label: str
+    outlet_hover: str
+    date: DateView
+    byline: str
+    byline_hover: str
+    title: str
+    title_hover: str
+    snippet: str  # first words of the text, when there is no title
+    duplicate_of: Ref | None
+    url: str
+    source: str
+    words_label: str
+    paragraphs: tuple[Paragraph, ...]
+    removed_label: str
+    removed: tuple[RemovedGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlesView:
+    count: str
+    cards: tuple[ArticleCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateMember:
+    date: DateView | None
+    outlet: str
+    article: Ref | None  # None: not in this dossier
+    missing: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateGroupView:
+    kind: str
+    kind_cls: str
+    similarity: str
+    count_label: str
+    members: tuple[DuplicateMember, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicatesView:
+    note: str  # shown instead of the groups when there are none
+    groups: tuple[DuplicateGroupView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportView:
+    """Everything the page shows; each section renders alone from its own part."""
+
+    title: str
+    header: HeaderView
+    toolbar: ToolbarView
+    timeline: TimelineView | None
+    quotes: QuotesView | None
+    entities: EntitiesView | None
+    duplicates: DuplicatesView
+    articles: ArticlesView
+    articles_label: str
+
+
+@dataclass(frozen=True, slots=True)
 class TocLink:
     target: str
     label: str
@@ -725,11 +794,6 @@ class _Report:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def article_link(self, article_id: str | None) -> str:
-        if not article_id:
-            return ""
-        return str(_macro("ref", self.article_ref(article_id)))
-
     def article_ref(self, article_id: str) -> Ref:
         art = self.by_id.get(article_id)
         if art is None:
@@ -746,9 +810,6 @@ class _Report:
             _date_view(art.date, art.date_source, art.meta.get("published")),
         )
 
-    def source_line(self, article_id: str | None) -> str:
-        return str(_macro("source", self.source(article_id)))
-
     def evidence_ref(self, article_id: str | None, start: Any, end: Any, label: str) -> Ref | None:
         """A highlight link to a span, the article when the span is unusable, None without one."""
         s, e = _i(start), _i(end)
@@ -757,10 +818,6 @@ class _Report:
         if s is None or e is None or article_id not in self.by_id:
             return self.article_ref(article_id)
         return self.linker.link(article_id, s, e, label)
-
-    def evidence_link(self, article_id: str | None, start: Any, end: Any, label: str) -> str:
-        ref = self.evidence_ref(article_id, start, end, label)
-        return str(_macro("ref", ref)) if ref else ""
 
     def entity_ref(self, entity_id: str | None, fallback: str | None = None) -> Ref:
         ent = self.entity_by_id.get(entity_id or "")
@@ -781,10 +838,6 @@ def _date_view(date: str | None, source: str | None, meta: Any = None) -> DateVi
     if not date:
         return DateView(None, "undated", title)
     return DateView(date, _fmt_date(date), title, source == "inferred")
-
-
-def _date_html(date: str | None, source: str | None, meta: Any = None) -> str:
-    return str(_macro("date", _date_view(date, source, meta)))
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -888,167 +941,113 @@ def _sorted_articles(articles: Sequence[_Article]) -> list[_Article]:
     )
 
 
-def _removed_html(removed: list[Mapping[str, Any]]) -> str:
+def _removed(removed: list[Mapping[str, Any]]) -> tuple[RemovedGroup, ...]:
     groups: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
     for item in removed:
         groups[_s(item.get("reason")) or "unspecified"].append(item)
-    out = [
-        '<details class="removed"><summary>What was removed and why '
-        f'<span class="muted">· {_plural(len(removed), "item")}</span></summary>'
-    ]
+    out = []
     for reason, items in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        out.append(
-            f'<div class="reason" data-reason="{_e(reason)}"><h4>{_e(reason)} '
-            f'<span class="muted">({len(items):,})</span></h4><ul>'
-        )
+        shown = []
         for item in items:
             bits = []
             method = _s(item.get("method"))
             conf = _f(item.get("confidence"))
             if method:
-                bits.append(_e(method))
+                bits.append(method)
             if conf is not None:
                 bits.append(f"confidence {conf:.2f}")
             start, end = _i(item.get("start")), _i(item.get("end"))
             if start is not None and end is not None:
                 bits.append(f"chars {start:,}–{end:,}")
-            how = f' <span class="how">{" · ".join(bits)}</span>' if bits else ""
-            text = _s(item.get("text")) or ""
-            out.append(f'<li><span class="cut">{_e(text)}</span>{how}</li>')
-        out.append("</ul></div>")
-    out.append("</details>")
-    return "".join(out)
+            shown.append(RemovedItem(_s(item.get("text")) or "", " · ".join(bits)))
+        out.append(RemovedGroup(reason, f"{len(items):,}", tuple(shown)))
+    return tuple(out)
 
 
-def _article_html(r: _Report, art: _Article) -> str:
-    element_id = art.element_id
+def _article(r: _Report, art: _Article) -> ArticleCard:
     raw = art.raw
-    out = [
-        f'<article class="art js-item" id="{element_id}" data-outlet="{_e(art.outlet or "")}">',
-        '<div class="art-meta">',
-        _date_html(art.date, art.date_source, art.meta.get("published")),
-    ]
-    prov = _provenance(art.meta.get("outlet"))
-    hover = f' title="Outlet {_e(prov)}"' if prov else ""
-    out.append(f' · <span class="outlet"{hover}>{_e(art.outlet or "Unknown outlet")}</span>')
-    byline = _s(raw.get("byline"))
-    if byline:
-        prov = _provenance(art.meta.get("byline"))
-        hover = f' title="Byline {_e(prov)}"' if prov else ""
-        out.append(f' · <span class="byline"{hover}>{_e(byline)}</span>')
-    out.append("</div>")
-    if art.title:
-        prov = _provenance(art.meta.get("title"))
-        hover = f' title="Title {_e(prov)}"' if prov else ""
-        out.append(f'<h3 class="art-title"{hover}>{_e(art.title)}</h3>')
-    else:
-        snippet = _snippet(art.text) or "(no text)"
-        out.append(
-            f'<h3 class="art-title derived" title="No title found: first words of the text">'
-            f"{_e(snippet)}</h3>"
-        )
+    duplicate_of = None
     if art.duplicate_of:
         original = r.by_id.get(art.duplicate_of)
         if original is None:
-            out.append(
-                f'<p class="badges"><span class="badge dup">duplicate of '
-                f"{_e(_shorten(art.duplicate_of, 70))}</span></p>"
-            )
+            duplicate_of = Ref(f"duplicate of {_shorten(art.duplicate_of, 70)}")
         else:
             label = original.label()
-            out.append(
-                '<p class="badges"><a class="badge dup" '
-                f'href="#a-{_e(anchor_id(art.duplicate_of))}" title="{_e(label)}">'
-                f"duplicate of {_e(_shorten(label, 70))}</a></p>"
+            href = f"#a-{anchor_id(art.duplicate_of)}"
+            duplicate_of = Ref(
+                f"duplicate of {_shorten(label, 70)}", href, "badge dup", title=label
             )
-    src_bits = []
-    url = safe_url(raw.get("url")) or safe_url(raw.get("source"))
-    if url:
-        src_bits.append(f'<a class="url" href="{_e(url)}" rel="noopener noreferrer">{_e(url)}</a>')
-    source = _s(raw.get("source"))
-    if source and source != url:
-        src_bits.append(f'<code class="path">{_e(source)}</code>')
-    if src_bits:
-        out.append(f'<p class="src">{" · ".join(src_bits)}</p>')
-
+    url = safe_url(raw.get("url")) or safe_url(raw.get("source")) or ""
+    source = _s(raw.get("source")) or ""
     own = r.by_id.get(art.id) is art  # a repeated id gets its own split, not the first's
-    paras = r.linker.paragraphs(art.id) if own else paragraph_spans(art.text)
-    escaped = _escaped_paragraphs(art.text)
-    words = len(art.text.split())
-    out.append(
-        f'<details class="text"><summary>Text <span class="muted">· '
-        f"{_plural(words, 'word')}</span></summary>"
-        f'<div class="body" data-article="{_e(art.id)}">'
-    )
-    pid = f"{element_id}-p"
-    for n, ((start, end), para) in enumerate(zip(paras, escaped, strict=True)):
-        out.append(f'<p id="{pid}{n}" data-start="{start}" data-end="{end}">{para}</p>')
-    if not paras:
-        out.append('<p class="muted">(empty after cleaning)</p>')
-    out.append("</div></details>")
+    spans = r.linker.paragraphs(art.id) if own else paragraph_spans(art.text)
+    pid = f"{art.element_id}-p"
     removed = _items(raw.get("removed"))
-    if removed:
-        out.append(_removed_html(removed))
-    out.append("</article>")
-    return "".join(out)
+    byline = _s(raw.get("byline")) or ""
+    return ArticleCard(
+        element_id=art.element_id,
+        article_id=art.id,
+        outlet=art.outlet or "",
+        outlet_label=art.outlet or "Unknown outlet",
+        outlet_hover=_provenance(art.meta.get("outlet")) or "",
+        date=_date_view(art.date, art.date_source, art.meta.get("published")),
+        byline=byline,
+        byline_hover=(_provenance(art.meta.get("byline")) or "") if byline else "",
+        title=art.title or "",
+        title_hover=(_provenance(art.meta.get("title")) or "") if art.title else "",
+        snippet="" if art.title else (_snippet(art.text) or "(no text)"),
+        duplicate_of=duplicate_of,
+        url=url,
+        source=source if source != url else "",
+        words_label=_plural(len(art.text.split()), "word"),
+        paragraphs=tuple(
+            Paragraph(f"{pid}{n}", a, b, art.text[a:b]) for n, (a, b) in enumerate(spans)
+        ),
+        removed_label=_plural(len(removed), "item"),
+        removed=_removed(removed),
+    )
 
 
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _articles_section(r: _Report) -> str:
-    out = [
-        '<section id="articles" class="sec"><h2>Articles '
-        f'<span class="muted">{len(r.articles):,}</span></h2>'
-    ]
-    if not r.articles:
-        out.append('<p class="note">No articles were processed.</p>')
-    else:
-        out.append(
-            '<p class="lede">By date, then outlet. ≈ marks a date that was inferred; hover a '
-            "date, outlet or title to see where it was read.</p>"
-        )
-    out.extend(_article_html(r, art) for art in _sorted_articles(r.articles))
-    out.append("</section>")
-    return "".join(out)
-
-
-def _duplicates_section(r: _Report) -> str:
-    out = ['<section id="duplicates" class="sec"><h2>Duplicate groups</h2>']
-    if not r.duplicates:
-        note = "No duplicates found." if r.has["duplicates"] else "Not computed."
-        out.append(f'<p class="note">{note}</p></section>')
-        return "".join(out)
-    out.append(
-        '<p class="lede">The same story reaching you more than once: <b>exact</b> copies, '
-        "<b>near</b> copies with small edits, and <b>rewrites</b> of the same copy.</p>"
+def _articles_section(r: _Report) -> ArticlesView:
+    return ArticlesView(
+        f"{len(r.articles):,}", tuple(_article(r, a) for a in _sorted_articles(r.articles))
     )
-    out.append('<ol class="dups">')
+
+
+def _duplicates_section(r: _Report) -> DuplicatesView:
+    note = "No duplicates found." if r.has["duplicates"] else "Not computed."
+    groups = []
     for group in r.duplicates:
         kind = _s(group.get("kind")) or "unknown"
         sim = _f(group.get("similarity"))
         ids = _strs(group.get("article_ids"))
-        sim_html = f' <span class="muted">similarity {sim:.2f}</span>' if sim is not None else ""
-        out.append(
-            f'<li class="dup-group"><p><span class="kind kind-{kind if kind in _DUP_KINDS else "other"}">'
-            f"{_e(kind)}</span>"
-            f"{sim_html} · {_plural(len(ids), 'article')}</p><ul>"
-        )
+        members = []
         for aid in ids:
             art = r.by_id.get(aid)
             if art is None:
-                out.append(f'<li><span class="muted">{_e(aid)} (not in this dossier)</span></li>')
+                members.append(DuplicateMember(None, "", None, aid))
                 continue
-            title = art.title or _snippet(art.text, 10)
-            out.append(
-                f"<li>{_date_html(art.date, art.date_source)} · "
-                f'<span class="outlet">{_e(art.outlet or "Unknown outlet")}</span> · '
-                f'<a href="#a-{_e(anchor_id(aid))}">{_e(title)}</a></li>'
+            members.append(
+                DuplicateMember(
+                    _date_view(art.date, art.date_source),
+                    art.outlet or "Unknown outlet",
+                    Ref(art.title or _snippet(art.text, 10), f"#a-{anchor_id(aid)}"),
+                )
             )
-        out.append("</ul></li>")
-    out.append("</ol></section>")
-    return "".join(out)
+        groups.append(
+            DuplicateGroupView(
+                kind,
+                kind if kind in _DUP_KINDS else "other",
+                f"{sim:.2f}" if sim is not None else "",
+                _plural(len(ids), "article"),
+                tuple(members),
+            )
+        )
+    return DuplicatesView(note, tuple(groups))
 
 
 def _quote(r: _Report, q: Mapping[str, Any]) -> QuoteView:
@@ -1379,48 +1378,35 @@ def _timeline_section(r: _Report) -> TimelineView:
 # --- public API --------------------------------------------------------------------------------
 
 
+def report_view(dossier: Mapping[str, Any], *, title: str | None = None) -> ReportView:
+    """What the report shows, section by section, as plain values (escaping is the templates')."""
+    r = _Report(dossier, title)
+    # Built in page order: element ids are handed out first come, first served.
+    header, toolbar = _header(r), _toolbar(r)
+    timeline = _timeline_section(r) if r.timeline else None
+    quotes = _quotes_section(r) if r.quotes else None
+    entities = _entities_section(r) if r.entities else None
+    return ReportView(
+        title=r.title,
+        header=header,
+        toolbar=toolbar,
+        timeline=timeline,
+        quotes=quotes,
+        entities=entities,
+        duplicates=_duplicates_section(r),
+        articles=_articles_section(r),
+        articles_label=_plural(len(r.articles), "article"),
+    )
+
+
 def render_report(dossier: Mapping[str, Any], *, title: str | None = None) -> str:
     """Render a dossier (as in the output contract) to one self-contained HTML5 document."""
-    r = _Report(dossier, title)
-    body: list[str] = [
-        _render("_header.html", header=_header(r)),
-        _render("_toolbar.html", toolbar=_toolbar(r)),
-        '<main class="wrap">',
-    ]
-    # The story first (when, who said what, who is who), then the evidence it rests on: with
-    # thousands of articles the article list is the long tail of the page.
-    if r.timeline:
-        body.append(_render("_timeline.html", timeline=_timeline_section(r)))
-    if r.quotes:
-        body.append(_render("_quotes.html", quotes=_quotes_section(r)))
-    if r.entities:
-        body.append(_render("_entities.html", entities=_entities_section(r)))
-    body.append(_duplicates_section(r))
-    body.append(_articles_section(r))
-    body.append("</main>")
-    body.append(
-        '<footer class="wrap foot"><p>Built by storyline from '
-        f"{_plural(len(r.articles), 'article')}. Every claim links to the sentence it came "
-        'from. <a href="#top">Back to top</a></p></footer>'
-    )
-    return safe_text(_page(r.title, body))
-
-
-def _page(title: str, body: Iterable[str]) -> str:
     # "</" inside the inlined assets would end the element early; our own assets never contain
     # it, and this guard keeps it that way if someone edits them.
-    css = _asset("report.css").replace("</", "<\\/")
-    js = _asset("report.js").replace("</", "<\\/")
-    return "".join(
-        [
-            '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            '<meta name="generator" content="storyline">\n'
-            f"<title>{_e(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n",
-            *body,
-            f"\n<script>\n{js}</script>\n</body>\n</html>\n",
-        ]
-    )
+    css = Markup(_asset("report.css").replace("</", "<\\/"))
+    js = Markup(_asset("report.js").replace("</", "<\\/"))
+    page = _render("report.html", view=report_view(dossier, title=title), css=css, js=js)
+    return safe_text(str(page))
 
 
 def write_report(
