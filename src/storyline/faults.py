@@ -100,7 +100,7 @@ def time_budget(seconds: float | None, what: str) -> Iterator[None]:
         return
 
     def _expired(signum: int, frame: Any) -> None:
-        raise TimeBudgetExceeded(f"{what} stopped: over its time budget of {seconds:.0f} s")
+        raise TimeBudgetExceeded(f"{what} stopped: over its time budget of {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, _expired)
     outer_left, _ = signal.getitimer(signal.ITIMER_REAL)

@@ -975,9 +975,10 @@ def _parse_all(
 ) -> list[Any]:
     """Parse ``texts`` together (any length: long ones in pieces); if that fails, one by one,
     so one bad text costs only its own parse (``None`` in its place)."""
-    from storyline.analyse.nlp import parse_texts
+    from storyline.analyse.nlp import load_nlp, parse_texts
 
     model = settings.spacy_model
+    load_nlp(model)  # once per process, and not on any article's time budget
 
     def together() -> list[Any]:
         with time_budget(sum(_budget(settings, t) for t in texts), "parse"):
