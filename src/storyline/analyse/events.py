@@ -11,6 +11,7 @@ use, as they use the undated lead sentences, "events.lead").
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
@@ -404,8 +405,29 @@ def _noun_summary(noun: Token) -> str:
     return re.sub(r"\s+", " ", s)
 
 
-def _participants(sent: Span) -> tuple[tuple[int, int], ...]:
-    return tuple((e.start_char, e.end_char) for e in sent.ents if e.label_ in _PARTICIPANT_LABELS)
+class _Participants:
+    """The participant entities of each sentence, as ``Span.ents`` would give them.
+
+    ``Span.ents`` walks all of the document's entities on every call, which made an article
+    with thousands of sentences quadratic; here one sorted pass and a bisect per sentence do.
+    """
+
+    def __init__(self, doc: Doc) -> None:
+        self._ents = [
+            (e.start, e.end, e.start_char, e.end_char)
+            for e in doc.ents
+            if e.label_ in _PARTICIPANT_LABELS
+        ]
+        self._starts = [e[0] for e in self._ents]
+
+    def of(self, sent: Span) -> tuple[tuple[int, int], ...]:
+        """Character spans of the entities wholly inside ``sent``."""
+        out: list[tuple[int, int]] = []
+        i = bisect.bisect_left(self._starts, sent.start)
+        while i < len(self._ents) and self._ents[i][1] <= sent.end:
+            out.append((self._ents[i][2], self._ents[i][3]))
+            i += 1
+        return tuple(out)
 
 
 def _sentence_ok(sent: Span) -> bool:
@@ -466,6 +488,7 @@ def article_events(
     out: list[Event] = []
     ti = 0
     lead_index = -1
+    participants = _Participants(doc)
     for sent in doc.sents:
         s0, s1 = sent.start_char, sent.end_char
         while ti < len(timexes) and timexes[ti].start < s0:
@@ -485,7 +508,7 @@ def article_events(
         lead = len(raw) - len(raw.lstrip())
         e0, e1 = s0 + lead, s0 + len(raw.rstrip())
         stext = text[e0:e1]
-        parts = _participants(sent)
+        parts = participants.of(sent)
         found: list[Event] = []
         used_verbs: set[int] = set()
         for tx in sent_tx:
