@@ -310,7 +310,7 @@ def test_issue_9_jsonl_gz_cut_short_keeps_the_records_before(tmp_path: Path) -> 
 # --- WARC: one bad record costs only itself ---------------------------------------------------
 
 
-def _members(data: bytes) -> list[int]:
+def members(data: bytes) -> list[int]:
     """Start offsets of the gzip members of a .warc.gz."""
     starts, pos = [], 0
     while pos < len(data):
@@ -324,7 +324,7 @@ def _members(data: bytes) -> list[int]:
 def test_issue_9_warc_gz_corrupt_member_in_the_middle_costs_that_record(tmp_path: Path) -> None:
     urls = [f"https://news.example.org/{i}" for i in range(4)]
     data = bytearray(warc_bytes([(u, page(i)) for i, u in enumerate(urls)]))
-    starts = _members(bytes(data))
+    starts = members(bytes(data))
     assert len(starts) == 5  # warcinfo + 4 responses
     mid = starts[2] + (starts[3] - starts[2]) // 2
     data[mid : mid + 40] = b"\x00" * 40
@@ -336,10 +336,10 @@ def test_issue_9_warc_gz_corrupt_member_in_the_middle_costs_that_record(tmp_path
     assert err[0] == f"{path}#offset={starts[2]}" and "corrupt" in err[1]
 
 
-def test_issue_9_warc_gz_garbage_between_members(tmp_path: Path) -> None:
+def test_issue_9_warc_gz_garbage_betweenmembers(tmp_path: Path) -> None:
     urls = [f"https://news.example.org/{i}" for i in range(3)]
     data = warc_bytes([(u, page(i)) for i, u in enumerate(urls)])
-    starts = _members(data)
+    starts = members(data)
     junk = data[: starts[2]] + b"JUNK" * 100 + data[starts[2] :]
     path = tmp_path / "j.warc.gz"
     path.write_bytes(junk)
@@ -381,7 +381,7 @@ def test_issue_9_warc_gz_member_that_inflates_without_end(tmp_path: Path) -> Non
     co = zlib.compressobj(9, zlib.DEFLATED, 31)
     bomb = co.compress(b"WARC/1.0\r\nWARC-Type: response\r\n") + co.compress(b" " * 50_000_000)
     bomb += co.flush()
-    starts = _members(data)
+    starts = members(data)
     path = tmp_path / "bomb.warc.gz"
     path.write_bytes(data[: starts[2]] + bomb + data[starts[2] :])
     t0 = time.perf_counter()

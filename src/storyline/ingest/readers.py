@@ -58,7 +58,10 @@ _MAX_WARC_HEADER = 64 * 1024
 _ID_JUNK = re.compile(r"[\x00-\x1f\x7f\s]+")
 _LINE_BREAK = re.compile(rb"[\r\n]")
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
-_WARC_START = re.compile(rb"(?:^|\n)(WARC/1\.[01]\r?\n)")
+# Where a record may start when resynchronising after damage: anywhere, not only at a line start,
+# since the damage may run into the next record's first line; a false start inside a payload is
+# caught by its own Content-Length check.
+_WARC_START = re.compile(rb"WARC/1\.[01]\r?\n")
 _GZIP_MEMBER = re.compile(rb"\x1f\x8b\x08")
 
 
@@ -322,19 +325,30 @@ def _utf8_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
 
 
 def _wide_encoding(head: bytes) -> str | None:
-    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return "utf-32"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if len(head) >= 4 and head[1:4] == b"\x00\x00\x00" and head[0]:
-        return "utf-32-le"
-    if len(head) >= 4 and head[:3] == b"\x00\x00\x00" and head[3]:
-        return "utf-32-be"
-    if len(head) >= 2 and head[1] == 0 and head[0] and head[0] < 0x80:
-        return "utf-16-le"
-    if len(head) >= 2 and head[0] == 0 and head[1] and head[1] < 0x80:
-        return "utf-16-be"
+    """The UTF-16 or UTF-32 codec a JSONL file's first bytes are in, if any: taken only when the
+    file then reads as JSON (a first line of junk that happens to start with FF FE is junk)."""
+    for encoding in _wide_guesses(head):
+        text = head[:256].decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
+        if text[:1] in ("{", "["):
+            return encoding
     return None
+
+
+def _wide_guesses(head: bytes) -> list[str]:
+    guesses = []
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        guesses.append("utf-32")
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        guesses.append("utf-16")
+    if len(head) >= 4 and head[1:4] == b"\x00\x00\x00" and head[0]:
+        guesses.append("utf-32-le")
+    if len(head) >= 4 and head[:3] == b"\x00\x00\x00" and head[3]:
+        guesses.append("utf-32-be")
+    if len(head) >= 2 and head[1] == 0 and 0 < head[0] < 0x80:
+        guesses.append("utf-16-le")
+    if len(head) >= 2 and head[0] == 0 and 0 < head[1] < 0x80:
+        guesses.append("utf-16-be")
+    return guesses
 
 
 def _lines(chunks: Iterable[bytes], limit: int) -> Iterator[tuple[int, bytes | None, int]]:
@@ -589,6 +603,8 @@ class _Bad:
     url: str | None = None
     cut: bool = False
     """The file ends inside this record: nothing follows it."""
+    not_warc: bool = False
+    """No WARC record header anywhere: the file is no WARC at all."""
 
 
 def _read_warc(path: Path, source: str, settings: Settings) -> Iterator[Item]:
@@ -606,12 +622,8 @@ def _warc_items(
     for unit in units:
         index += 1
         if isinstance(unit, _Bad):
-            if index == 1 and unit.offset == 0 and not unit.cut and "WARC/" in unit.problem:
-                raise ParseError(
-                    source,
-                    f"not a WARC file (record 1 has no WARC/1.x header); "
-                    f"kept the {kept} article(s) before it",
-                )
+            if unit.not_warc and index == 1:
+                raise ParseError(source, "not a WARC file (no WARC/1.x record header)")
             failed += 1
             if unit.cut:
                 what = f"record {index}" + (f" ({unit.url})" if unit.url else "")
@@ -684,16 +696,23 @@ def _warc_records(fh: IO[bytes], base: int, settings: Settings) -> Iterator[_Rec
         url = _meta_text(headers.get("warc-target-uri"))
         if not block.startswith(b"WARC/1."):
             nxt = _find(fh, pos + 1, size, _WARC_START)
-            yield _Bad(base + pos, "no WARC/1.x header where a record should start", None)
+            yield _Bad(
+                base + pos,
+                "no WARC/1.x header where a record should start",
+                not_warc=pos == 0 and nxt is None,
+            )
             if nxt is None:
                 return
             pos = nxt
             continue
         length = _content_length(headers)
-        if end < 0 or length is None:
+        merged = _WARC_START.search(block, 1, max(end, 0)) is not None
+        if end < 0 or length is None or merged:
+            # (A header block holding a second WARC/1.x line is one cut short and run into the
+            # next record's: the next record starts at that line.)
             nxt = _find(fh, pos + 1, size, _WARC_START)
             cut = nxt is None and (end < 0 or len(block) < _MAX_WARC_HEADER)
-            problem = "record headers cut short" if end < 0 else "no valid Content-Length"
+            problem = "record headers cut short" if end < 0 or merged else "no valid Content-Length"
             yield _Bad(base + pos, problem, url, cut=cut and end < 0)
             if nxt is None:
                 return
@@ -704,7 +723,7 @@ def _warc_records(fh: IO[bytes], base: int, settings: Settings) -> Iterator[_Rec
         fh.seek(stop)
         tail = fh.read(64)
         if stop + 4 > size and not tail.strip():
-            nxt = _find(fh, body, size, _WARC_START)
+            nxt = _find(fh, pos + 1, size, _WARC_START)
             if nxt is None:
                 missing = max(0, stop - size)
                 yield _Bad(base + pos, f"{missing} byte(s) missing", url, cut=True)
@@ -712,8 +731,11 @@ def _warc_records(fh: IO[bytes], base: int, settings: Settings) -> Iterator[_Rec
             yield _Bad(base + pos, "Content-Length runs past the next record", url)
             pos = nxt
             continue
-        if not _record_ends(tail):
-            nxt = _find(fh, body, size, _WARC_START)
+        ends = _record_ends(tail)
+        if ends == "blank" and _find(fh, pos + 1, stop, _WARC_START) is not None:
+            ends = None  # the payload would swallow a record: the length is wrong
+        if ends is None:
+            nxt = _find(fh, pos + 1, size, _WARC_START)
             yield _Bad(base + pos, "Content-Length does not end the record", url)
             if nxt is None:
                 return
@@ -727,14 +749,15 @@ def _warc_records(fh: IO[bytes], base: int, settings: Settings) -> Iterator[_Rec
         pos = stop + len(tail) - len(tail.lstrip())
 
 
-def _record_ends(tail: bytes) -> bool:
-    """Whether the bytes after a payload are the blank lines that close a record, followed by
-    the next record or nothing."""
+def _record_ends(tail: bytes) -> str | None:
+    """How the bytes after a payload close the record: ``"next"`` when the closing blank lines
+    are followed by the next record or the end of the file, ``"blank"`` when only the blank lines
+    are there (the next record is damaged, or the length is wrong), None when they are not."""
     for end in (b"\r\n\r\n", b"\n\n"):
         if tail.startswith(end):
             rest = tail[len(end) :].lstrip()
-            return not rest or rest.startswith(b"WARC/")
-    return False
+            return "next" if not rest or rest.startswith(b"WARC/") else "blank"
+    return None
 
 
 def _warc_headers(block: bytes) -> dict[str, str]:
@@ -754,8 +777,7 @@ def _content_length(headers: dict[str, str]) -> int | None:
 
 
 def _find(fh: IO[bytes], start: int, size: int, pattern: re.Pattern[bytes]) -> int | None:
-    """Offset of the first match of ``pattern`` (its group 1 if it has one) at or after
-    ``start``, read in chunks."""
+    """Offset of the first match of ``pattern`` starting in ``[start, size)``, read in chunks."""
     overlap = 16
     pos = start
     while pos < size:
@@ -764,11 +786,9 @@ def _find(fh: IO[bytes], start: int, size: int, pattern: re.Pattern[bytes]) -> i
         chunk = fh.read(_CHUNK + overlap)
         if not chunk:
             return None
-        m = pattern.search(chunk)
-        while m is not None and at + m.start(m.lastindex or 0) < start:
-            m = pattern.search(chunk, m.start() + 1)
+        m = pattern.search(chunk, start - at)
         if m is not None:
-            return at + m.start(m.lastindex or 0)
+            return at + m.start() if at + m.start() < size else None
         pos = at + len(chunk)
     return None
 
@@ -808,10 +828,10 @@ def _gzip_records(fh: IO[bytes], settings: Settings) -> Iterator[_Record | _Bad]
             continue
         data, end = member
         resyncing = False
-        if pos == 0 and not data.lstrip().startswith(b"WARC/1."):
-            yield _Bad(0, "no WARC/1.x header where a record should start")
-            return
         for unit in _warc_records(io.BytesIO(data), pos, settings):
+            if isinstance(unit, _Bad) and unit.not_warc and (pos > 0 or end < size):
+                # Junk in one member of a file that has others: that member's loss only.
+                unit = _Bad(unit.offset, unit.problem)
             if isinstance(unit, _Bad) and unit.cut:
                 # Cut short inside a member that inflated whole: damage, not the end of the file.
                 yield _Bad(unit.offset, unit.problem, unit.url, cut=end >= size)
