@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 import time
@@ -9,12 +10,17 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import pytest
+
 from storyline.output.report import (
     SpanLinker,
     anchor_id,
     paragraph_spans,
     render_report,
+    report_view,
     span_fragment,
+    templates,
     write_report,
 )
 
@@ -635,3 +641,39 @@ def test_report_role_history_one_line_per_title() -> None:
     assert roles.index("Labour leader") < roles.index("Prime Minister")
     assert "24 Oct 2024 – 6 Nov 2024" in roles
     assert "the PM" not in roles
+
+
+def test_report_sections_render_alone_from_their_view() -> None:
+    # A web app renders the same partials: each section template needs only its own view.
+    view = report_view(_full())
+    env = templates()
+    for name, part in (
+        ("_header.html", {"header": view.header}),
+        ("_toolbar.html", {"toolbar": view.toolbar}),
+        ("_timeline.html", {"timeline": view.timeline}),
+        ("_quotes.html", {"quotes": view.quotes}),
+        ("_entities.html", {"entities": view.entities}),
+        ("_duplicates.html", {"duplicates": view.duplicates}),
+        ("_articles.html", {"articles": view.articles}),
+    ):
+        html_part = env.get_template(name).render(**part)
+        assert html_part.startswith("<") and "\n" not in html_part, name
+        checker = _parse(html_part)
+        assert checker.problems == [] and checker.stack == [], name
+    assert view.timeline is not None and view.timeline.entries[0].element_id == "t-t1"
+    assert view.articles.cards[0].paragraphs[0].text == TEXT_A.split("\n")[0]
+
+
+def test_report_templates_escape_everything_and_fail_on_unknown_fields() -> None:
+    env = templates()
+    assert env.autoescape is True
+    source_dir = Path(__file__).parents[1] / "src" / "storyline" / "output" / "templates"
+    for path in source_dir.glob("*.html"):
+        text = path.read_text("utf-8")
+        assert "|safe" not in text.replace(" ", "") and "Markup" not in text, path.name
+        assert "autoescape false" not in text, path.name
+    view = report_view(_full())
+    bad = dataclasses.replace(view.header, title="<b>x</b>")
+    assert "<h1>&lt;b&gt;x&lt;/b&gt;</h1>" in env.get_template("_header.html").render(header=bad)
+    with pytest.raises(jinja2.UndefinedError):
+        env.get_template("_header.html").render()

@@ -2,11 +2,20 @@
 
 The report is a single self-contained HTML5 document (inline CSS and a little vanilla JS, no
 network access) so that it can be mailed, archived and opened offline years later. Every string
-that comes from the dossier is untrusted (article text is scraped from the web) and is escaped.
+that comes from the dossier is untrusted (article text is scraped from the web): it is data in
+every output, never markup.
 
-Sentences are linked as ``#a-<article_id>-<start>-<end>``: the inline script opens the article,
+How: ``report_view()`` turns the dossier into a typed view model (frozen dataclasses of plain,
+unescaped values, one per section) and Jinja2 templates in ``templates/`` render it with
+autoescape on, one template per section (``_header.html``, ``_timeline.html``, ``_quotes.html``,
+...), so a web app can render the same partials. No value reaches the page any other way: element
+ids come from ``anchor_id`` (a safe encoding) and are never repeated, class names never come from
+data, only http/https/mailto URLs become links, and the finished page has no lone surrogate or
+NUL.
+
+Sentences are linked as ``#a-<anchor>-<start>-<end>``: the inline script opens the article,
 finds the paragraph holding those offsets and wraps the span in ``<mark>``. Paragraphs carry
-``id="a-<article_id>-p<n>"`` and ``data-start``/``data-end`` so that links still land close by
+``id="a-<anchor>-p<n>"`` and ``data-start``/``data-end`` so that links still land close by
 when the script cannot run.
 """
 
@@ -31,13 +40,16 @@ import jinja2
 from markupsafe import Markup
 
 __all__ = [
+    "ReportView",
     "SpanLinker",
     "anchor_id",
     "paragraph_spans",
     "render_report",
+    "report_view",
     "safe_text",
     "safe_url",
     "span_fragment",
+    "templates",
     "write_report",
 ]
 
