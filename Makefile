@@ -7,7 +7,7 @@ CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: demo test eval bench fuzz lint typecheck check clean setup
+.PHONY: demo test eval bench fuzz lint typecheck check clean setup hostile
 
 setup: $(STAMP)
 
@@ -52,6 +52,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Black-box hostile inputs and faults against the CLI (~15 min at one job); ARGS="--all --jobs 2".
+hostile: $(STAMP)
+	$(BIN)/python -m bench.hostile $(ARGS)
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache build *.egg-info
