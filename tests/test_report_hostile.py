@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -507,6 +508,14 @@ def hostile_inputs(folder: Path) -> Path:
     (folder / "feed'\"&.jsonl").write_text(
         "\n".join(json.dumps(r) for r in records) + "\n", "utf-8"
     )
+    # A file name that is not UTF-8, and lone surrogates (as JSON escapes) in a record.
+    (folder / os.fsdecode(b"bad\xff\xfe<script>window.__pwned=40<!--.txt")).write_bytes(
+        body.encode()
+    )
+    (folder / "surrogates.jsonl").write_text(
+        json.dumps({"id": "s\udc80id", "title": "t\ud800", "text": f"lone \udc80. {body}"}) + "\n",
+        "utf-8",
+    )
     _warc(folder / "crawl.warc.gz", 'https://example.com/"><script>x</script>', _hostile_html(2))
     (folder / "broken <script>.warc.gz").write_bytes(gzip.compress(b"<script>not warc"))
     return folder
@@ -527,6 +536,7 @@ def test_issue_9_build_hostile_inputs_report_has_no_markup_from_data(hostile_bui
     text = "".join(parsed.text)
     assert PAYLOADS[0] in text and "<script>window.__pwned=23</script> Headline" in text
     assert "broken <script>.warc.gz" in text  # the error names the file, as text
+    assert "<script>window.__pwned=40<!--.txt" in text  # a non-UTF-8 file name, as text
 
 
 def test_issue_9_build_hostile_inputs_dossier_keeps_the_data(hostile_build: Path) -> None:
@@ -535,7 +545,9 @@ def test_issue_9_build_hostile_inputs_dossier_keeps_the_data(hostile_build: Path
     dossier = json.loads(raw)
     ids = {a["id"] for a in dossier["articles"]}
     assert {'"><script>window.__pwned=31</script>', "x-p0"} <= ids
-    assert len(dossier["articles"]) >= 6
+    assert len(dossier["articles"]) >= 8
+    sources = " ".join(a["source"] for a in dossier["articles"])
+    assert "<script>window.__pwned=40<!--.txt" in sources  # named, whatever its bytes
     assert any("broken <script>.warc.gz" in e["source"] for e in dossier["errors"])
     assert b"\xe2\x80\xa8" not in raw  # U+2028 escaped
     # An id is never a path: nothing in the output folder is named after one.
