@@ -526,3 +526,21 @@ def test_issue_9_utf16_text_with_a_lone_surrogate_is_kept_with_a_warning() -> No
     assert decoded.text.endswith("\ufffd The end.")
     assert decoded.warning is not None and "1 character(s) replaced" in decoded.warning
     decoded.text.encode("utf-8")
+
+
+@pytest.mark.parametrize("name", ["m.jsonl", "m.jsonl.gz"])
+def test_jsonl_first_line_starting_with_gzip_magic_costs_only_that_line(
+    tmp_path: Path, name: str
+) -> None:
+    path = jsonl(tmp_path / name, [b"\x1f\x8b\x08" + rec("a").encode(), rec("b"), rec("c")])
+    found = items(path)
+    assert [d.id for d in docs(found)] == ["b", "c"]
+    assert list(failures(found)) == [f"{path}:1"]
+
+
+def test_plain_files_named_gz_are_read_as_they_are(tmp_path: Path) -> None:
+    feed = jsonl(tmp_path / "plain.jsonl.gz", [rec("a")])
+    assert [d.id for d in docs(items(feed))] == ["a"]
+    crawl = tmp_path / "plain.warc.gz"
+    crawl.write_bytes(warc_bytes([("https://x.org/1", page(1))], gz=False))
+    assert [d.source for d in docs(items(crawl))] == [f"{crawl}#https://x.org/1"]

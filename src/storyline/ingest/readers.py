@@ -141,6 +141,23 @@ def _read_small(path: Path, source: str, settings: Settings) -> bytes:
     return data
 
 
+def _is_gzip(fh: IO[bytes]) -> bool:
+    """Whether the file is gzip data, whatever its name: it starts with a gzip member that
+    begins to inflate. A file that only starts with the magic bytes is read as it is, so that
+    its first line or record is the only one lost to them. Leaves the file at its start."""
+    head = fh.read(64 * 1024)
+    fh.seek(0)
+    if not head.startswith(GZIP_MAGIC):
+        return False
+    d = zlib.decompressobj(wbits=31)
+    try:
+        # Real gzip inflates to something within its first 64 KiB; junk with the magic in front
+        # fails, or (a header flag asking for a name) swallows it all and gives nothing.
+        return bool(d.decompress(head, 1)) or d.eof
+    except zlib.error:
+        return False
+
+
 def _mib(n: int) -> str:
     # Binary units, so that a 100 MiB file reads "100.0 MiB" and not "104.9 MB".
     return f"{n / (1 << 20):.1f} MiB"
@@ -255,8 +272,7 @@ def _meta_text(value: object) -> str | None:
 def _read_jsonl(path: Path, source: str, settings: Settings) -> Iterator[Item]:
     seen = 0
     with _open_regular(path, source) as fh:
-        compressed = fh.read(2) == GZIP_MAGIC
-        fh.seek(0)
+        compressed = _is_gzip(fh)
         raw = _gunzip(fh) if compressed else iter(lambda: fh.read(_CHUNK), b"")
         lineno = 0
         try:
@@ -609,8 +625,7 @@ class _Bad:
 
 def _read_warc(path: Path, source: str, settings: Settings) -> Iterator[Item]:
     with _open_regular(path, source) as fh:
-        compressed = fh.read(2) == GZIP_MAGIC
-        fh.seek(0)
+        compressed = _is_gzip(fh)
         units = _gzip_records(fh, settings) if compressed else _warc_records(fh, 0, settings)
         yield from _warc_items(path, source, units, settings)
 
