@@ -153,7 +153,8 @@ TIMEX_EXTENDED = {
 
 _CUT_NUMBER = re.compile(r",?000(?!\d)")
 """A timex starting at the '000' of '3,000 years ago': the number was cut at its separator."""
-_BAD_VALUE = re.compile(r"(^|[^0-9])-\d|\d{5,}-|^\d{5}")
+_BAD_VALUE = re.compile(r"^(-|\d{5}|0000)")
+"""A DATE value outside years 1-9999: negative, five digits, or year 0."""
 
 
 def _annotate_timex(ctx: Ctx, inputs: list[bytes], extra: Iterable[str] = ()) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import re
 import resource
 import signal
 import sqlite3
@@ -429,11 +430,16 @@ def _reference(ctx: Ctx) -> tuple[Any, float]:
 
 
 def _wait_trigger(proc: Any, ctx: Ctx, at: float | str, ref_seconds: float) -> str:
-    """Wait until the kill point: a fraction of the uninterrupted build's time, or
-    'outputs' (the first output file appears in out/)."""
+    """Wait until the kill point: a fraction of the uninterrupted build's time (float);
+    'outputs' (the first output file, temporary or not, appears in out/); or 'stage:NAME+S'
+    (S seconds after ``-v`` logs ``build N: NAME``; falls back to a time if never logged)."""
     t0 = time.monotonic()
     deadline = t0 + (ref_seconds * at if isinstance(at, float) else ref_seconds * 3)
     out = ctx.dir / "out"
+    stage = delay = None
+    if isinstance(at, str) and at.startswith("stage:"):
+        name, _, after = at[len("stage:") :].partition("+")
+        stage, delay = re.compile(rf"build \d+: {re.escape(name)}\b"), float(after or 0)
     while time.monotonic() < deadline:
         if proc.p.poll() is not None:
             return "finished before the kill point"
@@ -441,8 +447,14 @@ def _wait_trigger(proc: Any, ctx: Ctx, at: float | str, ref_seconds: float) -> s
             names = [p.name for p in out.iterdir() if not p.name.startswith("storyline.sqlite")]
             if names:
                 return f"killed when {names[0]} appeared"
+        if stage is not None and stage.search(proc.stderr_text()):
+            seen = time.monotonic() - t0
+            time.sleep(delay or 0)
+            if proc.p.poll() is not None:
+                return "finished before the kill point"
+            return f"killed {delay:.1f}s after '{at[6:].split('+')[0]}' at {seen:.1f}s"
         time.sleep(0.02)
-    return f"killed at {time.monotonic() - t0:.1f}s"
+    return f"killed at {time.monotonic() - t0:.1f}s" + (" (stage never logged)" if stage else "")
 
 
 def _kill(at: float | str, sig: int, group: bool, rounds: int, ctx: Ctx) -> None:
@@ -498,6 +510,12 @@ for _label, _at in (
     ("70pct", 0.70),
     ("90pct", 0.90),
     ("writing-outputs", "outputs"),
+    ("ingest", "stage:ingest"),
+    ("clean", "stage:clean"),
+    ("link", "stage:link"),
+    ("analyse-start", "stage:analyse"),
+    ("analyse-mid", "stage:analyse+2.5"),
+    ("outputs-stage", "stage:outputs"),
 ):
     register(f"kill-9-at-{_label}", "kill", functools.partial(_kill, _at, signal.SIGKILL, False, 1))
 register(
@@ -521,6 +539,11 @@ mark_extended(
         "env-tmpdir-missing-home-unset",
         "env-few-file-descriptors",
         "kill-9-at-50pct",
+        "kill-9-at-10pct",
+        "kill-9-at-70pct",
+        "kill-9-at-clean",
+        "kill-9-at-analyse-start",
+        "kill-9-at-outputs-stage",
         "kill-9-process-group",
         "kill-sigterm",
     }
