@@ -556,9 +556,12 @@ def _html_gz_article(ctx: Ctx) -> None:
 
 
 def _html(
-    page: str | bytes, expect_article: bool | None, ctx: Ctx, limit: float = PATHOLOGICAL_LIMIT
+    page: Callable[[], str | bytes],
+    expect_article: bool | None,
+    ctx: Ctx,
+    limit: float = PATHOLOGICAL_LIMIT,
 ) -> None:
-    files = [("odd-page.html", page)]
+    files = [("odd-page.html", page())]
     if expect_article is None:
         odd_beside_goods(ctx, files, bad_or_present=[("odd-page", "Corvale")], limit=limit)
     elif expect_article:
@@ -568,22 +571,31 @@ def _html(
 
 
 _CORVALE_P = "<p>" + gen.article("nothing odd", None).replace("\n\n", "</p><p>") + "</p>"
-HTML_PAGES: dict[str, tuple[str | bytes, bool | None]] = {
-    "100k-nested-div": (gen.html_page("<div>" * 100_000 + _CORVALE_P + "</div>" * 100_000), None),
-    "100k-nested-unclosed-b": (gen.html_page("<b>" * 100_000 + _CORVALE_P), None),
-    "100k-siblings": (gen.html_page(_CORVALE_P + "<span>x</span>" * 100_000), None),
-    "100k-nested-table": (gen.html_page("<table><tr><td>" * 30_000 + _CORVALE_P), None),
-    "5mb-attribute": (
-        gen.html_page(f'<p title="{"x" * (5 << 20)}">Corvale</p>' + _CORVALE_P),
+HTML_PAGES: dict[str, tuple[Callable[[], str | bytes], bool | None]] = {
+    "100k-nested-div": (
+        lambda: gen.html_page("<div>" * 100_000 + _CORVALE_P + "</div>" * 100_000),
         None,
     ),
-    "only-scripts": (gen.html_page("<script>var x=1;</script>" * 50, published=None), False),
-    "empty-file": ("", False),
-    "binary-bytes": (bytes(gen.rng("bin").randrange(256) for _ in range(20_000)), False),
-    "bogus-charset": (gen.html_page(_CORVALE_P, head="<meta charset='x-unknown-99'>"), True),
-    "utf16-bom": ((("\ufeff" + gen.html_page(_CORVALE_P)).encode("utf-16-le")), None),
-    "unclosed-comment": ("<!--" + gen.html_page(_CORVALE_P), None),
-    "nul-bytes": (gen.html_page(_CORVALE_P.replace(" ", " \x00", 50)), None),
+    "100k-nested-unclosed-b": (lambda: gen.html_page("<b>" * 100_000 + _CORVALE_P), None),
+    "100k-siblings": (lambda: gen.html_page(_CORVALE_P + "<span>x</span>" * 100_000), None),
+    "100k-nested-table": (lambda: gen.html_page("<table><tr><td>" * 30_000 + _CORVALE_P), None),
+    "5mb-attribute": (
+        lambda: gen.html_page(f'<p title="{"x" * (5 << 20)}">Corvale</p>' + _CORVALE_P),
+        None,
+    ),
+    "only-scripts": (
+        lambda: gen.html_page("<script>var x=1;</script>" * 50, published=None),
+        False,
+    ),
+    "empty-file": (lambda: "", False),
+    "binary-bytes": (lambda: bytes(gen.rng("bin").randrange(256) for _ in range(20_000)), False),
+    "bogus-charset": (
+        lambda: gen.html_page(_CORVALE_P, head="<meta charset='x-unknown-99'>"),
+        True,
+    ),
+    "utf16-bom": ((lambda: ("\ufeff" + gen.html_page(_CORVALE_P)).encode("utf-16-le")), None),
+    "unclosed-comment": (lambda: "<!--" + gen.html_page(_CORVALE_P), None),
+    "nul-bytes": (lambda: gen.html_page(_CORVALE_P.replace(" ", " \x00", 50)), None),
 }
 for _name, (_page, _expect) in HTML_PAGES.items():
     register(f"html-{_name}", "html", functools.partial(_html, _page, _expect))
@@ -806,7 +818,7 @@ def _odd_warc_record(rid: int = 2, **kw: Any) -> bytes:
 
 
 def _warc(
-    data: bytes,
+    data: Callable[[], bytes],
     name: str,
     ctx: Ctx,
     *,
@@ -821,7 +833,7 @@ def _warc(
         kw["bad_or_present"] = [("odd-", "Corvale")]
     else:
         kw["present"] = ["Corvale"]
-    odd_beside_goods(ctx, [(name, data)], goods=goods, limit=limit, **kw)
+    odd_beside_goods(ctx, [(name, data())], goods=goods, limit=limit, **kw)
 
 
 def _gz_members(*records: bytes) -> list[bytes]:
@@ -830,62 +842,67 @@ def _gz_members(*records: bytes) -> list[bytes]:
 
 _C, _D = gen.good_warc_records()
 _X = _odd_warc_record()
-WARC_CASES: dict[str, tuple[bytes, str, tuple[str, ...], bool | None]] = {
+WARC_CASES: dict[str, tuple[Callable[[], bytes], str, tuple[str, ...], bool | None]] = {
     "truncated-mid-record": (
-        (_C + _X + _D)[: len(_C) + len(_X) // 2],
+        lambda: (_C + _X + _D)[: len(_C) + len(_X) // 2],
         "odd-trunc.warc",
         ("A", "B", "C"),
         True,
     ),
-    "truncated-in-header": ((_C + _X)[: len(_C) + 40], "odd-trunc.warc", ("A", "B", "C"), True),
+    "truncated-in-header": (
+        lambda: (_C + _X)[: len(_C) + 40],
+        "odd-trunc.warc",
+        ("A", "B", "C"),
+        True,
+    ),
     "gz-truncated": (
-        b"".join(_gz_members(_C, _X, _D))[:-200],
+        lambda: b"".join(_gz_members(_C, _X, _D))[:-200],
         "odd-trunc.warc.gz",
         ("A", "B", "C"),
         True,
     ),
     "gz-corrupt-middle-member": (
-        (lambda m: m[0] + m[1][:20] + bytes(b ^ 0x5A for b in m[1][20:-20]) + m[1][-20:] + m[2])(
-            _gz_members(_C, _X, _D)
-        ),
+        lambda: (
+            lambda m: m[0] + m[1][:20] + bytes(b ^ 0x5A for b in m[1][20:-20]) + m[1][-20:] + m[2]
+        )(_gz_members(_C, _X, _D)),
         "odd-corrupt.warc.gz",
         ("A", "B", "C", "D"),
         True,
     ),
     "content-length-huge": (
-        _C + _odd_warc_record(content_length="999999999999") + _D,
+        lambda: _C + _odd_warc_record(content_length="999999999999") + _D,
         "odd-len.warc",
         ("A", "B", "C"),
         True,
     ),
     "content-length-negative": (
-        _C + _odd_warc_record(content_length="-5") + _D,
+        lambda: _C + _odd_warc_record(content_length="-5") + _D,
         "odd-len.warc",
         ("A", "B", "C"),
         True,
     ),
     "content-length-text": (
-        _C + _odd_warc_record(content_length="lots") + _D,
+        lambda: _C + _odd_warc_record(content_length="lots") + _D,
         "odd-len.warc",
         ("A", "B", "C"),
         True,
     ),
     "content-length-short": (
-        _C + _odd_warc_record(content_length="100") + _D,
+        lambda: _C + _odd_warc_record(content_length="100") + _D,
         "odd-len.warc",
         ("A", "B", "C"),
         True,
     ),
     "garbage": (
-        bytes(gen.rng("warc").randrange(256) for _ in range(50_000)),
+        lambda: bytes(gen.rng("warc").randrange(256) for _ in range(50_000)),
         "odd-garbage.warc",
         ("A", "B"),
         True,
     ),
-    "empty": (b"", "odd-empty.warc", ("A", "B"), True),
-    "not-gzip": (_C + _D, "odd-notgz.warc.gz", ("A", "B"), None),
+    "empty": (lambda: b"", "odd-empty.warc", ("A", "B"), True),
+    "not-gzip": (lambda: _C + _D, "odd-notgz.warc.gz", ("A", "B"), None),
     "no-html-records": (
-        gen.warc_record(
+        lambda: gen.warc_record(
             "https://x.example/a.pdf",
             b"%PDF-1.4 ...",
             9,
@@ -896,26 +913,30 @@ WARC_CASES: dict[str, tuple[bytes, str, tuple[str, ...], bool | None]] = {
         True,
     ),
     "payload-gzip-bomb": (
-        _C
-        + gen.warc_record(
-            "https://news.example.com/bomb",
-            gen.gzip_bomb(1 << 30),
-            2,
-            http_headers="Content-Type: text/html\r\nContent-Encoding: gzip\r\n",
-        )
-        + _D,
+        lambda: (
+            _C
+            + gen.warc_record(
+                "https://news.example.com/bomb",
+                gen.gzip_bomb(1 << 30),
+                2,
+                http_headers="Content-Type: text/html\r\nContent-Encoding: gzip\r\n",
+            )
+            + _D
+        ),
         "odd-bomb.warc",
         ("A", "B", "C", "D"),
         True,
     ),
     "100k-nested-record": (
-        _C
-        + gen.warc_record(
-            "https://news.example.com/deep",
-            gen.html_page("<div>" * 100_000 + _CORVALE_P).encode(),
-            2,
-        )
-        + _D,
+        lambda: (
+            _C
+            + gen.warc_record(
+                "https://news.example.com/deep",
+                gen.html_page("<div>" * 100_000 + _CORVALE_P).encode(),
+                2,
+            )
+            + _D
+        ),
         "odd-deep.warc",
         ("A", "B", "C", "D"),
         None,
