@@ -35,6 +35,7 @@ class Result:
     why: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     pending: list[Path] = field(default_factory=list)
+    peak_mb: float = 0.0
 
 
 def _run_case(c: Case, root: Path, env: dict[str, str]) -> Result:
@@ -61,7 +62,10 @@ def _run_case(c: Case, root: Path, env: dict[str, str]) -> Result:
         status = "FAIL"
     elif status == "PASS" and ctx.notes:
         status = "PASS*"
-    return Result(c, status, time.monotonic() - t0, ctx.failures, ctx.notes, ctx.pending_reports)
+    peak = max((r.peak_mb for r in ctx.runs), default=0.0)
+    return Result(
+        c, status, time.monotonic() - t0, ctx.failures, ctx.notes, ctx.pending_reports, peak
+    )
 
 
 def _browser_check(browser: Browser | None, res: Result) -> None:
@@ -78,7 +82,7 @@ def _line(res: Result, width: int) -> str:
     why = "; ".join(res.why) if res.why else "; ".join(res.notes)
     return (
         f"{res.case.name:<{width}}  {res.case.category:<12} {res.status:<5} "
-        f"{res.seconds:6.1f}  {why[:400]}"
+        f"{res.seconds:6.1f} {res.peak_mb:6.0f}  {why[:400]}"
     )
 
 
@@ -128,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         browser = None
 
     width = max((len(c.name) for c in cases), default=10)
-    print(f"{'case':<{width}}  {'category':<12} {'result':<5} {'secs':>6}  why", flush=True)
+    print(
+        f"{'case':<{width}}  {'category':<12} {'result':<5} {'secs':>6} {'MB':>6}  why", flush=True
+    )
     results: list[Result] = []
     t0 = time.monotonic()
     try:
@@ -155,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                         "category": r.case.category,
                         "status": r.status,
                         "seconds": round(r.seconds, 2),
+                        "peak_mb": round(r.peak_mb),
                         "why": r.why,
                         "notes": r.notes,
                     }

@@ -34,6 +34,10 @@ DEFAULT_LIMIT = 60.0
 """Seconds a build of two small articles and one odd input may take (a plain two-article build
 takes about 5 s on the 2-core machine)."""
 
+MEMORY_LIMIT_MB = 3000
+"""Peak RSS a build of a few MB of hostile input may reach (a plain two-article build peaks
+near 400 MB; the machine has 24 GB shared by several engineers)."""
+
 LEFTOVER_GRACE = 10.0
 """Seconds a killed build's workers get to notice their parent is gone and exit."""
 
@@ -72,6 +76,9 @@ class Run:
     seconds: float
     timed_out: bool
     leftovers: list[int] = field(default_factory=list)
+    peak_mb: float = 0.0
+    """Peak resident memory of the CLI process (``wait4``'s ``ru_maxrss``, which on Linux also
+    covers the workers it waited for)."""
 
     @property
     def err(self) -> str:
@@ -141,6 +148,7 @@ class Proc:
             preexec_fn=preexec,
         )
         self.pgid = self.p.pid
+        self.peak_mb = 0.0
 
     def stderr_text(self) -> str:
         self._err.flush()
@@ -151,12 +159,19 @@ class Proc:
 
     def wait(self, limit: float, check_leftovers: bool = True) -> Run:
         timed_out = False
-        try:
-            self.p.wait(timeout=limit)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            _killpg(self.pgid)
-            self.p.wait()
+        deadline = self.t0 + limit
+        while True:
+            pid, status, usage = os.wait4(self.p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                timed_out = True
+                _killpg(self.pgid)
+                pid, status, usage = os.wait4(self.p.pid, 0)
+                break
+            time.sleep(0.05)
+        self.p.returncode = os.waitstatus_to_exitcode(status)
+        self.peak_mb = usage.ru_maxrss / 1024
         seconds = time.monotonic() - self.t0
         leftovers: list[int] = []
         if check_leftovers and not timed_out:
@@ -178,7 +193,9 @@ class Proc:
                 fh.close()
         out = self.out_path.read_bytes() if self._out is not None else b""
         err = self.err_path.read_bytes()
-        return Run(self.argv, self.p.returncode, out, err, seconds, timed_out, leftovers)
+        return Run(
+            self.argv, self.p.returncode, out, err, seconds, timed_out, leftovers, self.peak_mb
+        )
 
 
 class _ReportScan(HTMLParser):
@@ -434,6 +451,8 @@ class Ctx:
             self.fail(f"{what} traceback: {run.head()}")
         if run.leftovers:
             self.fail(f"{what} left {len(run.leftovers)} process(es) running")
+        if run.peak_mb > MEMORY_LIMIT_MB:
+            self.fail(f"{what} peaked at {run.peak_mb:.0f} MB (> {MEMORY_LIMIT_MB} MB)")
         if expect == "fail":
             lines = [x for x in run.err.splitlines() if x.strip()]
             self.check(bool(lines), f"{what} failed without a message")
