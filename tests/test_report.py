@@ -529,9 +529,10 @@ def test_report_large_dossier_renders_fast() -> None:
         for i in range(300)
     ]
     dossier = {"articles": articles, "quotes": quotes, "timeline": timeline, "duplicates": []}
-    started = time.perf_counter()
+    # CPU time: what the renderer costs, not what the neighbours on a loaded machine cost.
+    started = time.process_time()
     doc = render_report(dossier)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < 2.0, f"{elapsed:.2f}s"
     assert doc.count('<article class="art') == 2000
     assert doc.count('<details class="text">') == 2000
