@@ -27,7 +27,7 @@ from typing import Any
 
 from storyline.clean import clean_text, furniture_keys, line_keys
 from storyline.clean.boilerplate import caption_texts
-from storyline.errors import InputError, OutputError, StoreError
+from storyline.errors import InputError, OutputError, StoreError, TimeBudgetExceeded
 from storyline.faults import die_with_parent, failure, isolated, log_failure, time_budget
 from storyline.ingest.discover import InputFile, discover_inputs, display_name, format_of
 from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
@@ -411,10 +411,14 @@ def _read_small_file(
             [InputFailure(_display(path), f"cannot read: {exc.strerror or exc}", stage="ingest")],
         )
     sha = hashlib.sha256(data).hexdigest()
-    items: list[_Prepared | InputFailure] = [
-        doc if isinstance(doc, InputFailure) else _prepare(doc)
-        for doc in _records(path, settings, data)
-    ]
+    items: list[_Prepared | InputFailure] = []
+    try:
+        with time_budget(_budget(settings, data), "reading"):
+            for doc in _records(path, settings, data):
+                items.append(doc if isinstance(doc, InputFailure) else _prepare(doc))
+    except TimeBudgetExceeded as exc:
+        # What was read stays; the rest of the file is named as lost.
+        items.append(failure(exc, source=_display(path), stage="ingest", component="reader"))
     return path, sha, items
 
 
@@ -788,9 +792,10 @@ def _clean_one(job: _CleanJob, settings: Settings) -> tuple[CleanRow, list[Input
 
     def clean() -> CleanText:
         strip = [Strip(**s) for s in json.loads(strip_json)]
-        return clean_text(
-            decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings
-        )
+        with time_budget(_budget(settings, decoded), "cleaning"):
+            return clean_text(
+                decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings
+            )
 
     uncleaned = CleanText(decoded, (), ((0, 0, len(decoded)),))
     result = isolated(clean, failed("cleaner"), uncleaned)
@@ -966,7 +971,7 @@ def _solo_worker(job: _Job, settings: Settings, send: Any, parent: int) -> None:
     send.close()
 
 
-def _budget(settings: Settings, text: str) -> float:
+def _budget(settings: Settings, text: str | bytes) -> float:
     return settings.component_budget_s + settings.component_budget_s_per_mchar * len(text) / 1e6
 
 
