@@ -158,3 +158,52 @@ def test_html_no_dedup_cache_between_pages() -> None:
     first = extract_html(_page("news_article.html"))
     second = extract_html(_page("news_article.html"))
     assert first.text == second.text
+
+
+# --- issue 9: hostile markup stays linear -----------------------------------------------------
+
+_SENTENCE = "The council voted on Tuesday to reopen the harbour bridge, the mayor said."
+
+
+def _timed(html: str) -> tuple[HtmlExtraction, float]:
+    import time
+
+    t0 = time.perf_counter()
+    ex = extract_html(html)
+    return ex, time.perf_counter() - t0
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("100k unclosed p", "<p>word said " * 100_000),
+        (
+            "100k siblings",
+            f"<article><p>{_SENTENCE}</p>" + "<span></span>" * 100_000 + "</article>",
+        ),
+        ("50k list items", "<ul>" + "<li>item said " * 50_000 + "</ul>"),
+        ("4 MB of text", f"<article><p>{(_SENTENCE + ' ') * 50_000}</p></article>"),
+    ],
+)
+def test_issue_9_html_huge_pages_are_read_by_the_linear_block_reader(name: str, body: str) -> None:
+    # trafilatura took 42 s for 100,000 sibling paragraphs and 11 s for 5 MB of text.
+    ex, took = _timed(f"<html><head><title>Big</title></head><body>{body}</body></html>")
+    assert took < 5.0, name
+    assert "html-large-page" in ex.notes and ex.title == "Big"
+    assert ex.text.strip()
+
+
+def test_html_large_page_reader_skips_scripts_and_furniture() -> None:
+    filler = "<div><span>x</span></div>" * 12_000
+    ex = extract_html(
+        "<html><head><title>T</title><script>var a = 1;</script></head><body>"
+        f"<nav><li>Home</li></nav><article><p>{_SENTENCE}</p><ul><li><p>Inner</p></li></ul>"
+        f"<script>document.write('no')</script>{filler}</article><footer><p>©</p></footer>"
+        "</body></html>"
+    )
+    assert "html-large-page" in ex.notes
+    assert ex.text == f"{_SENTENCE}\n\nInner"
+
+
+def test_html_ordinary_page_is_not_read_as_a_large_one(news: HtmlExtraction) -> None:
+    assert news.notes == () and news.method.startswith("trafilatura")
