@@ -36,6 +36,7 @@ class Result:
     notes: list[str] = field(default_factory=list)
     pending: list[Path] = field(default_factory=list)
     peak_mb: float = 0.0
+    cpu: float = 0.0
 
 
 def _run_case(c: Case, root: Path, env: dict[str, str]) -> Result:
@@ -63,8 +64,9 @@ def _run_case(c: Case, root: Path, env: dict[str, str]) -> Result:
     elif status == "PASS" and ctx.notes:
         status = "PASS*"
     peak = max((r.peak_mb for r in ctx.runs), default=0.0)
+    cpu = sum(r.cpu_seconds for r in ctx.runs)
     return Result(
-        c, status, time.monotonic() - t0, ctx.failures, ctx.notes, ctx.pending_reports, peak
+        c, status, time.monotonic() - t0, ctx.failures, ctx.notes, ctx.pending_reports, peak, cpu
     )
 
 
@@ -82,7 +84,7 @@ def _line(res: Result, width: int) -> str:
     why = "; ".join(res.why) if res.why else "; ".join(res.notes)
     return (
         f"{res.case.name:<{width}}  {res.case.category:<12} {res.status:<5} "
-        f"{res.seconds:6.1f} {res.peak_mb:6.0f}  {why[:400]}"
+        f"{res.seconds:6.1f} {res.cpu:6.1f} {res.peak_mb:6.0f}  {why[:400]}"
     )
 
 
@@ -133,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
 
     width = max((len(c.name) for c in cases), default=10)
     print(
-        f"{'case':<{width}}  {'category':<12} {'result':<5} {'secs':>6} {'MB':>6}  why", flush=True
+        f"{'case':<{width}}  {'category':<12} {'result':<5} {'wall':>6} {'cpu':>6} {'MB':>6}  why",
+        flush=True,
     )
     results: list[Result] = []
     t0 = time.monotonic()
@@ -161,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
                         "category": r.case.category,
                         "status": r.status,
                         "seconds": round(r.seconds, 2),
+                        "cpu_seconds": round(r.cpu, 2),
                         "peak_mb": round(r.peak_mb),
                         "why": r.why,
                         "notes": r.notes,

@@ -1481,3 +1481,57 @@ def mark_extended(names: set[str]) -> None:
 
 
 mark_extended(EXTENDED)
+
+
+# ------------------------------------------------------------------------------------------
+# Generated: seeded random texts and mutated files of every format
+# ------------------------------------------------------------------------------------------
+
+
+def _generated(seed: int, ctx: Ctx) -> None:
+    body = gen.article("see below", word="Corvale") + "\n\n" + gen.random_text(seed)
+    odd_beside_goods(ctx, [(f"odd-gen-{seed}.txt", body)], present=["Corvale"], annotate=True)
+
+
+for _seed in range(12):
+    register(
+        f"generated-text-seed-{_seed}",
+        "generated",
+        functools.partial(_generated, _seed),
+        extended=_seed >= 6,
+    )
+
+
+def _good_file(fmt: str) -> tuple[str, bytes]:
+    c, d = gen.good_records()
+    wc, wd = gen.good_warc_records()
+    page = gen.html_page(_CORVALE_P, title="Museum wing").encode()
+    return {
+        "txt": ("odd-mut.txt", _ODD.encode()),
+        "html": ("odd-mut.html", page),
+        "jsonl": ("odd-mut.jsonl", gen.jsonl(c, _rec(), d)),
+        "warc": ("odd-mut.warc", wc + _odd_warc_record() + wd),
+        "warc.gz": ("odd-mut.warc.gz", b"".join(_gz_members(wc, _odd_warc_record(), wd))),
+    }[fmt]
+
+
+def _mutated(fmt: str, seed: int, ctx: Ctx) -> None:
+    """Whatever the corruption, the build goes on: the two good articles are there, the
+    outputs are valid; the odd file is either read or named (not checked: either is right)."""
+    name, data = _good_file(fmt)
+    odd_beside_goods(
+        ctx,
+        [(name, gen.mutate(data, seed))],
+        limit=PATHOLOGICAL_LIMIT,
+        annotate=fmt in ("txt", "jsonl"),
+    )
+
+
+for _fmt in ("txt", "html", "jsonl", "warc", "warc.gz"):
+    for _seed in range(4):
+        register(
+            f"mutated-{_fmt}-seed-{_seed}",
+            "mutated",
+            functools.partial(_mutated, _fmt, _seed),
+            extended=_seed >= 2,
+        )

@@ -155,3 +155,141 @@ def words(tag: str, n: int) -> list[str]:
         "court",
     ]
     return [r.choice(vocab) for _ in range(n)]
+
+
+_POOL_WORDS = [
+    "the",
+    "council",
+    "said",
+    "Mr",
+    "Okafor",
+    "Sir",
+    "Keir",
+    "Starmer",
+    "he",
+    "she",
+    "told",
+    "BBC",
+    "on",
+    "Monday",
+    "last",
+    "next",
+    "week",
+    "year",
+    "ago",
+    "from",
+    "now",
+    "in",
+    "since",
+    "years",
+    "centuries",
+    "decades",
+    "millennia",
+    "days",
+    "hours",
+    "BC",
+    "AD",
+    "Q4",
+    "W53",
+    "January",
+    "Dec.",
+    "31st",
+    "the 99th century",
+    "yesterday",
+    "tomorrow",
+    "tonight",
+    "noon",
+    "(Reuters)",
+    "—",
+    "-",
+    "...",
+    "…",
+    ";",
+    ":",
+    "?",
+    "!",
+    ".",
+    ",",
+    "\n",
+    "\n\n",
+]
+_POOL_MARKS = ["“", "”", '"', "'", "‘", "’", "«", "»", "„", "‹", "›", "「", "」", "″"]
+_POOL_ODD = [
+    "\u200b",
+    "\u200d",
+    "\u202e",
+    "\u0301",
+    "\ufeff",
+    "\u00a0",
+    "\u2028",
+    "\u2029",
+    "\x0b",
+    "\x1b[2J",
+    "🇬🇧",
+    "👩‍👩‍👧",
+    "Ω",
+    "ß",
+    "İ",
+    "ﬁ",
+    "٣",
+    "７",
+    "Ⅻ",
+    "𝟗",
+    "\ufffd",
+    "<script>window.__pwned=20</script>",
+    "<b onmouseover=alert(1)>",
+    "&amp;",
+    "&#0;",
+    "</p>",
+]
+
+
+def random_number(r: random.Random) -> str:
+    kind = r.randrange(6)
+    if kind == 0:
+        return str(r.randrange(10))
+    if kind == 1:
+        return f"{r.randrange(1, 10**6):,}"
+    if kind == 2:
+        return str(r.randrange(10 ** r.randrange(4, 40)))
+    if kind == 3:
+        return f"{r.random() * 10 ** r.randrange(0, 30):.3g}"
+    if kind == 4:
+        return f"{r.randrange(-9999, 20000):04d}-{r.randrange(0, 14):02d}-{r.randrange(0, 33):02d}"
+    return r.choice(["0", "00", "000", "0001", "9999", "10000", "1e309", "-1", "½", "٣٠"])
+
+
+def random_text(seed: int, n_tokens: int = 4000) -> str:
+    """A seeded soup of the things that break text layers: quote marks of every kind, numbers
+    of every size and shape next to time units, odd Unicode and markup, in sentence-ish runs."""
+    r = rng(f"text-{seed}")
+    out = []
+    for _ in range(n_tokens):
+        x = r.random()
+        if x < 0.55:
+            out.append(r.choice(_POOL_WORDS))
+        elif x < 0.72:
+            out.append(random_number(r))
+        elif x < 0.87:
+            out.append(r.choice(_POOL_MARKS))
+        else:
+            out.append(r.choice(_POOL_ODD))
+    return " ".join(out)
+
+
+def mutate(data: bytes, seed: int) -> bytes:
+    """A seeded corruption of a good file: flipped bytes, a cut, a duplicated or dropped run."""
+    r = rng(f"mutate-{seed}")
+    buf = bytearray(data)
+    for _ in range(max(1, len(buf) // 200)):
+        buf[r.randrange(len(buf))] = r.randrange(256)
+    a = r.randrange(len(buf))
+    b = min(len(buf), a + r.randrange(1, 400))
+    op = r.randrange(3)
+    if op == 0:
+        buf[a:a] = buf[a:b]
+    elif op == 1:
+        del buf[a:b]
+    else:
+        del buf[r.randrange(len(buf) // 2, len(buf)) :]
+    return bytes(buf)

@@ -31,12 +31,16 @@ REPO = Path(__file__).resolve().parents[2]
 STORYLINE = REPO / ".venv" / "bin" / "storyline"
 
 DEFAULT_LIMIT = 60.0
-"""Seconds a build of two small articles and one odd input may take (a plain two-article build
-takes about 5 s on the 2-core machine)."""
+"""CPU seconds a build of two small articles and one odd input may use (a plain two-article
+build uses about 4 s)."""
 
 MEMORY_LIMIT_MB = 3000
 """Peak RSS a build of a few MB of hostile input may reach (a plain two-article build peaks
 near 400 MB; the machine has 24 GB shared by several engineers)."""
+
+WALL_FACTOR = 3.0
+"""Wall-clock seconds a run may take per CPU second of its limit before it is killed (the
+machine is shared: wall time can be 3x CPU time under load; a hang uses no CPU at all)."""
 
 LEFTOVER_GRACE = 10.0
 """Seconds a killed build's workers get to notice their parent is gone and exit."""
@@ -76,6 +80,10 @@ class Run:
     seconds: float
     timed_out: bool
     leftovers: list[int] = field(default_factory=list)
+    cpu_seconds: float = 0.0
+    """User + system time of the CLI and the workers it waited for: the time limits apply to
+    this, so that a machine loaded by other work does not fail a case."""
+    limit: float = 0.0
     peak_mb: float = 0.0
     """Peak resident memory of the CLI process (``wait4``'s ``ru_maxrss``, which on Linux also
     covers the workers it waited for)."""
@@ -149,6 +157,8 @@ class Proc:
         )
         self.pgid = self.p.pid
         self.peak_mb = 0.0
+        self.cpu_seconds = 0.0
+        self.limit = 0.0
 
     def stderr_text(self) -> str:
         self._err.flush()
@@ -158,8 +168,11 @@ class Proc:
             return ""
 
     def wait(self, limit: float, check_leftovers: bool = True) -> Run:
+        """``limit``: CPU seconds allowed (checked by the caller); the process is killed after
+        ``limit * WALL_FACTOR`` seconds of wall time."""
         timed_out = False
-        deadline = self.t0 + limit
+        self.limit = limit
+        deadline = self.t0 + limit * WALL_FACTOR
         while True:
             pid, status, usage = os.wait4(self.p.pid, os.WNOHANG)
             if pid:
@@ -172,6 +185,7 @@ class Proc:
             time.sleep(0.05)
         self.p.returncode = os.waitstatus_to_exitcode(status)
         self.peak_mb = usage.ru_maxrss / 1024
+        self.cpu_seconds = usage.ru_utime + usage.ru_stime
         seconds = time.monotonic() - self.t0
         leftovers: list[int] = []
         if check_leftovers and not timed_out:
@@ -194,7 +208,16 @@ class Proc:
         out = self.out_path.read_bytes() if self._out is not None else b""
         err = self.err_path.read_bytes()
         return Run(
-            self.argv, self.p.returncode, out, err, seconds, timed_out, leftovers, self.peak_mb
+            self.argv,
+            self.p.returncode,
+            out,
+            err,
+            seconds,
+            timed_out,
+            leftovers,
+            self.cpu_seconds,
+            self.limit,
+            self.peak_mb,
         )
 
 
@@ -439,8 +462,10 @@ class Ctx:
     def check_run(self, run: Run, expect: str, what: str = "build") -> None:
         """``expect``: 'ok' (exit 0), 'fail' (non-zero) or 'any'."""
         if run.timed_out:
-            self.fail(f"{what} timed out after {run.seconds:.0f}s")
+            self.fail(f"{what} timed out after {run.seconds:.0f}s wall time")
             return
+        if run.limit and run.cpu_seconds > run.limit:
+            self.fail(f"{what} used {run.cpu_seconds:.0f}s CPU (> {run.limit:.0f}s limit)")
         if run.rc is not None and run.rc < 0:
             self.fail(f"{what} died from signal {-run.rc}: {run.head()}")
         elif expect == "ok" and run.rc != 0:
@@ -580,7 +605,9 @@ class Ctx:
             self.fail(f"annotate stdout is not valid UTF-8 ({exc})")
             out = run.stdout.decode("utf-8", "replace")
         records: list[dict[str, Any]] = []
-        for n, line in enumerate(out.splitlines(), start=1):
+        # Lines end at "\n" only: str.splitlines() would also cut at U+2028, U+0085, \x0b...,
+        # which JSON strings may hold raw.
+        for n, line in enumerate((x for x in out.split("\n") if x.strip()), start=1):
             try:
                 rec = json.loads(line)
             except json.JSONDecodeError:
