@@ -49,10 +49,11 @@ _DATE_VALUE = re.compile(
     rf"^(?:PRESENT_REF|PAST_REF|FUTURE_REF|\d{{2,3}}|XXX|XX"
     rf"|{_X4}(?:-(?:\d\d|XX)(?:-(?:\d\d|XX))?|-W(?:\d\d|XX)(?:-(?:WE|[1-7]))?"
     rf"|-Q[1-4X]|-H[12]|-(?:SP|SU|FA|WI))?)"
-    r"(?:T(?:\d\d(?::\d\d)?|MO|AF|EV|NI))?$"
+    r"(?:T(?:\d\d(?::\d\d)?|MO|AF|EV|NI))?$",
+    re.ASCII,  # values are ASCII whatever digits the text uses ("١٩٩٨")
 )
 _DURATION_VALUE = re.compile(
-    r"^P(?=.)(?:(?:\d+|X)(?:Y|M|W|D|Q|DE|CE|WE))*(?:T(?=.)(?:(?:\d+|X)[HMS])*)?$"
+    r"^P(?=.)(?:(?:\d+|X)(?:Y|M|W|D|Q|DE|CE|WE))*(?:T(?=.)(?:(?:\d+|X)[HMS])*)?$", re.ASCII
 )
 
 
@@ -63,7 +64,7 @@ def _well_formed(t: Timex) -> bool:
         ok = _DURATION_VALUE.match(t.value) is not None
     else:  # SET: a period or a recurring calendar point
         ok = bool(_DURATION_VALUE.match(t.value) or _DATE_VALUE.match(t.value))
-    year = re.match(r"^(\d{4})(?!\d)", t.value)
+    year = re.match(r"^([0-9]{4})(?![0-9])", t.value)
     return ok and (year is None or 1 <= int(year[1]) <= 9999)
 
 
@@ -86,6 +87,7 @@ def _value(text: str, span: str, anchor: dt.date | None = ANCHOR) -> tuple[str, 
 
 
 def test_timex_bounds_value_checker_can_fail() -> None:
+    assert not _well_formed(Timex(0, 4, "then", "DATE", "١٩٩٨-Q3", 0.9, "x"))
     assert not _well_formed(Timex(0, 4, "then", "DATE", "0000-01-01", 0.9, "x"))
     assert not _well_formed(Timex(0, 4, "then", "DATE", "10000", 0.9, "x"))
     assert not _well_formed(Timex(0, 4, "then", "DURATION", "P", 0.9, "x"))
@@ -450,6 +452,7 @@ def test_issue_9_timex_date_at_the_calendar_edges() -> None:
     assert timex_date("0000-01-01") is None
     assert timex_date("0000-Q1") is None
     assert timex_date("9999-W53") is None
+    assert timex_date("٢٠٢٤") is None and timex_date("2024\n") is None
 
 
 _VALUES = st.one_of(
@@ -464,7 +467,7 @@ _VALUES = st.one_of(
 def test_events_timex_date_any_value(value: str) -> None:
     out = timex_date(value)
     if out is not None:
-        assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", out)
+        assert re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", out)
         assert 1 <= int(out[:4]) <= 9999
         if len(out) == 10:
             assert make_date(int(out[:4]), int(out[5:7]), int(out[8:])) is not None
@@ -488,7 +491,7 @@ _EVENT_TEXT = (
 def _check_events(text: str, events: list[Event]) -> None:
     for ev in events:
         assert text[ev.start : ev.end] == ev.text
-        assert re.fullmatch(r"\d{4}(-\d\d(-\d\d)?)?", ev.date), ev
+        assert re.fullmatch(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?", ev.date), ev
         assert 1 <= int(ev.date[:4]) <= 9999, ev
 
 
@@ -599,9 +602,14 @@ _VOCAB = [
     *("year-earlier", "a", "two", "thousand", "hundred", "nineteen", "ninety", "1,000", "9 a.m."),
     *("noon", "EST", "every", "once", "daily", "mid-", "early", "late", "the end of", ",", "."),
 ]
+# Other decimal digits ("١٩٩٨", "１９９８") match the rules' \d too.
+_DIGIT_SETS = ["0123456789", "٠١٢٣٤٥٦٧٨٩", "０１２３４５６７８９", "०१२३४५६७८९"]
 _TOKENS = st.one_of(
     st.sampled_from(_VOCAB),
     st.integers(min_value=0, max_value=99999).map(str),
+    st.tuples(st.integers(min_value=0, max_value=99999), st.sampled_from(_DIGIT_SETS)).map(
+        lambda nd: str(nd[0]).translate(str.maketrans("0123456789", nd[1]))
+    ),
     st.from_regex(r"\A\d{4}-\d\d-\d\d\Z|\A\d{1,2}/\d{1,2}/\d{2,4}\Z|\A\d{4}\Z"),
 )
 

@@ -118,11 +118,12 @@ _SPEECH_VERBS = {
     "signal",
 }
 _NOMINAL_SUFFIXES = ("tion", "sion", "ment", "ance", "ence")
-_ISO_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(?:T.*)?$")
-_ISO_MONTH = re.compile(r"^(\d{4})-(\d\d)$")
-_ISO_YEAR = re.compile(r"^(\d{4})$")
-_ISO_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?$")
-_ISO_COARSE = re.compile(r"^(\d{4})-(?:SP|SU|FA|WI|Q\d|H\d)$")
+# ASCII digits only, to the very end: a value is data from the text and may be anything.
+_ISO_DAY = re.compile(r"^(\d{4})-(\d\d)-(\d\d)(?:T.*)?\Z", re.ASCII | re.DOTALL)
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d\d)\Z", re.ASCII)
+_ISO_YEAR = re.compile(r"^(\d{4})\Z", re.ASCII)
+_ISO_WEEK = re.compile(r"^(\d{4})-W(\d\d)(-WE)?\Z", re.ASCII)
+_ISO_COARSE = re.compile(r"^(\d{4})-(?:SP|SU|FA|WI|Q\d|H\d)\Z", re.ASCII)
 _OPEN_QUOTES = {"“": "”", "‘": "’", "«": "»", "``": "''"}
 _STRAIGHT = {'"'}
 _AFTER_WORDS = {"since", "after", "following"}
@@ -188,9 +189,8 @@ def timex_date(value: str) -> str | None:
     """
     m = _ISO_DAY.match(value)
     if m:
-        if make_date(int(m[1]), int(m[2]), int(m[3])) is None:
-            return None
-        return f"{m[1]}-{m[2]}-{m[3]}"
+        day = make_date(int(m[1]), int(m[2]), int(m[3]))
+        return None if day is None else day.isoformat()
     m = _ISO_MONTH.match(value)
     if m:
         return value if bounded_year(int(m[1])) is not None and 1 <= int(m[2]) <= 12 else None
@@ -199,10 +199,10 @@ def timex_date(value: str) -> str | None:
     m = _ISO_WEEK.match(value)
     if m:
         # A weekend's Saturday or a week's Thursday can fall off the calendar (9999-W52-WE).
-        day = iso_week_date(int(m[1]), int(m[2]), 6 if m[3] else 4)
-        if day is None:
+        week_day = iso_week_date(int(m[1]), int(m[2]), 6 if m[3] else 4)
+        if week_day is None:
             return None
-        return day.isoformat() if m[3] else day.isoformat()[:7]
+        return week_day.isoformat() if m[3] else week_day.isoformat()[:7]
     m = _ISO_COARSE.match(value)
     if m:
         return m[1] if bounded_year(int(m[1])) is not None else None

@@ -413,7 +413,8 @@ def _iso(m: re.Match[str], ctx: Context) -> Norm | None:
     if day is None:
         return None
     if m["h"]:
-        return Norm("TIME", f"{day_value(day)}T{m['h']}:{m['mi']}", CONF_ABSOLUTE)
+        clock = f"{int(m['h']):02d}:{int(m['mi']):02d}"  # ASCII, whatever digits the text uses
+        return Norm("TIME", f"{day_value(day)}T{clock}", CONF_ABSOLUTE)
     return Norm("DATE", day_value(day), CONF_ABSOLUTE)
 
 
@@ -595,9 +596,9 @@ def _decade(m: re.Match[str], ctx: Context) -> Norm | None:
         return Norm("DATE", f"19{DECADE_WORDS[m['w'].lower()]}", CONF_RELATIVE)
     if m["c"]:
         if m["d"] == "0" and m["c"] != "20":
-            return Norm("DATE", m["c"], CONF_ABSOLUTE)  # "the 1800s" is the century
-        return Norm("DATE", f"{m['c']}{m['d']}", CONF_ABSOLUTE)
-    return Norm("DATE", f"19{m['d2']}", CONF_RELATIVE)
+            return Norm("DATE", f"{int(m['c']):02d}", CONF_ABSOLUTE)  # "the 1800s": the century
+        return Norm("DATE", f"{int(m['c']):02d}{int(m['d'])}", CONF_ABSOLUTE)
+    return Norm("DATE", f"19{int(m['d2'])}", CONF_RELATIVE)
 
 
 def _century(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -896,7 +897,7 @@ def _quarter_code(m: re.Match[str], ctx: Context) -> Norm | None:
 def _half(m: re.Match[str], ctx: Context) -> Norm | None:
     h = 1 if m["ord"].lower() in ("first", "1st") else 2
     if m["year"]:
-        return Norm("DATE", f"{m['year']}-H{h}", CONF_ABSOLUTE)
+        return Norm("DATE", f"{int(m['year']):04d}-H{h}", CONF_ABSOLUTE)
     a = ctx.anchor
     if a is None:
         return Norm("DATE", f"XXXX-H{h}", CONF_TENSE)
@@ -1204,8 +1205,8 @@ def _period_year(m: re.Match[str], ctx: Context) -> Norm | None:
     if noun in ("period", "quarter"):
         q = ctx.quarter_nearby(m.start())
         if q is not None:
-            return Norm("DATE", f"{m['year']}-Q{q[1]}", CONF_RELATIVE)
-    return Norm("DATE", m["year"], CONF_ABSOLUTE)
+            return Norm("DATE", f"{int(m['year']):04d}-Q{q[1]}", CONF_RELATIVE)
+    return Norm("DATE", f"{int(m['year']):04d}", CONF_ABSOLUTE)
 
 
 _UNITS_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine)"
@@ -1232,7 +1233,7 @@ def _season_year(m: re.Match[str], ctx: Context) -> Norm | None:
     """ "the winter of 1994", "spring 2013", "in the summer of nineteen ninety-four"."""
     code = SEASONS[m["season"].lower()]
     if m["year"]:
-        return Norm("DATE", f"{m['year']}-{code}", CONF_ABSOLUTE)
+        return Norm("DATE", f"{int(m['year']):04d}-{code}", CONF_ABSOLUTE)
     year = _spoken_year(m, ctx)
     return None if year is None else Norm("DATE", f"{year.value}-{code}", CONF_RELATIVE)
 
