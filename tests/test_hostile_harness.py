@@ -72,6 +72,8 @@ def test_hostile_proc_timeout_kills_the_whole_group(tmp_path: Path) -> None:
     proc = Proc(["sh", "-c", "sleep 60 & sleep 60"], tmp_path, None, "t")
     run = proc.wait(0.5)
     assert run.timed_out
+    # SIGKILL is delivered at once but the orphaned sleep dies a moment later.
+    assert proc.leftovers(grace=2.0) == []
     assert _pgroup_alive(proc.pgid) == []
 
 
