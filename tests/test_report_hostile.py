@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from storyline.output.dossier import dossier_json
 from storyline.output.report import anchor_id, render_report, safe_text, safe_url
@@ -569,3 +571,97 @@ def test_issue_9_report_many_records_sharing_one_id_stay_linear() -> None:
     assert elapsed < 2.0, f"{elapsed:.2f}s"  # 10,000 of each took 52 s, quadratic, before
     for prefix in ("a-same", "q-q", "t-t", "e-e"):
         assert f'id="{prefix}--{n}"' in doc and f'id="{prefix}--{n + 1}"' not in doc
+
+
+# --- any dossier at all --------------------------------------------------------------------------
+
+_HOSTILE_CHARS = "<>&\"'=/-~ \n\tabjs:\x00\ud800\u2028"
+_text = st.one_of(
+    st.text(alphabet=_HOSTILE_CHARS, max_size=12),
+    st.sampled_from(["<script>x()</script>", "javascript:x()", "x-p0", "--2", "<!--", ""]),
+)
+_value = st.one_of(
+    _text,
+    st.none(),
+    st.integers(-(10**30), 10**30),
+    st.floats(),
+    st.sampled_from(["0001-01-01", "9999-12-31", "2024-02-29", "2024-13-01", "0000", "direct"]),
+)
+
+
+@st.composite
+def _any_dossier(draw: st.DrawFn) -> dict[str, Any]:
+    """A small dossier whose every field holds a value from one drawn pool of odd values
+    (strings of markup characters, None, huge numbers, NaN, edge dates), assigned in rotation:
+    few draws, so many examples fit in the time of a test."""
+    pool = draw(st.lists(_value, min_size=3, max_size=9))
+    ids = draw(st.lists(_text, min_size=1, max_size=3))
+    offsets = draw(st.lists(st.one_of(st.integers(-3, 40), st.floats()), min_size=2, max_size=6))
+    n_quotes, n_entities, n_entries = draw(st.tuples(*[st.integers(0, 4)] * 3))
+    counter = iter(range(10**6))
+
+    def v() -> Any:
+        return pool[next(counter) % len(pool)]
+
+    def aid() -> Any:
+        k = next(counter)
+        return ids[k % len(ids)] if k % 4 else v()
+
+    def off() -> Any:
+        return offsets[next(counter) % len(offsets)]
+
+    articles = [
+        {
+            "id": a,
+            **{f: v() for f in ("text", "title", "outlet", "byline", "url", "source", "published")},
+            "published_source": ("inferred", "header", None, v())[k % 4],
+            "duplicate_of": aid(),
+            "removed": [{"text": v(), "reason": v(), "start": off(), "end": off()}],
+            "meta": {"title": {"value": v(), "source": v(), "confidence": off()}},
+        }
+        for k, a in enumerate(ids)
+    ]
+    for art in articles:
+        art["text"] = art["text"] if isinstance(art["text"], str) else str(art["text"])
+    return {
+        "articles": articles,
+        "quotes": [
+            {
+                **{f: v() for f in ("id", "text", "speaker", "kind", "group_id")},
+                "article_id": aid(),
+                "start": off(),
+                "end": off(),
+                "confidence": off(),
+                "cue": {"text": v()},
+            }
+            for _ in range(n_quotes)
+        ],
+        "quote_groups": [{"id": v(), "article_ids": ids, "outlets": [v()]}],
+        "entities": [
+            {"id": v(), "name": v(), "type": v(), "mentions": off(), "aliases": [v()]}
+            for _ in range(n_entities)
+        ],
+        "timeline": [
+            {
+                "id": v(),
+                "date": v(),
+                "summary": v(),
+                "entity_ids": [v()],
+                "evidence": [{"article_id": aid(), "start": off(), "end": off(), "text": v()}],
+            }
+            for _ in range(n_entries)
+        ],
+        "duplicates": [{"article_ids": ids, "kind": v(), "similarity": off()}],
+        "errors": [{"source": v(), "error": v(), "article_id": aid(), "stage": v()}],
+    }
+
+
+@pytest.mark.fuzz
+@given(_any_dossier())
+def test_issue_9_report_any_dossier_renders_without_markup_from_data(
+    dossier: dict[str, Any],
+) -> None:
+    doc = render_report(dossier, title="<t>")
+    doc.encode("utf-8")
+    assert_no_markup_from_data(doc)
+    json.loads(dossier_json(dossier))

@@ -830,7 +830,7 @@ class _Report:
         s, e = _i(start), _i(end)
         if not article_id:
             return None
-        if s is None or e is None or article_id not in self.by_id:
+        if s is None or e is None or not 0 <= s <= e or article_id not in self.by_id:
             return self.article_ref(article_id)
         return self.linker.link(article_id, s, e, label)
 
