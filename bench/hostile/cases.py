@@ -394,22 +394,7 @@ def _size_sentence(ctx: Ctx) -> None:
 
 
 def _long_article(n_chars: int) -> str:
-    paras = [" date 2024-03-20 A very long report\n"]
-    i = 0
-    size = 0
-    r = gen.rng("long")
-    while size < n_chars:
-        w = " ".join(
-            r.choice(["council", "harbour", "budget", "river", "vote", "report"]) for _ in range(12)
-        )
-        p = (
-            f"In paragraph {i}, the Corvale inquiry heard that the {w} had cost "
-            f"£{1000 + i} on {1 + i % 28} March 2023, a witness said.\n"
-        )
-        paras.append(p)
-        size += len(p) + 1
-        i += 1
-    return "\n".join(paras)
+    return " date 2024-03-20 A very long report\n\n" + gen.prose("long", n_chars)
 
 
 @case("size-1.2m-chars-article-whole", "size")

@@ -293,3 +293,31 @@ def mutate(data: bytes, seed: int) -> bytes:
     else:
         del buf[r.randrange(len(buf) // 2, len(buf)) :]
     return bytes(buf)
+
+
+def _vocabulary(r: random.Random, n: int) -> list[str]:
+    on, vo, co = "bcdfghjklmnprstvwz", "aeiou", ["", "n", "r", "s", "t", "l", "nd", "st"]
+    return [
+        "".join(r.choice(on) + r.choice(vo) + r.choice(co) for _ in range(r.randrange(1, 4)))
+        for _ in range(n)
+    ]
+
+
+def prose(tag: str, n_chars: int, marker: str = "Corvale") -> str:
+    """``n_chars`` of varied paragraphs (no two share an opening or most of their words, so
+    that cleaning keeps them all), three sentences each, the marker in the first."""
+    r = rng(f"prose-{tag}")
+    vocab = _vocabulary(r, 3000)
+    paras = []
+    size = 0
+    while size < n_chars:
+        sentences = []
+        for _ in range(3):
+            ws = [r.choice(vocab) for _ in range(r.randrange(10, 22))]
+            sentences.append(ws[0].capitalize() + " " + " ".join(ws[1:]) + ".")
+        if not paras:
+            sentences[0] = f"The {marker} inquiry opened on 3 March 2023. " + sentences[0]
+        p = " ".join(sentences)
+        paras.append(p)
+        size += len(p) + 2
+    return "\n\n".join(paras)
