@@ -83,6 +83,7 @@ def _dossier_bytes(ctx: Ctx) -> bytes | None:
 def _db_scheme(url: str, ctx: Ctx) -> None:
     _good_then(ctx)
     before = _dossier_bytes(ctx)
+    url = url.replace("{dir}", str(ctx.dir).lstrip("/"))
     run = ctx.cli(["build", "--out", "out", "--db", url, "-q", "--", *ctx.goods()])
     scheme = url.split(":", 1)[0]
     stray = [
@@ -103,7 +104,7 @@ for _url in (
     "postgresql://user:pw@localhost:5432/news",
     "foo://x",
     "mysql://root@db/x",
-    "sqlite:///" + "tmp/hostile-sqlite-url.db",
+    "sqlite:///{dir}/url.sqlite",
     "file:odd.db?mode=ro",
 ):
     register(f"env-db-{_url.split(':')[0]}-scheme", "env", functools.partial(_db_scheme, _url))
