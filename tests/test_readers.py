@@ -544,3 +544,18 @@ def test_plain_files_named_gz_are_read_as_they_are(tmp_path: Path) -> None:
     crawl = tmp_path / "plain.warc.gz"
     crawl.write_bytes(warc_bytes([("https://x.org/1", page(1))], gz=False))
     assert [d.source for d in docs(items(crawl))] == [f"{crawl}#https://x.org/1"]
+
+
+def test_issue_9_mojibake_repair_is_bounded() -> None:
+    from storyline.ingest.decode import normalise_text
+
+    few = "Clean line said the mayor on Monday.\n" * 100_000 + "The cafÃ© owners\n"
+    t0 = time.perf_counter()
+    text, notes = normalise_text(few)
+    assert time.perf_counter() - t0 < 3.0
+    assert notes == ["mojibake"] and text.endswith("The café owners\n")
+    everywhere = "The cafÃ© said the mayor on Monday. " * 100_000  # 3.6 MB: ~15 s of ftfy
+    t0 = time.perf_counter()
+    text, notes = normalise_text(everywhere)
+    assert time.perf_counter() - t0 < 3.0
+    assert notes == ["mojibake-unrepaired"] and text == everywhere

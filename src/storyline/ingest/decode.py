@@ -30,6 +30,9 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # or output can, so they never get past ingest.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 GZIP_MAGIC = b"\x1f\x8b"
+# ftfy repairs about 200 kB a second: lines with mojibake longer than this in all are left as
+# they are (noted), so that one article never costs more than a few seconds of repair.
+_MAX_MOJIBAKE_CHARS = 500_000
 # A file with a BOM whose decoding fails at more than this share of its characters is not that
 # encoding at all (random bytes that happen to start with FF FE), rather than damaged text.
 _MAX_DAMAGED_SHARE = 0.01
@@ -175,11 +178,27 @@ def normalise_text(text: str) -> tuple[str, list[str]]:
     if _CONTROL.search(text):
         text = _CONTROL.sub("", text)
     if _MOJIBAKE.search(text):
-        import ftfy
-
-        # Curly quotes carry meaning for quote attribution: ftfy must not straighten them.
-        fixed = ftfy.fix_text(text, uncurl_quotes=False, fix_character_width=False)
-        if fixed != text:
-            text = fixed
-            notes.append("mojibake")
+        text, note = _repair_mojibake(text)
+        if note:
+            notes.append(note)
     return text, notes
+
+
+def _repair_mojibake(text: str) -> tuple[str, str | None]:
+    """ftfy on the lines that show mojibake (ftfy works line by line anyway, at 3-6 s a
+    megabyte, so clean lines are not worth its time); left as it is, with a note, when those
+    lines are too long to repair in bounded time."""
+    import ftfy
+
+    lines = text.split("\n")
+    bad = [i for i, line in enumerate(lines) if _MOJIBAKE.search(line)]
+    if sum(len(lines[i]) for i in bad) > _MAX_MOJIBAKE_CHARS:
+        return text, "mojibake-unrepaired"
+    changed = False
+    for i in bad:
+        # Curly quotes carry meaning for quote attribution: ftfy must not straighten them.
+        fixed = ftfy.fix_text(lines[i], uncurl_quotes=False, fix_character_width=False)
+        if fixed != lines[i]:
+            lines[i] = fixed
+            changed = True
+    return ("\n".join(lines), "mojibake") if changed else (text, None)
