@@ -364,7 +364,15 @@ def _shift(d: dt.date, unit: str, n: int) -> dt.date | None:
         return add_months(d, 120 * n)
     if unit == "century":
         return add_months(d, 1200 * n)
+    if unit in _SECONDS:
+        # Whole days only: "3 hours ago" is still the document's day, "4,000,000,000 seconds
+        # ago" is 1897 (and 4e12 seconds ago is off the calendar).
+        whole = abs(n) * _SECONDS[unit] // 86_400
+        return add_days(d, whole if n >= 0 else -whole)
     return d
+
+
+_SECONDS = {"hour": 3600, "minute": 60, "second": 1}
 
 
 def _unit_key(word: str) -> str:
@@ -569,6 +577,11 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
 _COUNT_NOUN_AFTER_YEAR = re.compile(r"\s+(?!and\b|or\b|to\b|through\b|in\b|at\b)[a-z]+s\b")
 
 
+_BEFORE_CHRIST = re.compile(r"\s*(?:BCE?|B\.C\.(?:E\.)?)(?!\w)")
+# "in 2010 BC Hydro said": British Columbia, not the era (a modern year before a name).
+_NAME_AFTER = re.compile(r" [A-Z][a-z]")
+
+
 def _year(m: re.Match[str], ctx: Context) -> Norm | None:
     year = int(m["year"])
     text = ctx.text
@@ -585,6 +598,10 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if re.match(r"\s*(?:%|percent|per\b|million|billion|people|troops|shares|feet|metres)", after):
         return None
+    bc = _BEFORE_CHRIST.match(text, m.end())
+    if bc is not None and (year < YEAR_MIN or not _NAME_AFTER.match(text, bc.end())):
+        # "9500 BCE": a year, but values here count 0001-9999 of the common era only.
+        return Norm("DATE", "XXXX", CONF_VAGUE, m.start(), bc.end())
     pre = (m["pre"] or "").lower().split()
     if len(pre) == 3 and pre[1] in SEASONS:
         return Norm("DATE", f"{year:04d}-{SEASONS[pre[1]]}", CONF_ABSOLUTE)  # "the fall of 1998"
@@ -606,6 +623,9 @@ def _century(m: re.Match[str], ctx: Context) -> Norm | None:
     n = int(t[:-2]) if t[:1].isdigit() else ORDINALS.get(t)
     if n is None or not 1 <= n <= 30:
         return None
+    bc = _BEFORE_CHRIST.match(ctx.text, m.end())
+    if bc is not None:
+        return Norm("DATE", "XX", CONF_VAGUE, m.start(), bc.end())  # "the third century B.C."
     return Norm("DATE", f"{n - 1:02d}", CONF_ABSOLUTE)
 
 
