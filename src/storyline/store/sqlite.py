@@ -756,10 +756,15 @@ class Store:
         )
 
     def published_of(self, ids: Iterable[str]) -> dict[str, str | None]:
-        out: dict[str, str | None] = {}
-        for i in ids:
-            row = self.db.execute("SELECT published FROM articles WHERE id=?", (i,)).fetchone()
-            out[i] = row[0] if row else None
+        wanted = list(ids)
+        out: dict[str, str | None] = dict.fromkeys(wanted)
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            rows = self.db.execute(
+                f"SELECT id, published FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((str(i), p) for i, p in rows)
         return out
 
     # inferred dates -----------------------------------------------------------------------
