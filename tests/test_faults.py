@@ -59,6 +59,7 @@ def test_issue_9_component_that_raises_costs_one_layer_of_one_article(
     dossier = _dossier(tmp_path / "out")
     [error] = dossier["errors"]
     assert error["article_id"] == VICTIM
+    assert error["source"] == str(fixtures / "articles" / f"{VICTIM}.txt"), "names its file"
     assert (error["stage"], error["component"]) == ("analyse", "quotes")
     assert "RuntimeError: planted fault" in error["error"]
     quoted = {q["article_id"] for q in dossier["quotes"]}

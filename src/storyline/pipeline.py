@@ -319,6 +319,15 @@ def _progress(enabled: bool) -> _Bar:
     return _Bar(enabled and sys.stderr.isatty())
 
 
+def _article_failures(
+    store: Store, ids: Sequence[str], stage: str, failures: Sequence[InputFailure]
+) -> None:
+    """Record what ``stage`` could not do on ``ids`` (replacing its earlier record) and log
+    each failure once, under the article's source."""
+    for item in store.set_article_errors(ids, stage, failures):
+        log_failure(item)
+
+
 def _report_failure(
     store: Store, build_id: int, item: InputFailure, file_path: str | None = None
 ) -> None:
@@ -729,7 +738,7 @@ def clean_all(
 
         def commit() -> None:
             store.put_clean_rows(cleaned)
-            store.set_article_errors([r[-1] for r in cleaned], "clean", problems)
+            _article_failures(store, [r[-1] for r in cleaned], "clean", problems)
             store.checkpoint()
             log.debug("clean: committed %d articles", len(cleaned))
             cleaned.clear()
@@ -738,8 +747,6 @@ def clean_all(
         for row, failures in pool.map_ahead(_clean_one, jobs()):
             cleaned.append(row)
             problems.extend(failures)
-            for item in failures:
-                log_failure(item)
             if len(cleaned) >= settings.commit_every:
                 commit()
         commit()
@@ -828,9 +835,7 @@ def infer_dates(store: Store, build_id: int, settings: Settings = DEFAULT) -> in
             rows: list[tuple[str, str | None, str]] = [(aid, None, store.clean_text_of(aid))]
             rows += [(c, pub, store.clean_text_of(c)) for c, pub in candidates]
             guess, problems = _infer_one(aid, rows) if candidates else (None, [])
-            for item in problems:
-                log_failure(item)
-            store.set_article_errors([aid], "dates", problems)
+            _article_failures(store, [aid], "dates", problems)
             found += store.set_inferred_date(aid, guess)
             if n % settings.commit_every == 0:
                 store.checkpoint()
@@ -886,9 +891,7 @@ def analyse_all(
         for results in _analysis_results(pool, chunks, settings):
             for aid, key, layers, failures in results:
                 store.put_layers(aid, key, layers)
-                for item in failures:
-                    log_failure(item)
-                store.set_article_errors([aid], "analyse", failures)
+                _article_failures(store, [aid], "analyse", failures)
                 bar.advance("analyse")
                 pending += 1
             if pending >= settings.commit_every:
@@ -1127,6 +1130,5 @@ def _link_batch(store: Store, batch: Sequence[str], build_id: int, settings: Set
             problems = [
                 failure(exc, source=aid, stage="link", component="duplicates", article_id=aid)
             ]
-            log_failure(problems[0])
             store.mark_linked_many([aid])
-        store.set_article_errors([aid], "link", problems)
+        _article_failures(store, [aid], "link", problems)

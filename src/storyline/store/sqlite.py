@@ -445,21 +445,45 @@ class Store:
 
     def set_article_errors(
         self, article_ids: Sequence[str], stage: str, failures: Iterable[InputFailure]
-    ) -> None:
+    ) -> list[InputFailure]:
         """The failures of ``stage`` on ``article_ids`` (just processed by it), replacing what
-        that stage reported on them before."""
+        that stage reported on them before. Each failure is stored under its article's source
+        (the file, or file#record, the article came from); the stored failures are returned."""
         self.db.executemany(
             "DELETE FROM article_errors WHERE article_id=? AND stage=?",
             [(i, stage) for i in article_ids],
         )
+        items = [f for f in failures if f.article_id is not None]
+        if not items:
+            return []
+        sources = self.sources_of([str(f.article_id) for f in items])
+        stored = [
+            InputFailure(
+                valid_text(sources.get(str(f.article_id), f.source)),
+                valid_text(f.error),
+                f.article_id,
+                stage,
+                f.component,
+            )
+            for f in items
+        ]
         self.db.executemany(
             "INSERT INTO article_errors VALUES(?, ?, ?, ?, ?)",
-            [
-                (f.article_id, stage, f.component, valid_text(f.source), valid_text(f.error))
-                for f in failures
-                if f.article_id is not None
-            ],
+            [(f.article_id, stage, f.component, f.source, f.error) for f in stored],
         )
+        return stored
+
+    def sources_of(self, ids: Sequence[str]) -> dict[str, str]:
+        """The source (file, or file#record) of each article."""
+        out: dict[str, str] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = self.db.execute(
+                f"SELECT id, source FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            out.update((str(i), str(s)) for i, s in rows)
+        return out
 
     def file_errors(self, file_path: str) -> list[InputFailure]:
         """The errors met when ``file_path`` was last read."""
