@@ -356,3 +356,35 @@ def test_entities_headline_break_does_not_split_a_name(nlp: Any) -> None:
     doc = nlp("Lammy and Trump\n\nDavid Lammy has been in talks with the campaign for weeks.")
     assert ("David Lammy", "PERSON") in [(e.text, e.label_) for e in doc.ents]
     assert doc.text.index("David") in [s.start_char for s in doc.sents]
+
+
+def test_issue_9_many_capitalised_names_cluster_in_linear_time(nlp: Any) -> None:
+    # A given-name prefix of two longer names ("Alice Bob" of "Alice Bob Carol" and "Alice Bob
+    # Carolson") used to raise StopIteration once one longer name had been rewritten; 50,000
+    # names took minutes (every name compared with every earlier full name).
+    import time
+
+    from storyline.analyse.nlp import parse_text
+
+    first = ["Alice", "Bob", "Carol", "Dave", "Eve", "Frank", "Grace", "Heidi", "Ivan", "Judy"]
+    text = " ".join(
+        f"{first[i % 10]} {first[i * 3 % 10]}{'son' if i % 2 else ''} {first[i * 7 % 10]}"
+        for i in range(800)
+    )
+    doc = parse_text(text)
+    started = time.perf_counter()
+    ae = article_entities(doc)
+    assert time.perf_counter() - started < 5.0
+    assert all(text[m.start : m.end] == m.text for m in ae.mentions)
+
+
+def test_issue_9_many_pronouns_in_linear_time(nlp: Any) -> None:
+    import time
+
+    from storyline.analyse.nlp import parse_text
+
+    words = ["He said.", "she", "they went", "him", "her", "it said."]
+    doc = parse_text("Keir Starmer spoke. " + " ".join(words[i % 6] for i in range(2000)))
+    started = time.perf_counter()
+    article_entities(doc)
+    assert time.perf_counter() - started < 5.0

@@ -773,3 +773,78 @@ def test_quotes_capitalised_common_noun_or_dateline_is_no_speaker_name() -> None
 
     doc = load_nlp()("Critics called the plan a “power grab” on Monday.")
     assert [r["speaker"] for r in quote_records(doc) if r["text"] == "power grab"] == [None]
+
+
+# Issue 9: hostile texts cost time linear in their size. Bounds are about 5x the measured time
+# on a loaded two-core machine; before the fixes each case took 10-100x longer.
+
+
+def _timed_quotes(text: str) -> tuple[float, list[dict[str, object]]]:
+    import time
+
+    from storyline.analyse.layers import quote_records
+    from storyline.analyse.nlp import parse_text
+
+    doc = parse_text(text)
+    started = time.perf_counter()
+    records = quote_records(doc)
+    return time.perf_counter() - started, records
+
+
+def test_issue_9_many_balanced_quotes_in_linear_time() -> None:
+    # 2,500 quotes took 150 s (doc.text rebuilt per quote, every earlier quote scanned).
+    names = ["Alice Smith", "Bob Jones", "Carol White"]
+    text = "".join(f"“Word {i} here,” {names[i % 3]} said. " for i in range(600))
+    seconds, records = _timed_quotes(text)
+    assert seconds < 3.0  # 0.44 s; was about 9 s
+    assert sum(1 for r in records if r["kind"] == "direct") == 600
+
+
+def test_issue_9_unbalanced_quotation_marks_in_linear_time() -> None:
+    # 5,000 unclosed “ took 12.6 s (each pronoun weighed every mention of long sentences).
+    seconds, _ = _timed_quotes("He said “ " * 1200 + 'She said " and ' * 1200)
+    assert seconds < 2.0  # 0.16 s
+
+
+def test_issue_9_one_huge_sentence_in_linear_time() -> None:
+    words = ["the", "big", "dog", "ran", "and", "Bob", "saw", "it", "said", "he"]
+    seconds, _ = _timed_quotes(" ".join(words[i * 7 % 10] for i in range(10_000)))
+    assert seconds < 3.0  # 0.55 s; was about 5 s (quadratic: 83 s for 40,000 words)
+
+
+def test_issue_9_dash_credit_of_a_long_capitalised_run() -> None:
+    # The credit pattern tried every split of a capitalised run into four words: a 400-letter
+    # run after "” —" took 300 s; now microseconds.
+    import time
+
+    from storyline.analyse.quotes import _DASH_CREDIT
+
+    text = "” — " + "A" * 5_000 + " x"
+    started = time.perf_counter()
+    assert _DASH_CREDIT.match(text, 1, len(text)) is None
+    assert _DASH_CREDIT.match("” — Pamela Padilla", 1).group(1) == "Pamela Padilla"  # type: ignore[union-attr]
+    assert time.perf_counter() - started < 0.5
+
+
+def test_issue_9_quote_marks_hostile_runs_in_linear_time() -> None:
+    import time
+
+    from storyline.analyse.quote_marks import find_quote_spans, transcript_lines
+
+    texts = [
+        "x “" + " " * 50_000 + "y",  # the credit search inside a run of spaces
+        "“" + "said Bob, " * 5_000,  # lost closing mark, attribution-like matches
+        "‘a " + "ministers’ pay " * 5_000 + "’",  # possessives looking ahead
+        "“ " * 20_000 + "” " * 20_000,  # deep nesting
+        "\n\n".join(f"NAME{i}: “hello” there" for i in range(3_000)),  # transcript lines
+    ]
+    for text in texts:
+        started = time.perf_counter()
+        spans = transcript_lines(text, find_quote_spans(text))
+        assert time.perf_counter() - started < 2.0
+        assert all(0 <= q.start <= q.end <= len(text) for q in spans)
+
+
+def test_issue_9_chain_of_cue_verbs_does_not_overflow() -> None:
+    seconds, records = _timed_quotes("He smiled " + "and said " * 400 + ", “yes, it is.”")
+    assert seconds < 2.0 and records

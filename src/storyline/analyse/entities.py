@@ -495,33 +495,43 @@ def _cluster_people(names: list[_Name], next_id: int) -> int:
     people = [n for n in names if n.ref.label == "PERSON"]
     # "Juan Miguel" after "Juan Miguel Gonzalez": the given names of one longer name are it.
     longer: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    # Each longer name's words as first written, looked up by key: read before any is
+    # replaced below (a replaced name is no longer found under its key).
+    words_of: dict[tuple[str, ...], list[str]] = {}
     for n in people:
         if len(n.words) >= 3:
             key = tuple(fold(w) for w in n.words)
             longer.setdefault(key[:-1], set()).add(key)
+            words_of.setdefault(key, n.words)
     for n in people:
         owners = longer.get(tuple(fold(w) for w in n.words), set()) if len(n.words) >= 2 else set()
         if len(owners) == 1:
-            owner = next(iter(owners))
-            n.words = next(m.words for m in people if tuple(fold(w) for w in m.words) == owner)
+            n.words = words_of[next(iter(owners))]
     full: list[tuple[str, str, int]] = []  # (first, last, cluster)
+    # The same, by surname, and the (first, last) pairs: one lookup per name, not a pass over
+    # every name before it (50,000 names took minutes).
+    full_by_last: dict[str, list[tuple[str, int]]] = {}
+    full_pairs: set[tuple[str, str]] = set()
     for n in people:
         if len(n.words) < 2:
             continue
         first, last = fold(n.words[0]), fold(n.words[-1])
         cid = next(
-            (c for f, la, c in full if la == last and spelling_variant(f, first)),
+            (c for f, c in full_by_last.get(last, ()) if spelling_variant(f, first)),
             None,
         )
+        new = cid is None or (first, last) not in full_pairs
         if cid is None:
             cid = next_id
             next_id += 1
-            full.append((first, last, cid))
             n.ref.method = "ner"
-        elif (first, last) not in {(f, la) for f, la, _ in full}:
+        elif new:
             n.ref.method = "spelling-variant"
             n.ref.confidence = CONF_VARIANT
+        if new:
             full.append((first, last, cid))  # "Jacqueline" alone then finds "Jacqui Fleming"
+            full_by_last.setdefault(last, []).append((first, cid))
+            full_pairs.add((first, last))
         n.ref.cluster = cid
     singles: dict[str, int] = {}
     gender_of: dict[int, str] = {}
@@ -539,12 +549,22 @@ def _cluster_people(names: list[_Name], next_id: int) -> int:
     lasts = {la for _, la, _ in full}
     alone = {fold(" ".join(n.words)) for n in lone if not n.honorific and len(n.words) == 1}
     first_named = {c for f, _, c in full if f in alone and f not in lasts}
+    # Clusters by surname and by its every tail after a space ("la == w or ends with ' w'"),
+    # and by first name, in order.
+    ending: dict[str, list[int]] = {}
+    starting: dict[str, list[int]] = {}
+    for f, la, c in full:
+        ending.setdefault(la, []).append(c)
+        for k, ch in enumerate(la):
+            if ch == " ":
+                ending.setdefault(la[k + 1 :], []).append(c)
+        starting.setdefault(f, []).append(c)
     for n in lone:
         w = fold(" ".join(n.words))
         g = name_gender([], n.honorific)
-        by_last = list(dict.fromkeys(c for f, la, c in full if la == w or la.endswith(" " + w)))
+        by_last = list(dict.fromkeys(ending.get(w, ())))
         knight = fold(n.honorific) in ("sir", "dame")
-        by_first = list(dict.fromkeys(c for f, la, c in full if f == w))
+        by_first = list(dict.fromkeys(starting.get(w, ())))
         if knight and by_first:
             by_last = []
         if w in singles and gender_of.get(singles[w]) and not knight:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.analyse.entity_roles import role_head, title_key
+from storyline.analyse.nlp import doc_text
 from storyline.analyse.quote_cues import ADDRESSEE, cue_subject, is_cue
 
 if TYPE_CHECKING:
@@ -154,15 +155,6 @@ class ClusterInfo:
     titles: list[str] = field(default_factory=list)
     party: str = ""
     count: int = 0
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, joined once per Doc: spaCy rebuilds the string from every token on each
-    access, which made name offsets cost more than the parse."""
-    text = doc.user_data.get("storyline.text")
-    if text is None:
-        text = doc.user_data["storyline.text"] = doc.text
-    return str(text)
 
 
 def _party(words: list[str]) -> str:

@@ -22,6 +22,7 @@ __all__ = [
     "MAX_SENTENCE_TOKENS",
     "MODEL",
     "PIECE_CHARS",
+    "doc_text",
     "load_nlp",
     "paragraph_breaks",
     "parse_text",
@@ -136,6 +137,19 @@ def load_nlp(model: str = MODEL) -> Any:
     return nlp
 
 
+def doc_text(doc: Any) -> str:
+    """``doc.text``, joined once per Doc: spaCy rebuilds the string from every token on each
+    access, which made name offsets cost more than the parse (and each quote a pass over the
+    article)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
+
+
+_TEXT_KEY = "storyline.text"
+
+
 def _cut(text: str, start: int) -> int:
     """Where the piece starting at ``start`` ends: the last paragraph break, sentence end or
     whitespace in the second half of its window, else the window's end."""
@@ -191,7 +205,9 @@ def parse_texts(
     join: Any = Doc.from_docs  # its stub lacks ``exclude``
     for _, group in groupby(parsed, key=lambda pair: pair[1]):
         docs = [doc for doc, _ in group]
-        yield docs[0] if len(docs) == 1 else join(docs, ensure_whitespace=False, exclude=["tensor"])
+        doc = docs[0] if len(docs) == 1 else join(docs, ensure_whitespace=False, exclude=["tensor"])
+        doc.user_data[_TEXT_KEY] = "".join(d.text for d in docs)
+        yield doc
 
 
 def parse_text(text: str, model: str = MODEL) -> Any:

@@ -134,7 +134,7 @@ def _right_noun(verb: Token, quoted: Sequence[bool]) -> Token | None:
     return None
 
 
-def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool]:
+def cue_subject(verb: Token, quoted: Sequence[bool], depth: int = 0) -> tuple[Token | None, bool]:
     """The speaker token of a cue verb, and whether the cue was passive without an agent.
 
     Passive "was told" makes the subject the hearer, so it is never the speaker.
@@ -166,7 +166,9 @@ def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool
         return right, False
     # "He began by saying": the gerund hangs on a preposition of the verb whose subject speaks.
     if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
-        return cue_subject(verb.head.head, quoted)
+        return (
+            cue_subject(verb.head.head, quoted, depth + 1) if depth < MAX_CHAIN else (None, False)
+        )
     # "Continued Stone: “…”": the parser takes the fronted verb for a modifier of the name.
     if verb.dep_ in ("amod", "compound") and verb.head.pos_ == "PROPN" and verb.head.i > verb.i:
         return verb.head, False
@@ -178,12 +180,14 @@ def cue_subject(verb: Token, quoted: Sequence[bool]) -> tuple[Token | None, bool
                 break
             up = up.head
         if up.pos_ in ("VERB", "AUX") and up.i != verb.i:
-            return cue_subject(up, quoted)
+            return cue_subject(up, quoted, depth + 1) if depth < MAX_CHAIN else (None, False)
     # "He smiled and said", "..., saying": borrow the subject of the governing verb.
     if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.pos_ in ("VERB", "AUX"):
         if verb.dep_ == "advcl" and verb.tag_ != "VBG":
             return None, False
-        return cue_subject(verb.head, quoted)
+        # A chain of "and said" is walked MAX_CHAIN verbs up at most (a sentence of a thousand
+        # of them overflowed the stack).
+        return cue_subject(verb.head, quoted, depth + 1) if depth < MAX_CHAIN else (None, False)
     return None, False
 
 

@@ -6,6 +6,7 @@ outermost spans matter to the caller (a quote inside a quote is part of the spea
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -56,7 +57,12 @@ _LOST_CLOSE = re.compile(
     + _CUE_VERBS
     + r"\b|according\s+to\s)"
 )
-_CREDIT = re.compile(r"\s+\[[^\[\]]{1,40}\]\.?\s*$")
+# Starts only where a run of spaces starts: tried inside a long run, the search was quadratic.
+_CREDIT = re.compile(r"(?<!\s)\s+\[[^\[\]]{1,40}\]\.?\s*$")
+_SPACES = re.compile(r"\s*")
+# Nesting depth searched for the quote a closing mark closes: real quotes nest two or three
+# deep, and a run of unclosed openers made every later mark walk all of them.
+MAX_NESTING = 16
 _NEW_SENTENCE = re.compile(r"[.!?]\s+[A-Z“‘\"']")
 # "WALLACE: …", "JAKE TAPPER: …", "Q: …": the speaker label of an interview transcript line.
 TRANSCRIPT_LABEL = re.compile(r"([A-Z][A-Z’'.-]*(?: [A-Z][A-Z’'.-]*){0,3}):[ \t\u00a0]+(?=\S)")
@@ -171,21 +177,36 @@ def _closes(open_ch: str, ch: str) -> bool:
     return False
 
 
-def _better_close_ahead(text: str, i: int, open_ch: str, lo: int, hi: int) -> bool:
-    """Is there a non-possessive closing mark for ``open_ch`` before the next opening one?"""
+def _better_close_ahead(
+    text: str, i: int, open_ch: str, lo: int, hi: int, memo: dict[tuple[str, int], bool]
+) -> bool:
+    """Is there a non-possessive closing mark for ``open_ch`` before the next opening one?
+
+    ``memo`` holds the answer from each mark already passed, so a paragraph of possessives
+    ("ministers’ pay … MPs’ pay …") is walked once, not once per possessive."""
+    passed: list[int] = []
+    found = False
     for j in range(i + 1, hi):
         ch = text[j]
         if ch not in ALL_MARKS:
             continue
         if _family(ch) != _family(open_ch):
             continue
+        known = memo.get((open_ch, j))
+        if known is not None:
+            found = known
+            break
+        passed.append(j)
         if _closes(open_ch, ch) and _can_close(text, j, lo, hi):
             if not _possessive_like(text, j, lo, hi):
-                return True
+                found = True
+                break
             continue
         if _can_open(text, j, lo, hi) and ch not in CURLY_SINGLE_CLOSE:
-            return False
-    return False
+            break
+    for j in passed:
+        memo[(open_ch, j)] = found
+    return found
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -203,6 +224,7 @@ def _scan_paragraph(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]],
     """Closed outermost pairs (open_at, close_at) in one paragraph, and an unclosed opener."""
     pairs: list[tuple[int, int]] = []
     stack: list[int] = []
+    memo: dict[tuple[str, int], bool] = {}
     for i in range(lo, hi):
         ch = text[i]
         if ch not in ALL_MARKS:
@@ -212,14 +234,14 @@ def _scan_paragraph(text: str, lo: int, hi: int) -> tuple[list[tuple[int, int]],
         # A mark closes the innermost open quote it can close; otherwise it may open one.
         closed = False
         if can_close:
-            for depth in range(len(stack) - 1, -1, -1):
+            for depth in range(len(stack) - 1, max(len(stack) - 1 - MAX_NESTING, -1), -1):
                 open_ch = text[stack[depth]]
                 if not _closes(open_ch, ch):
                     continue
                 if (
                     _family(ch) == "single"
                     and _possessive_like(text, i, lo, hi)
-                    and _better_close_ahead(text, i, open_ch, lo, hi)
+                    and _better_close_ahead(text, i, open_ch, lo, hi, memo)
                 ):
                     break
                 # Straight marks: only the innermost quote may be closed by them, or a ' in
@@ -279,7 +301,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
             nxt_first = paras[n + 1][0] if n + 1 < len(paras) else None
             opener_para_start = unclosed == lo or text[lo:unclosed].strip() == ""
             if nxt_first is not None:
-                stripped = text[nxt_first:].lstrip()[:1]
+                stripped = _first_char(text, nxt_first)
                 continues = (
                     bool(stripped)
                     and stripped in ALL_MARKS
@@ -298,7 +320,7 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
                     if rest_open is not None:
                         spans.append((rest_open, None))
                         nxt_first = paras[n + 1][0] if n + 1 < len(paras) else None
-                        ahead = text[nxt_first:].lstrip()[:1] if nxt_first is not None else ""
+                        ahead = _first_char(text, nxt_first) if nxt_first is not None else ""
                         continues = ahead in ALL_MARKS and _family(ahead) == _family(
                             text[rest_open]
                         )
@@ -327,6 +349,13 @@ def find_quote_spans(text: str) -> list[QuoteSpan]:
     return out
 
 
+def _first_char(text: str, pos: int) -> str:
+    """The first non-space character from ``pos`` on ("" if none), without copying the rest."""
+    start = _SPACES.match(text, pos)
+    at = start.end() if start is not None else pos
+    return text[at : at + 1]
+
+
 def _before_credit(text: str, open_at: int, hi: int) -> int:
     """End of a quote left open to the paragraph end, before a digest's source credit
     ("… the District of Columbia. [Gallup.]")."""
@@ -338,18 +367,28 @@ def _lost_close(text: str, open_at: int, hi: int) -> tuple[int, int] | None:
     """Where an unclosed quote really ends, if its attribution follows: the comma before the
     attribution, and where the paragraph goes on after the attribution's sentence (``hi``
     unless a new quote opens the next sentence: "…to keep, said Kessel. “We had …”")."""
+    # Marks and sentence starts found once for the paragraph, so that each attribution-like
+    # match costs a lookup, not a pass over the rest of the paragraph.
+    marks = [j for j in range(open_at + 1, hi) if text[j] in ALL_MARKS]
+    sentence: re.Match[str] | None = None
+    searched_from = hi + 1
+
+    def marked(a: int, b: int) -> bool:  # any mark in [a, b)
+        k = bisect.bisect_left(marks, a)
+        return k < len(marks) and marks[k] < b
+
     for m in _LOST_CLOSE.finditer(text, open_at + 1, hi):
         if m.start() - open_at < 12:
             continue
-        rest = text[m.end() : hi]
-        nxt = _NEW_SENTENCE.search(rest)
-        head = rest[: nxt.start()] if nxt else rest
-        if any(c in ALL_MARKS for c in head):
+        if searched_from > m.end() or (sentence is not None and sentence.start() < m.end()):
+            sentence = _NEW_SENTENCE.search(text, m.end(), hi)
+            searched_from = m.end()
+        if marked(m.end(), sentence.start() if sentence else hi):
             continue
-        if nxt is None:
+        if sentence is None:
             return m.start(), hi
-        resume = m.end() + nxt.end() - 1
-        if text[resume] in ALL_MARKS and not any(c in ALL_MARKS for c in rest[: nxt.end() - 1]):
+        resume = sentence.end() - 1
+        if text[resume] in ALL_MARKS and not marked(m.end(), resume):
             return m.start(), resume
     return None
 
@@ -367,9 +406,30 @@ def is_speaker_label(label: str) -> bool:
     return bool(words) and not any(w in NOT_SPEAKER_LABELS for w in words)
 
 
-def _named_in(text: str, label: str) -> bool:
-    last = label.split()[-1].strip(".").title()
-    return re.search(rf"\b[A-Z][a-z]+\.? {re.escape(last)}\b", text) is not None
+_NAME_BEFORE = re.compile(r"\b[A-Z][a-z]+\.? ")
+
+
+class _Names:
+    """Answers "is this label's last word written after a capitalised word?" ("Chris Wallace"
+    for "WALLACE:") for every line of a transcript from one pass over the text, not one
+    search of the whole text per line."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.after: dict[str, list[int]] = {}
+        for m in _NAME_BEFORE.finditer(text):
+            self.after.setdefault(text[m.end() : m.end() + 1], []).append(m.end())
+        self.known: dict[str, bool] = {}
+
+    def named(self, label: str) -> bool:
+        last = label.split()[-1].strip(".").title()
+        known = self.known.get(last)
+        if known is None:
+            known = self.known[last] = any(
+                re.compile(rf"{re.escape(last)}\b").match(self.text, at)
+                for at in self.after.get(last[:1], ())
+            )
+        return known
 
 
 def transcript_lines(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
@@ -391,8 +451,15 @@ def transcript_lines(text: str, spans: list[QuoteSpan]) -> list[QuoteSpan]:
         return spans
     # An unmarked line speaks only under a label the article also uses as a name ("Chris
     # Wallace" for "WALLACE:"); shop promos ("ADD TO CART: …") are labels of nobody.
-    bare = [(lo, hi) for lo, hi, label, marked in lines if not marked and _named_in(text, label)]
-    out = [q for q in spans if not any(lo <= q.open_at < hi for lo, hi in bare)] + [
+    names = _Names(text)
+    bare = [(lo, hi) for lo, hi, label, marked in lines if not marked and names.named(label)]
+    starts = [lo for lo, _ in bare]  # paragraphs: in order, never overlapping
+
+    def in_bare(pos: int) -> bool:
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < bare[k][1]
+
+    out = [q for q in spans if not in_bare(q.open_at)] + [
         QuoteSpan(lo, None, lo, hi, "transcript", False, False) for lo, hi in bare
     ]
     return sorted(out, key=lambda q: q.open_at)

@@ -6,11 +6,13 @@ Kept apart from quote finding on purpose: a corpus-wide entity layer is meant to
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.analyse import entity_names
+from storyline.analyse.nlp import doc_text
 from storyline.analyse.quote_cues import SOURCE_NOUNS, np_span, word_set
 
 if TYPE_CHECKING:
@@ -70,9 +72,15 @@ TITLE_WORDS = word_set(
 MAX_BACK_SENTENCES = 8
 PENALTY_NON_SUBJECT = 1.5  # in sentences of distance
 PENALTY_POSSESSOR = 1.0
+# Mentions of one sentence weighed as antecedents: a news sentence has a dozen at most, and a
+# list of hundreds of names made every pronoun after it weigh them all.
+MAX_SENTENCE_MENTIONS = 32
 PENALTY_PRONOUN = 0.5  # how far back a pronoun looks for its antecedent
 ANONYMOUS_DETS = frozenset({"a", "an", "some", "several", "many", "one", "two", "three", "other"})
 _SPACE = re.compile(r"\s+")
+# Title words looked at before a name ("shadow foreign secretary David Lammy"): a longer run of
+# capitalised words is a list of names, and walking it for every name was quadratic.
+MAX_TITLE_WORDS = 8
 
 
 @dataclass(slots=True)
@@ -87,6 +95,7 @@ class Mention:
     gender: str  # "m" | "f" | ""
     plural: bool
     in_quote: bool
+    possessor: bool = False  # "Mr Trump's team": the owner, not the one speaking
 
 
 @dataclass(slots=True)
@@ -104,6 +113,15 @@ class ArticleIndex:
     group_speakers: list[tuple[int, str]] = field(default_factory=list)  # (sent, name)
     sent_text: list[str] = field(default_factory=list)
     by_sent: dict[int, list[Mention]] = field(default_factory=dict)
+    # Lookups built once per article, so that no speaker costs a pass over the whole article.
+    text: str = ""
+    person_ents: list[Span] = field(default_factory=list)  # PERSON entities in text order
+    ent_root: dict[int, int] = field(default_factory=dict)  # token -> root of its entity
+    group_last: dict[int, tuple[int, str]] = field(default_factory=dict)  # sent -> (n, name)
+    surface: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    names_by_lower: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    authored: dict[str, list[int]] = field(default_factory=dict)  # lemma -> nouns with an author
 
 
 def _is_honorific(word: str) -> bool:
@@ -154,8 +172,11 @@ def build_index(doc: Doc, quoted: list[bool]) -> ArticleIndex:
             sent_of[t.i] = n
     idx.sent_of = sent_of
     idx.sent_text = [s.text.strip() for s in doc.sents]
+    idx.text = doc_text(doc)
+    ents = doc.ents
+    idx.ent_root = {i: e.root.i for e in ents for i in range(e.start, e.end)}
     counts: dict[str, int] = {}
-    person_ents = [e for e in doc.ents if e.label_ == "PERSON"]
+    person_ents = idx.person_ents = [e for e in ents if e.label_ == "PERSON"]
     # Full names: the longest PERSON entity containing a given name word.
     for ent in person_ents:
         words = _name_words(ent.text)
@@ -215,18 +236,22 @@ def _prev_word(doc: Doc, i: int) -> str:
 def _index_titles(idx: ArticleIndex) -> None:
     """Explicit title links: "Prime Minister Keir Starmer", "Keir Starmer, the prime minister"."""
     doc = idx.doc
-    for ent in doc.ents:
-        if ent.label_ != "PERSON":
-            continue
+    for ent in idx.person_ents:
         name = canonical_name(idx, ent.text)
         if not name:
             continue
         # Title words right before the name, lower-cased ("foreign secretary", "Prime Minister").
         j = ent.start - 1
         words: list[str] = []
-        while j >= 0 and doc[j].pos_ in ("PROPN", "NOUN", "ADJ") and not doc[j].ent_type_:
-            words.insert(0, doc[j].lower_)
+        while (
+            j >= 0
+            and len(words) < MAX_TITLE_WORDS
+            and doc[j].pos_ in ("PROPN", "NOUN", "ADJ")
+            and not doc[j].ent_type_
+        ):
+            words.append(doc[j].lower_)
             j -= 1
+        words.reverse()
         if words and words[-1] in TITLE_HEADS:
             idx.title_names.setdefault(" ".join(words), name)
             idx.title_names.setdefault(words[-1], name)
@@ -279,7 +304,7 @@ def _index_mentions(idx: ArticleIndex) -> None:
     heads: list[Token] = []
     for t in doc:
         subject = t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PROPN", "NOUN", "PRON")
-        person = t.ent_type_ == "PERSON" and t == _ent_root(t)
+        person = t.ent_type_ == "PERSON" and idx.ent_root.get(t.i, t.i) == t.i
         named = t.pos_ == "PROPN" and t.dep_ in ("pobj", "dobj", "appos", "conj")
         if subject or person or named:
             heads.append(t)
@@ -317,6 +342,7 @@ def _index_mentions(idx: ArticleIndex) -> None:
                 gender=gender,
                 plural=plural,
                 in_quote=idx.quoted[h.i],
+                possessor=_is_possessor(h),
             )
         )
     idx.mentions.sort(key=lambda m: m.head)
@@ -336,13 +362,6 @@ def _opens_paragraph(doc: Doc, i: int) -> bool:
     while j >= 0 and doc[j].is_space and "\n" not in doc[j].text:
         j -= 1
     return j < 0 or "\n" in doc[j].text or doc[j].text_with_ws.endswith("\n")
-
-
-def _ent_root(t: Token) -> Token:
-    for ent in t.doc.ents:
-        if ent.start <= t.i < ent.end:
-            return ent.root
-    return t
 
 
 def canonical_name(idx: ArticleIndex, text: str) -> str | None:
@@ -395,10 +414,11 @@ def _resolve_pronoun(idx: ArticleIndex, tok: Token, depth: int = 0) -> tuple[Men
     plural = low in PLURAL_PRONOUNS
     sent = idx.sent_of[tok.i]
     if plural:
-        # Groups that spoke recently are the usual "they" of a news report.
-        for s, name in reversed(idx.group_speakers):
-            if 0 <= sent - s <= 3:
-                return None, name
+        # Groups that spoke recently are the usual "they" of a news report: the one noted last
+        # in the three sentences before.
+        recent = [idx.group_last[s] for s in range(sent - 3, sent + 1) if s in idx.group_last]
+        if recent:
+            return None, max(recent)[1]
     # Rank candidates by sentence distance, with penalties for non-subjects and possessors:
     # the speaker of "he said" is nearly always a recent subject. Repeated sentences (photo
     # captions printed twice) do not count as distance.
@@ -414,13 +434,13 @@ def _resolve_pronoun(idx: ArticleIndex, tok: Token, depth: int = 0) -> tuple[Men
             dist += 1
             if dist > MAX_BACK_SENTENCES:
                 break
-        for rank, m in enumerate(idx.by_sent.get(s, [])):
+        for rank, m in enumerate(idx.by_sent.get(s, [])[:MAX_SENTENCE_MENTIONS]):
             if s == sent and (m.head >= tok.i or not m.subject):
                 continue
             cost = float(dist)
             if not m.subject:
                 cost += PENALTY_NON_SUBJECT
-            if _is_possessor(idx.doc[m.head]):
+            if m.possessor:
                 cost += PENALTY_POSSESSOR
             if m.kind == "pronoun":
                 cost += PENALTY_PRONOUN
@@ -481,7 +501,13 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
     if caps and named_head and all(w in idx.person_words or w in idx.full_names for w in caps):
         kind = "person"  # the tagger called this mention ORG, but the article names a person
     if kind == "person":
-        ents = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start and e.end <= hi]
+        people = idx.person_ents
+        ents = []
+        j = bisect.bisect_left(people, lo, key=lambda e: e.start)
+        while j < len(people) and people[j].start < hi:
+            if people[j].end <= hi:
+                ents.append(people[j])
+            j += 1
         return canonical_name(idx, ents[-1].text if ents else _name_tail(span))
     low_words = [t.lower_ for t in span if t.lower_ not in ("the", "a", "an")]
     if kind == "title" and head.pos_ != "PROPN":
@@ -555,14 +581,8 @@ def _group_name(idx: ArticleIndex, span: Span) -> str:
 def _nearest_person_subject(idx: ArticleIndex, tok: Token) -> Mention | None:
     sent = idx.sent_of[tok.i]
     for s in range(sent, max(-1, sent - 3), -1):
-        for m in idx.mentions:
-            if (
-                m.sent == s
-                and m.head < tok.i
-                and m.subject
-                and m.kind == "person"
-                and not m.in_quote
-            ):
+        for m in idx.by_sent.get(s, ()):
+            if m.head < tok.i and m.subject and m.kind == "person" and not m.in_quote:
                 return m
     return None
 
@@ -577,17 +597,34 @@ def _author_of(idx: ArticleIndex, head: Token) -> str | None:
             if child.dep_ == "nsubj" and child.pos_ != "PRON":
                 lo, hi = np_span(child)
                 return mention_name(idx, lo, hi)
-    for t in reversed(doc[: head.i + 1]):
-        if t.lemma_.lower() != lemma or t.pos_ != "NOUN":
-            continue
-        for child in t.children:
-            if child.dep_ == "poss" and child.pos_ == "PROPN":
-                return canonical_name(idx, doc[np_span(child)[0] : child.i + 1].text)
-            if child.dep_ == "prep" and child.lower_ in ("by", "from"):
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj" and pobj.pos_ == "PROPN":
-                        lo, hi = np_span(pobj)
-                        return mention_name(idx, lo, hi)
+    # The last noun of the same lemma up to here that names its author ("Patel's post").
+    authored = idx.authored.get(lemma)
+    if authored is None:
+        authored = idx.authored[lemma] = [
+            t.i
+            for t in doc
+            if t.lemma_.lower() == lemma and t.pos_ == "NOUN" and _author_child(t) is not None
+        ]
+    k = bisect.bisect_right(authored, head.i)
+    if not k:
+        return None
+    author = _author_child(doc[authored[k - 1]])
+    assert author is not None
+    if author.dep_ == "poss":
+        return canonical_name(idx, doc[np_span(author)[0] : author.i + 1].text)
+    lo, hi = np_span(author)
+    return mention_name(idx, lo, hi)
+
+
+def _author_child(t: Token) -> Token | None:
+    """The author a noun names: its proper-noun possessor, or the object of its "by"/"from"."""
+    for child in t.children:
+        if child.dep_ == "poss" and child.pos_ == "PROPN":
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and pobj.pos_ == "PROPN":
+                    return pobj
     return None
 
 
@@ -602,38 +639,47 @@ def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> 
             return name
         if m is None:
             return None
-        return _surface(doc, mention_name(index, m.start, m.end))
+        return _surface(index, mention_name(index, m.start, m.end))
     if head.pos_ == "NOUN":
         # "The Slate technology columnist David Auerbach": the description's named apposition.
         for child in head.children:
             if child.dep_ == "appos" and child.ent_type_ == "PERSON" and not index.quoted[child.i]:
                 lo, hi = np_span(child)
-                return _surface(doc, mention_name(index, lo, hi))
-    return _surface(doc, mention_name(index, span.start, span.end))
+                return _surface(index, mention_name(index, lo, hi))
+    return _surface(index, mention_name(index, span.start, span.end))
 
 
 def label_name(index: ArticleIndex, label: str) -> str:
     """Canonical name for a transcript label: "WALLACE" -> "Chris Wallace" when the article
     names him, else the label in title case ("JAKE TAPPER" -> "Jake Tapper"). Names the
     tagger read off other labels ("BOULDUAN" -> "KATE BOULDUAN") count, in title case."""
+    known = index.labels.get(label)
+    if known is None:
+        known = index.labels[label] = _label_name(index, label)
+    return known
+
+
+def _label_name(index: ArticleIndex, label: str) -> str:
 
     def title(w: str) -> str:
         return re.sub(r"[A-Z]+", lambda m: m[0][0] + m[0][1:].lower(), w)
 
     words = _strip_honorifics(label.replace(".", ". ").split())
     last = words[-1].lower().rstrip(".") if words else ""
+    if not index.names_by_lower:
+        for key, full in index.full_names.items():
+            index.names_by_lower.setdefault(key.lower(), []).append((key, full))
     found: str | None = None
-    for key, full in index.full_names.items():
-        if key.lower() == last:
-            found = full
-            if not key.isupper():
-                break
+    for key, full in index.names_by_lower.get(last, ()):
+        found = full
+        if not key.isupper():
+            break
     if found is None:
         # "BOULDUAN:" after "KATE BOULDUAN:": the fullest label ending in the same word.
         fuller = (
             re.search(
                 r"(?m)^[\W]*((?:[A-Z][A-Z’'.-]* ){1,3}" + re.escape(words[-1]) + "):",
-                index.doc.text,
+                index.text or doc_text(index.doc),
             )
             if words
             else None
@@ -642,15 +688,21 @@ def label_name(index: ArticleIndex, label: str) -> str:
         return " ".join(title(w) for w in _strip_honorifics(full_words))
     if found.isupper():
         found = " ".join(title(w) for w in found.split())
-    return _surface(index.doc, found) or found
+    return _surface(index, found) or found
 
 
-def _surface(doc: Doc, name: str | None) -> str | None:
+def _surface(index: ArticleIndex, name: str | None) -> str | None:
     """The name as the article spells it: names are matched with straight apostrophes and
     spaced tokens, but "O’Donnell" and "Holtz-Eakin" are shown as written."""
     if not name:
         return name
-    text = doc.text
+    known = index.surface.get(name)
+    if known is None:
+        known = index.surface[name] = _spelt(index.text or doc_text(index.doc), name)
+    return known
+
+
+def _spelt(text: str, name: str) -> str:
     if " - " in name:
         glued = name.replace(" - ", "-")
         if glued in text:
@@ -672,4 +724,6 @@ def note_speaker(index: ArticleIndex, span: Span, name: str | None) -> None:
     if {name, name.replace("’", "'"), name.replace("'", "’")} & set(index.full_names.values()):
         return  # a person the tagger took for an organisation ("Brett O’Donnell")
     if kind == "group" or plural:
-        index.group_speakers.append((index.sent_of[span.root.i], name))
+        sent = index.sent_of[span.root.i]
+        index.group_last[sent] = (len(index.group_speakers), name)
+        index.group_speakers.append((sent, name))

@@ -18,6 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from storyline.analyse.nlp import doc_text
 from storyline.analyse.quote_cues import (
     ADDRESSEE,
     SOURCE_NOUNS,
@@ -103,7 +104,8 @@ LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky New
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
 OPEN_ENDINGS = (",", "?", "!", "—", "–", "-", "…", ":")
 # "…” ― Pamela Padilla": a name credited after a dash, the vox-pop convention.
-_DASH_CREDIT = re.compile(r"\s*[―—–-]{1,2}\s*((?:[A-Z][\w.’'-]*\s?){1,4})\s*$")
+# Possessive: a long capitalised run must not be tried in every split into four words.
+_DASH_CREDIT = re.compile(r"\s*[―—–-]{1,2}\s*((?:[A-Z][\w.’'-]*+\s?){1,4})\s*$")
 # Words whose period ends no sentence ("Mr. Gidley said", "Sen. John McCain").
 ABBREVIATIONS = word_set(
     """
@@ -115,7 +117,9 @@ ABBREVIATIONS = word_set(
 TITLE_SMALL = word_set("a an the of in on at to for from and or but by with as is are vs")
 # "Follow Pam Key on Twitter @pamkeyNEN.": a reporter's sign-off caught in a quoted transcript.
 _SIGN_OFF = re.compile(r"Follow [A-Z][^.]{0,60} on (?:Twitter|Facebook|Instagram)\b")
+MAX_SENTENCE_CHARS = 5_000  # no sentence of news is longer; bounds the look back for its start
 OPEN_QUOTE_CHARS = "“‘\"'«„"
+_NEWLINE = re.compile("\n")
 _SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"']|$)")
 
 
@@ -154,8 +158,10 @@ class _Context:
 
     def __init__(self, doc: Doc, spans: list[QuoteSpan]) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text = doc_text(doc)
         self.starts = [t.idx for t in doc]
+        self.newlines = [m.start() for m in _NEWLINE.finditer(text)]
+        self.person_words: set[str] | None = None
         quoted = [False] * len(doc)
         for q in spans:
             hi = (q.close_at + 1) if q.close_at is not None else q.end
@@ -167,13 +173,17 @@ class _Context:
         """Index of the first token starting at or after ``char``."""
         return bisect.bisect_left(self.starts, char)
 
-    def tokens(self, lo: int, hi: int) -> list[Token]:
-        return [self.doc[i] for i in range(self.tok_at(lo), self.tok_at(hi))]
+    def tokens(self, lo: int, hi: int, limit: int | None = None) -> list[Token]:
+        """Tokens starting in [lo, hi), at most the first ``limit`` of them."""
+        first, last = self.tok_at(lo), self.tok_at(hi)
+        if limit is not None:
+            last = min(last, first + limit)
+        return [self.doc[i] for i in range(first, last)]
 
     def para(self, pos: int) -> tuple[int, int]:
-        lo = self.text.rfind("\n", 0, pos) + 1
-        hi = self.text.find("\n", pos)
-        return lo, (len(self.text) if hi < 0 else hi)
+        n = bisect.bisect_left(self.newlines, pos)
+        lo = self.newlines[n - 1] + 1 if n else 0
+        return lo, (self.newlines[n] if n < len(self.newlines) else len(self.text))
 
     def span(self, lo: int, hi: int) -> Span:
         doc = self.doc
@@ -193,15 +203,21 @@ def _local_before(text: str, lo: int, open_at: int) -> str:
 
 
 def _leading_cue(ctx: _Context, lo: int, open_at: int) -> Token | None:
-    toks = [t for t in ctx.tokens(lo, open_at) if not ctx.quoted[t.i]][-LEADING_WINDOW:]
-    for t in reversed(toks):
+    first, seen = ctx.tok_at(lo), 0
+    for i in range(ctx.tok_at(open_at) - 1, first - 1, -1):
+        if ctx.quoted[i]:
+            continue
+        t = ctx.doc[i]
         if is_cue(t) or _according(t):
             return t
+        seen += 1
+        if seen == LEADING_WINDOW:
+            break
     return None
 
 
 def _trailing_cue(ctx: _Context, after: int, hi: int) -> Token | None:
-    toks = ctx.tokens(after, hi)[:TRAILING_WINDOW]
+    toks = ctx.tokens(after, hi, TRAILING_WINDOW)
     for n, t in enumerate(toks):
         if ctx.quoted[t.i]:
             break
@@ -241,7 +257,7 @@ def _trailing_verb(ctx: _Context, after: int, hi: int) -> _Attribution | None:
     Trump.": a short clause closing the quote's sentence whose verb is no cue verb but whose
     subject is somebody who can speak (a person, a group, a title, an ad or statement)."""
     toks: list[Token] = []
-    for t in ctx.tokens(after, hi)[:TRAILING_WINDOW]:
+    for t in ctx.tokens(after, hi, TRAILING_WINDOW):
         if ctx.quoted[t.i] or t.text in (".", "!", "?", ";") or "\n" in t.text:
             break
         toks.append(t)
@@ -392,7 +408,10 @@ def _mixed(text: str, plo: int, open_at: int) -> bool:
 
 
 def _sentence_start(text: str, plo: int, pos: int) -> int:
-    """Start of the sentence holding ``pos``; a period after "Mr" or an initial ends none."""
+    """Start of the sentence holding ``pos``; a period after "Mr" or an initial ends none.
+    Looks back at most `MAX_SENTENCE_CHARS`: each quote of a huge paragraph would otherwise
+    scan it from the top."""
+    plo = max(plo, pos - MAX_SENTENCE_CHARS)
     sent = plo
     for m in _SENT_END.finditer(text, plo, pos):
         word = text[max(plo, m.start() - 12) : m.start()].rsplit(None, 1)[-1:]
@@ -422,7 +441,7 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> Token | None:
             if child.dep_ == "nsubj" and child.pos_ in ("PROPN", "PRON", "NOUN"):
                 return _speaker_like(child)
         return None
-    if len(words) <= 6 and any(t.pos_ == "PROPN" or _named_elsewhere(t) for t in words):
+    if len(words) <= 6 and any(t.pos_ == "PROPN" or _named_elsewhere(ctx, t) for t in words):
         return stretch_head(words)
     return None
 
@@ -432,14 +451,14 @@ def _can_speak(tok: Token) -> bool:
     return _speaker_like(tok) is not None or tok.lemma_.lower() in SOURCE_NOUNS
 
 
-def _named_elsewhere(tok: Token) -> bool:
+def _named_elsewhere(ctx: _Context, tok: Token) -> bool:
     """ "Trump: '…'": a capitalised word the tagger took for a common noun here but that the
     article uses as a name elsewhere."""
-    return (
-        tok.pos_ == "NOUN"
-        and tok.text[:1].isupper()
-        and any(t.text == tok.text and t.ent_type_ == "PERSON" for t in tok.doc)
-    )
+    if tok.pos_ != "NOUN" or not tok.text[:1].isupper():
+        return False
+    if ctx.person_words is None:
+        ctx.person_words = {t.text for t in ctx.doc if t.ent_type_ == "PERSON"}
+    return tok.text in ctx.person_words
 
 
 def _speaker_like(tok: Token) -> Token | None:
@@ -570,14 +589,8 @@ def _attribute(
     label = _transcript(ctx, q, plo)
     if label is not None:
         return label, "direct"
-    prev_in_para = next(
-        (
-            (s, d)
-            for s, d in zip(reversed(spans[:n]), reversed(done), strict=False)
-            if s.open_at >= plo
-        ),
-        None,
-    )
+    # Spans are in text order: the one before is the only candidate.
+    prev_in_para = (spans[n - 1], done[-1]) if n and done and spans[n - 1].open_at >= plo else None
     lo = plo
     if prev_in_para is not None and prev_in_para[0].close_at is not None:
         lo = prev_in_para[0].close_at + 1
@@ -640,14 +653,14 @@ def _attribute(
             return _from_cue(
                 cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted, ctx.tok_at(after)
             ), kind
-    earlier = next(
-        (
-            d
-            for s, d in zip(reversed(spans[:n]), reversed(done), strict=False)
-            if s.open_at >= plo and d.kind == "direct" and d.confidence >= CONF_PARTIAL
-        ),
-        None,
-    )
+    earlier = None
+    for back in range(1, min(n, len(done)) + 1):  # this paragraph's quotes, last first
+        s, d = spans[n - back], done[-back]
+        if s.open_at < plo:
+            break
+        if d.kind == "direct" and d.confidence >= CONF_PARTIAL:
+            earlier = d
+            break
     if earlier is not None:
         # "…until you prove to people” that border security is working, he said.": the
         # sentence the quote runs into has its own cue.
@@ -672,10 +685,13 @@ def _attribute(
         if prev is not None and (not rest or rest[0] in "“‘\"'"):
             # The last attributed quote of the previous paragraph, partial ones included
             # ("…,” Trump said, saying she would “abolish” it.  ¶ “Although …”).
-            last = next(
-                (d for d in reversed(done) if d.end >= prev[0] and d.speaker_span is not None),
-                None,
-            )
+            last = None
+            for d in reversed(done):  # in text order: stop before the previous paragraph
+                if d.end < prev[0]:
+                    break
+                if d.speaker_span is not None:
+                    last = d
+                    break
             if last is not None and last.confidence >= CONF_PARTIAL:
                 return _Attribution(None, None, "quotes.follow-on", CONF_FOLLOW_ON, last), kind
             if not done or done[-1].end < prev[0]:
@@ -709,7 +725,8 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     Reported speech (kind "indirect": "Sir Keir insisted that any members …") comes after the
     quoted spans are attributed, so it never changes who a direct quote is given to.
     """
-    spans = transcript_lines(doc.text, find_quote_spans(doc.text))
+    text = doc_text(doc)
+    spans = transcript_lines(text, find_quote_spans(text))
     ctx = _Context(doc, spans)
     cues = [t for t in doc if t.lemma_.lower() in INDIRECT_LEMMAS and not ctx.quoted[t.i]]
     if not spans and not cues:
@@ -868,7 +885,7 @@ def _direct_quotes(ctx: _Context, spans: list[QuoteSpan], index: ArticleIndex) -
             cue_span = ctx.span(*att.cue)
         out.append(
             Quote(
-                text=doc.text[q.start : q.end],
+                text=ctx.text[q.start : q.end],
                 start=q.start,
                 end=q.end,
                 speaker=speaker,
