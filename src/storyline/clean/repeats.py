@@ -15,6 +15,10 @@ __all__ = ["Repeat", "find_repeats", "line_key"]
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$|[,.!?][\"”’']\s*$")
 _NEAR_JACCARD = 0.75
 _NEAR_MIN_WORDS = 6
+# Lines of one bucket each line is compared with (the next ones sharing its opening or
+# closing). Near copies sit in small buckets; 3,000 paragraphs opening "The Prime Minister
+# said" made 4.5 million comparisons.
+_NEAR_PEERS = 32
 
 
 _KEY_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -75,7 +79,7 @@ def find_repeats(
         if len(members) < 2:
             continue
         for x, i in enumerate(members):
-            for j in members[x + 1 :]:
+            for j in members[x + 1 : x + 1 + _NEAR_PEERS]:
                 if find(i) == find(j):
                     continue
                 si = sets.setdefault(i, set(tokens[i]))
