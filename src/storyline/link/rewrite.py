@@ -4,6 +4,7 @@ names and numbers, and a sentence-by-sentence correspondence."""
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -18,6 +19,10 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _QUOTED = re.compile(r"[“\"‘«]([^“”\"«»]{12,}?)[”\"’»]")
 _FACT = re.compile(r"\b(?:\d[\d,.]*|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)\b")
 _MIN_SENTENCE_WORDS = 5
+# Long sentences one word leads a short sentence to: a word in hundreds of sentences of one
+# article (3,000 paragraphs opening alike) says nothing of alignment, and following all of
+# them made the comparison quadratic. News articles have a few hundred sentences at most.
+_MAX_POSTINGS = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,24 @@ def _profile(text: str) -> tuple[list[frozenset[str]], frozenset[str], frozenset
     return _sentences(text), frozenset(_quotes(text)), frozenset(_facts(text))
 
 
+def _shared_quotes(qa: frozenset[str], qb: frozenset[str]) -> int:
+    """How many quotes of ``qa`` lie inside a quote of ``qb`` or hold one: substring searches
+    in the other side's quotes joined once, instead of every pair (5,000 quotes a side)."""
+    joined_b = "\n".join(qb)  # quotes are words joined by spaces: no newline inside
+    order = list(qa)
+    joined_a = "\n".join(order)
+    starts = [0]
+    for q in order:
+        starts.append(starts[-1] + len(q) + 1)
+    holders: set[int] = set()  # indexes of qa's quotes holding some quote of qb
+    for r in qb:
+        at = joined_a.find(r)
+        while at >= 0:
+            holders.add(bisect.bisect_right(starts, at) - 1)
+            at = joined_a.find(r, at + 1)
+    return sum(1 for n, q in enumerate(order) if n in holders or q in joined_b)
+
+
 def rewrite_score(a: str, b: str, settings: Settings = DEFAULT) -> RewriteScore:
     (sa, qa, fa), (sb, qb, fb) = _profile(a), _profile(b)
     if not sa or not sb:
@@ -72,7 +95,9 @@ def rewrite_score(a: str, b: str, settings: Settings = DEFAULT) -> RewriteScore:
     postings: dict[str, list[int]] = {}
     for j, t in enumerate(long_):
         for w in t:
-            postings.setdefault(w, []).append(j)
+            posting = postings.setdefault(w, [])
+            if len(posting) < _MAX_POSTINGS:
+                posting.append(j)
     sizes = [len(t) for t in long_]
     aligned = 0
     threshold = settings.rewrite_sentence_jaccard
@@ -87,11 +112,7 @@ def rewrite_score(a: str, b: str, settings: Settings = DEFAULT) -> RewriteScore:
         if best >= threshold:
             aligned += 1
     aligned_share = aligned / len(short)
-    if qa and qb:
-        found = sum(1 for q in qa if any(q in r or r in q for r in qb))
-        quote_share = found / min(len(qa), len(qb))
-    else:
-        quote_share = aligned_share
+    quote_share = _shared_quotes(qa, qb) / min(len(qa), len(qb)) if qa and qb else aligned_share
     facts = len(fa & fb) / min(len(fa), len(fb)) if fa and fb else 0.0
     score = 0.5 * aligned_share + 0.3 * min(quote_share, 1.0) + 0.2 * facts
     return RewriteScore(score, aligned_share, min(quote_share, 1.0), facts)
