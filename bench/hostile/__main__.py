@@ -107,9 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-browser", action="store_true", help="skip the Chromium check")
     args = ap.parse_args(argv)
 
-    cases = [
-        c for c in CASES if (args.all or args.only or not c.extended) and _selected(c, args.only)
-    ]
+    cases = [c for c in CASES if _selected(c, args.only, args.all)]
     if args.list:
         for c in cases:
             print(f"{c.name:<48} {c.category:<12} {'extended' if c.extended else ''}")
@@ -182,10 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def _selected(c: Case, patterns: list[str]) -> bool:
+def _selected(c: Case, patterns: list[str], everything: bool) -> bool:
+    """A category or a substring selects core cases; extended ones need ``--all`` or their
+    own name (glob or exact)."""
     if not patterns:
-        return True
-    return any(fnmatch.fnmatch(c.name, p) or p in c.name or p == c.category for p in patterns)
+        return everything or not c.extended
+    for p in patterns:
+        if fnmatch.fnmatch(c.name, p) or c.name == p:
+            return True
+        if (p in c.name or p == c.category) and (everything or not c.extended):
+            return True
+    return False
 
 
 def _summary(results: list[Result], total: float) -> None:
