@@ -302,6 +302,22 @@ def test_issue_9_edge_anchor_values() -> None:
     assert _value("It ends next week.", "next week", FIRST) == ("DATE", "0001-W02")
 
 
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("The lease ends on December 31, 9999.", "December 31, 9999", "9999-12-31"),
+        ("The first entry is dated January 1, 0001.", "January 1, 0001", "0001-01-01"),
+        ("The Monday after 31 December 9999 came.", "31 December 9999", "9999-12-31"),
+        # A four-digit count after the day is not its year.
+        ("On March 3, 2500 protesters marched.", "March 3", "2024-03-03"),
+        ("On March 3, 2500 people marched.", "March 3", "2024-03-03"),
+        ("On Jan. 1, 0000 it began.", "Jan. 1", "2024-01-01"),
+    ],
+)
+def test_issue_9_explicit_years_at_the_calendar_edges(text: str, span: str, value: str) -> None:
+    assert _value(text, span) == ("DATE", value)
+
+
 def test_issue_9_iso_dates_at_the_edges() -> None:
     assert _value("on 0001-01-01 and", "0001-01-01") == ("DATE", "0001-01-01")
     assert _value("on 9999-12-31 and", "9999-12-31") == ("DATE", "9999-12-31")

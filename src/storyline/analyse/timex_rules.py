@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from storyline.analyse.timex_calendar import (
     add_days,
@@ -443,6 +443,32 @@ def _day_number(text: str) -> int | None:
 
 
 def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
+    year_text = m["year"]
+    if year_text and not _YEAR_RE.fullmatch(year_text) and not _far_year(m, ctx):
+        # "On March 3, 2500 protesters marched": the number is a count, the date is "March 3".
+        norm = _month_day_reading(m, ctx, None)
+        if norm is None:
+            return None
+        end = len(ctx.text[: m.start("year")].rstrip().rstrip(","))
+        return replace(norm, start=m.start(), end=end)
+    return _month_day_reading(m, ctx, year_text)
+
+
+_YEAR_RE = re.compile(_YEAR)
+
+
+def _far_year(m: re.Match[str], ctx: Context) -> bool:
+    """Whether a year outside 1500-2099 after a day and month is one ("December 31, 9999")."""
+    year = int(m["year"])
+    after = ctx.text[m.end() : m.end() + 30]
+    return (
+        bounded_year(year) is not None
+        and not _COUNT_NOUN_AFTER_YEAR.match(after)
+        and not _NOT_A_YEAR_AFTER.match(after)
+    )
+
+
+def _month_day_reading(m: re.Match[str], ctx: Context, year_text: str | None) -> Norm | None:
     mon_text = m["mon"]
     if not _cap(mon_text):
         return None
@@ -452,7 +478,7 @@ def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if (
         mon_text.lower() == "may"
-        and not m["year"]
+        and not year_text
         and _word_before(ctx, m.start()).lower()
         in {
             "theresa",
@@ -462,8 +488,8 @@ def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     rel = (m["rel"] or "").lower()
     a = ctx.anchor
-    if m["year"]:
-        year: int | None = int(m["year"])
+    if year_text:
+        year: int | None = int(year_text)
     elif a is not None and rel in ("last", "this past"):
         year = bounded_year(a.year if (month, day) < (a.month, a.day) else a.year - 1)
     elif a is not None and rel in ("next", "this coming"):
@@ -479,7 +505,7 @@ def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
     d = make_date(year, month, day)
     if d is None:
         return None
-    return Norm("DATE", day_value(d), CONF_ABSOLUTE if m["year"] else CONF_TENSE)
+    return Norm("DATE", day_value(d), CONF_ABSOLUTE if year_text else CONF_TENSE)
 
 
 def _year_matching_weekday(a: dt.date, month: int, day: int, weekday: int) -> int:
@@ -574,6 +600,9 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", month_value(year, month), CONF_TENSE)
 
 
+_NOT_A_YEAR_AFTER = re.compile(
+    r"\s*(?:%|percent|per\b|million|billion|people|troops|shares|feet|metres)"
+)
 _COUNT_NOUN_AFTER_YEAR = re.compile(r"\s+(?!and\b|or\b|to\b|through\b|in\b|at\b)[a-z]+s\b")
 
 
@@ -596,7 +625,7 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
     after = text[m.end() : m.end() + 30]
     if not cue and _COUNT_NOUN_AFTER_YEAR.match(after):
         return None
-    if re.match(r"\s*(?:%|percent|per\b|million|billion|people|troops|shares|feet|metres)", after):
+    if _NOT_A_YEAR_AFTER.match(after):
         return None
     bc = _BEFORE_CHRIST.match(text, m.end())
     if bc is not None and (year < YEAR_MIN or not _NAME_AFTER.match(text, bc.end())):
@@ -1339,7 +1368,7 @@ RULES: tuple[Rule, ...] = (
             rf"{_B}(?:(?P<rel>last|next|this|this\s+coming|this\s+past)\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?"
             rf"(?:(?P<pre>early|late|mid)[\s-]+)?(?P<mon>{_MONTH_ANY})"
             rf"(?:\s*|\s+the\s+)(?P<day>\d{{1,2}}|{_ORD_WORDS})(?:st|nd|rd|th)?(?!\d|,\d{{3}}|:\d|%)"
-            rf"(?:,?\s+(?P<year>{_YEAR})(?!\d))?{_E}"
+            rf"(?:,?\s+(?P<year>\d{{4}})(?!\d))?{_E}"
         ),
         _month_day,
         keys=("month",),
@@ -1349,7 +1378,7 @@ RULES: tuple[Rule, ...] = (
         _r(
             rf"{_B}(?:(?P<rel>last|next|this|this\s+coming|this\s+past)\s+)?(?:(?P<wd>{_WEEKDAY}),?\s+)?"
             rf"(?:the\s+)?(?P<day>\d{{1,2}}|{_ORD_WORDS})(?:st|nd|rd|th)?"
-            rf"\s+(?:of\s+)?(?P<mon>{_MONTH_ANY})(?:,?\s+(?P<year>{_YEAR})(?!\d))?(?!\w)"
+            rf"\s+(?:of\s+)?(?P<mon>{_MONTH_ANY})(?:,?\s+(?P<year>\d{{4}})(?!\d))?(?!\w)"
         ),
         _month_day,
         keys=("month",),
