@@ -46,7 +46,12 @@ class Browser:
             return None
         page = self._browser.new_page()
         fired: list[str] = []
-        page.on("dialog", lambda d: (fired.append(f"dialog {d.message[:30]!r}"), d.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            fired.append(f"dialog {dialog.message[:30]!r}")
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         try:
             page.goto(report.resolve().as_uri(), wait_until="load", timeout=30000)
             page.wait_for_timeout(300)

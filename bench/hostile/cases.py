@@ -973,8 +973,8 @@ FILE_CASES: dict[str, tuple[str, str | bytes, bool | None]] = {
     "unsupported-extension": ("odd-file.pdf", b"%PDF-1.4\n", False),
     "no-extension": ("odd-file", _ODD, False),
 }
-for _name, (_fname, _data, _want) in FILE_CASES.items():
-    register(f"file-{_name}", "files", functools.partial(_file, _fname, _data, _want))
+for _name, (_fname, _fdata, _want) in FILE_CASES.items():
+    register(f"file-{_name}", "files", functools.partial(_file, _fname, _fdata, _want))
 
 
 @case("file-fifo-named-txt", "files")
@@ -1079,7 +1079,7 @@ def _deep(ctx: Ctx) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-def _name(name: bytes, ctx: Ctx) -> None:
+def _odd_name(name: bytes, ctx: Ctx) -> None:
     odd_beside_goods(ctx, [(name, _ODD)], present=["Corvale"], annotate=True)
 
 
@@ -1099,7 +1099,7 @@ NAME_CASES: dict[str, bytes] = {
     "percent-encoded": b"odd-%2e%2e%2fetc%00.txt",
 }
 for _label, _bname in NAME_CASES.items():
-    register(f"name-{_label}", "names", functools.partial(_name, _bname))
+    register(f"name-{_label}", "names", functools.partial(_odd_name, _bname))
 
 
 @case("name-non-utf8-folder-walk", "names")
@@ -1341,13 +1341,16 @@ def _nothing(setup: Callable[[Ctx], list[str | bytes]], ctx: Ctx) -> None:
     ctx.check(bool(_WHY.search(run.err)), f"no reason given: {run.head(3)!r}")
 
 
+def _empty_folder(ctx: Ctx) -> bytes:
+    os.makedirs(ctx.dir / "in", exist_ok=True)
+    return os.fsencode(ctx.dir / "in")
+
+
 NOTHING_CASES: dict[str, Callable[[Ctx], list[str | bytes]]] = {
     "only-empty-txt": lambda c: [c.write("odd-empty.txt", b"")],
     "only-unsupported": lambda c: [c.write("odd.pdf", b"%PDF")],
     "only-missing": lambda c: ["odd-missing.txt"],
-    "only-empty-folder": lambda c: (
-        [os.fsencode(c.dir / "in")] if os.makedirs(c.dir / "in", exist_ok=True) is None else []
-    ),
+    "only-empty-folder": lambda c: [_empty_folder(c)],
     "only-bad-jsonl": lambda c: [c.write("odd.jsonl", b"{not json}\n[1]\n")],
     "only-binary": lambda c: [c.write("odd-bin.txt", bytes(range(256)) * 100)],
 }

@@ -49,11 +49,11 @@ def _mount(ctx: Ctx, where: Path, opts: str) -> None:
     )
     if r.returncode != 0:
         raise Skip(f"cannot mount a tmpfs here ({r.stderr.decode(errors='replace').strip()[:60]})")
-    ctx.cleanups.append(
-        lambda: (
-            subprocess.run(["umount", "-l", str(where)], capture_output=True, timeout=20) and None
-        )
-    )
+
+    def umount() -> None:
+        subprocess.run(["umount", "-l", str(where)], capture_output=True, timeout=20)
+
+    ctx.cleanups.append(umount)
 
 
 def _good_then(ctx: Ctx) -> str:
@@ -453,7 +453,7 @@ def _wait_trigger(proc: Any, ctx: Ctx, at: float | str, ref_seconds: float) -> s
             time.sleep(delay or 0)
             if proc.p.poll() is not None:
                 return "finished before the kill point"
-            return f"killed {delay:.1f}s after '{at[6:].split('+')[0]}' at {seen:.1f}s"
+            return f"killed {delay:.1f}s after '{str(at)[6:].split('+')[0]}' at {seen:.1f}s"
         time.sleep(0.02)
     return f"killed at {time.monotonic() - t0:.1f}s" + (" (stage never logged)" if stage else "")
 

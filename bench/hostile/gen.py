@@ -308,7 +308,7 @@ def prose(tag: str, n_chars: int, marker: str = "Corvale") -> str:
     that cleaning keeps them all), three sentences each, the marker in the first."""
     r = rng(f"prose-{tag}")
     vocab = _vocabulary(r, 3000)
-    paras = []
+    paras: list[str] = []
     size = 0
     while size < n_chars:
         sentences = []
