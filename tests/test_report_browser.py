@@ -178,3 +178,38 @@ def test_issue_9_browser_built_report_from_hostile_inputs(
     page.page.locator("#flt").fill("<script>")
     page.page.wait_for_timeout(120)
     page.assert_clean(page.probe())
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "#%",
+        "#%E0%A4%A",
+        "#a-",
+        "#a--1-2",
+        "#a-~h-1-2",
+        "#a-x-99999999999999999999-1",
+        "#a-x-5-2",
+        "#%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E",
+        "#t--0",
+        "#s--unattributed",
+    ],
+)
+def test_issue_9_browser_odd_addresses_raise_nothing(
+    tmp_path: Path, page: _Page, fragment: str
+) -> None:
+    path = tmp_path / "report.html"
+    write_report(hostile_dossier(), path)
+    _open(page, path, fragment)
+    page.page.evaluate("() => { location.hash = '#a-x-0-3'; }")
+    page.page.wait_for_timeout(30)
+    page.assert_clean(page.probe())
+
+
+def test_issue_9_browser_empty_report_raises_nothing(tmp_path: Path, page: _Page) -> None:
+    path = tmp_path / "report.html"
+    write_report({}, path)
+    _open(page, path, "#a-x-1-2")
+    page.page.locator("#flt").fill("x")
+    page.page.wait_for_timeout(120)
+    page.assert_clean(page.probe())

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import validate_dossier
 from storyline.output.dossier import dossier_json
 from storyline.output.report import anchor_id, render_report, safe_text, safe_url
 
@@ -524,13 +525,20 @@ def hostile_inputs(folder: Path) -> Path:
     return folder
 
 
-@pytest.fixture(scope="module")
-def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from storyline.pipeline import build
+_BUILT: dict[str, Path] = {}
 
-    base = tmp_path_factory.mktemp("hostile")
-    build([hostile_inputs(base / "in")], base / "out")
-    return base / "out"
+
+@pytest.fixture(scope="session")
+def hostile_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # test_report_browser.py imports this fixture, which makes it a second fixture: the cache
+    # keeps it to one build per test run.
+    if "out" not in _BUILT:
+        from storyline.pipeline import build
+
+        base = tmp_path_factory.mktemp("hostile")
+        build([hostile_inputs(base / "in")], base / "out")
+        _BUILT["out"] = base / "out"
+    return _BUILT["out"]
 
 
 def test_issue_9_build_hostile_inputs_report_has_no_markup_from_data(hostile_build: Path) -> None:
@@ -546,6 +554,7 @@ def test_issue_9_build_hostile_inputs_dossier_keeps_the_data(hostile_build: Path
     raw = (hostile_build / "dossier.json").read_bytes()
     raw.decode("utf-8")
     dossier = json.loads(raw)
+    validate_dossier(dossier)  # the session-wide build is not under a test's tmp_path
     ids = {a["id"] for a in dossier["articles"]}
     assert {'"><script>window.__pwned=31</script>', "x-p0"} <= ids
     assert len(dossier["articles"]) >= 8
