@@ -834,10 +834,10 @@ class _Report:
             return self.article_ref(article_id)
         return self.linker.link(article_id, s, e, label)
 
-    def entity_ref(self, entity_id: str | None, fallback: str | None = None) -> Ref:
+    def entity_ref(self, entity_id: str | None) -> Ref:
         ent = self.entity_by_id.get(entity_id or "")
         if ent is None:
-            return Ref(fallback or entity_id or "")
+            return Ref(entity_id or "")
         name = _s(ent.get("name")) or entity_id or ""
         return Ref(name, f"#e-{anchor_id(entity_id or '')}", "ent")
 
