@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-EVALUATIONS = ("extraction", "quotes", "quotes_news", "entities", "timex", "timeline")
+EVALUATIONS = ("extraction", "quotes", "quotes_news", "entities", "timex", "timeline", "stories")
 
 
 def main() -> int:

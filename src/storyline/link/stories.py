@@ -1,0 +1,762 @@
+"""Stories: a mixed stream of articles grouped into the real-world events they report.
+
+One online pass in stream order (published date, then id; an undated article by its inferred
+date, or after every dated one): each article joins the best existing story or starts a new one.
+Decisions come from a logistic model over article-vs-story features whose weights were fitted on
+labelled streams (``eval/stories.py --fit`` writes :mod:`storyline.link.story_weights`); no
+weight here is guessed. Stories are found through an inverted index of their centroids'
+distinctive terms and entities, never by comparing all pairs, and a story falls out of that
+index once the stream has moved on past :data:`INDEX_HORIZON_DAYS`, so memory stays flat.
+
+Everything here is a pure function of plain per-article records (:class:`StoryInput`):
+:func:`inputs_from_store` builds them from a store's layers, :func:`story_input` from a text.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import zlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from storyline.link.minhash import STOPWORDS
+
+if TYPE_CHECKING:
+    from storyline.store.sqlite import Store
+
+__all__ = [
+    "FEATURES",
+    "Story",
+    "StoryIndex",
+    "StoryInput",
+    "StoryModel",
+    "cluster_stories",
+    "inputs_from_store",
+    "story_input",
+]
+
+Vector = npt.NDArray[np.float32]
+
+# -- what an article brings -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoryInput:
+    """What the clustering needs of one article, all of it read from stored layers."""
+
+    id: str
+    published: str | None
+    """ISO date (YYYY-MM-DD...), published or inferred; None when neither is known."""
+    title: str = ""
+    outlet: str | None = None
+    duplicate_of: str | None = None
+    """The original this article rewrites or copies (the duplicate layer): always its story."""
+    terms: tuple[tuple[str, int], ...] = ()
+    """Term counts of the clean text (the title's counted again: headlines name the event)."""
+    paragraphs: tuple[tuple[int, tuple[tuple[str, int], ...]], ...] = ()
+    """(line key, term counts) per paragraph of the clean text: the key lets an outlet's
+    repeated lines be left out online, should the cleaner have missed any."""
+    entities: tuple[tuple[str, float], ...] = ()
+    """("person:lonnie roberson", salience), ... of people, organisations and places."""
+    quotes: tuple[int, ...] = ()
+    """Hashed word 5-grams of the article's quotes."""
+    numbers: tuple[str, ...] = ()
+    """Ages, counts, amounts and house numbers ("age:38", "n:1000"); years are left out."""
+    place: str | None = None
+    """The dateline place ("granite city")."""
+    embedding: Vector | None = None
+    """The lead's unit-length sentence embedding, when the model was available."""
+    title_terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    id: str
+    article_ids: tuple[str, ...]
+    first_date: str | None
+    last_date: str | None
+    label: str
+    confidence: float
+    """Mean probability with which members joined (1 - best rejected join for one article)."""
+    method: str
+    """"online" (learned model) or "online+duplicates" (some members forced by the duplicate
+    layer)."""
+
+
+# -- thresholds (one home) --------------------------------------------------------------------
+
+INDEX_HORIZON_DAYS = 400
+"""A story no article has joined for this long leaves the candidate index (its result stays):
+follow-ups (trials, anniversaries) come within months; the horizon bounds memory."""
+DECAY_HALF_LIFE_DAYS = 21.0
+"""A story's centroid halves the weight of what it held every three weeks, so a follow-up is
+compared mostly with the story's latest state (an arrest with the arrest, not the incident)."""
+ARTICLE_TERMS = 40
+"""Distinctive terms kept per article (highest tf-idf): past these the weights are noise."""
+STORY_TERMS = 120
+"""Terms kept in a story's centroid."""
+QUERY_KEYS = 12
+"""Terms and entities an article looks stories up by."""
+STORY_KEYS = 64
+CANDIDATES = 12
+"""Stories scored per article (those sharing most query keys)."""
+STORY_TITLE_TERMS = 80
+STORY_QUOTES = 400
+STORY_NUMBERS = 60
+LABEL_CANDIDATES = 8
+"""Headlines a story keeps to choose its label from (its first members')."""
+FURNITURE_MIN_REPEATS = 2
+"""A line seen in this many earlier articles of one outlet is that outlet's furniture (the
+cleaner's rule, furniture_min_articles = 3, applied online)."""
+FURNITURE_MEMORY = 20_000
+"""Line keys remembered per outlet (oldest forgotten first)."""
+_MIN_LINE_CHARS = 25
+_MIN_QUOTE_WORDS = 6
+_SHINGLE = 5
+
+
+# -- features ---------------------------------------------------------------------------------
+
+FEATURES = (
+    "tfidf",
+    "embedding",
+    "person",
+    "entity",
+    "title",
+    "person_conflict",
+    "quote",
+    "numbers",
+    "same_place",
+    "other_place",
+    "log_gap",
+    "undated",
+    "story_size",
+)
+"""Article-vs-story features the model weighs (in this order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryModel:
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    """Join the best story when its probability reaches this; otherwise start a new one."""
+    mean: tuple[float, ...] = ()
+    scale: tuple[float, ...] = ()
+
+    def probability(self, x: Sequence[float]) -> float:
+        z = self.bias
+        for i, (w, v) in enumerate(zip(self.weights, x, strict=True)):
+            if self.mean:
+                v = (v - self.mean[i]) / self.scale[i]
+            z += w * v
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def default_model() -> StoryModel:
+    from storyline.link.story_weights import MODEL
+
+    return StoryModel(
+        weights=tuple(MODEL["weights"]),
+        bias=float(MODEL["bias"]),
+        threshold=float(MODEL["threshold"]),
+        mean=tuple(MODEL["mean"]),
+        scale=tuple(MODEL["scale"]),
+    )
+
+
+# -- reading an article -----------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:,\d{3})+(?![\w,])|(?<![\w.,])\d+(?:\.\d+)?(?![\w])")
+_AGE = re.compile(
+    r"\b(\d{1,3}|[a-z]+(?:-[a-z]+)?)[- ]years?[- ]old\b|,\s(\d{1,3}),\s", re.IGNORECASE
+)
+_WORD_NUMBERS = {
+    w: i
+    for i, w in enumerate(
+        (
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        )
+    )
+}
+_DATELINE = re.compile(
+    r"^\s*([A-Z][A-Z.'’ -]{2,40}?)(?:,\s*[A-Z][A-Za-z.]{1,14}\.?)?(?:\s*\([^)]{1,30}\))?\s*[—–-]{1,2}\s"
+)
+_QUOTE_WORD = re.compile(r"\w+")
+
+
+def _terms(text: str) -> Counter[str]:
+    return Counter(
+        w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS
+    )
+
+
+def line_key(line: str) -> int:
+    return zlib.crc32(" ".join(_QUOTE_WORD.findall(line.lower())).encode())
+
+
+def _numbers(text: str) -> tuple[str, ...]:
+    out: set[str] = set()
+    for m in _AGE.finditer(text):
+        raw = (m.group(1) or m.group(2) or "").lower()
+        if raw.isdigit():
+            out.add(f"age:{int(raw)}")
+        elif raw in _WORD_NUMBERS:
+            out.add(f"age:{_WORD_NUMBERS[raw]}")
+    for m in _NUMBER.finditer(text):
+        raw = m.group().replace(",", "")
+        value = float(raw)
+        if value.is_integer() and 1900 <= value <= 2099 and len(raw) == 4:
+            continue  # a year says when, which the date gap already weighs
+        if value < 11 and "." not in raw:
+            continue  # small counts are everywhere ("two people", "3 p.m.")
+        out.add(f"n:{raw}")
+    return tuple(sorted(out))
+
+
+def _quote_shingles(quotes: Iterable[str]) -> tuple[int, ...]:
+    out: set[int] = set()
+    for q in quotes:
+        words = _QUOTE_WORD.findall(q.lower())
+        if len(words) < _MIN_QUOTE_WORDS:
+            continue
+        for k in range(len(words) - _SHINGLE + 1):
+            out.add(zlib.crc32(" ".join(words[k : k + _SHINGLE]).encode()))
+    return tuple(sorted(out))
+
+
+def dateline(text: str) -> str | None:
+    """ "GRANITE CITY — Investigators…", "MANCHESTER, N.H. (AP) — …": the place, lower-case."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return None
+    place = " ".join(m.group(1).replace("’", "'").split()).strip(" .-").lower()
+    return place or None
+
+
+def story_input(
+    article_id: str,
+    text: str,
+    *,
+    title: str = "",
+    published: str | None = None,
+    outlet: str | None = None,
+    duplicate_of: str | None = None,
+    entities: Iterable[tuple[str, float]] = (),
+    quotes: Iterable[str] = (),
+    embedding: Vector | None = None,
+) -> StoryInput:
+    """A :class:`StoryInput` from an article's clean text and what its layers say."""
+    paragraphs = []
+    for n, line in enumerate(p for p in text.split("\n") if p.strip()):
+        counts = _terms(line)
+        # The title counts as lead twice over: headlines name the event.
+        if n == 0 and title:
+            counts.update(_terms(title))
+        # Short lines (a dateline, "Advertisement") are no furniture candidates: key 0.
+        key = line_key(line) if len(line) >= _MIN_LINE_CHARS else 0
+        paragraphs.append((key, tuple(sorted(counts.items()))))
+    if not paragraphs and title:
+        paragraphs.append((0, tuple(sorted(_terms(title).items()))))
+    total: Counter[str] = Counter()
+    for _, line_terms in paragraphs:
+        for t, c in line_terms:
+            total[t] += c
+    return StoryInput(
+        id=article_id,
+        terms=tuple(sorted(total.items())),
+        published=published,
+        title=title,
+        outlet=outlet,
+        duplicate_of=duplicate_of,
+        paragraphs=tuple(paragraphs),
+        entities=tuple(sorted(entities)),
+        quotes=_quote_shingles(quotes),
+        numbers=_numbers(f"{title}\n{text}"),
+        place=dateline(text),
+        embedding=embedding,
+        title_terms=tuple(sorted(_terms(title))),
+    )
+
+
+_ENTITY_KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "NORP": "group"}
+
+
+def entity_saliences(data: Mapping[str, Any], text_length: int) -> list[tuple[str, float]]:
+    """Salience of each person, organisation and place of a stored ``entities`` layer: more
+    mentions, and a mention early in the article, weigh more; the outlets themselves (media)
+    do not count (every article of an outlet names it)."""
+    clusters = {c["id"]: c for c in data.get("clusters", [])}
+    mentions: dict[int, list[int]] = defaultdict(list)
+    for m in data.get("mentions", []):
+        if m.get("kind") in ("name", "title"):
+            mentions[m["cluster"]].append(int(m["start"]))
+    weights: dict[str, float] = {}
+    span = max(text_length, 1)
+    for cid, starts in mentions.items():
+        c = clusters.get(cid)
+        if c is None or c.get("media") or c.get("type") not in _ENTITY_KINDS:
+            continue
+        name = " ".join(str(c["name"]).lower().replace("’", "'").split())
+        if len(name) < 3:
+            continue
+        early = 1.0 - min(starts) / span
+        w = (1.0 + math.log(len(starts))) * (0.5 + early)
+        key = f"{_ENTITY_KINDS[c['type']]}:{name}"
+        weights[key] = max(weights.get(key, 0.0), w)
+    return sorted(weights.items())
+
+
+def inputs_from_store(
+    store: Store, build_id: int, *, embeddings: bool = True, batch: int = 256
+) -> Iterator[StoryInput]:
+    """The :class:`StoryInput` of every current article of a build, from its clean text and its
+    stored ``entities`` and ``quotes`` layers (and ``embedding`` when a layer holds one;
+    otherwise the lead is embedded here when ``embeddings`` and the model is installed)."""
+    from storyline.analyse import embeddings as emb
+
+    use_model = embeddings and emb.available()
+    rows = store.current_articles_brief(build_id)
+    for lo in range(0, len(rows), batch):
+        chunk = rows[lo : lo + batch]
+        texts = [store.clean_text_of(a["id"]) for a in chunk]
+        titles = [_title_of(store, a["id"]) for a in chunk]
+        vectors: list[Vector | None] = [None] * len(chunk)
+        missing = []
+        for i, a in enumerate(chunk):
+            stored = store.layer(a["id"], "embedding")
+            if stored is not None:
+                vectors[i] = np.asarray(stored, dtype=np.float32)
+            elif use_model:
+                missing.append(i)
+        if missing:
+            got = emb.embed([emb.lead_text(titles[i], texts[i]) for i in missing])
+            for row, i in enumerate(missing):
+                vectors[i] = got[row]
+        for i, a in enumerate(chunk):
+            ents = store.layer(a["id"], "entities") or {}
+            quotes = [q["text"] for q in store.layer(a["id"], "quotes") or []]
+            yield story_input(
+                a["id"],
+                texts[i],
+                title=titles[i],
+                published=a["published"],
+                outlet=a["outlet"],
+                duplicate_of=a["duplicate_of"],
+                entities=entity_saliences(ents, len(texts[i])),
+                quotes=quotes,
+                embedding=vectors[i],
+            )
+
+
+def _title_of(store: Store, article_id: str) -> str:
+    row = store.db.execute("SELECT meta FROM articles WHERE id=?", (article_id,)).fetchone()
+    if row is None:
+        return ""
+    from storyline.store.sqlite import meta_from_json
+
+    title = meta_from_json(row[0]).get("title")
+    return str(title.value) if title is not None and title.value else ""
+
+
+# -- the online pass --------------------------------------------------------------------------
+
+
+def _day(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    try:
+        return date.fromisoformat(iso[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def stream_key(a: StoryInput) -> tuple[int, str, str]:
+    """Stream order: by date (undated last), then id: file order never matters."""
+    day = _day(a.published)
+    return (day if day is not None else 10**7, a.published or "", a.id)
+
+
+@dataclass(slots=True)
+class _Story:
+    id: str
+    members: list[str]
+    terms: dict[str, float]
+    entities: dict[str, float]
+    quotes: set[int]
+    numbers: dict[str, int]
+    title_terms: set[str]
+    places: set[str]
+    embedding: Vector | None
+    first_day: int | None
+    last_day: int | None
+    weight: float
+    probs: list[float]
+    labels: list[tuple[str, Vector | None]]
+    forced: bool = False
+    norm: float = 1.0
+    keys: set[str] = field(default_factory=set)
+
+
+class StoryIndex:
+    """The online clustering's state: stories, their centroids and the index that finds them.
+
+    ``add`` assigns one article (in stream order); :func:`cluster_stories` feeds a whole stream.
+    A later build goes on from the same state with the new articles only (``resume`` puts the
+    stories of an earlier run back without deciding anything again)."""
+
+    def __init__(self, model: StoryModel | None = None) -> None:
+        self.model = model or default_model()
+        self.df: Counter[str] = Counter()
+        self.n_docs = 0
+        self.stories: dict[str, _Story] = {}
+        self.order: list[str] = []
+        self.of_article: dict[str, str] = {}
+        self.postings: dict[str, set[str]] = defaultdict(set)
+        self.waiting_dups: dict[str, list[str]] = defaultdict(list)
+        self.outlet_lines: dict[str, dict[int, int]] = defaultdict(dict)
+        self.now: int | None = None
+        self._active: dict[str, int] = {}
+        self._expiry: list[tuple[int, str]] = []
+
+    # features --------------------------------------------------------------------------------
+    def _idf(self, term: str) -> float:
+        return math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
+
+    def _article_terms(self, a: StoryInput) -> dict[str, float]:
+        counts: dict[str, int] = dict(a.terms)
+        lines = self.outlet_lines[a.outlet] if a.outlet else None
+        if lines is not None:
+            for key, terms in a.paragraphs:
+                if key and lines.get(key, 0) >= FURNITURE_MIN_REPEATS:
+                    # This outlet printed the line in other articles: furniture, not story.
+                    for t, c in terms:
+                        left = counts.get(t, 0) - c
+                        if left > 0:
+                            counts[t] = left
+                        else:
+                            counts.pop(t, None)
+            for key, _ in a.paragraphs:
+                if key:
+                    lines[key] = lines.get(key, 0) + 1
+            if len(lines) > FURNITURE_MEMORY:
+                for old in list(lines)[: len(lines) - FURNITURE_MEMORY]:
+                    del lines[old]
+        # Document frequencies grow in stream order: an article is weighed by what came before.
+        # Entities and numbers count too: a name in every article (a candidate in an election)
+        # says as little about the story as a common word.
+        self.n_docs += 1
+        self.df.update(counts.keys())
+        self.df.update(k for k, _ in a.entities)
+        self.df.update(a.numbers)
+        log_n = math.log(self.n_docs + 1) + 1.0
+        log, df = math.log, self.df
+        weighted = [((1.0 + log(c)) * (log_n - log(df[t] + 1)), t) for t, c in counts.items()]
+        top = [(t, v) for v, t in heapq.nlargest(ARTICLE_TERMS, weighted)]
+        norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+        return {t: v / norm for t, v in top}
+
+    def features(
+        self,
+        a: StoryInput,
+        terms: Mapping[str, float],
+        day: int | None,
+        s: _Story,
+    ) -> list[float]:
+        tfidf = sum(v * s.terms.get(t, 0.0) for t, v in terms.items()) / s.norm
+        emb = 0.0
+        if a.embedding is not None and s.embedding is not None:
+            n = float(np.linalg.norm(s.embedding))
+            emb = float(a.embedding @ s.embedding) / n if n else 0.0
+        person_total = other_total = person_shared = other_shared = 0.0
+        s_ent_max = max(s.entities.values(), default=1.0) or 1.0
+        for key, w in a.entities:
+            w *= self._idf(key)
+            shared = min(1.0, s.entities.get(key, 0.0) / s_ent_max) * w
+            if key.startswith("person:"):
+                person_total += w
+                person_shared += shared
+            else:
+                other_total += w
+                other_shared += shared
+        story_people = any(k.startswith("person:") for k in s.entities)
+        # Two stories of one kind differ by who: named people on both sides, none shared.
+        person_conflict = 1.0 if person_total and story_people and not person_shared else 0.0
+        title = 0.0
+        if a.title_terms and s.title_terms:
+            weights = [(self._idf(t), t in s.title_terms) for t in a.title_terms]
+            title = sum(w for w, hit in weights if hit) / sum(w for w, _ in weights)
+        quote = 0.0
+        if a.quotes:
+            quote = sum(1 for q in a.quotes if q in s.quotes) / len(a.quotes)
+        numbers = 0.0
+        if a.numbers:
+            shared_n = sum(self._idf(n) for n in a.numbers if n in s.numbers)
+            numbers = min(1.0, shared_n / (3.0 * math.log(self.n_docs + 2)))
+        same_place = 1.0 if a.place is not None and a.place in s.places else 0.0
+        other_place = 1.0 if a.place is not None and s.places and not same_place else 0.0
+        undated = 1.0 if day is None or s.last_day is None else 0.0
+        gap = 0.0 if undated else math.log1p(abs(day - s.last_day))  # type: ignore[operator]
+        return [
+            tfidf,
+            emb,
+            person_shared / person_total if person_total else 0.0,
+            other_shared / other_total if other_total else 0.0,
+            title,
+            person_conflict,
+            quote,
+            numbers,
+            same_place,
+            other_place,
+            gap,
+            undated,
+            math.log(len(s.members)),
+        ]
+
+    def _query_keys(self, a: StoryInput, terms: Mapping[str, float]) -> list[str]:
+        ents = sorted(a.entities, key=lambda kv: (-kv[1], kv[0]))[: QUERY_KEYS // 2]
+        keys = [k for k, _ in ents]
+        # ``terms`` is in descending weight already (see _article_terms).
+        keys += list(terms)[: QUERY_KEYS - len(keys)]
+        return keys
+
+    def candidates(self, a: StoryInput, terms: Mapping[str, float]) -> list[_Story]:
+        hits: Counter[str] = Counter()
+        for key in self._query_keys(a, terms):
+            for sid in self.postings.get(key, ()):
+                hits[sid] += 1
+        best = sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
+        return [self.stories[sid] for sid, _ in best]
+
+    # state changes ---------------------------------------------------------------------------
+    def _index(self, s: _Story, keys: Iterable[str]) -> None:
+        # A story is found by its members' query keys (at most STORY_KEYS of them): what made
+        # an article findable makes its story findable.
+        for k in keys:
+            if len(s.keys) >= STORY_KEYS:
+                break
+            if k not in s.keys:
+                s.keys.add(k)
+                self.postings[k].add(s.id)
+
+    def _unindex(self, s: _Story) -> None:
+        for k in s.keys:
+            posting = self.postings.get(k)
+            if posting is not None:
+                posting.discard(s.id)
+                if not posting:
+                    del self.postings[k]
+        s.keys = set()
+
+    def _expire(self, day: int | None) -> None:
+        if day is None:
+            return
+        self.now = day if self.now is None else max(self.now, day)
+        horizon = self.now - INDEX_HORIZON_DAYS
+        # A heap of (last day, story) with stale entries skipped: each story is looked at
+        # about once per join, never all of them per article.
+        while self._expiry and self._expiry[0][0] < horizon:
+            last, sid = heapq.heappop(self._expiry)
+            if self._active.get(sid) != last:
+                continue
+            s = self.stories[sid]
+            self._unindex(s)
+            # Its result stays; the centroid is let go.
+            s.terms, s.entities, s.quotes, s.numbers = {}, {}, set(), {}
+            s.title_terms = set()
+            s.embedding = None
+            del self._active[sid]
+
+    def _new_story(self, a: StoryInput, day: int | None) -> _Story:
+        s = _Story(
+            id=f"story-{a.id}",
+            members=[],
+            terms={},
+            entities={},
+            quotes=set(),
+            numbers={},
+            title_terms=set(),
+            places=set(),
+            embedding=None,
+            first_day=day,
+            last_day=day,
+            weight=0.0,
+            probs=[],
+            labels=[],
+        )
+        self.stories[s.id] = s
+        self.order.append(s.id)
+        return s
+
+    def _join(
+        self, s: _Story, a: StoryInput, terms: Mapping[str, float], day: int | None, p: float
+    ) -> None:
+        decay = 1.0
+        if day is not None and s.last_day is not None and day > s.last_day:
+            decay = 0.5 ** ((day - s.last_day) / DECAY_HALF_LIFE_DAYS)
+        if decay < 1.0:
+            for t in s.terms:
+                s.terms[t] *= decay
+            if s.embedding is not None:
+                s.embedding = s.embedding * decay
+        for t, v in terms.items():
+            s.terms[t] = s.terms.get(t, 0.0) + v
+        if len(s.terms) > 2 * STORY_TERMS:
+            s.terms = dict(heapq.nlargest(STORY_TERMS, s.terms.items(), key=lambda kv: kv[1]))
+        s.norm = math.sqrt(sum(v * v for v in s.terms.values())) or 1.0
+        for k, w in a.entities:
+            s.entities[k] = max(s.entities.get(k, 0.0), w)
+        if len(s.quotes) < STORY_QUOTES:
+            s.quotes.update(a.quotes)
+        for n in a.numbers:
+            if n in s.numbers or len(s.numbers) < STORY_NUMBERS:
+                s.numbers[n] = s.numbers.get(n, 0) + 1
+        if a.place:
+            s.places.add(a.place)
+        if len(s.title_terms) < STORY_TITLE_TERMS:
+            s.title_terms.update(a.title_terms)
+        if a.embedding is not None:
+            s.embedding = (
+                a.embedding.astype(np.float32)
+                if s.embedding is None
+                else (s.embedding + a.embedding).astype(np.float32)
+            )
+        if day is not None:
+            s.first_day = day if s.first_day is None else min(s.first_day, day)
+            s.last_day = day if s.last_day is None else max(s.last_day, day)
+            last = max(self._active.get(s.id, day), day)
+            if self._active.get(s.id) != last:
+                self._active[s.id] = last
+                heapq.heappush(self._expiry, (last, s.id))
+        s.members.append(a.id)
+        s.probs.append(p)
+        if len(s.labels) < LABEL_CANDIDATES and a.title:
+            s.labels.append((a.title, a.embedding))
+        self.of_article[a.id] = s.id
+        self._index(s, self._query_keys(a, terms))
+
+    def add(self, a: StoryInput) -> str:
+        """Assign one article (the next in stream order); returns its story id."""
+        if a.id in self.of_article:
+            return self.of_article[a.id]
+        day = _day(a.published)
+        self._expire(day)
+        terms = self._article_terms(a)
+        forced = self._forced_story(a)
+        if forced is not None:
+            forced.forced = True
+            self._join(forced, a, terms, day, 1.0)
+            return forced.id
+        best: _Story | None = None
+        best_p = 0.0
+        for s in self.candidates(a, terms):
+            p = self.model.probability(self.features(a, terms, day, s))
+            if p > best_p:
+                best, best_p = s, p
+        if best is not None and best_p >= self.model.threshold:
+            self._join(best, a, terms, day, best_p)
+            return best.id
+        s = self._new_story(a, day)
+        self._join(s, a, terms, day, 1.0 - best_p)
+        if a.duplicate_of is not None:
+            self.waiting_dups[a.duplicate_of].append(s.id)
+        return s.id
+
+    def _forced_story(self, a: StoryInput) -> _Story | None:
+        # A rewrite or copy is always in its original's story, whichever came first.
+        if a.duplicate_of is not None and a.duplicate_of in self.of_article:
+            return self.stories[self.of_article[a.duplicate_of]]
+        waiting = self.waiting_dups.pop(a.id, None)
+        if waiting:
+            return self.stories[waiting[0]]
+        return None
+
+    def resume(self, assigned: Iterable[tuple[StoryInput, str]]) -> None:
+        """Put back the stories of an earlier run (article, story id), in stream order, without
+        deciding anything: the next ``add`` goes on from where that run ended."""
+        for a, sid in sorted(assigned, key=lambda x: stream_key(x[0])):
+            day = _day(a.published)
+            self._expire(day)
+            terms = self._article_terms(a)
+            s = self.stories.get(sid)
+            if s is None:
+                s = self._new_story(a, day)
+                if s.id != sid:
+                    del self.stories[s.id]
+                    self.order[-1] = sid
+                    s.id = sid
+                    self.stories[sid] = s
+            self._join(s, a, terms, day, 1.0)
+
+    def results(self) -> list[Story]:
+        out = []
+        for sid in self.order:
+            s = self.stories[sid]
+            out.append(
+                Story(
+                    id=s.id,
+                    article_ids=tuple(s.members),
+                    first_date=_iso(s.first_day),
+                    last_date=_iso(s.last_day),
+                    label=_label(s),
+                    confidence=round(sum(s.probs) / len(s.probs), 3) if s.probs else 0.0,
+                    method="online+duplicates" if s.forced else "online",
+                )
+            )
+        return out
+
+
+def _iso(day: int | None) -> str | None:
+    return None if day is None else date.fromordinal(day).isoformat()
+
+
+def _label(s: _Story) -> str:
+    """The most central headline: the one whose lead is nearest the story's centroid."""
+    if not s.labels:
+        ents = sorted(s.entities.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        return ", ".join(k.split(":", 1)[1].title() for k, _ in ents) or s.members[0]
+    if s.embedding is None or len(s.labels) == 1:
+        return s.labels[0][0]
+    centre = s.embedding
+    scored = [
+        (float(e @ centre) if e is not None else -1.0, -n, title)
+        for n, (title, e) in enumerate(s.labels)
+    ]
+    return max(scored)[2]
+
+
+def cluster_stories(articles: Iterable[StoryInput], model: StoryModel | None = None) -> list[Story]:
+    """The stories of a stream: one online pass in stream order (see :func:`stream_key`)."""
+    index = StoryIndex(model)
+    for a in sorted(articles, key=stream_key):
+        index.add(a)
+    return index.results()
