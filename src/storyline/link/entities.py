@@ -15,7 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
 
-from storyline.analyse.entities import ArticleEntities
+from storyline.analyse.entities import ArticleEntities, RoleMention
+from storyline.analyse.entities import Mention as EntityMention
 from storyline.analyse.entity_coref import title_matches
 from storyline.analyse.entity_names import fold, name_words, org_key, spelling_variant
 from storyline.analyse.entity_roles import title_key
@@ -79,8 +80,32 @@ def _day(d: str | None) -> Date | None:
         return None
 
 
-def _role_noun_only(ae: ArticleEntities, cid: int) -> bool:
-    ms = [m for m in ae.mentions if m.cluster == cid and m.kind != "pronoun"]
+_ByCluster = dict[int, list[EntityMention]]
+_RolesByCluster = dict[int, list[RoleMention]]
+
+
+class _Members:
+    """Each article's mentions and roles by cluster, grouped once: looking them up by scanning
+    every mention of the article for each cluster was quadratic (50,000 names in one text)."""
+
+    def __init__(self) -> None:
+        self._of: dict[int, tuple[ArticleEntities, _ByCluster, _RolesByCluster]] = {}
+
+    def of(self, ae: ArticleEntities) -> tuple[_ByCluster, _RolesByCluster]:
+        known = self._of.get(id(ae))
+        if known is None or known[0] is not ae:
+            mentions: _ByCluster = {}
+            roles: _RolesByCluster = {}
+            for m in ae.mentions:
+                mentions.setdefault(m.cluster, []).append(m)
+            for r in ae.roles:
+                roles.setdefault(r.cluster, []).append(r)
+            known = self._of[id(ae)] = (ae, mentions, roles)
+        return known[1], known[2]
+
+
+def _role_noun_only(ae: ArticleEntities, cid: int, members: _Members) -> bool:
+    ms = [m for m in members.of(ae)[0].get(cid, ()) if m.kind != "pronoun"]
     return bool(ms) and all(m.kind in ("title", "role-noun") for m in ms)
 
 
@@ -104,9 +129,10 @@ def resolve_corpus(
     pending_org_single: list[tuple[str, str | None, ArticleEntities, int]] = []
     # Full person names first, so lone names have something to join.
     full: dict[str, list[tuple[str, str]]] = {}  # surname -> [(first, group key)]
+    members = _Members()
     for aid, pub, ae in arts:
         for c in ae.clusters:
-            if c.type == "PERSON" and _role_noun_only(ae, c.id):
+            if c.type == "PERSON" and _role_noun_only(ae, c.id, members):
                 pending_roles.append((aid, pub, ae, c.id))
                 continue
             words = name_words(c.name)
@@ -116,7 +142,7 @@ def resolve_corpus(
                 if key is None:
                     key = f"p:{first} {last}"
                     full.setdefault(last, []).append((first, key))
-                _add(groups, key, aid, pub, ae, c.id)
+                _add(groups, key, aid, pub, ae, c.id, members)
                 where[(aid, c.id)] = key
             elif c.type == "PERSON" and not c.media:
                 pending_single.append((aid, pub, ae, c.id))
@@ -124,16 +150,20 @@ def resolve_corpus(
                 pending_org_single.append((aid, pub, ae, c.id))
             else:
                 key = f"o:{org_key(c.name)}"
-                _add(groups, key, aid, pub, ae, c.id)
+                _add(groups, key, aid, pub, ae, c.id, members)
                 where[(aid, c.id)] = key
     for aid, pub, ae, cid in pending_org_single:
         # "Trump's team" tagged ORG where the article names nobody: the corpus's Donald Trump.
         c = ae.clusters[cid]
         owners = {k for _, k in full.get(fold(name_words(c.name)[0]), [])}
         key = owners.pop() if len(owners) == 1 else f"o:{org_key(c.name)}"
-        _add(groups, key, aid, pub, ae, cid)
+        _add(groups, key, aid, pub, ae, cid, members)
         where[(aid, cid)] = key
     person_mentions = {k: g.mentions for k, g in groups.items() if k.startswith("p:")}
+    by_first: dict[str, list[str]] = {}  # first name -> group keys, in the order of ``full``
+    for lst in full.values():
+        for f, k in lst:
+            by_first.setdefault(f, []).append(k)
     for aid, pub, ae, cid in pending_single:
         c = ae.clusters[cid]
         words = name_words(c.name)
@@ -141,7 +171,7 @@ def resolve_corpus(
         cands = [k for _, k in full.get(w, [])]
         if not cands:
             knight = any(fold(a).startswith(("sir ", "dame ")) for a in c.aliases)
-            cands = [k for lst in full.values() for f, k in lst if f == w]
+            cands = list(by_first.get(w, ()))
             if len(cands) > 1 and not knight:
                 cands = []
         key = _pick(cands, person_mentions)
@@ -152,9 +182,9 @@ def resolve_corpus(
                 key = other
             else:
                 key = f"p:{w}"
-        _add(groups, key, aid, pub, ae, cid)
+        _add(groups, key, aid, pub, ae, cid, members)
         where[(aid, cid)] = key
-    _resolve_role_clusters(groups, where, pending_roles)
+    _resolve_role_clusters(groups, where, pending_roles, members)
     return _finish(groups, where)
 
 
@@ -171,11 +201,18 @@ def _pick(cands: list[str], mentions: dict[str, int]) -> str | None:
 
 
 def _add(
-    groups: dict[str, _Group], key: str, aid: str, pub: str | None, ae: ArticleEntities, cid: int
+    groups: dict[str, _Group],
+    key: str,
+    aid: str,
+    pub: str | None,
+    ae: ArticleEntities,
+    cid: int,
+    members: _Members,
 ) -> None:
     g = groups.setdefault(key, _Group(key=key))
     c = ae.clusters[cid]
-    ms = [m for m in ae.mentions if m.cluster == cid]
+    by_cluster, roles = members.of(ae)
+    ms = by_cluster.get(cid, [])
     g.type_votes[c.type] += max(1, len(ms))
     named = sum(1 for m in ms if m.kind == "name")
     if named or not g.names:
@@ -190,9 +227,8 @@ def _add(
     g.articles.add(aid)
     g.media = g.media or c.media
     g.members.append((aid, cid))
-    for r in ae.roles:
-        if r.cluster == cid:
-            g.roles.setdefault((title_key(r.title), pub, aid), r.title)
+    for r in roles.get(cid, ()):
+        g.roles.setdefault((title_key(r.title), pub, aid), r.title)
     for m in ms:
         if m.kind in ("title", "role-noun") and m.confidence >= MIN_ROLE_NOUN_CONFIDENCE:
             text = m.text.strip()
@@ -205,6 +241,7 @@ def _resolve_role_clusters(
     groups: dict[str, _Group],
     where: dict[tuple[str, int], str],
     pending: list[tuple[str, str | None, ArticleEntities, int]],
+    members: _Members,
 ) -> None:
     for aid, pub, ae, cid in pending:
         c = ae.clusters[cid]
@@ -231,7 +268,7 @@ def _resolve_role_clusters(
                     best = cand
         if best is None:
             continue
-        _add(groups, best[1], aid, pub, ae, cid)
+        _add(groups, best[1], aid, pub, ae, cid, members)
         where[(aid, cid)] = best[1]
 
 
