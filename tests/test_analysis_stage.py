@@ -135,3 +135,29 @@ def test_analysis_stage_timeline_summary_keeps_a_doubtful_pronoun(tmp_path: Path
     build([src], tmp_path / "out")
     (entry,) = [t for t in _dossier(tmp_path / "out")["timeline"] if t["date"] == "2018"]
     assert entry["summary"].startswith("In 2018, he called")
+
+
+def test_issue_9_quote_groups_of_thousands_of_quotes_in_linear_time() -> None:
+    # 5,000 quotes of one article sharing four words were compared pairwise (12 million
+    # pairs); quotes of one article are never grouped, so they are not compared at all now.
+    import time
+
+    from storyline.link.corpus import group_quotes
+
+    def quote(n: int, aid: str) -> dict[str, object]:
+        return {
+            "id": f"{aid}-q{n}",
+            "article_id": aid,
+            "text": f"we will build the wall number {n}",
+            "speaker_entity_id": None,
+            "speaker": None,
+        }
+
+    quotes = [quote(n, "a") for n in range(5000)] + [quote(7, "b")]
+    articles = {
+        aid: {"published": "2024-01-01", "outlet": None, "duplicate_of": None} for aid in "ab"
+    }
+    started = time.perf_counter()
+    groups = group_quotes(quotes, articles)
+    assert time.perf_counter() - started < 3.0
+    assert [g["quote_ids"] for g in groups if "b-q7" in g["quote_ids"]]

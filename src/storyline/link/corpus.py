@@ -22,6 +22,10 @@ dossier leaves them out (the per-article layer in the store keeps them)."""
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SAME_QUOTE_JACCARD = 0.8
 _MIN_GROUP_WORDS = 4
+# Quotes of other articles each quote is compared with in one shared-words bucket: one quote
+# is reprinted by a few dozen articles at most, and the whole bucket made hostile input
+# quadratic.
+_GROUP_PEERS = 64
 
 
 def _optional(module: str) -> Any:
@@ -242,8 +246,15 @@ def group_quotes(
             for k in range(len(w) - _MIN_GROUP_WORDS + 1):
                 index[" ".join(w[k : k + _MIN_GROUP_WORDS])].append(i)
     for members in index.values():
+        # Quotes come article by article, so a bucket's members of one article are a run: each
+        # member meets the next _GROUP_PEERS members of later articles, never its own article's
+        # (5,000 quotes of one article sharing four words made 12 million pairs).
+        run_end = [len(members)] * len(members)
+        for x in range(len(members) - 2, -1, -1):
+            same = quotes[members[x]]["article_id"] == quotes[members[x + 1]]["article_id"]
+            run_end[x] = run_end[x + 1] if same else x + 1
         for x, i in enumerate(members):
-            for j in members[x + 1 :]:
+            for j in members[run_end[x] : run_end[x] + _GROUP_PEERS]:
                 if find(i) == find(j) or quotes[i]["article_id"] == quotes[j]["article_id"]:
                     continue
                 si, sj = quotes[i]["speaker_entity_id"], quotes[j]["speaker_entity_id"]
