@@ -95,6 +95,7 @@ def find_repeats(
         if len(members) < 2:
             continue
         punctuated = [i for i in members if _TERMINAL.search(lines[i])]
+        paragraphs = set(punctuated)  # looked up per member: a list made big groups quadratic
         adjacent = all(b - a == 1 for a, b in pairwise(members))
         if punctuated:
             keep: int | None = punctuated[0]
@@ -108,7 +109,7 @@ def find_repeats(
                 continue
             if keep is None:
                 reason = f"photo caption (printed {n} times)"
-            elif i in punctuated:
+            elif i in paragraphs:
                 reason = "repeated paragraph"
             else:
                 reason = f"repeated caption (copy of a paragraph, printed {n} times)"
