@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import bench.hostile.cases_env  # noqa: F401  (registers the environment, kill and concurrency cases)
+from bench.hostile import harness
 from bench.hostile.browser import Browser
 from bench.hostile.cases import CASES, Case
 from bench.hostile.harness import STORYLINE, Ctx, Skip
@@ -104,8 +105,16 @@ def main(argv: list[str] | None = None) -> int:
         "--all", action="store_true", help="also the extended variations (about twice as long)"
     )
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    ap.add_argument(
+        "--wall-factor",
+        type=float,
+        default=harness.WALL_FACTOR,
+        help="kill a run after this many wall seconds per CPU second of its limit "
+        f"(default {harness.WALL_FACTOR:g}; raise it on a loaded machine)",
+    )
     ap.add_argument("--no-browser", action="store_true", help="skip the Chromium check")
     args = ap.parse_args(argv)
+    harness.WALL_FACTOR = args.wall_factor
 
     cases = [c for c in CASES if _selected(c, args.only, args.all)]
     if args.list:
