@@ -98,3 +98,21 @@ def test_metadata_normalise_date(value: object, iso: str | None) -> None:
 
 def test_metadata_written_date_in_text() -> None:
     assert parse_written_date("Posted on Sept. 3, 2024 at 9am") == "2024-09-03"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A" * 2_000_000,  # one 2 MB word: the brand-line check was quadratic (20,000 chars: 15 s)
+        "London24NEWS" * 200_000,
+        "Abc " * 500_000,
+        "told The Abc Def " * 100_000,
+        "By Abc Def, x\n" * 100_000,
+    ],
+)
+def test_issue_9_metadata_is_linear_on_long_lines(text: str) -> None:
+    import time
+
+    t0 = time.perf_counter()
+    detect_metadata(text, {})
+    assert time.perf_counter() - t0 < 3.0

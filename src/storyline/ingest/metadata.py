@@ -66,6 +66,8 @@ _BYLINE = re.compile(
 )
 _BARE_NAME = re.compile(rf"^\s*{_NAME}(?:\s+{_NAME}){{1,3}}\s*$")
 _HEAD_LINES = 15
+# A masthead is a few short words ("London24NEWS", "The Evening Herald").
+_MAX_BRAND_CHARS = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +171,8 @@ def url_host(url: str) -> str | None:
 
 
 def _is_brand_line(line: str) -> bool:
+    if len(line) > _MAX_BRAND_CHARS:
+        return False  # also keeps _BRANDISH, quadratic in one long word, off a 5 MB line
     words = line.split()
     if not 1 <= len(words) <= 4 or line.rstrip()[-1:] in ".!?:\"”’'":
         return False
