@@ -181,3 +181,41 @@ def test_readers_warc_one_damaged_record_costs_only_that_record(
     found = read(whole[:a] + damaged + whole[b:], ".warc")
     kept = {d.source.rsplit("#", 1)[1] for d in found if isinstance(d, RawDocument)}
     assert {f"https://x.org/{i}" for i in range(3) if i != record - 1} <= kept
+
+
+# Text made of the pieces the metadata patterns look for, so that examples reach them.
+TEXTY = st.lists(
+    st.sampled_from(["A", "b", "By ", "The ", "told ", "\n", "\t", " ", ".", ",", ":", "|", "’"])
+    | st.sampled_from(["Monday ", "24 October 2024", "2024-10-24", "London24NEWS", "understands "])
+    | st.text(max_size=5),
+    max_size=120,
+).map("".join)
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(TEXTY)
+def test_metadata_any_text_gives_spans_inside_it(text: str) -> None:
+    from storyline.ingest.metadata import detect_metadata
+
+    found = detect_metadata(text, {})
+    for strip in found.strip:
+        assert 0 <= strip.start <= strip.end <= len(text)
+    for value in found.meta.values():
+        if value.start is not None and value.end is not None:
+            assert 0 <= value.start <= value.end <= len(text)
+
+
+@given(JSONISH)
+def test_normalise_date_any_value_is_a_date_or_none(value: object) -> None:
+    from datetime import date
+
+    from storyline.ingest.dates import normalise_date
+
+    iso = normalise_date(value)
+    assert iso is None or date.fromisoformat(iso).isoformat() == iso
