@@ -134,27 +134,23 @@ def discover_inputs(
                     seen.add(item.source)
                     yield item
                 continue
-            if item.key in seen:
+            file, st = item
+            if file.key in seen:
                 continue
-            seen.add(item.key)
-            try:
-                st = item.path.stat()
-            except OSError:
-                st = None
-            if st is not None and st.st_ino:
+            seen.add(file.key)
+            if st.st_ino:
                 # A hard link is the same file under another real path.
                 inode = (st.st_dev, st.st_ino)
                 if inode in inodes:
                     continue
                 inodes.add(inode)
-            yield item
+            yield file
 
 
-def _key(path: Path) -> str:
-    return display_name(os.path.realpath(path))
+_Found = tuple[InputFile, os.stat_result] | InputFailure
 
 
-def _one_input(path: Path, folders: set[tuple[int, int]]) -> Iterator[InputFile | InputFailure]:
+def _one_input(path: Path, folders: set[tuple[int, int]]) -> Iterator[_Found]:
     # The name as given, in pathlib's spelling ('./a//x.txt' is 'a/x.txt'), as discover() has
     # always reported it.
     source = display_name(str(path))
@@ -175,12 +171,12 @@ def _one_input(path: Path, folders: set[tuple[int, int]]) -> Iterator[InputFile 
     elif format_of(path) is None:
         yield InputFailure(source, _UNSUPPORTED)
     else:
-        yield InputFile(path, source, _key(path))
+        yield InputFile(path, source, display_name(os.path.realpath(path))), st
 
 
 def _walk_inputs(
     folder: Path, source: str, folders: set[tuple[int, int]], st: os.stat_result
-) -> Iterator[InputFile | InputFailure]:
+) -> Iterator[_Found]:
     ident = (st.st_dev, st.st_ino)
     if ident in folders:
         return
@@ -191,6 +187,7 @@ def _walk_inputs(
     except OSError as exc:
         yield InputFailure(source, f"cannot list folder: {exc.strerror or exc}")
         return
+    real = os.path.realpath(folder)
     for entry in entries:
         if entry.name.startswith("."):
             continue
@@ -198,6 +195,7 @@ def _walk_inputs(
         child_source = display_name(entry.path)
         try:
             est = os.stat(entry.path)
+            link = entry.is_symlink()
         except OSError as exc:
             if format_of(entry.name) is not None:
                 # A broken link or looping link named like an article: worth a word.
@@ -206,4 +204,7 @@ def _walk_inputs(
         if stat.S_ISDIR(est.st_mode):
             yield from _walk_inputs(child, child_source, folders, est)
         elif stat.S_ISREG(est.st_mode) and format_of(entry.name) is not None:
-            yield InputFile(child, child_source, _key(child))
+            # Only a link needs resolving: any other entry's real path is its folder's plus
+            # its name.
+            key = os.path.realpath(child) if link else os.path.join(real, entry.name)
+            yield InputFile(child, child_source, display_name(key)), est
