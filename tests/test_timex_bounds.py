@@ -654,3 +654,26 @@ _TOKENS = st.one_of(
 @pytest.mark.fuzz
 def test_timex_bounds_time_vocabulary_soup(tokens: list[str], anchor: dt.date | None) -> None:
     _check(" ".join(tokens), anchor)
+
+
+def test_timeline_clustering_weighs_a_bounded_number_of_clusters(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import storyline.link.timeline as timeline
+
+    calls = 0
+    cos = timeline._cos
+
+    def counting(*args: Any) -> float:
+        nonlocal calls
+        calls += 1
+        return cos(*args)
+
+    monkeypatch.setattr(timeline, "_cos", counting)
+    monkeypatch.setattr(timeline, "MAX_CLUSTER_CANDIDATES", 20)
+    # 600 different events on one day, each sharing one word with all the others.
+    texts = [f"Council item{i} alpha{i} beta{i} gamma{i} delta{i}." for i in range(600)]
+    items = [(f"a{i}", "2024-07-02", None, [_event("2024-07-01", t)]) for i, t in enumerate(texts)]
+    entries = build_timeline(items)
+    assert len(entries) == 600
+    assert calls <= 600 * (20 + 1)  # one more per entry outside the clustering (was ~180,000)

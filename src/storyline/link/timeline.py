@@ -248,14 +248,25 @@ def _tokens(text: str) -> list[str]:
     return [w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in _STOP]
 
 
-def _cos(a: dict[str, float], b: dict[str, float]) -> float:
+def _norm(v: dict[str, float]) -> float:
+    return math.sqrt(sum(x * x for x in v.values()))
+
+
+def _cos(
+    a: dict[str, float],
+    b: dict[str, float],
+    norm_a: float | None = None,
+    norm_b: float | None = None,
+) -> float:
+    """Cosine similarity; a known norm (of a story-wide centroid, reused for every sentence)
+    saves walking its whole vocabulary on each call."""
     if len(a) > len(b):
-        a, b = b, a
+        a, b, norm_a, norm_b = b, a, norm_b, norm_a
     dot = sum(v * b.get(k, 0.0) for k, v in a.items())
     if dot == 0.0:
         return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
+    na = _norm(a) if norm_a is None else norm_a
+    nb = _norm(b) if norm_b is None else norm_b
     return dot / (na * nb)
 
 
@@ -361,29 +372,68 @@ def build_timeline(
     return _summarise(its, max_dates, max_sentences or 1, [k.lower() for k in keywords])
 
 
+# At most this many earlier clusters are weighed for one event (the earliest, in creation
+# order, among those with a compatible date and a shared word or participant). Real stories
+# stay far below it (clusters of one day that share a word); it keeps an article of tens of
+# thousands of dated sentences from making the clustering quadratic.
+MAX_CLUSTER_CANDIDATES = 400
+
+
+def _date_keys(date: str) -> list[str]:
+    """``date`` and each of its coarser forms ("2024-09-20": "2024", "2024-09")."""
+    return [date] + [date[:i] for i, ch in enumerate(date) if ch == "-"]
+
+
 def _cluster(its: list[_Item]) -> list[_Cluster]:
-    by_year: dict[str, list[_Cluster]] = defaultdict(list)
     out: list[_Cluster] = []
+    # Indexes into ``out``: by exact date, by each coarser form of a date (the finer clusters
+    # under it), and by word and participant. A cluster can only take an event if its date is
+    # compatible and they share a word or a participant (otherwise the similarity is 0), so
+    # these find every cluster worth weighing without walking the whole year.
+    by_date: dict[str, list[int]] = defaultdict(list)
+    finer: dict[str, list[int]] = defaultdict(list)
+    by_word: dict[str, set[int]] = defaultdict(set)
+    by_ent: dict[str, set[int]] = defaultdict(set)
     # Most precise and most confident first, so that vaguer mentions join a precise event.
     for it in sorted(its, key=lambda x: (-len(x.event.date), -x.event.confidence, x.order)):
-        year = it.event.date[:4]
-        best: _Cluster | None = None
+        date = it.event.date
+        year = date[:4]
+        dated: set[int] = set(finer.get(date, ()))
+        for d in _date_keys(date):
+            dated.update(by_date.get(d, ()))
+        related: set[int] = set()
+        for word in it.vec:
+            posting = by_word.get(word)
+            if posting:
+                related |= posting & dated
+        for ent in it.ents:
+            posting = by_ent.get(ent)
+            if posting:
+                related |= posting & dated
+        best = -1
         best_sim = 0.0
-        for cl in by_year[year]:
-            if not _compatible(cl.date, it.event.date):
-                continue
+        for ci in sorted(related)[:MAX_CLUSTER_CANDIDATES]:
+            cl = out[ci]
+            if cl.date[:4] != year:
+                continue  # as before: clusters are compared within a year
             sim = _cos(cl.centroid, it.vec)
             if it.ents and cl.ents:
                 sim += 0.15 * len(it.ents & cl.ents) / len(it.ents | cl.ents)
             # Coarse dates (a month, a year) hold few events: share of words is enough.
             need = SAME_EVENT if len(cl.date) == 10 else SAME_EVENT * 0.6
             if sim >= need and sim > best_sim:
-                best, best_sim = cl, sim
-        if best is None:
-            best = _Cluster(it.event.date)
-            by_year[year].append(best)
-            out.append(best)
-        best.add(it)
+                best, best_sim = ci, sim
+        if best < 0:
+            best = len(out)
+            out.append(_Cluster(date))
+            by_date[date].append(best)
+            for d in _date_keys(date)[1:]:
+                finer[d].append(best)
+        out[best].add(it)
+        for word in it.vec:
+            by_word[word].add(best)
+        for ent in it.ents:
+            by_ent[ent].add(best)
     return out
 
 
@@ -566,10 +616,13 @@ def _pick_sentences(
         low = it.event.text.lower()
         return any(k in low for k in keywords)
 
+    centroid_norm = _norm(centroid)
+    topic_norm = _norm(topic) if topic else None
+
     def score(it: _Item) -> float:
-        s = _cos(centroid, it.vec) + WEIGHT_BONUS * it.weight
+        s = _cos(centroid, it.vec, centroid_norm) + WEIGHT_BONUS * it.weight
         if topic:
-            s += TOPIC_WEIGHT * _cos(topic, it.vec)
+            s += TOPIC_WEIGHT * _cos(topic, it.vec, topic_norm)
         if keywords and has_kw(it):
             s += KEYWORD_BONUS
         n = len(it.event.text.split())
