@@ -559,3 +559,17 @@ def test_issue_9_mojibake_repair_is_bounded() -> None:
     text, notes = normalise_text(everywhere)
     assert time.perf_counter() - t0 < 3.0
     assert notes == ["mojibake-unrepaired"] and text == everywhere
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_text_without_bom_is_decoded(tmp_path: Path, codec: str) -> None:
+    path = tmp_path / "wide.txt"
+    path.write_bytes(f"Zoë said yes. {BODY}\n".encode(codec))
+    (doc,) = docs(items(path))
+    assert doc.text == f"Zoë said yes. {BODY}\n" and f"encoding={codec}" in doc.notes
+
+
+def test_binary_with_nul_bytes_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "bin.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    assert "binary" in next(iter(failures(items(path)).values()))

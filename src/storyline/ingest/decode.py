@@ -80,7 +80,12 @@ def decode_bytes(data: bytes, source: str, settings: Settings = DEFAULT) -> Deco
             notes.append(f"bom={encoding}")
             return _finish(text, encoding, notes, warning, source, settings)
     if b"\x00" in data[:65536]:
-        raise DecodeError(source, "binary file (contains NUL bytes), not text")
+        wide = _utf16_without_bom(data)
+        if wide is None:
+            raise DecodeError(source, "binary file (contains NUL bytes), not text")
+        text = data.decode(wide, errors="replace")
+        notes.append(f"encoding={wide}")
+        return _finish(text, wide, notes, None, source, settings)
     try:
         text = data.decode("utf-8")
         encoding = "utf-8"
@@ -99,6 +104,19 @@ def decode_bytes(data: bytes, source: str, settings: Settings = DEFAULT) -> Deco
             text, encoding = _detect(data, source)
             notes.append(f"encoding={encoding}")
     return _finish(text, encoding, notes, warning, source, settings)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM, told by its NUL bytes: mostly-ASCII text has one in every other
+    byte, on the same side, and none on the other."""
+    head = data[: min(len(data), 4096) // 2 * 2]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for nuls, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls.count(0) >= 0.9 * len(nuls) and other.count(0) == 0:
+            return codec
+    return None
 
 
 def _detect(data: bytes, source: str) -> tuple[str, str]:
