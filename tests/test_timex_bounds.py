@@ -677,3 +677,20 @@ def test_timeline_clustering_weighs_a_bounded_number_of_clusters(
     entries = build_timeline(items)
     assert len(entries) == 600
     assert calls <= 600 * (20 + 1)  # one more per entry outside the clustering (was ~180,000)
+
+
+def test_timeline_infer_published_reads_the_first_sentences_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import storyline.link.timeline as timeline
+
+    news = "The council met and voted on the budget of the city today."
+    later = [f"The harbour board number {i} sold its many old ships at auction." for i in range(5)]
+    rows = [
+        ("a", "2024-07-01", news),
+        ("b", "2024-07-09", " ".join(later)),
+        ("u", None, " ".join([news, *later])),
+    ]
+    assert infer_published(rows) == {"u": "2024-07-09"}  # five shared sentences beat one
+    monkeypatch.setattr(timeline, "MAX_INFER_SENTENCES", 1)
+    assert infer_published(rows) == {"u": "2024-07-01"}  # the lead alone decides

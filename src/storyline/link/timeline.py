@@ -18,7 +18,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from storyline.analyse.events import Event
@@ -651,6 +651,31 @@ def _pick_sentences(
 _SENT_SPLIT = re.compile(r"(?<=[.!?”’\"])\s+|\n+")
 
 
+# Sentences of an article compared when inferring a date: the first ones carry its news, and
+# every pair is compared, so an article of a hundred thousand sentences must not count them
+# all (Timeline17's longest article has 781).
+MAX_INFER_SENTENCES = 1000
+
+
+def _news_sentences(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _split_sentences(text):
+        if len(m.split()) >= 6:
+            out.append(m)
+            if len(out) >= MAX_INFER_SENTENCES:
+                break
+    return out
+
+
+def _split_sentences(text: str) -> Iterator[str]:
+    """The pieces ``_SENT_SPLIT.split`` gives, lazily (a huge text is not split whole)."""
+    pos = 0
+    for m in _SENT_SPLIT.finditer(text):
+        yield text[pos : m.start()]
+        pos = m.end()
+    yield text[pos:]
+
+
 def infer_published(
     articles: Iterable[tuple[str, str | None, str]],
 ) -> dict[str, str]:
@@ -668,7 +693,7 @@ def infer_published(
     undated = [r for r in rows if not r[1]]
     if not dated or not undated:
         return {}
-    sents = {r[0]: [s for s in _SENT_SPLIT.split(r[2]) if len(s.split()) >= 6] for r in rows}
+    sents = {r[0]: _news_sentences(r[2]) for r in rows}
     flat = [(aid, s) for aid, ss in sents.items() for s in ss]
     vecs = _vectorise([s for _, s in flat])
     by_art: dict[str, list[dict[str, float]]] = defaultdict(list)
