@@ -12,7 +12,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "CleanRow",
     "Store",
+    "StoryRow",
     "clean_row",
     "meta_from_json",
     "meta_to_json",
@@ -32,7 +33,7 @@ __all__ = [
     "valid_text",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # article_lines has no (outlet, key) index: the furniture count reads it once a build with a
 # GROUP BY that is as fast without one, and keeping one up cost half of every article's insert.
@@ -103,6 +104,16 @@ CREATE TABLE IF NOT EXISTS article_errors(
   error TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS article_errors_article ON article_errors(article_id, stage);
 """,
+    # Stories: each current article's story, kept between builds so that a story keeps its id
+    # while it survives.
+    3: """
+CREATE TABLE IF NOT EXISTS stories(
+  id TEXT PRIMARY KEY, label TEXT NOT NULL, first_date TEXT, last_date TEXT,
+  confidence REAL NOT NULL, method TEXT NOT NULL, build INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS story_articles(
+  article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, position INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles(story_id);
+""",
 }
 """Schema migrations: the SQL that takes a store from version ``n - 1`` to ``n``."""
 
@@ -111,6 +122,19 @@ ARTICLE_STAGES = ("clean", "link", "dates", "analyse")
 
 LOCK_SUFFIX = ".lock"
 """The one-writer lock sits beside the store file: ``storyline.sqlite.lock``."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """One story as stored: its articles in stream order."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    first_date: str | None
+    last_date: str | None
+    label: str
+    confidence: float
+    method: str
 
 
 _META_FIELDS = tuple(f.name for f in fields(MetaValue))
@@ -412,6 +436,7 @@ class Store:
 
     def delete_articles(self, ids: Sequence[str]) -> None:
         for table, col in (
+            ("story_articles", "article_id"),
             ("article_errors", "article_id"),
             ("article_lines", "article_id"),
             ("bands", "article_id"),
@@ -933,3 +958,61 @@ class Store:
         return int(
             self.db.execute("SELECT COUNT(*) FROM articles WHERE build=?", (build,)).fetchone()[0]
         )
+
+    # stories ------------------------------------------------------------------------------
+    def put_stories(self, build: int, stories: Iterable[StoryRow]) -> None:
+        """The stories of ``build`` (replacing every earlier assignment of its articles)."""
+        rows = list(stories)
+        self.db.execute(
+            "DELETE FROM story_articles WHERE article_id IN "
+            "(SELECT id FROM articles WHERE build=?)",
+            (build,),
+        )
+        self.db.execute("DELETE FROM stories WHERE build=?", (build,))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO stories VALUES(?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    r.id,
+                    valid_text(r.label),
+                    r.first_date,
+                    r.last_date,
+                    r.confidence,
+                    r.method,
+                    build,
+                )
+                for r in rows
+            ],
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO story_articles VALUES(?, ?, ?)",
+            [(a, r.id, n) for r in rows for n, a in enumerate(r.article_ids)],
+        )
+
+    def stories(self, build: int) -> list[StoryRow]:
+        """The stories of ``build``'s current articles, largest first, then by first date."""
+        members: dict[str, list[str]] = {}
+        for story_id, article_id in self.db.execute(
+            "SELECT s.story_id, s.article_id FROM story_articles s "
+            "JOIN articles a ON a.id = s.article_id WHERE a.build=? ORDER BY s.story_id, s.position",
+            (build,),
+        ):
+            members.setdefault(str(story_id), []).append(str(article_id))
+        rows = []
+        for sid, label, first, last, confidence, method in self.db.execute(
+            "SELECT id, label, first_date, last_date, confidence, method FROM stories"
+        ):
+            if sid in members:
+                rows.append(
+                    StoryRow(
+                        str(sid),
+                        tuple(members[sid]),
+                        first,
+                        last,
+                        str(label),
+                        float(confidence),
+                        str(method),
+                    )
+                )
+        rows.sort(key=lambda r: (-len(r.article_ids), r.first_date or "9999", r.id))
+        return rows
