@@ -207,3 +207,12 @@ def test_html_large_page_reader_skips_scripts_and_furniture() -> None:
 
 def test_html_ordinary_page_is_not_read_as_a_large_one(news: HtmlExtraction) -> None:
     assert news.notes == () and news.method.startswith("trafilatura")
+
+
+def test_html_xhtml_page_with_an_xml_declaration_is_read() -> None:
+    ex = extract_html(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml">'
+        f"<head><title>X</title></head><body><article><p>{_SENTENCE} {_SENTENCE}</p>"
+        f"<p>{_SENTENCE}</p></article></body></html>"
+    )
+    assert ex.text.startswith(_SENTENCE) and ex.title == "X"

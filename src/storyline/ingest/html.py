@@ -59,6 +59,7 @@ _LEAD_WINDOW = 3
 # _MAX_DEPTH levels, which trafilatura's recursive passes also stay well inside.
 _PARSER_MAX_DEPTH = 256
 _MAX_DEPTH = 180
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
 # trafilatura takes about 0.4 ms an element (100,000 sibling paragraphs: 42 s) and 2-3 s a
 # million characters of text; news pages have a few thousand elements and under 100,000
 # characters. Past either limit a page is read by the linear block reader (_large_page).
@@ -96,6 +97,9 @@ class HtmlExtraction:
 
 def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
     """Extract article text and metadata from one page. Never raises for odd but valid HTML."""
+    # lxml refuses a str that declares its encoding (XHTML's <?xml ... encoding="utf-8"?>) and
+    # trafilatura then keeps only a fragment of the page: the text is decoded already.
+    html = _XML_DECLARATION.sub("", html, count=1)
     tree = trafilatura.load_html(html) if html and html.strip() else None
     if tree is None:
         return HtmlExtraction("", None, None, None, None, url, METHOD)
