@@ -21,8 +21,10 @@ TENSE_WINDOW_WORDS = 9
 QUARTER_MEMORY_CHARS = 600
 
 # A full stop ends a sentence unless it closes a common abbreviation ("a.m.", "Mr.", "U.S.").
+# The lookahead first: otherwise every character of the text pays for the twenty lookbehinds
+# (a tense lookup took 0.7 ms; a text dense with dates was tagged at 10,000 characters a second).
 _SENTENCE_END = re.compile(
-    r"(?<!\b[A-Za-z])(?<!\bMrs)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJan)(?<!\bFeb)(?<!\bAug)"
+    r"(?=[.!?;])(?<!\b[A-Za-z])(?<!\bMrs)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bJan)(?<!\bFeb)(?<!\bAug)"
     r"(?<!\bSept)(?<!\bOct)(?<!\bNov)(?<!\bDec)(?<!\bGov)(?<!\bSen)(?<!\bRep)(?<!\bGen)(?<!\bCorp)"
     r"(?<!\bInc)(?<!\bCo)(?<!\bLt)(?<!\bCol)(?<!\bNo)[.!?;][\"'”’)]*\s+(?=[\"'“‘(`]*[A-Z])|\n\s*\n"
 )

@@ -449,8 +449,8 @@ def _month_day(m: re.Match[str], ctx: Context) -> Norm | None:
         norm = _month_day_reading(m, ctx, None)
         if norm is None:
             return None
-        end = len(ctx.text[: m.start("year")].rstrip().rstrip(","))
-        return replace(norm, start=m.start(), end=end)
+        head = ctx.text[m.start() : m.start("year")].rstrip().rstrip(",")
+        return replace(norm, start=m.start(), end=m.start() + len(head))
     return _month_day_reading(m, ctx, year_text)
 
 
