@@ -408,3 +408,17 @@ def test_issue_9_corpus_linking_of_an_article_with_thousands_of_names() -> None:
     ents, where = resolve_corpus([("a", "2024-01-01", ae)])
     assert time.perf_counter() - started < 5.0
     assert len(where) == 6000 and ents
+
+
+def test_issue_9_repeated_sentence_pronouns_in_linear_time(nlp: Any) -> None:
+    # Repeated sentences do not count as distance, so each pronoun walked back through every
+    # copy of a sentence printed thousands of times.
+    import time
+
+    from storyline.analyse.nlp import parse_text
+
+    doc = parse_text("Keir Starmer spoke. " + "He said he was fine. " * 1500)
+    started = time.perf_counter()
+    ae = article_entities(doc)
+    assert time.perf_counter() - started < 4.0
+    assert any(m.kind == "pronoun" for m in ae.mentions)

@@ -582,6 +582,9 @@ def _compatible(cls: str, info: ClusterInfo, ref: Ref) -> tuple[bool, float]:
     return info.label in ("ORG", "GPE"), 0.0
 
 
+MAX_SCAN_FACTOR = 4  # sentences walked back per sentence of distance, repeats included
+
+
 def _antecedent(
     doc: Doc,
     tok: Token,
@@ -640,7 +643,9 @@ def _antecedent(
     it = tok.lower_ == "it"
     near = cls == "p" or it
     max_back = MAX_BACK_SENTENCES if not near else 1
-    for s in range(s_here, -1, -1):
+    # Repeated sentences are skipped without counting, so the walk back is bounded apart: a
+    # text of one sentence printed thousands of times walked all of them for every pronoun.
+    for s in range(s_here, max(-1, s_here - MAX_SCAN_FACTOR * max_back - 1), -1):
         if s != s_here:
             if sent_key[s] in seen:
                 continue  # a repeated caption line is not distance

@@ -199,12 +199,20 @@ def parse_texts(
             for piece in _pieces(text):
                 yield piece, n
 
+    import numpy
     from spacy.tokens import Doc
 
     parsed = nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, disable=list(disable))
     join: Any = Doc.from_docs  # its stub lacks ``exclude``
     for _, group in groupby(parsed, key=lambda pair: pair[1]):
-        docs = [doc for doc, _ in group]
+        docs: list[Any] = []
+        for doc, _ in group:
+            docs.append(doc)
+            if len(docs) > 1:
+                # The joined Doc carries no tensor: drop each piece's as it comes (96 floats a
+                # token, more than the rest of the Doc) so a long text's pieces wait lightly.
+                for piece in docs[-2:]:
+                    piece.tensor = numpy.zeros((0,), dtype="float32")
         doc = docs[0] if len(docs) == 1 else join(docs, ensure_whitespace=False, exclude=["tensor"])
         doc.user_data[_TEXT_KEY] = "".join(d.text for d in docs)
         yield doc

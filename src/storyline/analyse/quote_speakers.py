@@ -121,6 +121,7 @@ class ArticleIndex:
     surface: dict[str, str] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     names_by_lower: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    pronouns: dict[tuple[int, int], tuple[Mention | None, str]] = field(default_factory=dict)
     authored: dict[str, list[int]] = field(default_factory=dict)  # lemma -> nouns with an author
 
 
@@ -408,7 +409,17 @@ def _compatible(m: Mention, gender: str, plural: bool) -> bool:
 
 
 def _resolve_pronoun(idx: ArticleIndex, tok: Token, depth: int = 0) -> tuple[Mention | None, str]:
-    """Antecedent of a speaker pronoun: previous sentences, subjects first, left to right."""
+    """Antecedent of a speaker pronoun: previous sentences, subjects first, left to right.
+    Remembered per pronoun (until a group speaks), so that a run of pronouns each leading to
+    the same antecedent pronoun does not weigh its candidates again."""
+    key = (tok.i, depth)
+    known = idx.pronouns.get(key)
+    if known is None:
+        known = idx.pronouns[key] = _antecedent(idx, tok, depth)
+    return known
+
+
+def _antecedent(idx: ArticleIndex, tok: Token, depth: int) -> tuple[Mention | None, str]:
     low = tok.lower_
     gender = PRONOUN_GENDER.get(low, "n" if low == "it" else "")
     plural = low in PLURAL_PRONOUNS
@@ -726,4 +737,5 @@ def note_speaker(index: ArticleIndex, span: Span, name: str | None) -> None:
     if kind == "group" or plural:
         sent = index.sent_of[span.root.i]
         index.group_last[sent] = (len(index.group_speakers), name)
+        index.pronouns.clear()  # a "they" may now be this group
         index.group_speakers.append((sent, name))
