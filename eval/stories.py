@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import pprint
 import sys
 import time
 from collections import Counter, defaultdict
@@ -232,9 +231,17 @@ def assignment(stories: Iterable[Any]) -> dict[str, str]:
 def training_rows(inputs: Sequence[Any], gold: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
     """Article-vs-candidate features along the gold stream: the state is the gold stories so
     far, the candidates are what the index finds (plus the true story when it misses it)."""
-    from storyline.link.stories import StoryIndex, StoryModel, _day, stream_key
+    from storyline.link.stories import (
+        StoryIndex,
+        StoryModel,
+        _day,
+        outlet_furniture,
+        stream_key,
+    )
 
-    index = StoryIndex(StoryModel(weights=(), bias=0.0, threshold=1.0))
+    index = StoryIndex(
+        StoryModel(weights=(), bias=0.0, threshold=1.0), furniture=outlet_furniture(inputs)
+    )
     story_of: dict[str, Any] = {}
     xs: list[list[float]] = []
     ys: list[int] = []
@@ -342,7 +349,7 @@ def write_weights(model: Any) -> None:
         '"""Weights of the story model, fitted by ``python -m eval.stories --fit`` on the\n'
         'labelled streams named in ``fitted_on`` (do not edit by hand)."""\n\n'
         "from typing import Any\n\n"
-        f"MODEL: dict[str, Any] = {pprint.pformat(data, width=96, sort_dicts=False)}\n"
+        f"MODEL: dict[str, Any] = {json.dumps(data, indent=4)}\n"
     )
 
 

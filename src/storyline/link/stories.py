@@ -75,6 +75,12 @@ class StoryInput:
     embedding: Vector | None = None
     """The lead's unit-length sentence embedding, when the model was available."""
     title_terms: tuple[str, ...] = ()
+    names: tuple[tuple[str, float], ...] = ()
+    """The words of the entities' names with their salience ("nicoma", "park"): the tagger
+    calls "Nicoma Park" a place in one article and "Nicoma Park Police" an organisation in the
+    next, and the words still match."""
+    people: tuple[str, ...] = ()
+    """The words of the people's names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,7 @@ STORY_KEYS = 64
 CANDIDATES = 12
 """Stories scored per article (those sharing most query keys)."""
 STORY_TITLE_TERMS = 80
+STORY_NAMES = 120
 STORY_QUOTES = 400
 STORY_NUMBERS = 60
 LABEL_CANDIDATES = 8
@@ -116,6 +123,9 @@ LABEL_CANDIDATES = 8
 FURNITURE_MIN_REPEATS = 2
 """A line seen in this many earlier articles of one outlet is that outlet's furniture (the
 cleaner's rule, furniture_min_articles = 3, applied online)."""
+FURNITURE_MIN_ARTICLES = 3
+"""Over a whole input, a line in this many articles of one outlet is furniture (the cleaner's
+``furniture_min_articles``)."""
 FURNITURE_MEMORY = 20_000
 """Line keys remembered per outlet (oldest forgotten first)."""
 _MIN_LINE_CHARS = 25
@@ -131,7 +141,10 @@ FEATURES = (
     "person",
     "entity",
     "title",
+    "names",
     "person_conflict",
+    "place_conflict",
+    "age_conflict",
     "quote",
     "numbers",
     "same_place",
@@ -139,6 +152,8 @@ FEATURES = (
     "log_gap",
     "undated",
     "story_size",
+    "tfidf_recent",
+    "embedding_recent",
 )
 """Article-vs-story features the model weighs (in this order)."""
 
@@ -287,6 +302,17 @@ def story_input(
         paragraphs.append((key, tuple(sorted(counts.items()))))
     if not paragraphs and title:
         paragraphs.append((0, tuple(sorted(_terms(title).items()))))
+    entities = tuple(entities)
+    names: dict[str, float] = {}
+    people: set[str] = set()
+    for entity, w in entities:
+        kind, _, name = entity.partition(":")
+        for word in _terms(name):
+            if len(word) < 3:
+                continue
+            names[word] = max(names.get(word, 0.0), w)
+            if kind == "person":
+                people.add(word)
     total: Counter[str] = Counter()
     for _, line_terms in paragraphs:
         for t, c in line_terms:
@@ -305,6 +331,8 @@ def story_input(
         place=dateline(text),
         embedding=embedding,
         title_terms=tuple(sorted(_terms(title))),
+        names=tuple(sorted(names.items())),
+        people=tuple(sorted(people)),
     )
 
 
@@ -425,6 +453,29 @@ class _Story:
     forced: bool = False
     norm: float = 1.0
     keys: set[str] = field(default_factory=set)
+    names: dict[str, float] = field(default_factory=dict)
+    people: set[str] = field(default_factory=set)
+    mult: float = 1.0
+    has_places: bool = False
+    has_ages: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    id: str
+    n: int
+    people: tuple[tuple[str, float], ...]
+    people_total: float
+    others: tuple[tuple[str, float], ...]
+    others_total: float
+    names: tuple[tuple[str, float], ...]
+    names_total: float
+    title: tuple[tuple[str, float], ...]
+    title_total: float
+    numbers: tuple[tuple[str, float], ...]
+    numbers_scale: float
+    places: tuple[str, ...]
+    ages: tuple[str, ...]
 
 
 class StoryIndex:
@@ -434,8 +485,12 @@ class StoryIndex:
     A later build goes on from the same state with the new articles only (``resume`` puts the
     stories of an earlier run back without deciding anything again)."""
 
-    def __init__(self, model: StoryModel | None = None) -> None:
+    def __init__(
+        self, model: StoryModel | None = None, furniture: Mapping[str, set[int]] | None = None
+    ) -> None:
         self.model = model or default_model()
+        self.furniture = furniture or {}
+        """Line keys known to be each outlet's furniture (see :func:`outlet_furniture`)."""
         self.df: Counter[str] = Counter()
         self.n_docs = 0
         self.stories: dict[str, _Story] = {}
@@ -447,17 +502,19 @@ class StoryIndex:
         self.now: int | None = None
         self._active: dict[str, int] = {}
         self._expiry: list[tuple[int, str]] = []
+        self._prep: _Prepared | None = None
 
     # features --------------------------------------------------------------------------------
     def _idf(self, term: str) -> float:
-        return math.log((self.n_docs + 1) / (self.df.get(term, 0) + 1)) + 1.0
+        return math.log(self.n_docs + 1) + 1.0 - math.log(self.df.get(term, 0) + 1)
 
     def _article_terms(self, a: StoryInput) -> dict[str, float]:
         counts: dict[str, int] = dict(a.terms)
         lines = self.outlet_lines[a.outlet] if a.outlet else None
         if lines is not None:
+            known = self.furniture.get(a.outlet or "", ())
             for key, terms in a.paragraphs:
-                if key and lines.get(key, 0) >= FURNITURE_MIN_REPEATS:
+                if key and (key in known or lines.get(key, 0) >= FURNITURE_MIN_REPEATS):
                     # This outlet printed the line in other articles: furniture, not story.
                     for t, c in terms:
                         left = counts.get(t, 0) - c
@@ -479,8 +536,9 @@ class StoryIndex:
         self.df.update(k for k, _ in a.entities)
         self.df.update(a.numbers)
         log_n = math.log(self.n_docs + 1) + 1.0
-        log, df = math.log, self.df
-        weighted = [((1.0 + log(c)) * (log_n - log(df[t] + 1)), t) for t, c in counts.items()]
+        table = _log_table(max(self.n_docs + 2, max(counts.values(), default=0) + 1))
+        df = self.df
+        weighted = [((1.0 + table[c - 1]) * (log_n - table[df[t]]), t) for t, c in counts.items()]
         top = [(t, v) for v, t in heapq.nlargest(ARTICLE_TERMS, weighted)]
         norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
         return {t: v / norm for t, v in top}
@@ -492,36 +550,47 @@ class StoryIndex:
         day: int | None,
         s: _Story,
     ) -> list[float]:
-        tfidf = sum(v * s.terms.get(t, 0.0) for t, v in terms.items()) / s.norm
+        prep = self._prepared(a)
+        s_terms = s.terms
+        tfidf = sum(v * s_terms.get(t, 0.0) for t, v in terms.items()) / s.norm
         emb = 0.0
         if a.embedding is not None and s.embedding is not None:
             n = float(np.linalg.norm(s.embedding))
             emb = float(a.embedding @ s.embedding) / n if n else 0.0
-        person_total = other_total = person_shared = other_shared = 0.0
-        s_ent_max = max(s.entities.values(), default=1.0) or 1.0
-        for key, w in a.entities:
-            w *= self._idf(key)
-            shared = min(1.0, s.entities.get(key, 0.0) / s_ent_max) * w
-            if key.startswith("person:"):
-                person_total += w
-                person_shared += shared
-            else:
-                other_total += w
-                other_shared += shared
-        story_people = any(k.startswith("person:") for k in s.entities)
-        # Two stories of one kind differ by who: named people on both sides, none shared.
-        person_conflict = 1.0 if person_total and story_people and not person_shared else 0.0
+        s_ents = s.entities
+        s_ent_max = max(s_ents.values(), default=1.0) or 1.0
+        person_shared = sum(min(1.0, s_ents.get(k, 0.0) / s_ent_max) * w for k, w in prep.people)
+        other_shared = sum(min(1.0, s_ents.get(k, 0.0) / s_ent_max) * w for k, w in prep.others)
+        # Two stories of one kind differ by who, where and how old: named on both sides,
+        # none shared.
+        person_conflict = (
+            1.0 if a.people and s.people and not any(w in s.people for w in a.people) else 0.0
+        )
+        names = 0.0
+        if prep.names_total and s.names:
+            s_names = s.names
+            names = sum(w for k, w in prep.names if k in s_names) / prep.names_total
+        place_conflict = (
+            1.0
+            if prep.places and s.has_places and not any(k in s_ents for k in prep.places)
+            else 0.0
+        )
+        age_conflict = (
+            1.0 if prep.ages and s.has_ages and not any(n in s.numbers for n in prep.ages) else 0.0
+        )
         title = 0.0
-        if a.title_terms and s.title_terms:
-            weights = [(self._idf(t), t in s.title_terms) for t in a.title_terms]
-            title = sum(w for w, hit in weights if hit) / sum(w for w, _ in weights)
+        if prep.title_total and s.title_terms:
+            s_title = s.title_terms
+            title = sum(w for t, w in prep.title if t in s_title) / prep.title_total
         quote = 0.0
         if a.quotes:
-            quote = sum(1 for q in a.quotes if q in s.quotes) / len(a.quotes)
+            s_quotes = s.quotes
+            quote = sum(1 for q in a.quotes if q in s_quotes) / len(a.quotes)
         numbers = 0.0
-        if a.numbers:
-            shared_n = sum(self._idf(n) for n in a.numbers if n in s.numbers)
-            numbers = min(1.0, shared_n / (3.0 * math.log(self.n_docs + 2)))
+        if prep.numbers:
+            s_numbers = s.numbers
+            shared_n = sum(w for n, w in prep.numbers if n in s_numbers)
+            numbers = min(1.0, shared_n / prep.numbers_scale)
         same_place = 1.0 if a.place is not None and a.place in s.places else 0.0
         other_place = 1.0 if a.place is not None and s.places and not same_place else 0.0
         undated = 1.0 if day is None or s.last_day is None else 0.0
@@ -529,10 +598,13 @@ class StoryIndex:
         return [
             tfidf,
             emb,
-            person_shared / person_total if person_total else 0.0,
-            other_shared / other_total if other_total else 0.0,
+            person_shared / prep.people_total if prep.people_total else 0.0,
+            other_shared / prep.others_total if prep.others_total else 0.0,
             title,
+            names,
             person_conflict,
+            place_conflict,
+            age_conflict,
             quote,
             numbers,
             same_place,
@@ -540,7 +612,43 @@ class StoryIndex:
             gap,
             undated,
             math.log(len(s.members)),
+            # Similar and recent together weigh more than each alone.
+            tfidf * math.exp(-gap),
+            emb * math.exp(-gap),
         ]
+
+    def _prepared(self, a: StoryInput) -> _Prepared:
+        # What the features need of the article alone, once per article (not per candidate).
+        if self._prep is not None and self._prep.id == a.id and self._prep.n == self.n_docs:
+            return self._prep
+        log, df = math.log, self.df
+        log_n = log(self.n_docs + 1) + 1.0
+
+        def idf(k: str) -> float:
+            return log_n - log(df.get(k, 0) + 1)
+
+        people = tuple((k, w * idf(k)) for k, w in a.entities if k.startswith("person:"))
+        others = tuple((k, w * idf(k)) for k, w in a.entities if not k.startswith("person:"))
+        names = tuple((k, w * idf(k)) for k, w in a.names)
+        title = tuple((t, idf(t)) for t in a.title_terms)
+        prep = _Prepared(
+            id=a.id,
+            n=self.n_docs,
+            people=people,
+            people_total=sum(w for _, w in people),
+            others=others,
+            others_total=sum(w for _, w in others),
+            names=names,
+            names_total=sum(w for _, w in names),
+            title=title,
+            title_total=sum(w for _, w in title),
+            numbers=tuple((n, idf(n)) for n in a.numbers),
+            numbers_scale=3.0 * math.log(self.n_docs + 2),
+            places=tuple(k for k, _ in a.entities if k.startswith("place:")),
+            ages=tuple(n for n in a.numbers if n.startswith("age:")),
+        )
+        self._prep = prep
+        return prep
 
     def _query_keys(self, a: StoryInput, terms: Mapping[str, float]) -> list[str]:
         ents = sorted(a.entities, key=lambda kv: (-kv[1], kv[0]))[: QUERY_KEYS // 2]
@@ -592,7 +700,7 @@ class StoryIndex:
             self._unindex(s)
             # Its result stays; the centroid is let go.
             s.terms, s.entities, s.quotes, s.numbers = {}, {}, set(), {}
-            s.title_terms = set()
+            s.title_terms, s.names, s.people = set(), {}, set()
             s.embedding = None
             del self._active[sid]
 
@@ -623,27 +731,41 @@ class StoryIndex:
         decay = 1.0
         if day is not None and s.last_day is not None and day > s.last_day:
             decay = 0.5 ** ((day - s.last_day) / DECAY_HALF_LIFE_DAYS)
+        # The centroid is kept divided by its decay so far (``mult``): decaying it is one
+        # multiplication, and a cosine does not see the common factor.
         if decay < 1.0:
-            for t in s.terms:
-                s.terms[t] *= decay
+            s.mult *= decay
+            if s.mult < 1e-6:
+                s.terms = {t: v * s.mult for t, v in s.terms.items()}
+                s.mult = 1.0
             if s.embedding is not None:
                 s.embedding = s.embedding * decay
+        inv = 1.0 / s.mult
         for t, v in terms.items():
-            s.terms[t] = s.terms.get(t, 0.0) + v
+            s.terms[t] = s.terms.get(t, 0.0) + v * inv
         if len(s.terms) > 2 * STORY_TERMS:
             s.terms = dict(heapq.nlargest(STORY_TERMS, s.terms.items(), key=lambda kv: kv[1]))
         s.norm = math.sqrt(sum(v * v for v in s.terms.values())) or 1.0
         for k, w in a.entities:
             s.entities[k] = max(s.entities.get(k, 0.0), w)
+            if k.startswith("place:"):
+                s.has_places = True
         if len(s.quotes) < STORY_QUOTES:
             s.quotes.update(a.quotes)
         for n in a.numbers:
             if n in s.numbers or len(s.numbers) < STORY_NUMBERS:
                 s.numbers[n] = s.numbers.get(n, 0) + 1
+                if n.startswith("age:"):
+                    s.has_ages = True
         if a.place:
             s.places.add(a.place)
         if len(s.title_terms) < STORY_TITLE_TERMS:
             s.title_terms.update(a.title_terms)
+        for k, w in a.names:
+            if k in s.names or len(s.names) < STORY_NAMES:
+                s.names[k] = max(s.names.get(k, 0.0), w)
+        if len(s.people) < STORY_NAMES:
+            s.people.update(a.people)
         if a.embedding is not None:
             s.embedding = (
                 a.embedding.astype(np.float32)
@@ -735,6 +857,17 @@ class StoryIndex:
         return out
 
 
+_LOGS: list[float] = [0.0]
+
+
+def _log_table(n: int) -> list[float]:
+    """``table[k] == log(k + 1)`` for every k below ``n``: a list look-up is several times
+    cheaper than math.log, and the term weights take a few hundred logarithms per article."""
+    while len(_LOGS) < n:
+        _LOGS.append(math.log(len(_LOGS) + 1))
+    return _LOGS
+
+
 def _iso(day: int | None) -> str | None:
     return None if day is None else date.fromordinal(day).isoformat()
 
@@ -754,9 +887,23 @@ def _label(s: _Story) -> str:
     return max(scored)[2]
 
 
+def outlet_furniture(articles: Iterable[StoryInput]) -> dict[str, set[int]]:
+    """Per outlet, the keys of lines that at least FURNITURE_MIN_ARTICLES of its articles
+    print (the cleaner's rule): a whole input is known before its stream is clustered."""
+    counts: dict[str, Counter[int]] = defaultdict(Counter)
+    for a in articles:
+        if a.outlet:
+            counts[a.outlet].update({key for key, _ in a.paragraphs if key})
+    return {
+        outlet: {k for k, n in c.items() if n >= FURNITURE_MIN_ARTICLES}
+        for outlet, c in counts.items()
+    }
+
+
 def cluster_stories(articles: Iterable[StoryInput], model: StoryModel | None = None) -> list[Story]:
     """The stories of a stream: one online pass in stream order (see :func:`stream_key`)."""
-    index = StoryIndex(model)
-    for a in sorted(articles, key=stream_key):
+    stream = sorted(articles, key=stream_key)
+    index = StoryIndex(model, furniture=outlet_furniture(stream))
+    for a in stream:
         index.add(a)
     return index.results()

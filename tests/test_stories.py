@@ -1,0 +1,204 @@
+"""Story clustering on small hand-made streams (no dataset, no embedding model)."""
+
+from __future__ import annotations
+
+import random
+
+from storyline.link.stories import (
+    Story,
+    StoryIndex,
+    StoryInput,
+    cluster_stories,
+    dateline,
+    story_input,
+)
+
+
+def _article(
+    aid: str,
+    published: str | None,
+    title: str,
+    text: str,
+    *,
+    people: tuple[str, ...] = (),
+    places: tuple[str, ...] = (),
+    outlet: str | None = None,
+    duplicate_of: str | None = None,
+    quotes: tuple[str, ...] = (),
+) -> StoryInput:
+    entities = [(f"person:{p.lower()}", 2.0) for p in people]
+    entities += [(f"place:{p.lower()}", 1.0) for p in places]
+    return story_input(
+        aid,
+        text,
+        title=title,
+        published=published,
+        outlet=outlet,
+        duplicate_of=duplicate_of,
+        entities=entities,
+        quotes=quotes,
+    )
+
+
+def _story_of(stories: list[Story]) -> dict[str, str]:
+    return {a: s.id for s in stories for a in s.article_ids}
+
+
+MILLER = _article(
+    "dayton-1",
+    "2015-07-06",
+    "Man, 34, shot and killed on Elm Street in Dayton",
+    "DAYTON — John Miller, 34, was shot and killed late Sunday outside his home in the 400 block "
+    "of Elm Street, Dayton police said. Officers found Miller on the porch with a gunshot wound "
+    "to the chest; he died at Miami Valley Hospital.\n\nNeighbours said they heard four shots "
+    "and saw a silver sedan drive away toward Third Street. No arrest has been made.",
+    people=("John Miller",),
+    places=("Dayton",),
+    outlet="daytonnews.com",
+)
+LOPEZ = _article(
+    "dayton-2",
+    "2015-07-08",
+    "Woman, 19, wounded in shooting on Oak Avenue in Dayton",
+    "DAYTON — Maria Lopez, 19, was shot in the leg Tuesday night while walking on Oak Avenue "
+    "near Linden Park, Dayton police said. She was taken to Grandview Medical Center and is "
+    "expected to survive.\n\nWitnesses told officers a man on a bicycle fired twice after an "
+    "argument outside a corner store. Police are looking for a teenager in a red hooded jacket.",
+    people=("Maria Lopez",),
+    places=("Dayton",),
+    outlet="daytonnews.com",
+)
+MILLER_ARREST = _article(
+    "dayton-3",
+    "2015-08-14",
+    "Arrest made in Elm Street killing of John Miller",
+    "DAYTON — Police arrested Kevin Brown, 22, on Thursday and charged him with murder in the "
+    "July killing of John Miller, 34, who was shot outside his home in the 400 block of Elm "
+    "Street.\n\nDetectives traced the silver sedan seen leaving the Elm Street shooting to "
+    "Brown, investigators said. Miller died at Miami Valley Hospital.",
+    people=("Kevin Brown", "John Miller"),
+    places=("Dayton",),
+    outlet="wdtn.com",
+)
+
+
+def test_stories_look_alike_events_stay_apart() -> None:
+    story = _story_of(cluster_stories([MILLER, LOPEZ]))
+    assert story["dayton-1"] != story["dayton-2"]
+
+
+def test_stories_follow_up_weeks_later_joins() -> None:
+    story = _story_of(cluster_stories([MILLER, LOPEZ, MILLER_ARREST]))
+    assert story["dayton-3"] == story["dayton-1"]
+    assert story["dayton-2"] != story["dayton-1"]
+
+
+def test_stories_rewrite_joins_its_original() -> None:
+    # The duplicate layer's word is final, even when the rewrite shares almost no words.
+    rewrite = _article(
+        "dayton-4",
+        "2015-07-07",
+        "Porch shooting leaves one dead",
+        "A resident died after gunfire overnight; details are still emerging.",
+        outlet="aggregator.example",
+        duplicate_of="dayton-1",
+    )
+    story = _story_of(cluster_stories([LOPEZ, rewrite, MILLER]))
+    assert story["dayton-4"] == story["dayton-1"]
+    # Also when the rewrite comes first in the stream (an earlier crawl date).
+    early = StoryInput(**{**_fields(rewrite), "published": "2015-07-01"})
+    story = _story_of(cluster_stories([early, MILLER, LOPEZ]))
+    assert story["dayton-4"] == story["dayton-1"]
+
+
+def _fields(a: StoryInput) -> dict[str, object]:
+    return {name: getattr(a, name) for name in a.__slots__}  # type: ignore[attr-defined]
+
+
+def test_stories_input_order_does_not_matter() -> None:
+    articles = [MILLER, LOPEZ, MILLER_ARREST]
+    expected = cluster_stories(articles)
+    rng = random.Random(3)
+    for _ in range(5):
+        shuffled = articles[:]
+        rng.shuffle(shuffled)
+        assert cluster_stories(shuffled) == expected
+
+
+def test_stories_furniture_lines_do_not_link() -> None:
+    furniture = (
+        "Watch the latest videos from Channel 9 News: weather, traffic, sports and the stories "
+        "our viewers are talking about, every morning in your inbox when you sign up for the "
+        "Channel 9 newsletter and follow us on social media for breaking alerts."
+    )
+    bodies = [
+        ("A barn fire on County Road 12 destroyed hay bales; no animals were hurt.", "Fire"),
+        ("The city council approved a new budget for road repairs on Tuesday.", "Budget"),
+        ("A retired teacher won the state chess championship in Springfield.", "Chess"),
+        ("Flooding closed Route 40 for several hours after the river rose.", "Flood"),
+    ]
+    articles = [
+        _article(
+            f"ch9-{n}",
+            f"2015-07-0{n + 1}",
+            f"{title} story",
+            f"{body}\n\n{furniture}",
+            outlet="channel9.example",
+        )
+        for n, (body, title) in enumerate(bodies)
+    ]
+    stories = cluster_stories(articles)
+    assert len(stories) == len(articles)
+
+
+def test_stories_shared_quote_links_reports() -> None:
+    quote = "We will not rest until whoever did this to Keisha is behind bars"
+    a = _article(
+        "q-1",
+        "2015-09-01",
+        "Mother pleads for help after daughter is shot",
+        f'Tanya Reed said: "{quote}," at a vigil on Monday evening.',
+        people=("Tanya Reed",),
+        quotes=(quote,),
+        outlet="one.example",
+    )
+    b = _article(
+        "q-2",
+        "2015-09-02",
+        "Vigil held for teenager",
+        f'Family members gathered in the rain. "{quote}," her mother told the crowd.',
+        quotes=(quote,),
+        outlet="two.example",
+    )
+    story = _story_of(cluster_stories([a, b]))
+    assert story["q-1"] == story["q-2"]
+
+
+def test_stories_results_are_stable_and_labelled() -> None:
+    stories = cluster_stories([MILLER, LOPEZ, MILLER_ARREST])
+    first = next(s for s in stories if "dayton-1" in s.article_ids)
+    assert first.id == "story-dayton-1"
+    assert first.first_date == "2015-07-06"
+    assert first.last_date == "2015-08-14"
+    assert first.label in (MILLER.title, MILLER_ARREST.title)
+    assert 0.0 <= first.confidence <= 1.0
+
+
+def test_stories_incremental_assigns_only_new_articles() -> None:
+    earlier = cluster_stories([MILLER, LOPEZ])
+    index = StoryIndex()
+    index.resume((a, _story_of(earlier)[a.id]) for a in (MILLER, LOPEZ))
+    assert index.add(MILLER_ARREST) == _story_of(earlier)["dayton-1"]
+    assert _story_of(index.results()) == _story_of(cluster_stories([MILLER, LOPEZ, MILLER_ARREST]))
+
+
+def test_stories_undated_articles_go_last_and_still_join() -> None:
+    undated = StoryInput(**{**_fields(MILLER_ARREST), "published": None})
+    story = _story_of(cluster_stories([undated, MILLER, LOPEZ]))
+    assert story["dayton-3"] == story["dayton-1"]
+
+
+def test_stories_dateline() -> None:
+    assert dateline("GRANITE CITY — Investigators believe") == "granite city"
+    assert dateline("MANCHESTER, N.H. (AP) — Marco Rubio") == "manchester"
+    assert dateline("Police said on Monday") is None
