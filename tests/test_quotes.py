@@ -848,3 +848,11 @@ def test_issue_9_quote_marks_hostile_runs_in_linear_time() -> None:
 def test_issue_9_chain_of_cue_verbs_does_not_overflow() -> None:
     seconds, records = _timed_quotes("He smiled " + "and said " * 400 + ", “yes, it is.”")
     assert seconds < 2.0 and records
+
+
+def test_issue_9_many_quotes_of_a_name_as_written_in_linear_time() -> None:
+    # Each cued quote whose speaker is a name the resolver cannot place read doc.text (rebuilt
+    # from every token) to check for a dateline.
+    seconds, records = _timed_quotes("".join(f"“Word {i} here,” PETA said. " for i in range(600)))
+    assert seconds < 3.0
+    assert len(records) >= 600

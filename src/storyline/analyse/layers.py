@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from storyline.analyse.nlp import doc_text
+
 __all__ = [
     "COMPONENTS",
     "AnalysisContext",
@@ -91,8 +93,9 @@ def _proper_name(doc: Any, span: Any) -> str | None:
         )
     ):
         return None
-    line_start = span.start == 0 or doc.text[span.start - 1] == "\n"
-    if line_start and doc.text[span.end : span.end + 1] == ",":
+    text = doc_text(doc)  # joined once per Doc, not once per quote
+    line_start = span.start == 0 or text[span.start - 1] == "\n"
+    if line_start and text[span.end : span.end + 1] == ",":
         return None  # "SEOUL, Dec. 19 (Yonhap) --": a dateline
     return text
 
@@ -121,7 +124,7 @@ def timex_records(text: str, published: str | None) -> list[dict[str, Any]]:
 
 
 def _timexes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
-    return timex_records(doc.text, ctx.published)
+    return timex_records(doc_text(doc), ctx.published)
 
 
 def _mentions(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
