@@ -67,11 +67,16 @@ def _name_bytes(name: str) -> bytes:
         return name.encode("utf-8", errors="backslashreplace")
 
 
+# Longest first, so that ".warc.gz" wins over ".gz"-less ".warc" and friends.
+_SUFFIXES = tuple(sorted(FORMATS, key=len, reverse=True))
+
+
 def format_of(path: str | Path) -> str | None:
     name = str(path).lower()
-    for suffix in sorted(FORMATS, key=len, reverse=True):
-        if name.endswith(suffix):
-            return FORMATS[suffix]
+    if name.endswith(_SUFFIXES):
+        for suffix in _SUFFIXES:
+            if name.endswith(suffix):
+                return FORMATS[suffix]
     return None
 
 

@@ -79,7 +79,7 @@ def read_file(
         file_path = path.path
         name = path.source if source is None else source
     else:
-        file_path = Path(path)
+        file_path = path if isinstance(path, Path) else Path(path)
         name = str(file_path) if source is None else source
     src = display_name(name)
     fmt = format_of(file_path)
@@ -175,7 +175,7 @@ def _doc_id(path: Path, suffix: str | None = None) -> str:
     )
     stem = name[: -len(fmt_suffix)] if fmt_suffix else name
     if not fmt_suffix or fmt_suffix == ".gz":
-        stem = Path(stem).stem or stem
+        stem = os.path.splitext(stem)[0] or stem  # Path.stem, without building a Path
     return f"{stem}-{suffix}" if suffix is not None else stem
 
 
