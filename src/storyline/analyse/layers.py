@@ -93,9 +93,9 @@ def _proper_name(doc: Any, span: Any) -> str | None:
         )
     ):
         return None
-    text = doc_text(doc)  # joined once per Doc, not once per quote
-    line_start = span.start == 0 or text[span.start - 1] == "\n"
-    if line_start and text[span.end : span.end + 1] == ",":
+    whole = doc_text(doc)  # joined once per Doc, not once per quote
+    line_start = span.start == 0 or whole[span.start - 1] == "\n"
+    if line_start and whole[span.end : span.end + 1] == ",":
         return None  # "SEOUL, Dec. 19 (Yonhap) --": a dateline
     return text
 
