@@ -572,7 +572,7 @@ HTML_PAGES: dict[str, tuple[Callable[[], str | bytes], bool | None]] = {
         None,
     ),
     "only-scripts": (
-        lambda: gen.html_page("<script>var x=1;</script>" * 50, published=None),
+        lambda: gen.html_page("<script>var x=1;</script>" * 50, title="", published=None),
         False,
     ),
     "empty-file": (lambda: "", False),

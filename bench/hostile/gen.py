@@ -70,7 +70,7 @@ def html_page(
     pub = f'<meta property="article:published_time" content="{published}">' if published else ""
     return (
         f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>{pub}{head}"
-        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+        f"</head><body><article>{f'<h1>{title}</h1>' if title else ''}{body}</article></body></html>"
     )
 
 
