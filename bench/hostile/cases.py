@@ -576,7 +576,7 @@ HTML_PAGES: dict[str, tuple[Callable[[], str | bytes], bool | None]] = {
         False,
     ),
     "empty-file": (lambda: "", False),
-    "binary-bytes": (lambda: bytes(gen.rng("bin").randrange(256) for _ in range(20_000)), False),
+    "binary-bytes": (lambda: gen.random_bytes("bin", 20_000), False),
     "bogus-charset": (
         lambda: gen.html_page(_CORVALE_P, head="<meta charset='x-unknown-99'>"),
         True,
@@ -882,7 +882,7 @@ WARC_CASES: dict[str, tuple[Callable[[], bytes], str, tuple[str, ...], bool | No
         True,
     ),
     "garbage": (
-        lambda: bytes(gen.rng("warc").randrange(256) for _ in range(50_000)),
+        lambda: gen.random_bytes("warc", 50_000),
         "odd-garbage.warc",
         ("A", "B"),
         True,
@@ -956,7 +956,7 @@ FILE_CASES: dict[str, tuple[str, str | bytes, bool | None]] = {
     "whitespace-txt": ("odd-blank.txt", " \n\t\r\n   \u00a0\u2003\n" * 100, False),
     "binary-txt": (
         "odd-binary.txt",
-        bytes(gen.rng("b").randrange(256) for _ in range(30_000)),
+        gen.random_bytes("b", 30_000),
         False,
     ),
     "utf16-le-bom": (

@@ -321,3 +321,7 @@ def prose(tag: str, n_chars: int, marker: str = "Corvale") -> str:
         paras.append(p)
         size += len(p) + 2
     return "\n\n".join(paras)
+
+
+def random_bytes(tag: str, n: int) -> bytes:
+    return rng(f"bytes-{tag}").randbytes(n)
