@@ -4,8 +4,9 @@ The stream is made of :class:`storyline.link.stories.StoryInput` records as
 ``inputs_from_store`` would read them (terms, entities, numbers, quotes, a lead embedding),
 generated lazily in stream order: stories of one kind that share most of their words (a common
 vocabulary) and differ by a few names, places, ages and distinctive terms, with follow-ups days
-to weeks later, over about three years. Articles per second and the peak traced memory are
-printed at checkpoints (peak RSS, which only grows), so a memory that grows with the stream shows.
+to weeks later, over about three years. Articles per CPU second of the clustering (the
+machine is shared, so wall-clock time says more about the neighbours) and the peak RSS (which
+only grows) are printed at checkpoints, so a memory that grows with the stream shows.
 
     python -m bench.stories [--articles 100000]
 """

@@ -11,6 +11,7 @@ Vectors are mean-pooled over the real tokens and L2-normalised, so a dot product
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import os
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DIM", "MAX_TOKENS", "available", "embed", "lead_text"]
+__all__ = ["DIM", "MAX_TOKENS", "available", "decode", "embed", "encode", "lead_text"]
 
 DIM = 384
 MAX_TOKENS = 128
@@ -123,3 +124,16 @@ def embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         out[rows] = pooled / np.maximum(norms, 1e-12)
     return out
+
+
+def encode(vector: npt.NDArray[np.float32]) -> str:
+    """A vector as stored in a JSON layer: base64 of little-endian float16 (1 KB for DIM, where
+    a list of floats takes 8; cosines move by under 1e-3)."""
+    return base64.b64encode(np.asarray(vector, dtype="<f2").tobytes()).decode("ascii")
+
+
+def decode(data: str | Sequence[float]) -> npt.NDArray[np.float32]:
+    """:func:`encode`'s text (or a plain list of floats) back to a float32 vector."""
+    if isinstance(data, str):
+        return np.frombuffer(base64.b64decode(data), dtype="<f2").astype(np.float32)
+    return np.asarray(data, dtype=np.float32)

@@ -112,8 +112,9 @@ STORY_TERMS = 120
 QUERY_KEYS = 12
 """Terms and entities an article looks stories up by."""
 STORY_KEYS = 64
-CANDIDATES = 12
-"""Stories scored per article (those sharing most query keys)."""
+CANDIDATES = 8
+"""Stories scored per article (those sharing most query keys): on the dev streams the true
+story ranks in the first 8 for 94% of the articles that have one, in the first 20 for 95%."""
 STORY_TITLE_TERMS = 80
 STORY_NAMES = 120
 STORY_QUOTES = 400
@@ -167,13 +168,21 @@ class StoryModel:
     mean: tuple[float, ...] = ()
     scale: tuple[float, ...] = ()
 
+    def linear(self) -> tuple[tuple[float, ...], float]:
+        """Weights and bias on the raw features (the standardisation folded in)."""
+        if not self.mean:
+            return self.weights, self.bias
+        weights = tuple(w / sc for w, sc in zip(self.weights, self.scale, strict=True))
+        bias = self.bias - sum(w * m for w, m in zip(weights, self.mean, strict=True))
+        return weights, bias
+
     def probability(self, x: Sequence[float]) -> float:
-        z = self.bias
-        for i, (w, v) in enumerate(zip(self.weights, x, strict=True)):
-            if self.mean:
-                v = (v - self.mean[i]) / self.scale[i]
-            z += w * v
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        weights, bias = self.linear()
+        return _logistic(bias + sum(w * v for w, v in zip(weights, x, strict=True)))
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def default_model() -> StoryModel:
@@ -383,7 +392,7 @@ def inputs_from_store(
         for i, a in enumerate(chunk):
             stored = store.layer(a["id"], "embedding")
             if stored is not None:
-                vectors[i] = np.asarray(stored, dtype=np.float32)
+                vectors[i] = emb.decode(stored)
             elif use_model:
                 missing.append(i)
         if missing:
@@ -457,6 +466,8 @@ class _Story:
     people: set[str] = field(default_factory=set)
     mult: float = 1.0
     has_places: bool = False
+    emb_norm: float = 0.0
+    ent_max: float = 1.0
     has_ages: bool = False
 
 
@@ -489,6 +500,7 @@ class StoryIndex:
         self, model: StoryModel | None = None, furniture: Mapping[str, set[int]] | None = None
     ) -> None:
         self.model = model or default_model()
+        self._weights, self._bias = self.model.linear()
         self.furniture = furniture or {}
         """Line keys known to be each outlet's furniture (see :func:`outlet_furniture`)."""
         self.df: Counter[str] = Counter()
@@ -552,13 +564,14 @@ class StoryIndex:
     ) -> list[float]:
         prep = self._prepared(a)
         s_terms = s.terms
-        tfidf = sum(v * s_terms.get(t, 0.0) for t, v in terms.items()) / s.norm
+        # The shared terms by a set intersection (in C), then an exact sum over those few
+        # (fsum: the same in any order, so the set's order cannot change a decision).
+        tfidf = math.fsum(terms[t] * s_terms[t] for t in terms.keys() & s_terms.keys()) / s.norm
         emb = 0.0
-        if a.embedding is not None and s.embedding is not None:
-            n = float(np.linalg.norm(s.embedding))
-            emb = float(a.embedding @ s.embedding) / n if n else 0.0
+        if a.embedding is not None and s.embedding is not None and s.emb_norm:
+            emb = float(a.embedding @ s.embedding) / s.emb_norm
         s_ents = s.entities
-        s_ent_max = max(s_ents.values(), default=1.0) or 1.0
+        s_ent_max = s.ent_max
         person_shared = sum(min(1.0, s_ents.get(k, 0.0) / s_ent_max) * w for k, w in prep.people)
         other_shared = sum(min(1.0, s_ents.get(k, 0.0) / s_ent_max) * w for k, w in prep.others)
         # Two stories of one kind differ by who, where and how old: named on both sides,
@@ -772,6 +785,9 @@ class StoryIndex:
                 if s.embedding is None
                 else (s.embedding + a.embedding).astype(np.float32)
             )
+        # Kept with the centroid: every candidate comparison needs them.
+        s.emb_norm = float(np.linalg.norm(s.embedding)) if s.embedding is not None else 0.0
+        s.ent_max = max(s.entities.values(), default=1.0) or 1.0
         if day is not None:
             s.first_day = day if s.first_day is None else min(s.first_day, day)
             s.last_day = day if s.last_day is None else max(s.last_day, day)
@@ -801,7 +817,8 @@ class StoryIndex:
         best: _Story | None = None
         best_p = 0.0
         for s in self.candidates(a, terms):
-            p = self.model.probability(self.features(a, terms, day, s))
+            x = self.features(a, terms, day, s)
+            p = _logistic(self._bias + sum(w * v for w, v in zip(self._weights, x, strict=True)))
             if p > best_p:
                 best, best_p = s, p
         if best is not None and best_p >= self.model.threshold:
