@@ -30,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--timeline-sentences", type=int, default=None, metavar="M")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar, errors only")
     b.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    st = sub.add_parser("stories", help="list the stories of a store (the last build's articles)")
+    st.add_argument("store", metavar="STORE", help="the store: a SQLite file or sqlite:///path")
+    st.add_argument("--json", action="store_true", help="one JSON object a line")
     a = sub.add_parser(
         "annotate", help="quotes, mentions and time expressions of single texts (JSON lines)"
     )
@@ -49,6 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "stories":
+            return _stories(args)
         if args.command == "annotate":
             from storyline.annotate import run
 
@@ -73,6 +78,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(f"internal error: {describe(exc)} (run with -v for the traceback)")
         return 70
     return 2
+
+
+def _stories(args: argparse.Namespace) -> int:
+    import json
+
+    from storyline.store import open_store, store_path
+
+    if not store_path(args.store).is_file():
+        _fail(f"{args.store}: no store here (build one with storyline build)")
+        return 1
+    with open_store(args.store) as store:
+        build = store.last_build()
+        rows = store.stories(build) if build is not None else []
+    for row in rows:
+        if args.json:
+            record = {
+                "id": row.id,
+                "title": row.label,
+                "size": len(row.article_ids),
+                "first_date": row.first_date,
+                "last_date": row.last_date,
+                "article_ids": list(row.article_ids),
+            }
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            span = f"{row.first_date or '?'} .. {row.last_date or '?'}"
+            print(f"{row.id}\t{len(row.article_ids)}\t{span}\t{row.label}")
+    return 0
 
 
 def _fail(message: str) -> None:

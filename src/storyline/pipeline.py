@@ -45,7 +45,7 @@ from storyline.store.sqlite import (
     valid_text,
 )
 
-__all__ = ["CLEANER_VERSION", "build", "clean_all", "ingest", "link_all"]
+__all__ = ["CLEANER_VERSION", "build", "clean_all", "cluster_all", "ingest", "link_all"]
 
 log = logging.getLogger("storyline")
 
@@ -116,6 +116,8 @@ def build(
             infer_dates(store, build_id, settings)
             log.info("build %d: analyse", build_id)
             analyse_all(store, build_id, settings, bar)
+            log.info("build %d: stories", build_id)
+            cluster_all(store, build_id, settings)
         n = store.count_current(build_id)
         dossier_path = report_path = None
         if write_outputs and out is not None:
@@ -193,6 +195,19 @@ def _write_outputs(
         if analysed
         else {}
     )
+    if analysed:
+        from storyline.link.story_sections import story_section
+
+        brief = store.current_articles_brief(build_id)
+
+        def stories_failed(exc: BaseException) -> None:
+            corpus_errors.append(
+                failure(exc, source="stories", stage="corpus", component="stories")
+            )
+
+        extra["stories"] = isolated(
+            lambda: story_section(store.stories(build_id), brief, extra), stories_failed, []
+        )
     for item in corpus_errors:
         _report_failure(store, build_id, item)
     dossier = make_dossier(
@@ -1057,6 +1072,26 @@ def _run_component(
             exc, source=article_id, stage="analyse", component=component.name, article_id=article_id
         )
         return None, item
+
+
+def cluster_all(store: Store, build_id: int, settings: Settings = DEFAULT) -> int:
+    """Group the current articles into stories (one online pass in stream order over their
+    stored layers) and store them, each story keeping its earlier id while it survives. A
+    failure leaves the build without stories (named in ``errors``), never without a dossier."""
+    from storyline.link.stories import cluster_stories, inputs_from_store
+    from storyline.link.story_sections import keep_story_ids
+
+    def failed(exc: BaseException) -> None:
+        _report_failure(
+            store, build_id, failure(exc, source="stories", stage="corpus", component="stories")
+        )
+
+    found = isolated(lambda: cluster_stories(inputs_from_store(store, build_id)), failed, None)
+    if found is None:
+        return 0
+    with store.transaction():
+        store.put_stories(build_id, keep_story_ids(found, store.stories(build_id)))
+    return len(found)
 
 
 def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:

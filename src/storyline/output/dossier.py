@@ -80,6 +80,7 @@ def make_dossier(
         "quotes": layers.get("quotes", []),
         "timeline": layers.get("timeline", []),
         "quote_groups": layers.get("quote_groups", []),
+        "stories": layers.get("stories", []),
         "duplicates": [
             {
                 "article_ids": list(g.article_ids),

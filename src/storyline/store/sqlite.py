@@ -401,6 +401,11 @@ class Store:
         )
         return int(cur.lastrowid or 0)
 
+    def last_build(self) -> int | None:
+        """The latest build that finished (its articles are the store's current ones)."""
+        row = self.db.execute("SELECT MAX(id) FROM builds WHERE finished IS NOT NULL").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     def finish_build(self, build: int) -> None:
         self.db.execute("UPDATE builds SET finished=? WHERE id=?", (time.time(), build))
 
