@@ -224,14 +224,17 @@ def _disk_fills(ctx: Ctx) -> None:
     ctx.check_run(run, "any")
     if run.rc != 0:
         _one_line_error(ctx, run)
-    ctx.check(
-        integrity(mnt / "out" / "storyline.sqlite") == "ok", "previous store damaged by a full disk"
-    )
-    now = mnt / "out" / "dossier.json"
-    if before is not None and run.rc != 0:
-        ctx.check(
-            now.exists() and json.loads(now.read_bytes()) is not None, "previous dossier lost"
-        )
+        now = mnt / "out" / "dossier.json"
+        if before is not None:
+            ctx.check(now.exists() and now.read_bytes() == before, "previous dossier lost")
+    full = integrity(mnt / "out" / "storyline.sqlite")
+    # The store must be whole once there is room again (while the disk is full a reader may
+    # not even be able to create SQLite's -shm file).
+    (mnt / "filler").unlink()
+    state = integrity(mnt / "out" / "storyline.sqlite")
+    ctx.check(state == "ok", f"previous store damaged by a full disk: {state} (while full: {full})")
+    run = ctx.build(goods, out="disk/out")
+    ctx.check_run(run, "ok", "build once there is room again")
 
 
 def _fsize_limit() -> None:
