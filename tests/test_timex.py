@@ -484,3 +484,114 @@ def test_timex_holiday_weekend_is_the_weekend() -> None:
     assert _found("We ate turkey on Thanksgiving.", anchor) == {
         "Thanksgiving": ("DATE", "2013-11-28")
     }
+
+
+# --------------------------------------------------------------------------- hand-annotated checks
+# Realistic news sentences written for these tests, each with the TIMEX3 spans, types and values
+# expected against the anchor (the document date). Unit tests of the rules, not a benchmark.
+
+_NEWS_ANCHOR = dt.date(2024, 11, 20)  # a Wednesday
+
+
+def _expect(text: str, expected: list[tuple[str, str, str]], anchor: dt.date) -> None:
+    got = [(t.text, t.type, t.value) for t in tag_timexes(text, anchor)]
+    for item in expected:
+        assert item in got, f"{item} not in {got} for {text!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Revenue grew every year in 2014-2015, the company said.",
+            [("2014", "DATE", "2014"), ("2015", "DATE", "2015")],
+        ),
+        (
+            "He coached the team in the 1968-69 season.",
+            [("1968", "DATE", "1968"), ("69", "DATE", "1969")],
+        ),
+        (
+            "The 2023–24 budget was cut by a fifth.",
+            [("2023", "DATE", "2023"), ("24", "DATE", "2024")],
+        ),
+        (
+            "Rainfall in 1999-2000 was the lowest on record.",
+            [("1999", "DATE", "1999"), ("2000", "DATE", "2000")],
+        ),
+        ("The 1999-00 campaign ended badly.", [("1999", "DATE", "1999"), ("00", "DATE", "2000")]),
+        (
+            "During the 2008 - 2009 recession, exports fell.",
+            [("2008", "DATE", "2008"), ("2009", "DATE", "2009")],
+        ),
+        (
+            "Figures for 2021-22 show a rise in admissions.",
+            [("2021", "DATE", "2021"), ("22", "DATE", "2022")],
+        ),
+        (
+            "The survey, conducted in 2015-2019, covered 40 towns.",
+            [("2015", "DATE", "2015"), ("2019", "DATE", "2019")],
+        ),
+        (
+            "The 1914-1918 war changed the map of Europe.",
+            [("1914", "DATE", "1914"), ("1918", "DATE", "1918")],
+        ),
+        (
+            "The 2019-20 accounts were published on Monday.",
+            [("2019", "DATE", "2019"), ("20", "DATE", "2020")],
+        ),
+    ],
+)
+def test_timex_year_range(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call 1800-555-0199 for details.",
+        "Between 1500-2000 people joined the march.",
+        "Results were published on 2014-10-24.",
+        "The rating fell from 2020-2019 levels.",
+    ],
+)
+def test_timex_year_range_needs_a_range_of_years(text: str) -> None:
+    got = [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.method == "timex.year-range"]
+    assert got == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The strike began at 1400 GMT and ended at 18:30 UTC.",
+            [("1400 GMT", "TIME", "2024-11-20T14:00Z"), ("18:30 UTC", "TIME", "2024-11-20T18:30Z")],
+        ),
+        (
+            "Troops crossed the border at 0600Z, a spokesman said.",
+            [("0600Z", "TIME", "2024-11-20T06:00Z")],
+        ),
+        ("A curfew runs from 2130 hrs.", [("2130 hrs", "TIME", "2024-11-20T21:30")]),
+        (
+            "The launch is set for 1400 hours GMT.",
+            [("1400 hours GMT", "TIME", "2024-11-20T14:00Z")],
+        ),
+        (
+            "The quake struck on Tuesday at 10 a.m. GMT.",
+            [("Tuesday at 10 a.m. GMT", "TIME", "2024-11-19T10:00Z")],
+        ),
+        ("Markets in London closed at 16:30 GMT.", [("16:30 GMT", "TIME", "2024-11-20T16:30Z")]),
+        ("The bulletin went out at 2000 EST.", [("2000 EST", "TIME", "2024-11-20T20:00")]),
+        ("Polls closed at 9 p.m. EST.", [("9 p.m. EST", "TIME", "2024-11-20T21:00")]),
+        ("The deadline passed at midnight UTC.", [("midnight UTC", "TIME", "2024-11-20T24Z")]),
+        ("Flights resumed at 0930 UTC on Wednesday.", [("0930 UTC", "TIME", "2024-11-20T09:30Z")]),
+    ],
+)
+def test_timex_utc_and_military_time(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    "text", ["He scored 2000 points.", "The 1400 workers were sent home.", "It cost $1400 GMT."]
+)
+def test_timex_four_digit_number_without_a_zone_is_no_time(text: str) -> None:
+    assert [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.type == "TIME"] == []

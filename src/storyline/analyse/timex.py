@@ -32,7 +32,7 @@ _TOKEN = re.compile(r"[a-z]+|[0-9]+")
 _DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)$")
 # Any calendar DATE value's year (and month): "1998", "1998-06", "1998-Q3", "1998-06-05".
 _YEAR_MONTH_VALUE = re.compile(r"^(\d{4})(?:-(\d\d)(?!\d))?")
-_CLOCK_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d|XXXX-XX-XX)(T\d\d(?::\d\d)?)$")
+_CLOCK_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d|XXXX-XX-XX)(T\d\d(?::\d\d)?Z?)$")
 # What may separate a date from the clock time it goes with ("Friday, 10 p.m.").
 _JOIN_GAP = re.compile(r"^[ ,]{0,3}(?:at\s+)?$")
 _JOIN_GAP_TIME_FIRST = re.compile(r"^[ ,]{0,3}(?:on\s+)?$")

@@ -637,6 +637,38 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", f"{year:04d}", CONF_ABSOLUTE)
 
 
+# "2014-2015", "1968-69", "2010–11": a range of years is two DATEs, one per end (TIMEX3 marks
+# each endpoint); the second end takes the century of the first when written with two digits.
+def _year_range(m: re.Match[str], ctx: Context) -> tuple[int, int] | None:
+    """Both ends of a year range, None unless it reads as one (the end after the start)."""
+    y1, t2 = int(m["y1"]), m["y2"]
+    y2 = (y1 // 100) * 100 + int(t2) if len(t2) == 2 else int(t2)
+    if len(t2) == 2 and y2 <= y1:
+        y2 += 100  # "1999-00": the next century
+    if not y1 < y2 <= y1 + 100 or bounded_year(y2) is None:
+        return None
+    prev = ctx.text[max(0, m.start() - 1) : m.start()]
+    if prev in ("$", "£", "€", "#", "¥") or _word_before(ctx, m.start()).lower() == "no":
+        return None
+    if _NOT_A_YEAR_AFTER.match(ctx.text, m.end()):
+        return None  # "1500-2000 people", "1995-2000 metres"
+    return y1, y2
+
+
+def _year_range_start(m: re.Match[str], ctx: Context) -> Norm | None:
+    years = _year_range(m, ctx)
+    if years is None:
+        return None
+    return Norm("DATE", f"{years[0]:04d}", CONF_ABSOLUTE, m.start("y1"), m.end("y1"))
+
+
+def _year_range_end(m: re.Match[str], ctx: Context) -> Norm | None:
+    years = _year_range(m, ctx)
+    if years is None:
+        return None
+    return Norm("DATE", f"{years[1]:04d}", CONF_ABSOLUTE, m.start("y2"), m.end("y2"))
+
+
 def _decade(m: re.Match[str], ctx: Context) -> Norm | None:
     if m["w"]:
         return Norm("DATE", f"19{DECADE_WORDS[m['w'].lower()]}", CONF_RELATIVE)
@@ -1126,12 +1158,26 @@ def _clock(m: re.Match[str], ctx: Context) -> Norm | None:
             hh = 0
         if not 0 <= hh <= 24 or (m["h2"] and not m["tz"] and ":" not in m[0]):
             return None
+    return _clock_norm(ctx, hh, mm, m["tz"])
+
+
+# Zones that are UTC itself: a time given in them carries ISO 8601's "Z".
+_UTC_ZONES = frozenset({"gmt", "utc", "z", "zulu"})
+
+
+def _clock_norm(ctx: Context, hh: int, mm: int, tz: str | None) -> Norm:
     a = ctx.ref_day
     day = "XXXX-XX-XX" if a is None else day_value(a)
-    time = "24:00" if hh == 24 else f"{hh:02d}:{mm:02d}"
+    zone = "Z" if tz is not None and tz.lower() in _UTC_ZONES else ""
     if hh == 24:
-        return Norm("TIME", f"{day}T24", CONF_RELATIVE)
-    return Norm("TIME", f"{day}T{time}", CONF_RELATIVE)
+        return Norm("TIME", f"{day}T24{zone}", CONF_RELATIVE)
+    return Norm("TIME", f"{day}T{hh:02d}:{mm:02d}{zone}", CONF_RELATIVE)
+
+
+def _military(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "1400 GMT", "0600Z", "2130 hrs": four-digit clock times (hours and minutes run together)
+    are read only with a zone or "hours" after them, which rules out years and counts."""
+    return _clock_norm(ctx, int(m["h"]), int(m["mi"]), m["tz"] or m["tz3"])
 
 
 def _holiday_date(name: str, year: int) -> dt.date | None:
@@ -1429,6 +1475,18 @@ RULES: tuple[Rule, ...] = (
         keys=("digit",),
     ),
     Rule(
+        "timex.year-range",
+        _r(rf"{_B}(?P<y1>{_YEAR})\s?[-–]\s?(?P<y2>\d{{4}}|\d\d)(?![\w%]|[.,/:\-–]\d)"),
+        _year_range_start,
+        keys=("digit",),
+    ),
+    Rule(
+        "timex.year-range",
+        _r(rf"{_B}(?P<y1>{_YEAR})\s?[-–]\s?(?P<y2>\d{{4}}|\d\d)(?![\w%]|[.,/:\-–]\d)"),
+        _year_range_end,
+        keys=("digit",),
+    ),
+    Rule(
         "timex.decade",
         _r(
             rf"{_B}(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0'?s"
@@ -1622,6 +1680,15 @@ RULES: tuple[Rule, ...] = (
         ),
         _clock,
         keys=("digit", "clock"),
+    ),
+    Rule(
+        "timex.time",
+        _r(
+            rf"(?<![\w$£€#.,:/-])(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?:\s*(?P<tz>GMT|UTC|Z|Zulu)"
+            rf"|\s+(?:(?P<tz2>{_TZ})|hrs\b|hours\s+(?:(?P<tz3>GMT|UTC)|local\s+time)))(?![\w])"
+        ),
+        _military,
+        keys=("digit",),
     ),
     Rule(
         "timex.holiday",
