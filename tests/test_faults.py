@@ -155,8 +155,8 @@ def test_faults_reader_that_crashes_costs_only_its_file(
 
     original = pipeline.read_file
 
-    def read(path: Path, *args: Any, **kwargs: Any) -> Iterator[Any]:
-        if path.stem == VICTIM:
+    def read(path: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+        if Path(path.path).stem == VICTIM:
             raise MemoryError()
         yield from original(path, *args, **kwargs)
 
@@ -406,3 +406,31 @@ def test_issue_9_store_that_is_no_database_is_a_one_line_error(
     err = capsys.readouterr().err
     assert code == 1 and err.startswith(f"storyline: error: {db}: not a usable storyline store")
     assert db.read_bytes() == b"not a database at all" * 100, "the file is left as it was"
+
+
+def test_issue_9_article_over_the_analysis_bound_is_kept_whole_and_noted(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    import random
+
+    rng = random.Random(4)
+    vocabulary = [f"{a}{b}" for a in ("ka", "mo", "ri", "su", "te", "lo") for b in "nrstvl"]
+    text = "Long report\n\n" + "\n\n".join(
+        " ".join(rng.choice(vocabulary) for _ in range(200)) + "." for _ in range(60)
+    )
+    (corpus / "long.txt").write_text(text, "utf-8")
+    (corpus / "short.txt").write_bytes((fixtures / "articles" / "planet_rail.txt").read_bytes())
+    settings = replace(DEFAULT, max_analysis_chars=20_000)
+    report = build([corpus], tmp_path / "out", settings=settings)
+    assert report.articles == 2
+    dossier = _dossier(tmp_path / "out")
+    long = next(a for a in dossier["articles"] if a["id"] == "long")
+    assert len(long["text"]) > 40_000, "the article stays whole"
+    [note] = dossier["errors"]
+    assert (note["article_id"], note["stage"], note["component"]) == ("long", "analyse", "parse")
+    assert "analysed only the first" in note["error"]
+    cut = int(note["error"].split("first ")[1].split(" of")[0].replace(",", ""))
+    assert 10_000 <= cut <= 20_000
+    assert all(q["end"] <= cut for q in dossier["quotes"] if q["article_id"] == "long")

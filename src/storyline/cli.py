@@ -36,7 +36,12 @@ def _parser() -> argparse.ArgumentParser:
     a = sub.add_parser(
         "annotate", help="quotes, mentions and time expressions of single texts (JSON lines)"
     )
-    a.add_argument("inputs", nargs="+", metavar="INPUT", help=".txt files, folders or .jsonl")
+    a.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="files (.txt, .html, .jsonl, .warc[.gz]) or folders",
+    )
     a.add_argument("--published", help="article date YYYY-MM-DD for resolving relative dates")
     return p
 

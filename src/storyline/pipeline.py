@@ -27,11 +27,16 @@ from typing import Any
 
 from storyline.clean import clean_text, furniture_keys, line_keys
 from storyline.clean.boilerplate import caption_texts
-from storyline.errors import InputError, OutputError, StoreError, TimeBudgetExceeded
+from storyline.errors import (
+    InputError,
+    OutputError,
+    StoreError,
+    TimeBudgetExceeded,
+)
 from storyline.faults import die_with_parent, failure, isolated, log_failure, time_budget
 from storyline.ingest.discover import InputFile, discover_inputs, display_name, format_of
 from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
-from storyline.ingest.readers import read_file
+from storyline.ingest.readers import read_file, read_small
 from storyline.link.duplicates import fingerprint, group_edges, link_articles
 from storyline.model import BuildReport, CleanText, InputFailure, MetaValue, RawDocument
 from storyline.settings import DEFAULT, Settings
@@ -402,47 +407,42 @@ def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
         yield chunk
 
 
-def _records(path: InputFile | str, settings: Settings, data: bytes | None = None) -> Iterator[Any]:
+def _records(item: InputFile, settings: Settings, data: bytes | None = None) -> Iterator[Any]:
     """``read_file``'s articles and failures; a reader that breaks off costs the rest of that
     file (named in ``errors``), never the build."""
-    source = path.source if isinstance(path, InputFile) else _display(path)
     try:
-        if data is None:
-            yield from read_file(_open_path(path), settings)
-        else:
-            yield from read_file(_open_path(path), settings, data)
+        yield from read_file(item, settings, data)
     except InputError as exc:
         yield InputFailure(exc.source, exc.message, stage="ingest")
     except Exception as exc:  # a reader bug: the file's remaining records are lost, not the build
-        yield failure(exc, source=source, stage="ingest", component="reader")
-
-
-def _open_path(item: InputFile | str) -> Path:
-    return item.path if isinstance(item, InputFile) else Path(item)
+        yield failure(exc, source=item.source, stage="ingest", component="reader")
 
 
 def _read_small_file(
-    path: str, settings: Settings
+    job: tuple[str, str], settings: Settings
 ) -> tuple[str, str | None, list[_Prepared | InputFailure]]:
     """Read, hash, parse and prepare one .txt/.html file (or small .jsonl file): the part of
-    ingest worth a worker."""
+    ingest worth a worker. ``job`` is (the path to open, its source as shown)."""
+    path, source = job
     try:
-        data = Path(path).read_bytes()
+        data = read_small(Path(path), source, settings)
+    except InputError as exc:
+        return path, None, [InputFailure(exc.source, exc.message, stage="ingest")]
     except OSError as exc:
         return (
             path,
             None,
-            [InputFailure(_display(path), f"cannot read: {exc.strerror or exc}", stage="ingest")],
+            [InputFailure(source, f"cannot read: {exc.strerror or exc}", stage="ingest")],
         )
     sha = hashlib.sha256(data).hexdigest()
     items: list[_Prepared | InputFailure] = []
     try:
         with time_budget(_budget(settings, data), "reading"):
-            for doc in _records(path, settings, data):
+            for doc in _records(InputFile(Path(path), source, source), settings, data):
                 items.append(doc if isinstance(doc, InputFailure) else _prepare(doc))
     except TimeBudgetExceeded as exc:
         # What was read stays; the rest of the file is named as lost.
-        items.append(failure(exc, source=_display(path), stage="ingest", component="reader"))
+        items.append(failure(exc, source=source, stage="ingest", component="reader"))
     return path, sha, items
 
 
@@ -522,7 +522,7 @@ def ingest(
     bar = bar or _Bar(False)
     bar.stage("ingest", None)
     pool = _Pool(settings)
-    batch: list[str] = []
+    batch: list[tuple[str, str]] = []
     inflight: deque[Iterator[tuple[str, str | None, list[_Prepared | InputFailure]]]] = deque()
     stats: dict[str, tuple[str, int, int, tuple[int, int, str] | None]] = {}
     sizes = {"batch": 0}
@@ -576,7 +576,7 @@ def ingest(
             if isinstance(item, InputFailure):
                 _report_failure(store, build_id, item)
                 continue
-            opened = os.fspath(_open_path(item))
+            opened = os.fspath(item.path)
             try:
                 st = os.stat(opened)
             except OSError as exc:
@@ -615,7 +615,7 @@ def ingest(
                 and st.st_size <= _SMALL_CONTAINER_BYTES
             ):
                 # A small uncompressed JSONL file is read whole in a worker, like an article.
-                batch.append(opened)
+                batch.append((opened, source))
                 sizes["batch"] += st.st_size
                 if len(batch) >= _BATCH or sizes["batch"] >= _BATCH_BYTES:
                     flush()
@@ -989,6 +989,19 @@ def _solo_worker(job: _Job, settings: Settings, send: Any, parent: int) -> None:
     send.close()
 
 
+def _analysis_prefix(text: str, limit: int) -> int:
+    """Where the analysed part of ``text`` ends: all of it up to ``limit`` characters, else the
+    last paragraph break, sentence end or space before ``limit``."""
+    if len(text) <= limit:
+        return len(text)
+    floor = limit // 2
+    for mark in ("\n\n", "\n", ". ", " "):
+        at = text.rfind(mark, floor, limit)
+        if at >= 0:
+            return at + len(mark)
+    return limit
+
+
 def _budget(settings: Settings, text: str | bytes) -> float:
     return settings.component_budget_s + settings.component_budget_s_per_mchar * len(text) / 1e6
 
@@ -1030,7 +1043,17 @@ def _analyse_chunk(chunk: list[_Job], settings: Settings) -> list[_AnalysisResul
 
     failures: list[InputFailure] = []
     ids = [job[0] for job in chunk]
-    docs = _parse_all([job[2] for job in chunk], ids, settings, failures)
+    texts = []
+    for aid, _, text, *_ in chunk:
+        cut = _analysis_prefix(text, settings.max_analysis_chars)
+        if cut < len(text):
+            note = (
+                f"analyse/parse: analysed only the first {cut:,} of {len(text):,} characters "
+                "(the whole text is kept in the store and the dossier)"
+            )
+            failures.append(InputFailure(aid, note, aid, "analyse", "parse"))
+        texts.append(text[:cut])
+    docs = _parse_all(texts, ids, settings, failures)
     captioned = [job for job in chunk if job[5]]
     caption_docs = dict(
         zip(

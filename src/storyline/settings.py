@@ -40,6 +40,11 @@ class Settings:
     :attr:`component_budget_s_per_mchar` per million characters of it; past that it is stopped
     and the article keeps its other layers."""
     component_budget_s_per_mchar: float = 600.0
+    max_analysis_chars: int = 1_000_000
+    """An article longer than this is analysed on its first this-many characters (cut at a
+    paragraph or sentence end), with a note in ``errors``; the whole text stays in the store
+    and the dossier. Up to it, the parse goes in pieces, so spaCy's own limit never applies.
+    (The parser here reads about 5,000 tokens a second: a 5 MB line would take many minutes.)"""
     lock_timeout_s: float = 30.0
     """A build waits this long for another build on the same store to finish, then stops."""
     commit_every: int = 256

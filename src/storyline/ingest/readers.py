@@ -37,7 +37,7 @@ from storyline.ingest.metadata import url_host
 from storyline.model import InputFailure, MetaValue, RawDocument
 from storyline.settings import DEFAULT, Settings
 
-__all__ = ["content_hash", "read_file", "read_html_document"]
+__all__ = ["content_hash", "read_file", "read_html_document", "read_small"]
 
 Item = RawDocument | InputFailure
 
@@ -90,7 +90,7 @@ def read_file(
             yield from _read_warc(file_path, src, settings)
         elif fmt in ("txt", "html"):
             if data is None:
-                data = _read_small(file_path, src, settings)
+                data = read_small(file_path, src, settings)
             notes: tuple[str, ...] = ()
             body = data
             if data.startswith(GZIP_MAGIC):
@@ -124,7 +124,9 @@ def _open_regular(path: Path, source: str) -> IO[bytes]:
         raise
 
 
-def _read_small(path: Path, source: str, settings: Settings) -> bytes:
+def read_small(path: Path, source: str, settings: Settings) -> bytes:
+    """The bytes of one article file (a regular file, opened without blocking), refused past
+    ``settings.max_file_bytes`` with an :class:`InputError` naming ``source``."""
     with _open_regular(path, source) as fh:
         size = os.fstat(fh.fileno()).st_size
         if size > settings.max_file_bytes:
