@@ -108,7 +108,10 @@ def timex_records(text: str, published: str | None) -> list[dict[str, Any]]:
     """The time expressions of a text, resolved against ``published``, as JSON records."""
     from storyline.analyse.timex import tag_timexes
 
-    anchor = date.fromisoformat(published) if published else None
+    try:
+        anchor = date.fromisoformat(published[:10]) if published else None
+    except ValueError:  # a date the reader kept but the calendar has no day for: no anchor
+        anchor = None
     return [
         {
             "start": t.start,
