@@ -595,3 +595,42 @@ def test_timex_utc_and_military_time(text: str, expected: list[tuple[str, str, s
 )
 def test_timex_four_digit_number_without_a_zone_is_no_time(text: str) -> None:
     assert [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.type == "TIME"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Retailers expect record sales on Cyber Monday.",
+            [("Cyber Monday", "DATE", "2024-12-02")],
+        ),
+        (
+            "Shoppers will queue overnight for Black Friday.",
+            [("Black Friday", "DATE", "2024-11-29")],
+        ),
+        ("Crowds were thin on Black Friday 2023.", [("Black Friday 2023", "DATE", "2023-11-24")]),
+        ("Lent will begin on Ash Wednesday.", [("Ash Wednesday", "DATE", "2025-03-05")]),
+        ("Pancakes were served on Shrove Tuesday.", [("Shrove Tuesday", "DATE", "2024-02-13")]),
+        ("Crowds gathered on Palm Sunday.", [("Palm Sunday", "DATE", "2024-03-24")]),
+        ("The pope washed feet on Maundy Thursday.", [("Maundy Thursday", "DATE", "2024-03-28")]),
+        ("Prices rose in Tokyo Monday.", [("Monday", "DATE", "2024-11-18")]),
+        ("The Senate Tuesday passed the bill.", [("Tuesday", "DATE", "2024-11-19")]),
+        ("Trading resumes on Monday.", [("Monday", "DATE", "2024-11-25")]),
+    ],
+)
+def test_timex_named_day(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Voters in 15 states go to the polls on Super Tuesday.",
+        "The families marched on Bloody Sunday, as they do every year.",
+        "Campaigns spent heavily ahead of Super Tuesday.",
+        "Nothing has changed since Bloody Sunday.",
+    ],
+)
+def test_timex_named_day_is_not_a_weekday(text: str) -> None:
+    weekdays = [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.method == "timex.relative-weekday"]
+    assert all(t.text not in ("Tuesday", "Sunday") for t in weekdays), weekdays

@@ -696,6 +696,8 @@ def _weekday(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     weekday = WEEKDAYS[wd_text.lower()]
     rel = m["rel"] or ""
+    if not rel and _NAMED_DAY_BEFORE.search(ctx.text, max(0, m.start() - 40), m.start()):
+        return None  # "on Super Tuesday", "since Bloody Sunday": a named day, not a weekday
     d = _weekday_date(ctx, weekday, rel, m.start(), m.end())
     pod = m["pod"]
     value = f"XXXX-WXX-{weekday + 1}" if d is None else day_value(d)
@@ -705,6 +707,13 @@ def _weekday(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", value, conf)
 
 
+# A capitalised word between a preposition that takes a day and the weekday names a day
+# ("on Super Tuesday", "ahead of Cyber Monday"): news writes "in Tokyo Monday", "the Senate
+# Monday", never "on Tokyo Monday". Temporal words ("on Early Monday") are not names.
+_NAMED_DAY_BEFORE = re.compile(
+    r"(?<![\w-])(?:on|since|until|till|ahead\s+of)\s+(?!(?:Early|Late|Last|Next|This|Each|Every"
+    r"|Coming|Mid)\b)[A-Z][a-z]+\s+$"
+)
 _GENERIC_DAY = re.compile(
     r"['’]s\s+(?:world|youth|young|generation|society|children|kids|teenagers|students|economy"
     r"|culture|technology|standards|personal|modern|global|digital|consumers?)\b",
@@ -1207,6 +1216,11 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
         return make_date(year, mo, d)
     if name in ("thanksgiving", "thanksgiving day"):
         return nth_weekday(year, 11, 3, 4)
+    if name in ("black friday", "cyber monday"):
+        # The shopping days after (US) Thanksgiving: its Friday and the Monday after.
+        thanksgiving = nth_weekday(year, 11, 3, 4)
+        offset = 1 if name == "black friday" else 4
+        return None if thanksgiving is None else add_days(thanksgiving, offset)
     if name == "labor day":
         return nth_weekday(year, 9, 0, 1)
     if name == "memorial day":
@@ -1223,6 +1237,9 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
         return None if sunday is None else add_days(sunday, -2)
     if name == "easter monday":
         return None if sunday is None else add_days(sunday, 1)
+    lent = {"ash wednesday": -46, "shrove tuesday": -47, "palm sunday": -7, "maundy thursday": -3}
+    if name in lent:
+        return None if sunday is None else add_days(sunday, lent[name])
     return None
 
 
@@ -1698,7 +1715,8 @@ RULES: tuple[Rule, ...] = (
             rf"|independence\s+day|bastille\s+day|bonfire\s+night|guy\s+fawkes\s+night|armistice\s+day"
             rf"|veterans\s+day|st\.?\s+patrick['’]s\s+day|thanksgiving\s+day|thanksgiving|labor\s+day"
             rf"|memorial\s+day|martin\s+luther\s+king\s+day|election\s+day|easter\s+sunday"
-            rf"|easter\s+monday|easter|good\s+friday)(?P<we>\s+(?:holiday\s+)?weekend)?"
+            rf"|easter\s+monday|easter|good\s+friday|black\s+friday|cyber\s+monday|ash\s+wednesday"
+            rf"|palm\s+sunday|maundy\s+thursday|shrove\s+tuesday)(?P<we>\s+(?:holiday\s+)?weekend)?"
             rf"(?:,?\s+(?P<year>{_YEAR}))?{_E}"
         ),
         _holiday,
@@ -1784,7 +1802,7 @@ def _trigger_table() -> dict[str, tuple[str, ...]]:
             "luther",
             "election",
             "easter",
-            "friday",
+            *("friday", "black", "cyber", "ash", "palm", "maundy", "shrove"),
         ],
         "unit": [
             w
