@@ -53,7 +53,8 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# Black-box hostile inputs and faults against the CLI (~15 min at one job); ARGS="--all --jobs 2".
+# Black-box hostile inputs and faults against the CLI (177 cases; 15-30 min at one job, the MB-sized
+# inputs dominate); ARGS="--all --jobs 2" for the 282 with variations, ARGS="--only kill" for one category.
 hostile: $(STAMP)
 	$(BIN)/python -m bench.hostile $(ARGS)
 
