@@ -634,3 +634,78 @@ def test_timex_named_day(text: str, expected: list[tuple[str, str, str]]) -> Non
 def test_timex_named_day_is_not_a_weekday(text: str) -> None:
     weekdays = [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.method == "timex.relative-weekday"]
     assert all(t.text not in ("Tuesday", "Sunday") for t in weekdays), weekdays
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Recovery takes between 6 and 9 months, doctors said.",
+            [("6 and 9 months", "DURATION", "P6M")],
+        ),
+        ("The repairs will take 6-9 months.", [("6-9 months", "DURATION", "P6M")]),
+        ("Delivery takes two to three weeks.", [("two to three weeks", "DURATION", "P2W")]),
+        (
+            "The works could last between two and four years.",
+            [("two and four years", "DURATION", "P2Y")],
+        ),
+        ("He was jailed for 10–12 years.", [("10–12 years", "DURATION", "P10Y")]),
+        ("They were held for three or four days.", [("three or four days", "DURATION", "P3D")]),
+        ("She served 3 and 5 years in two prisons.", [("5 years", "DURATION", "P5Y")]),
+        (
+            "Waiting times of between 18 and 24 weeks are common.",
+            [("18 and 24 weeks", "DURATION", "P18W")],
+        ),
+        ("Trials run for 12 to 18 months.", [("12 to 18 months", "DURATION", "P12M")]),
+        (
+            "The vaccine protects for between five and ten years.",
+            [("five and ten years", "DURATION", "P5Y")],
+        ),
+    ],
+)
+def test_timex_number_range(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Rail workers staged a single-day strike.", [("single-day", "DURATION", "P1D")]),
+        ("The channel airs a half-hour bulletin.", [("half-hour", "DURATION", "PT30M")]),
+        ("Teachers held a half-day walkout.", [("half-day", "DURATION", "PT12H")]),
+        ("The three-day summit ended in Paris.", [("three-day", "DURATION", "P3D")]),
+        ("It was the biggest single-day fall since March.", [("single-day", "DURATION", "P1D")]),
+        ("A 10-year bond yields 4 percent.", [("10-year", "DURATION", "P10Y")]),
+        ("After a two-week trial, the jury retired.", [("two-week", "DURATION", "P2W")]),
+        ("A decades-long feud ended.", [("decades-long", "DURATION", "PXDE")]),
+        ("A six-month moratorium was lifted.", [("six-month", "DURATION", "P6M")]),
+        ("A 24-hour strike shut the port.", [("24-hour", "DURATION", "PT24H")]),
+    ],
+)
+def test_timex_adjectival_duration(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Recovery can take weeks, doctors warn.", [("weeks", "DURATION", "PXW")]),
+        ("Repairs could take months.", [("months", "DURATION", "PXM")]),
+        ("Talks lasted days, then collapsed.", [("days", "DURATION", "PXD")]),
+        ("The drought could last years.", [("years", "DURATION", "PXY")]),
+        ("He spent decades in exile.", [("decades", "DURATION", "PXDE")]),
+        ("Voters waited hours to cast ballots.", [("hours", "DURATION", "PTXH")]),
+        ("A ruling may take weeks or months.", [("weeks or months", "DURATION", "PXW")]),
+        ("The inquiry is expected to take years.", [("years", "DURATION", "PXY")]),
+        ("The deal is set to last two years.", [("two years", "DURATION", "P2Y")]),
+        ("Residents have waited for years.", [("years", "DURATION", "PXY")]),
+        ("Families spent days searching the rubble.", [("days", "DURATION", "PXD")]),
+    ],
+)
+def test_timex_bare_plural_duration(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+def test_timex_last_years_as_an_adjective_stays() -> None:
+    found = _found("He spent the last years of his life in Paris.")
+    assert found["the last years"] == ("DURATION", "PXY")

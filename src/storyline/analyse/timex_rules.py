@@ -1054,6 +1054,10 @@ _IN_BEFORE = re.compile(r"(?<![A-Za-z])[Ii]n $")
 _SOMEDAY_BEFORE = frozenset({"will", "would", "could", "may", "might", "can", "should", "shall"})
 
 
+# Counts written as adjectives in compounds: "a single-day strike", "a half-hour show".
+_ADJECTIVE_COUNTS = {"single": 1.0, "half": 0.5}
+
+
 def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     unit_text = m["unit"]
     unit = _unit_key(unit_text)
@@ -1061,9 +1065,25 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
         return None  # "60 Minutes", "This Week": titles, not durations
     num_text = m["num"]
     num_key = " ".join(num_text.lower().split()) if num_text else ""
-    n = parse_number(num_text) if num_text else None
+    n = _ADJECTIVE_COUNTS.get(num_key) or (parse_number(num_text) if num_text else None)
     if num_text and n is None and num_key not in VAGUE_NUMBERS:
         return None
+    start = m.start()
+    between = _word_before(ctx, m.start()).lower() == "between"
+    if between and n is not None and " and " in num_key and "join" in m.re.groupindex:
+        # "between two and four years": the number words read as one compound ("two and
+        # four" = 6); the range is valued by its first end.
+        n = parse_number(num_key.rsplit(" and ", 1)[0])
+    joined = "join" in m.re.groupindex and (m["join"] or "").lower() == "and"
+    if joined and not between:
+        # "between 6 and 9 months" is one range (valued by its first end, like "6 to 9
+        # months"); without "between", "6 and 9 months" lists two counts: only the last is one.
+        start = m.start("num2")
+        num_text = m["num2"]
+        num_key = " ".join(num_text.lower().split())
+        n = parse_number(num_text)
+        if n is None and num_key not in VAGUE_NUMBERS:
+            return None
     if n is not None and m["half"]:
         n += 0.5
     single = num_key in ("a", "an")
@@ -1092,7 +1112,13 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
             return Norm("SET", _duration_value(1, unit), CONF_RELATIVE)
     if n == 0:
         return None
-    start = m.start()
+    if (m["the"] or "").strip().lower() == "last" and _word_before(ctx, m.start()).lower() in (
+        _LAST_AS_VERB_AFTER
+    ):
+        # "could last years", "set to last two years": the verb; what follows is the length.
+        if not num_text:
+            return None  # the bare plural is tagged by the rule for those
+        return Norm("DURATION", _duration_value(n, unit), CONF_RELATIVE, m.start("num"), m.end())
     mod = (m["mod"] or "").lower()
     if mod in ("over", "under", "some") and m["the"]:
         start = m.start("the")  # "over the past two years": "over" is the preposition
@@ -1397,6 +1423,18 @@ def _set_dispatch(m: re.Match[str], ctx: Context) -> Norm | None:
 _B = r"(?<![\w-])"  # a left word boundary that also refuses "-" (keeps "mid-" whole)
 _E = r"(?![\w])"
 
+# Verbs whose object is a length of time, so that a bare plural unit after them is one ("it
+# can take weeks", "talks lasted months", "he spent years abroad"). "last" only as a verb
+# (after a modal or "to"): "the last years" is a different reading.
+_LENGTH_VERBS = (
+    r"take|takes|took|taken|taking|lasted|lasts|lasting|spend|spends|spent|spending|wait|waits"
+    r"|waited|waiting|(?:will|would|can|could|may|might|should|must|to)\s+last"
+)
+_LAST_AS_VERB_AFTER = frozenset(
+    {"will", "would", "can", "could", "may", "might", "should", "must", "to"}
+)
+_BARE_UNITS = r"(?:decades|centuries|years|months|weeks|days|hours|minutes)"
+
 _PRE_PERIOD = (
     r"(?P<pre>early|late|mid|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of"
     r"|the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|the\s+rest\s+of"
@@ -1621,7 +1659,7 @@ RULES: tuple[Rule, ...] = (
         _r(
             rf"{_B}(?:(?P<mod>{_APPROX})\s+)?(?P<the>(?:the\s+|its\s+)?(?:(?:past|last|next|first|coming"
             rf"|previous|latest|final|following|initial|remaining|ensuing|preceding|same|full|entire"
-            rf"|year-earlier)\s+)?)(?P<num>{_NUM})(?:\s+(?:to|or)\s+{_NUM})?\s+"
+            rf"|year-earlier)\s+)?)(?P<num>{_NUM})(?:(?:\s+(?P<join>to|or|and)\s+|\s*[-–]\s*(?=\d))(?P<num2>{_NUM}))?\s+"
             rf"(?:(?:more|additional|full|straight|consecutive|trading|business|working|long|extra"
             rf"|calendar|short|whole)\s+)?(?P<unit>{_UNIT_S})(?P<half>\s+and\s+a\s+half)?(?:\s+or\s+so|\s+or\s+more|\s+or\s+two)?{_E}"
         ),
@@ -1631,7 +1669,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "timex.duration",
         _r(
-            rf"{_B}(?P<mod>)(?P<the>)(?P<half>)(?P<num>{DIGITS}|{_NUM_WORDS}|several|few|many|multiple)-"
+            rf"{_B}(?P<mod>)(?P<the>)(?P<half>)(?P<num>{DIGITS}|{_NUM_WORDS}|several|few|many|multiple"
+            rf"|single|half)-"
             rf"(?P<unit>second|minute|hour|day|night|week|month|year|decade|century)(?:-long)?(?![\w-])"
         ),
         _duration,
@@ -1658,8 +1697,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "timex.duration-vague",
         _r(
-            rf"{_B}(?:for|within|over|after|in|of)\s+(?P<t>(?P<unit>decades|centuries|years|months|weeks"
-            rf"|days|hours|minutes)){_E}(?!\s+(?:of|ago|old|earlier|later|before|after)\b)"
+            rf"{_B}(?:for|within|over|after|in|of|{_LENGTH_VERBS})\s+(?:(?:up\s+to|at\s+least)\s+)?"
+            rf"(?P<t>(?P<unit>{_BARE_UNITS})(?:\s+or\s+(?:even\s+)?{_BARE_UNITS})?){_E}"
+            rf"(?!\s+(?:of|ago|old|earlier|later|before|after)\b)"
         ),
         _vague_duration,
         keys=("unit",),
