@@ -709,3 +709,90 @@ def test_timex_bare_plural_duration(text: str, expected: list[tuple[str, str, st
 def test_timex_last_years_as_an_adjective_stays() -> None:
     found = _found("He spent the last years of his life in Paris.")
     assert found["the last years"] == ("DURATION", "PXY")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The trial opens in the first week of May 2025.",
+            [("the first week of May 2025", "DATE", "2025-W18")],
+        ),
+        (
+            "Sales slumped in the last week of June 2023.",
+            [("the last week of June 2023", "DATE", "2023-W26")],
+        ),
+        (
+            "Talks resume in the second week of Sept. 2024.",
+            [("the second week of Sept. 2024", "DATE", "2024-W37")],
+        ),
+        (
+            "Ballots must arrive by the third week of January.",
+            [("the third week of January", "DATE", "2025-W03")],
+        ),
+        (
+            "Snow fell in the first week of November.",
+            [("the first week of November", "DATE", "2024-W45")],
+        ),
+        (
+            "Shops were busy in the final week of October.",
+            [("the final week of October", "DATE", "2024-W44")],
+        ),
+        (
+            "The plant will reopen in the fourth week of February.",
+            [("the fourth week of February", "DATE", "2025-W09")],
+        ),
+        (
+            "Prices peaked in the first week of March 2022.",
+            [("the first week of March 2022", "DATE", "2022-W09")],
+        ),
+        (
+            "The audit ends the last week of December 2024.",
+            [("the last week of December 2024", "DATE", "2024-W52")],
+        ),
+        (
+            "Exams were held in the second week of June 2019.",
+            [("the second week of June 2019", "DATE", "2019-W24")],
+        ),
+    ],
+)
+def test_timex_week_of_month(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shares in the bank rose 3 percent on the day.", [("the day", "DATE", "2024-11-20")]),
+        ("Markets in Europe closed for the day.", [("the day", "DATE", "2024-11-20")]),
+        (
+            "On Monday, the FTSE 100 fell 2% over the day.",
+            [("Monday", "DATE", "2024-11-18"), ("the day", "DATE", "2024-11-18")],
+        ),
+        (
+            "Oil fell on Nov. 12 and ended down 4 percent on the day.",
+            [("Nov. 12", "DATE", "2024-11-12"), ("the day", "DATE", "2024-11-12")],
+        ),
+        ("The striker scored twice on the day.", [("the day", "DATE", "2024-11-20")]),
+        (
+            "The index was little changed on the day, traders said.",
+            [("the day", "DATE", "2024-11-20")],
+        ),
+    ],
+)
+def test_timex_anaphoric_the_day(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On the day of the vote, rain fell.",
+        "I remember the day he left.",
+        "Crowds gathered on the day before the funeral.",
+        "Tickets for the day's matches sold out.",
+        "He was happy for the day-long visit.",
+    ],
+)
+def test_timex_the_day_of_something_is_not_the_day(text: str) -> None:
+    assert [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.text == "the day"] == []

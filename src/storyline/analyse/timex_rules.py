@@ -530,6 +530,40 @@ def _week_of(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 _DAY_VALUE_RE = re.compile(r"^\d{4}-\d\d-\d\d$")
+_WEEK_OF_MONTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4}
+
+
+def _nth_week_of(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "the first week of May", "the last week of June 2023": the ISO week most of whose days
+    are that week of the month (the one holding its 4th, 11th, ... day; the last week holds its
+    fourth-last day)."""
+    mon_text = m["mon"]
+    if not _cap(mon_text):
+        return None
+    month = MONTHS[mon_text.rstrip(".").lower()]
+    if m["year"]:
+        year: int | None = int(m["year"])
+    else:
+        year = _year_for_month(ctx, month, 0, m.start(), m.end())
+    if year is None:
+        return Norm("DATE", "XXXX-WXX", CONF_TENSE)
+    ordinal = m["ord"].lower()
+    d: dt.date | None
+    if ordinal in ("last", "final"):
+        ym = shift_months(year, month, 1)
+        following = None if ym is None else make_date(ym[0], ym[1], 1)
+        d = None if following is None else add_days(following, -4)
+    else:
+        d = make_date(year, month, 7 * (_WEEK_OF_MONTH[ordinal] - 1) + 4)
+    if d is None:
+        return None
+    end = m.end()
+    if not m["year"] and ctx.text[end - 1] == "." and mon_text.lower() in _FULL_MONTH_NAMES:
+        end -= 1  # "... of November.": the sentence's full stop
+    return Norm("DATE", week_value(d), CONF_ABSOLUTE if m["year"] else CONF_TENSE, m.start(), end)
+
+
+_FULL_MONTH_NAMES = frozenset(k for k in MONTHS if len(k) > 4 or k in ("may", "june", "july"))
 
 
 def _month_year(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -1336,6 +1370,14 @@ def _anaphoric_day(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", _unit_value(d, unit), CONF_TENSE)
 
 
+def _the_day(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "shares rose 3% on the day", "the market closed for the day": in a report that runs
+    over one trading or match day, the day under discussion (the last day mentioned, else the
+    document's)."""
+    ref = ctx.ref_day
+    return Norm("DATE", _unit_value(ref, "day"), CONF_VAGUE, m.start("t"), m.end("t"))
+
+
 def _period_year(m: re.Match[str], ctx: Context) -> Norm | None:
     """ "the 1988 period", "the 1989 quarter": in an earnings report, that year's edition of the
     quarter under discussion."""
@@ -1491,6 +1533,15 @@ RULES: tuple[Rule, ...] = (
             rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?!\d|,\d{{3}}|:\d|%)(?:,?\s+(?P<year>{_YEAR})(?!\d))?{_E}"
         ),
         _week_of,
+        keys=("month",),
+    ),
+    Rule(
+        "timex.absolute",
+        _r(
+            rf"{_B}the\s+(?P<ord>first|1st|second|2nd|third|3rd|fourth|last|final)\s+week\s+of\s+"
+            rf"(?P<mon>{_MONTH_ANY})\.?(?:,?\s+(?P<year>{_YEAR})(?!\d))?(?![\w])"
+        ),
+        _nth_week_of,
         keys=("month",),
     ),
     Rule(
@@ -1773,6 +1824,16 @@ RULES: tuple[Rule, ...] = (
         _anaphoric_day,
         anaphoric=True,
         keys=("unit", "pod"),
+    ),
+    Rule(
+        "timex.anaphoric",
+        _r(
+            rf"{_B}(?:on|for|over)\s+(?P<t>the\s+day)(?![\w-]|['’]s|\s*\(|\s+(?:of|that|when|before"
+            rf"|after|in|on|to|he|she|they|we|it|i|you|his|her|their|our|my|ahead|{_WEEKDAY})\b)"
+        ),
+        _the_day,
+        anaphoric=True,
+        keys=("unit",),
     ),
     Rule(
         "timex.year",
