@@ -796,3 +796,48 @@ def test_timex_anaphoric_the_day(text: str, expected: list[tuple[str, str, str]]
 )
 def test_timex_the_day_of_something_is_not_the_day(text: str) -> None:
     assert [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.text == "the day"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Sales rose 4 percent from the same month a year ago.",
+            [("the same month a year ago", "DATE", "2023-11")],
+        ),
+        (
+            "Footfall was below the same week last year.",
+            [("the same week last year", "DATE", "2023-W47")],
+        ),
+        (
+            "Traffic on Nov. 3 beat the same day a year earlier.",
+            [
+                ("Nov. 3", "DATE", "2024-11-03"),
+                ("the same day a year earlier", "DATE", "2023-11-03"),
+            ],
+        ),
+        (
+            "Crowds were smaller than on the same weekend two years earlier.",
+            [("the same weekend two years earlier", "DATE", "2022-W47-WE")],
+        ),
+        (
+            "Exports fell compared with the same month last year.",
+            [("the same month last year", "DATE", "2023-11")],
+        ),
+        (
+            "Profit rose from the same quarter a year earlier.",
+            # No quarter named: the one being reported, the last to have ended (Q3 2024).
+            [("the same quarter a year earlier", "DATE", "2023-Q3")],
+        ),
+        ("Prices were up from a year earlier.", [("a year earlier", "DATE", "2023")]),
+        ("The plant will close ten years from now.", [("ten years from now", "DATE", "2034")]),
+        ("Ballots are due two weeks from today.", [("two weeks from today", "DATE", "2024-W49")]),
+        ("A year from now, the bridge will open.", [("A year from now", "DATE", "2025")]),
+        (
+            "Nobody will remember this decades from now.",
+            [("decades from now", "DATE", "FUTURE_REF")],
+        ),
+    ],
+)
+def test_timex_compound_expression(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)

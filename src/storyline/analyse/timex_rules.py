@@ -20,6 +20,7 @@ from storyline.analyse.timex_calendar import (
     bounded_year,
     day_value,
     easter,
+    iso_week_date,
     make_date,
     month_value,
     nth_weekday,
@@ -1378,6 +1379,27 @@ def _the_day(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", _unit_value(ref, "day"), CONF_VAGUE, m.start("t"), m.end("t"))
 
 
+def _same_unit_earlier(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "the same month a year ago", "the same week last year", "the same day two years
+    earlier": the day, week or month under discussion, moved back by the stated distance."""
+    unit = m["unit"].lower()
+    back_unit = (m["u2"] or m["u3"]).lower()
+    n = 1.0 if m["u3"] or not m["n"] else parse_number(m["n"])
+    if n is None or not n.is_integer():
+        return None
+    ref = ctx.ref_day
+    if unit == "month" and ctx.ref_month is not None:
+        ref = make_date(ctx.ref_month[0], ctx.ref_month[1], 1)
+    if ref is not None and unit in ("week", "weekend") and back_unit == "year":
+        # The same ISO week number that many years back (a week 53 becomes that year's last).
+        iso = ref.isocalendar()
+        year = iso.year - int(n)
+        d = iso_week_date(year, iso.week, iso.weekday) or iso_week_date(year, 52, iso.weekday)
+    else:
+        d = None if ref is None else _shift(ref, back_unit, -int(n))
+    return Norm("DATE", _unit_value(d, unit), CONF_RELATIVE)
+
+
 def _period_year(m: re.Match[str], ctx: Context) -> Norm | None:
     """ "the 1988 period", "the 1989 quarter": in an earnings report, that year's edition of the
     quarter under discussion."""
@@ -1697,10 +1719,21 @@ RULES: tuple[Rule, ...] = (
         keys=("unit",),
     ),
     Rule(
+        "timex.year-earlier",
+        _r(
+            rf"{_B}the\s+same\s+(?P<unit>day|week|weekend|month)\s+(?:(?:(?P<n>a|an|one|two|three"
+            rf"|four|five|\d{{1,2}})\s+(?P<u2>year|month|week)s?\s+(?:ago|earlier|before))"
+            rf"|last\s+(?P<u3>year|month|week)){_E}"
+        ),
+        _same_unit_earlier,
+        anaphoric=True,
+        keys=("unit",),
+    ),
+    Rule(
         "timex.ago",
         _r(
             rf"{_B}(?:{_APPROX}\s+)?(?:(?P<num>{_NUM})\s+)?(?:more\s+)?(?P<unit>{_UNIT_S})"
-            rf"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|hence|from\s+now){_E}"
+            rf"\s+(?:or\s+so\s+)?(?P<dir>ago|earlier|later|hence|from\s+now|from\s+today){_E}"
         ),
         _ago,
         keys=("unit", "pod"),
