@@ -841,3 +841,44 @@ def test_timex_the_day_of_something_is_not_the_day(text: str) -> None:
 )
 def test_timex_compound_expression(text: str, expected: list[tuple[str, str, str]]) -> None:
     _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'In an email dated March 3, 2019, she wrote: "I will see you on Friday."',
+            [("March 3, 2019", "DATE", "2019-03-03"), ("Friday", "DATE", "2019-03-08")],
+        ),
+        (
+            "In a letter sent on June 2, he wrote: “Yesterday the board met.” He resigned yesterday.",
+            [("Yesterday", "DATE", "2024-06-01"), ("yesterday", "DATE", "2024-11-19")],
+        ),
+        (
+            'A memo dated Oct. 14, 2021, said: "The audit starts tomorrow."',
+            [("tomorrow", "DATE", "2021-10-15")],
+        ),
+        (
+            'In a text message on Sept. 9, 2023, he told her: "We meet next week."',
+            [("next week", "DATE", "2023-W37")],
+        ),
+        (
+            'The diary entry for 4 August 1914 reads: "War was declared today."',
+            [("today", "DATE", "1914-08-04")],
+        ),
+        (
+            'His letter of May 1, 2020, warned: "Last month was the worst on record."',
+            [("Last month", "DATE", "2020-04")],
+        ),
+        (
+            'On March 3, 2019, she said: "I will see you on Friday."',
+            [("Friday", "DATE", "2024-11-22")],
+        ),
+        (
+            'In an email dated March 3, 2019, she wrote: "We met Monday." The deal closed Monday.',
+            [("Monday", "DATE", "2019-02-25"), ("Monday", "DATE", "2024-11-18")],
+        ),
+    ],
+)
+def test_timex_quoted_correspondence(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)

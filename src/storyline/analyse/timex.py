@@ -36,6 +36,17 @@ _CLOCK_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d|XXXX-XX-XX)(T\d\d(?::\d\d)?Z?)$"
 # What may separate a date from the clock time it goes with ("Friday, 10 p.m.").
 _JOIN_GAP = re.compile(r"^[ ,]{0,3}(?:at\s+)?$")
 _JOIN_GAP_TIME_FIRST = re.compile(r"^[ ,]{0,3}(?:on\s+)?$")
+# A dated piece of correspondence the article quotes: "In an email dated March 3, 2019, she
+# wrote: “I will see you on Friday.”" Its own relative expressions ("Friday", "yesterday")
+# count from its date, not from the article's.
+_CORRESPONDENCE_BEFORE = re.compile(
+    r"\b(?:e-?mails?|letters?|memos?|memorandum|messages?|notes?|texts?|posts?|tweets?|diary"
+    r"|diaries|entry|cables?|telegrams?|faxe?s?)\b[^.!?\"“”\n]{0,60}$",
+    re.IGNORECASE,
+)
+# From the date to the opening quotation mark: the rest of the clause ("she wrote:").
+_TO_QUOTE = re.compile(r"[^.!?\"“”\n]{0,80}?([\"“])")
+_CLOSING = {"“": "”", '"': '"'}
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +210,22 @@ def _merged(text: str, a: Timex, b: Timex, value: str, method: str) -> Timex:
     )
 
 
+def _quoted_correspondence(
+    text: str, start: int, end: int, day: dt.date
+) -> tuple[int, Context] | None:
+    """If the date at ``text[start:end]`` dates a letter or email that the text then quotes,
+    the end of that quotation and a context anchored on the letter's date."""
+    if _CORRESPONDENCE_BEFORE.search(text, max(0, start - 80), start) is None:
+        return None
+    opening = _TO_QUOTE.match(text, end)
+    if opening is None:
+        return None
+    close = text.find(_CLOSING[opening.group(1)], opening.end())
+    if close < 0:
+        return None
+    return close, Context(text, day)
+
+
 def tag_timexes(text: str, anchor: dt.date | None = None) -> list[Timex]:
     """All time expressions in ``text``, in document order.
 
@@ -213,17 +240,25 @@ def tag_timexes(text: str, anchor: dt.date | None = None) -> list[Timex]:
     # text said just before it (the last date mentioned, the quarter under discussion).
     ctx = Context(text, anchor)
     items: list[Timex] = []
+    # A quotation from dated correspondence: (end of quote, its context anchored on its date).
+    quoted: tuple[int, Context] | None = None
     for c in chosen:
-        norm = c.rule.handler(c.match, ctx) or c.norm
+        if quoted is not None and c.start >= quoted[0]:
+            quoted = None
+        here = ctx if quoted is None else quoted[1]
+        norm = c.rule.handler(c.match, here) or c.norm
         start, end = _span(c.match, norm)
         items.append(
             Timex(start, end, text[start:end], norm.type, norm.value, norm.confidence, c.rule.name)
         )
+        if here is not ctx:
+            continue  # inside the quoted letter: its dates do not move the article's reference
         day = _DAY_VALUE.match(norm.value)
         if day is not None and norm.type == "DATE":
             ref = make_date(int(day[1]), int(day[2]), int(day[3]))
             if ref is not None:
                 ctx.ref_day = ref
+                quoted = _quoted_correspondence(text, start, end, ref)
         coarse = _YEAR_MONTH_VALUE.match(norm.value)
         if coarse is not None and norm.type == "DATE":
             ctx.ref_year = int(coarse[1])
