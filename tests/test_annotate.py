@@ -153,9 +153,10 @@ def test_annotate_long_text_is_parsed_in_pieces(monkeypatch: pytest.MonkeyPatch)
     from storyline.annotate import annotate_text
 
     monkeypatch.setattr(nlp_module, "PIECE_CHARS", 300)
+    monkeypatch.setattr(nlp_module, "WHOLE_CHARS", 300)
 
     def refuse(text: str) -> None:
-        raise AssertionError("a text over PIECE_CHARS must go through parse_text")
+        raise AssertionError("a text over WHOLE_CHARS must go through parse_text")
 
     text = " ".join(["“We will rebuild it,” the mayor said on Friday."] * 20)
     layers = annotate_text(text, "2024-10-25", refuse)

@@ -43,6 +43,7 @@ def test_nlp_parse_texts_one_doc_per_text_in_order() -> None:
 
 def test_nlp_pieces_keep_offsets_sentences_and_entities(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(nlp_module, "PIECE_CHARS", 300)
+    monkeypatch.setattr(nlp_module, "WHOLE_CHARS", 300)
     paragraph = "David Lammy met Donald Trump in New York on Monday. He said “it went well.”\n\n"
     text = paragraph * 12 + "x" * 700 + " tail words " + "y " * 200
     (doc,) = parse_texts([text])

@@ -61,10 +61,10 @@ def annotate_text(
     records the build stores as layers."""
     from storyline.analyse.entities import article_entities
     from storyline.analyse.layers import quote_records, timex_records
-    from storyline.analyse.nlp import PIECE_CHARS, parse_text
+    from storyline.analyse.nlp import WHOLE_CHARS, parse_text
 
     # A long text is parsed in pieces, as the build parses it (spaCy refuses over 1M chars).
-    doc = nlp(text) if nlp is not None and len(text) <= PIECE_CHARS else parse_text(text)
+    doc = nlp(text) if nlp is not None and len(text) <= WHOLE_CHARS else parse_text(text)
     ents = article_entities(doc)
     quotes = [
         {"id": f"q{n}", **q, "speaker": _speaker(q, ents), "speaker_entity_id": None}

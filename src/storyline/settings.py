@@ -40,11 +40,13 @@ class Settings:
     :attr:`component_budget_s_per_mchar` per million characters of it; past that it is stopped
     and the article keeps its other layers."""
     component_budget_s_per_mchar: float = 600.0
-    max_analysis_chars: int = 1_000_000
+    max_analysis_chars: int = 500_000
     """An article longer than this is analysed on its first this-many characters (cut at a
     paragraph or sentence end), with a note in ``errors``; the whole text stays in the store
     and the dossier. Up to it, the parse goes in pieces, so spaCy's own limit never applies.
-    (The parser here reads about 5,000 tokens a second: a 5 MB line would take many minutes.)"""
+    (The model reads about 3,500 tokens a CPU second here: 500,000 characters cost about 25 s and
+    650 MB; a 5 MB line in full would cost many minutes and gigabytes. The longest news
+    article of the dev sets has 34,000 characters.)"""
     lock_timeout_s: float = 30.0
     """A build waits this long for another build on the same store to finish, then stops."""
     commit_every: int = 256
