@@ -434,3 +434,20 @@ def test_issue_9_article_over_the_analysis_bound_is_kept_whole_and_noted(
     cut = int(note["error"].split("first ")[1].split(" of")[0].replace(",", ""))
     assert 10_000 <= cut <= 20_000
     assert all(q["end"] <= cut for q in dossier["quotes"] if q["article_id"] == "long")
+
+
+def test_issue_9_annotate_writes_utf8_json_under_the_c_locale(tmp_path: Path) -> None:
+    import sys
+
+    text = tmp_path / "pound.txt"
+    text.write_text("Costs rose to £5, said Ana Lima.\n", "utf-8")
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
+    done = subprocess.run(
+        [sys.executable, "-m", "storyline", "annotate", str(text)],
+        capture_output=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout.decode("utf-8"))
+    assert record["text"].startswith("Costs rose to £5")

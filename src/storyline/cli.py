@@ -118,11 +118,15 @@ def _fail(message: str) -> None:
 
 
 def _safe_stderr() -> None:
-    """Never fail on printing: names with undecodable bytes come out escaped."""
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+    """Output is UTF-8 whatever the locale says (``annotate``'s JSON lines must be valid under
+    ``LC_ALL=C`` too), and printing never fails: messages the terminal cannot show come out
+    escaped."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(encoding="utf-8", errors="backslashreplace")
+    reconfigure = getattr(sys.stderr, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
 
 
 def _build(args: argparse.Namespace) -> int:
