@@ -882,3 +882,61 @@ def test_timex_compound_expression(text: str, expected: list[tuple[str, str, str
 )
 def test_timex_quoted_correspondence(text: str, expected: list[tuple[str, str, str]]) -> None:
     _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A 2016 study found the effect was small.", [("2016", "DATE", "2016")]),
+        ("Turnout in the 2016 elections was low.", [("2016", "DATE", "2016")]),
+        ("His 2005 memoirs sold well.", [("2005", "DATE", "2005")]),
+        ("Its 1999 results were restated.", [("1999", "DATE", "1999")]),
+        ("The 2020 Olympics were postponed.", [("2020", "DATE", "2020")]),
+        ("She cited a 2019 Pew survey.", [("2019", "DATE", "2019")]),
+        ("Their 2012 accounts show a loss.", [("2012", "DATE", "2012")]),
+        ("In a 2018 interview, he denied it.", [("2018", "DATE", "2018")]),
+        ("The 1986 disaster forced an evacuation.", [("1986", "DATE", "1986")]),
+        ("The 2011 floods destroyed the town.", [("2011", "DATE", "2011")]),
+    ],
+)
+def test_timex_year_before_noun(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    "text", ["He said 1500 people came.", "The 2000 troops arrived.", "About 1200 homes flooded."]
+)
+def test_timex_count_before_plural_noun_is_no_year(text: str) -> None:
+    assert [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.method == "timex.year"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Disco returned from the '70s.", [("the '70s", "DATE", "197")]),
+        ("Music of the ’80s is back.", [("the ’80s", "DATE", "198")]),
+        ("The mid-'90s boom ended badly.", [("The mid-'90s", "DATE", "199")]),
+        ("Prices rose through the 1990s.", [("the 1990s", "DATE", "199")]),
+        ("In the 1990's, the firm grew.", [("the 1990's", "DATE", "199")]),
+        ("The law was passed in the seventies.", [("the seventies", "DATE", "197")]),
+        ("The law will take effect June 1st.", [("June 1st", "DATE", "2025-06-01")]),
+        ("It was signed on June 1st, 2023.", [("June 1st, 2023", "DATE", "2023-06-01")]),
+        ("Polls open on the 1st of December.", [("the 1st of December", "DATE", "2024-12-01")]),
+        ("The fossil dates from 3,000 years ago.", [("3,000 years ago", "DATE", "PAST_REF")]),
+        ("The site has 10,000 years of history.", [("10,000 years", "DURATION", "P10000Y")]),
+    ],
+)
+def test_timex_decade_and_ordinal_day(text: str, expected: list[tuple[str, str, str]]) -> None:
+    _expect(text, expected, _NEWS_ANCHOR)
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("In 1999 and 2000 prices rose.", "2000"),
+        ("From 1999 to 2004 sales fell.", "2004"),
+        ("By 2020 prices will double.", "2020"),
+    ],
+)
+def test_timex_year_after_a_cue_before_a_plural_noun(text: str, year: str) -> None:
+    assert _found(text)[year] == ("DATE", year)

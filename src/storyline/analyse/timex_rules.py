@@ -641,6 +641,10 @@ _NOT_A_YEAR_AFTER = re.compile(
 _COUNT_NOUN_AFTER_YEAR = re.compile(r"\s+(?!and\b|or\b|to\b|through\b|in\b|at\b)[a-z]+s\b")
 
 
+# Cues that are as often approximations of counts: "about 1200 homes", "over 1500 votes"
+# (not "from 1999 to 2004 sales fell", "by 2020 prices will double").
+_COUNT_PREPS = frozenset({"about", "around", "over"})
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "our", "whose"})
 _BEFORE_CHRIST = re.compile(r"\s*(?:BCE?|B\.C\.(?:E\.)?)(?!\w)")
 # "in 2010 BC Hydro said": British Columbia, not the era (a modern year before a name).
 _NAME_AFTER = re.compile(r" [A-Z][a-z]")
@@ -658,7 +662,10 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
     if (not YEAR_MIN <= year <= YEAR_MAX and not cue) or bounded_year(year) is None:
         return None
     after = text[m.end() : m.end() + 30]
-    if not cue and _COUNT_NOUN_AFTER_YEAR.match(after):
+    weak_cue = not m["pre"] and before in _COUNT_PREPS
+    if (not cue or weak_cue) and before not in _DETERMINERS and _COUNT_NOUN_AFTER_YEAR.match(after):
+        # "1500 people" counts; "the 2016 elections", "his 2005 memoirs" are years before a
+        # noun (news writes counts that large with a separator: "2,000 troops").
         return None
     if _NOT_A_YEAR_AFTER.match(after):
         return None
