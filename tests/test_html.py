@@ -216,3 +216,16 @@ def test_html_xhtml_page_with_an_xml_declaration_is_read() -> None:
         f"<p>{_SENTENCE}</p></article></body></html>"
     )
     assert ex.text.startswith(_SENTENCE) and ex.title == "X"
+
+
+def test_issue_9_html_article_inside_100000_unclosed_inline_tags_keeps_its_paragraphs() -> None:
+    from storyline.ingest.html import extract_html
+
+    body = "".join(
+        f"<p>Paragraph {n} says the council met on Tuesday to vote on the harbour plan.</p>"
+        for n in range(3)
+    )
+    page = f"<html><body><article><h1>Vote</h1>{'<b>' * 100_000}{body}</article></body></html>"
+    found = extract_html(page)
+    assert "html-flattened" in found.notes
+    assert [f"Paragraph {n}" in found.text for n in range(3)] == [True, True, True]

@@ -211,23 +211,40 @@ def _large_page(tree: Any, url: str | None, notes: tuple[str, ...]) -> HtmlExtra
 
 
 def _flatten(html: str) -> str:
-    """``html`` without the tags that open (and their closing tags) below :data:`_MAX_DEPTH`
-    levels of nesting, in one pass. Depth is counted as written (void and self-closed tags
-    do not nest), close enough for markup that only a machine or an attacker nests so deep."""
-    depth = 0
+    """``html`` without the tags that open below :data:`_MAX_DEPTH` levels of kept nesting
+    (and their closing tags), in one pass. Text-block tags (paragraphs, headings, list items)
+    are kept a little deeper, so that an article written inside thousands of unclosed inline
+    tags (``<b><b><b>…<p>…``) keeps its paragraphs. Depth is counted as written (void and
+    self-closed tags do not nest), close enough for markup only a machine or an attacker nests
+    so deep."""
+    opened: list[bool] = []  # for each tag still open as written: was it kept?
+    kept = 0
 
     def keep(m: re.Match[str]) -> str:
-        nonlocal depth
-        if m.group(1):  # a closing tag
-            drop = depth > _MAX_DEPTH
-            depth = max(0, depth - 1)
-            return "" if drop else m.group()
+        nonlocal kept
+        if m.group(1):  # a closing tag: it goes with the innermost open tag
+            if not opened:
+                return m.group()
+            if opened.pop():
+                kept -= 1
+                return m.group()
+            return ""
         if m.group(3) or m.group(2).lower() in _VOID:
             return m.group()
-        depth += 1
-        return "" if depth > _MAX_DEPTH else m.group()
+        ok = kept < _MAX_DEPTH or (
+            m.group(2).lower() in _LARGE_BLOCKS and kept < _MAX_DEPTH + _BLOCK_MARGIN
+        )
+        opened.append(ok)
+        if ok:
+            kept += 1
+            return m.group()
+        return ""
 
     return _TAG.sub(keep, html)
+
+
+_BLOCK_MARGIN = 32
+"""Levels past :data:`_MAX_DEPTH` a text block may still open at (well under libxml2's 256)."""
 
 
 def _run(tree: Any, url: str | None, **options: Any) -> str | None:
