@@ -907,6 +907,7 @@ def test_timex_year_before_noun(text: str, expected: list[tuple[str, str, str]])
     "text", ["He said 1500 people came.", "The 2000 troops arrived.", "About 1200 homes flooded."]
 )
 def test_timex_count_before_plural_noun_is_no_year(text: str) -> None:
+    assert _found("Both are in their 70's.") == {}
     assert [t for t in tag_timexes(text, _NEWS_ANCHOR) if t.method == "timex.year"] == []
 
 
@@ -919,6 +920,8 @@ def test_timex_count_before_plural_noun_is_no_year(text: str) -> None:
         ("Prices rose through the 1990s.", [("the 1990s", "DATE", "199")]),
         ("In the 1990's, the firm grew.", [("the 1990's", "DATE", "199")]),
         ("The law was passed in the seventies.", [("the seventies", "DATE", "197")]),
+        ("Fashion from the 70's is back.", [("the 70's", "DATE", "197")]),
+        ("It peaked in the early 80's.", [("the early 80's", "DATE", "198")]),
         ("The law will take effect June 1st.", [("June 1st", "DATE", "2025-06-01")]),
         ("It was signed on June 1st, 2023.", [("June 1st, 2023", "DATE", "2023-06-01")]),
         ("Polls open on the 1st of December.", [("the 1st of December", "DATE", "2024-12-01")]),

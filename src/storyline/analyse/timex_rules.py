@@ -718,6 +718,11 @@ def _decade(m: re.Match[str], ctx: Context) -> Norm | None:
         if m["d"] == "0" and m["c"] != "20":
             return Norm("DATE", f"{int(m['c']):02d}", CONF_ABSOLUTE)  # "the 1800s": the century
         return Norm("DATE", f"{int(m['c']):02d}{int(m['d'])}", CONF_ABSOLUTE)
+    if m["d3"]:
+        # "the 70's": the apostrophe marks a decade, but only with "the" (not "in their 70's").
+        if m[0][:3].lower() != "the" or _NOT_A_YEAR_AFTER.match(ctx.text, m.end()):
+            return None
+        return Norm("DATE", f"19{int(m['d3'])}", CONF_RELATIVE)
     return Norm("DATE", f"19{int(m['d2'])}", CONF_RELATIVE)
 
 
@@ -1625,7 +1630,7 @@ RULES: tuple[Rule, ...] = (
         "timex.decade",
         _r(
             rf"{_B}(?:the\s+)?(?:(?:early|mid|late)[\s-]*)?(?:(?P<c>1[5-9]|20)(?P<d>\d)0'?s"
-            rf"|['’](?P<d2>\d)0'?s|(?P<w>{alternation(DECADE_WORDS)})){_E}"
+            rf"|['’](?P<d2>\d)0'?s|(?P<d3>[1-9])0['’]s|(?P<w>{alternation(DECADE_WORDS)})){_E}"
         ),
         _decade,
         keys=("digit", "decade"),
