@@ -49,7 +49,7 @@ _DATE_VALUE = re.compile(
     rf"^(?:PRESENT_REF|PAST_REF|FUTURE_REF|\d{{2,3}}|XXX|XX"
     rf"|{_X4}(?:-(?:\d\d|XX)(?:-(?:\d\d|XX))?|-W(?:\d\d|XX)(?:-(?:WE|[1-7]))?"
     rf"|-Q[1-4X]|-H[12]|-(?:SP|SU|FA|WI))?)"
-    r"(?:T(?:\d\d(?::\d\d)?|MO|AF|EV|NI))?$",
+    r"(?:T(?:\d\d(?::\d\d)?Z?|MO|AF|EV|NI))?$",  # "Z": a clock time in UTC
     re.ASCII,  # values are ASCII whatever digits the text uses ("١٩٩٨")
 )
 _DURATION_VALUE = re.compile(
@@ -93,6 +93,8 @@ def test_timex_bounds_value_checker_can_fail() -> None:
     assert not _well_formed(Timex(0, 4, "then", "DURATION", "P", 0.9, "x"))
     assert _well_formed(Timex(0, 4, "then", "DATE", "2024-W26-WE", 0.9, "x"))
     assert _well_formed(Timex(0, 4, "then", "DURATION", "P2Y6M", 0.9, "x"))
+    assert _well_formed(Timex(0, 4, "then", "TIME", "2024-10-24T14:00Z", 0.9, "x"))
+    assert not _well_formed(Timex(0, 4, "then", "TIME", "2024-10-24TMOZ", 0.9, "x"))
 
 
 # --------------------------------------------------------------------------- the reported cases
@@ -694,3 +696,44 @@ def test_timeline_infer_published_reads_the_first_sentences_only(
     assert infer_published(rows) == {"u": "2024-07-09"}  # five shared sentences beat one
     monkeypatch.setattr(timeline, "MAX_INFER_SENTENCES", 1)
     assert infer_published(rows) == {"u": "2024-07-01"}  # the lead alone decides
+
+
+# Issue 14's expressions, at the calendar's edges: no raise, well-formed values.
+ISSUE_14 = [
+    "the same week last year",
+    "the same month five years ago",
+    "the same day 12 years earlier",
+    "the first week of May",
+    "the last week of December",
+    "two weeks from today",
+    "on Cyber Monday",
+    "on Black Friday",
+    "on Ash Wednesday",
+    "at 1400 GMT",
+    "at 0600Z",
+    "in 2014-15",
+    "on the day",
+    "between 6 and 9 months",
+    "can take weeks",
+]
+
+
+@pytest.mark.parametrize("anchor", EDGE_ANCHORS, ids=str)
+def test_issue_14_expressions_at_the_calendar_edges(anchor: dt.date) -> None:
+    for phrase in ISSUE_14:
+        _check(f"Officials said {phrase} it happened, and the next day it ended.", anchor)
+    letter = 'In a letter dated {d}, she wrote: "We met yesterday and meet again next week."'
+    _check(letter.format(d="January 1, 1800"), anchor)
+    _check(letter.format(d="the last week of December 2099"), anchor)
+
+
+def test_issue_14_edge_values() -> None:
+    assert _value("It ended the same week last year.", "the same week last year", FIRST) == (
+        "DATE",
+        "XXXX-WXX",
+    )
+    assert _value("It ends two weeks from today.", "two weeks from today", LAST) == (
+        "DATE",
+        "FUTURE_REF",
+    )
+    assert _value("It began at 1400 GMT.", "1400 GMT", LAST) == ("TIME", "9999-12-31T14:00Z")
