@@ -774,6 +774,11 @@ def test_timex_week_of_month(text: str, expected: list[tuple[str, str, str]]) ->
             [("Nov. 12", "DATE", "2024-11-12"), ("the day", "DATE", "2024-11-12")],
         ),
         ("The striker scored twice on the day.", [("the day", "DATE", "2024-11-20")]),
+        ("He flew to Kyiv later in the day.", [("the day", "DATE", "2024-11-20")]),
+        (
+            "Blasts hit two embassies on Friday; the ministry spoke earlier in the day.",
+            [("Friday", "DATE", "2024-11-15"), ("the day", "DATE", "2024-11-15")],
+        ),
         (
             "The index was little changed on the day, traders said.",
             [("the day", "DATE", "2024-11-20")],
@@ -792,6 +797,7 @@ def test_timex_anaphoric_the_day(text: str, expected: list[tuple[str, str, str]]
         "Crowds gathered on the day before the funeral.",
         "Tickets for the day's matches sold out.",
         "He was happy for the day-long visit.",
+        "Back in the day, the town had three cinemas.",
     ],
 )
 def test_timex_the_day_of_something_is_not_the_day(text: str) -> None:

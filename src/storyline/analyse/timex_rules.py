@@ -1384,7 +1384,7 @@ def _anaphoric_day(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 def _the_day(m: re.Match[str], ctx: Context) -> Norm | None:
-    """ "shares rose 3% on the day", "the market closed for the day": in a report that runs
+    """ "shares rose 3% on the day", "later in the day": in a report that runs
     over one trading or match day, the day under discussion (the last day mentioned, else the
     document's)."""
     ref = ctx.ref_day
@@ -1873,7 +1873,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "timex.anaphoric",
         _r(
-            rf"{_B}(?:on|for|over)\s+(?P<t>the\s+day)(?![\w-]|['’]s|\s*\(|\s+(?:of|that|when|before"
+            rf"{_B}(?:on|for|over|(?:later|earlier)\s+in)\s+(?P<t>the\s+day)(?![\w-]|['’]s|\s*\(|\s+(?:of|that|when|before"
             rf"|after|in|on|to|he|she|they|we|it|i|you|his|her|their|our|my|ahead|{_WEEKDAY})\b)"
         ),
         _the_day,
