@@ -680,6 +680,9 @@ def test_timex_number_range(text: str, expected: list[tuple[str, str, str]]) -> 
         ("A decades-long feud ended.", [("decades-long", "DURATION", "PXDE")]),
         ("A six-month moratorium was lifted.", [("six-month", "DURATION", "P6M")]),
         ("A 24-hour strike shut the port.", [("24-hour", "DURATION", "PT24H")]),
+        ("They left their third day-long meeting.", [("day-long", "DURATION", "P1D")]),
+        ("A year-long inquiry found no fault.", [("year-long", "DURATION", "P1Y")]),
+        ("An hour-long debate followed.", [("hour-long", "DURATION", "PT1H")]),
     ],
 )
 def test_timex_adjectival_duration(text: str, expected: list[tuple[str, str, str]]) -> None:

@@ -1131,6 +1131,8 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
         n = parse_number(num_text)
         if n is None and num_key not in VAGUE_NUMBERS:
             return None
+    if not num_text and not unit_text.lower().endswith("s") and m[0].lower().endswith("-long"):
+        n = 1.0  # "a day-long meeting", "a year-long inquiry": one of the unit
     if n is not None and m["half"]:
         n += 0.5
     single = num_key in ("a", "an")
@@ -1785,7 +1787,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "timex.duration",
         _r(
-            rf"{_B}(?P<mod>)(?P<the>)(?P<num>)(?P<half>)(?P<unit>decades|years|months|weeks|days|centuries)-long{_E}"
+            rf"{_B}(?P<mod>)(?P<the>)(?P<num>)(?P<half>)(?P<unit>decades|years|months|weeks|days|centuries"
+            rf"|day|week|month|year|hour)-long{_E}"
         ),
         _duration,
         keys=("unit",),
