@@ -10,10 +10,9 @@ from typing import Any
 import pytest
 
 from storyline.cli import main
-from storyline.link.stories import Story
 from storyline.link.story_sections import keep_story_ids
+from storyline.model import Story
 from storyline.pipeline import build
-from storyline.store.sqlite import StoryRow
 
 
 def _dossier(out: Path) -> dict[str, Any]:
@@ -71,8 +70,8 @@ def _story(sid: str, *ids: str) -> Story:
     return Story(sid, ids, None, None, sid, 1.0, "online")
 
 
-def _row(sid: str, *ids: str) -> StoryRow:
-    return StoryRow(sid, ids, None, None, sid, 1.0, "online")
+def _row(sid: str, *ids: str) -> Story:
+    return Story(sid, ids, None, None, sid, 1.0, "online")
 
 
 def test_stories_keep_ids_when_an_earlier_article_joins() -> None:

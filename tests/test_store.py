@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from storyline import StoreError
+from storyline.model import Story
 from storyline.store import SCHEMA_VERSION, Store
-from storyline.store.sqlite import _SCHEMA, StoryRow
+from storyline.store.sqlite import _SCHEMA
 
 
 def _v1_store(path: Path) -> None:
@@ -91,8 +92,8 @@ def test_store_keeps_stories_of_current_articles(tmp_path: Path) -> None:
         store.put_stories(
             build,
             [
-                StoryRow("s2", ("c",), None, None, "C", 1.0, "online"),
-                StoryRow("s1", ("a", "b"), "2024-01-01", "2024-01-02", "A", 0.9, "online"),
+                Story("s2", ("c",), None, None, "C", 1.0, "online"),
+                Story("s1", ("a", "b"), "2024-01-01", "2024-01-02", "A", 0.9, "online"),
             ],
         )
         rows = store.stories(build)

@@ -21,6 +21,7 @@ from storyline.model import (
     MetaValue,
     RawDocument,
     Removal,
+    Story,
 )
 from storyline.settings import DEFAULT, Settings
 
@@ -41,6 +42,7 @@ __all__ = [
     "RawDocument",
     "Removal",
     "Settings",
+    "Story",
     "StoreError",
     "StorylineError",
     "TimeBudgetExceeded",

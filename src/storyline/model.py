@@ -19,6 +19,7 @@ __all__ = [
     "MetaValue",
     "RawDocument",
     "Removal",
+    "Story",
 ]
 
 Format = Literal["txt", "html", "jsonl", "warc"]
@@ -141,3 +142,20 @@ class BuildReport:
     dossier_path: str | None = None
     report_path: str | None = None
     seconds: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """One story: the coverage of one real-world event and its follow-ups, its articles in
+    stream order."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    first_date: str | None
+    last_date: str | None
+    label: str
+    confidence: float
+    """Mean probability with which members joined (1 - best rejected join for one article)."""
+    method: str
+    """"online" (learned model) or "online+duplicates" (some members forced by the duplicate
+    layer)."""

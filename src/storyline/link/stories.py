@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from storyline.link.minhash import STOPWORDS
+from storyline.model import Story
 
 if TYPE_CHECKING:
     from storyline.store.sqlite import Store
@@ -82,20 +83,6 @@ class StoryInput:
     next, and the words still match."""
     people: tuple[str, ...] = ()
     """The words of the people's names."""
-
-
-@dataclass(frozen=True, slots=True)
-class Story:
-    id: str
-    article_ids: tuple[str, ...]
-    first_date: str | None
-    last_date: str | None
-    label: str
-    confidence: float
-    """Mean probability with which members joined (1 - best rejected join for one article)."""
-    method: str
-    """"online" (learned model) or "online+duplicates" (some members forced by the duplicate
-    layer)."""
 
 
 # -- thresholds (one home) --------------------------------------------------------------------

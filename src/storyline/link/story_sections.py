@@ -7,21 +7,21 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from storyline.link.stories import Story
-from storyline.store.sqlite import StoryRow
+from storyline.model import Story
 
 __all__ = ["keep_story_ids", "story_of_articles", "story_section"]
 
 
-def keep_story_ids(found: Sequence[Story], previous: Sequence[StoryRow]) -> list[StoryRow]:
+def keep_story_ids(found: Sequence[Story], previous: Sequence[Story]) -> list[Story]:
     """``found`` as rows to store, each story keeping the id of the earlier story it shares
     most articles with (so a story keeps its id when an earlier article joins it); a story with
     no earlier counterpart keeps the id the clustering gave it."""
     before = {a: r.id for r in previous for a in r.article_ids}
     taken: set[str] = set()
-    out: list[StoryRow] = []
+    out: list[Story] = []
     # Bigger stories choose first: a split keeps the id on its larger part.
     for story in sorted(found, key=lambda s: (-len(s.article_ids), s.id)):
         overlap = Counter(before[a] for a in story.article_ids if a in before)
@@ -37,21 +37,11 @@ def keep_story_ids(found: Sequence[Story], previous: Sequence[StoryRow]) -> list
         while sid in taken:
             sid += "'"
         taken.add(sid)
-        out.append(
-            StoryRow(
-                sid,
-                story.article_ids,
-                story.first_date,
-                story.last_date,
-                story.label,
-                story.confidence,
-                story.method,
-            )
-        )
+        out.append(replace(story, id=sid))
     return out
 
 
-def story_of_articles(stories: Iterable[StoryRow]) -> dict[str, str]:
+def story_of_articles(stories: Iterable[Story]) -> dict[str, str]:
     return {a: s.id for s in stories for a in s.article_ids}
 
 
@@ -63,7 +53,7 @@ def _majority(article_ids: Iterable[str], story_of: Mapping[str, str]) -> str | 
 
 
 def story_section(
-    stories: Sequence[StoryRow],
+    stories: Sequence[Story],
     articles: Sequence[Mapping[str, Any]],
     layers: Mapping[str, list[dict[str, Any]]],
 ) -> list[dict[str, Any]]:

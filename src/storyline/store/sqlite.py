@@ -12,20 +12,19 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from storyline.errors import StoreError
-from storyline.model import CleanText, DuplicateEdge, InputFailure, MetaValue, Removal
+from storyline.model import CleanText, DuplicateEdge, InputFailure, MetaValue, Removal, Story
 
 __all__ = [
     "SCHEMA_VERSION",
     "CleanRow",
     "Store",
-    "StoryRow",
     "clean_row",
     "meta_from_json",
     "meta_to_json",
@@ -122,19 +121,6 @@ ARTICLE_STAGES = ("clean", "link", "dates", "analyse")
 
 LOCK_SUFFIX = ".lock"
 """The one-writer lock sits beside the store file: ``storyline.sqlite.lock``."""
-
-
-@dataclass(frozen=True, slots=True)
-class StoryRow:
-    """One story as stored: its articles in stream order."""
-
-    id: str
-    article_ids: tuple[str, ...]
-    first_date: str | None
-    last_date: str | None
-    label: str
-    confidence: float
-    method: str
 
 
 _META_FIELDS = tuple(f.name for f in fields(MetaValue))
@@ -965,7 +951,7 @@ class Store:
         )
 
     # stories ------------------------------------------------------------------------------
-    def put_stories(self, build: int, stories: Iterable[StoryRow]) -> None:
+    def put_stories(self, build: int, stories: Iterable[Story]) -> None:
         """The stories of ``build`` (replacing every earlier assignment of its articles)."""
         rows = list(stories)
         self.db.execute(
@@ -994,7 +980,7 @@ class Store:
             [(a, r.id, n) for r in rows for n, a in enumerate(r.article_ids)],
         )
 
-    def stories(self, build: int) -> list[StoryRow]:
+    def stories(self, build: int) -> list[Story]:
         """The stories of ``build``'s current articles, largest first, then by first date."""
         members: dict[str, list[str]] = {}
         for story_id, article_id in self.db.execute(
@@ -1009,7 +995,7 @@ class Store:
         ):
             if sid in members:
                 rows.append(
-                    StoryRow(
+                    Story(
                         str(sid),
                         tuple(members[sid]),
                         first,
