@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, replace
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def build(
         store.writer_lock(settings.lock_timeout_s),
         _progress(progress) as bar,
     ):
-        build_id = store.begin_build([_display(i) for i in inputs])
+        build_id = store.begin_build([display_name(i) for i in inputs])
         log.info("build %d: ingest", build_id)
         processed, skipped = ingest(store, build_id, inputs, settings, bar)
         log.info("build %d: clean", build_id)
@@ -144,11 +145,6 @@ def build(
     )
 
 
-def _display(path: str | os.PathLike[str]) -> str:
-    """A path as text that any output can hold (undecodable bytes as ``\\xNN``)."""
-    return valid_text(display_name(path))
-
-
 @contextlib.contextmanager
 def _store_errors(location: str | os.PathLike[str]) -> Iterator[None]:
     """A fault of the store's file (disk full, read-only, removed) as one clear error; SQLite's
@@ -157,7 +153,7 @@ def _store_errors(location: str | os.PathLike[str]) -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         path = store_path(location)
-        raise StoreError(f"{_display(path)}: {store_fault(path, exc)}") from exc
+        raise StoreError(f"{display_name(path)}: {store_fault(path, exc)}") from exc
 
 
 def _check_out_dir(out: Path) -> None:
@@ -168,7 +164,7 @@ def _check_out_dir(out: Path) -> None:
             pass
     except OSError as exc:
         raise OutputError(
-            f"{_display(out)}: cannot write the outputs here: {exc.strerror or exc}"
+            f"{display_name(out)}: cannot write the outputs here: {exc.strerror or exc}"
         ) from exc
 
 
@@ -185,7 +181,7 @@ def _write_outputs(
     """``dossier.json`` and ``report.html``, each written whole or not at all (a temporary file
     renamed over the old one), so a build killed while writing leaves the previous outputs."""
     from storyline.link.corpus import assemble
-    from storyline.output.dossier import dossier_json, make_dossier
+    from storyline.output.dossier import dossier_json, error_record, make_dossier
     from storyline.output.report import render_report
 
     corpus_errors: list[InputFailure] = []
@@ -224,20 +220,12 @@ def _write_outputs(
             exc, source=os.fspath(out / "report.html"), stage="output", component="report"
         )
         _report_failure(store, build_id, item)
-        dossier["errors"].append(
-            {
-                "source": item.source,
-                "error": item.error,
-                "article_id": None,
-                "stage": "output",
-                "component": "report",
-            }
-        )
+        dossier["errors"].append(error_record(item))
 
     title = _story_title(inputs)
     html = isolated(lambda: render_report(dossier, title=title), report_failed, None)
     if html is None:
-        html = _FALLBACK_REPORT.format(error=_html_escape(dossier["errors"][-1]["error"]))
+        html = _FALLBACK_REPORT.format(error=escape(dossier["errors"][-1]["error"]))
     dossier_path, report_path = out / "dossier.json", out / "report.html"
     _remove_stale_temporaries(out)
     _write_atomic(dossier_path, dossier_json(dossier))
@@ -249,12 +237,6 @@ _FALLBACK_REPORT = (
     "<!DOCTYPE html><html lang=en><meta charset=utf-8><title>storyline report</title>"
     "<p>The report could not be drawn: {error}. The dossier (dossier.json) is complete.</p></html>\n"
 )
-
-
-def _html_escape(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=True)
 
 
 def _remove_stale_temporaries(out: Path) -> None:
@@ -271,7 +253,7 @@ def _write_atomic(path: Path, text: str) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise OutputError(f"{_display(path)}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError(f"{display_name(path)}: cannot write: {exc.strerror or exc}") from exc
     try:
         os.fchmod(fd, 0o644)  # mkstemp's file is private; outputs are documents to share
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -282,7 +264,7 @@ def _write_atomic(path: Path, text: str) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise OutputError(f"{_display(path)}: cannot write: {exc.strerror or exc}") from exc
+        raise OutputError(f"{display_name(path)}: cannot write: {exc.strerror or exc}") from exc
 
 
 def _story_title(inputs: Sequence[str | os.PathLike[str]]) -> str | None:

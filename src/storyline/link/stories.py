@@ -179,6 +179,8 @@ def _logistic(z: float) -> float:
 def default_model() -> StoryModel:
     from storyline.link.story_weights import MODEL
 
+    if tuple(MODEL["features"]) != FEATURES:
+        raise RuntimeError("story_weights was fitted on other features: refit with eval.stories")
     return StoryModel(
         weights=tuple(MODEL["weights"]),
         bias=float(MODEL["bias"]),

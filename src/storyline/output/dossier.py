@@ -20,6 +20,7 @@ __all__ = [
     "article_record",
     "dossier_json",
     "dossier_schema",
+    "error_record",
     "make_dossier",
     "write_dossier",
 ]
@@ -67,6 +68,17 @@ def article_record(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def error_record(e: InputFailure) -> dict[str, Any]:
+    """One entry of the dossier's ``errors``."""
+    return {
+        "source": e.source,
+        "error": e.error,
+        "article_id": e.article_id,
+        "stage": e.stage,
+        "component": e.component,
+    }
+
+
 def make_dossier(
     articles: Iterable[Mapping[str, Any]],
     duplicates: Iterable[DuplicateGroup],
@@ -90,16 +102,7 @@ def make_dossier(
             }
             for g in duplicates
         ],
-        "errors": [
-            {
-                "source": e.source,
-                "error": e.error,
-                "article_id": e.article_id,
-                "stage": e.stage,
-                "component": e.component,
-            }
-            for e in errors
-        ],
+        "errors": [error_record(e) for e in errors],
     }
 
 

@@ -341,6 +341,13 @@ class Store:
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         return int(row[0]) if row else None
 
+    def _select_in(self, select: str, ids: Sequence[str]) -> Iterator[Any]:
+        """Rows of ``select`` (which ends in ``IN``) for every id of ``ids``, ``_IN_CHUNK`` ids
+        a query."""
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            yield from self.db.execute(f"{select} ({','.join('?' * len(chunk))})", chunk)
+
     def close(self) -> None:
         self.db.close()
 
@@ -491,15 +498,8 @@ class Store:
 
     def sources_of(self, ids: Sequence[str]) -> dict[str, str]:
         """The source (file, or file#record) of each article."""
-        out: dict[str, str] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self.db.execute(
-                f"SELECT id, source FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.update((str(i), str(s)) for i, s in rows)
-        return out
+        rows = self._select_in("SELECT id, source FROM articles WHERE id IN", ids)
+        return {str(i): str(s) for i, s in rows}
 
     def file_errors(self, file_path: str) -> list[InputFailure]:
         """The errors met when ``file_path`` was last read."""
@@ -615,29 +615,19 @@ class Store:
     def line_keys_of(self, ids: Sequence[str]) -> dict[str, list[str]]:
         """:meth:`article_line_keys` of several articles in one query."""
         out: dict[str, list[str]] = {i: [] for i in ids}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self.db.execute(
-                "SELECT article_id, key FROM article_lines "
-                f"WHERE article_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for aid, key in rows:
-                out[aid].append(key)
+        for aid, key in self._select_in(
+            "SELECT article_id, key FROM article_lines WHERE article_id IN", ids
+        ):
+            out[aid].append(key)
         return out
 
     def cleaning_inputs(self, ids: Sequence[str]) -> dict[str, tuple[str, str, str]]:
         """:meth:`cleaning_input` of several articles in one query."""
         out: dict[str, tuple[str, str, str]] = {}
-        for start in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[start : start + _IN_CHUNK]
-            rows = self.db.execute(
-                "SELECT id, decoded, meta, strip FROM articles "
-                f"WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            for aid, decoded, meta, strip in rows:
-                out[aid] = (str(decoded), str(meta), str(strip))
+        for aid, decoded, meta, strip in self._select_in(
+            "SELECT id, decoded, meta, strip FROM articles WHERE id IN", ids
+        ):
+            out[aid] = (str(decoded), str(meta), str(strip))
         return out
 
     def for_cleaning(self, build: int) -> list[tuple[str, str | None, str | None]]:
@@ -798,13 +788,8 @@ class Store:
     def published_of(self, ids: Iterable[str]) -> dict[str, str | None]:
         wanted = list(ids)
         out: dict[str, str | None] = dict.fromkeys(wanted)
-        for start in range(0, len(wanted), _IN_CHUNK):
-            chunk = wanted[start : start + _IN_CHUNK]
-            rows = self.db.execute(
-                f"SELECT id, published FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            out.update((str(i), p) for i, p in rows)
+        rows = self._select_in("SELECT id, published FROM articles WHERE id IN", wanted)
+        out.update((str(i), p) for i, p in rows)
         return out
 
     # inferred dates -----------------------------------------------------------------------
