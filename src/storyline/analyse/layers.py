@@ -18,7 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from storyline.analyse.nlp import doc_text
+from storyline.analyse.lang.nlp import doc_text
 
 __all__ = [
     "COMPONENTS",
@@ -49,7 +49,7 @@ class Component:
 
 def quote_records(doc: Any) -> list[dict[str, Any]]:
     """The quotes of a parsed text as JSON records (the stored layer and `annotate` alike)."""
-    from storyline.analyse.quotes import extract_quotes
+    from storyline.analyse.quotes.attribute import extract_quotes
 
     def span(s: Any) -> dict[str, Any] | None:
         return None if s is None else {"start": s.start, "end": s.end, "text": s.text}
@@ -106,7 +106,7 @@ def _quotes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
 
 def timex_records(text: str, published: str | None) -> list[dict[str, Any]]:
     """The time expressions of a text, resolved against ``published``, as JSON records."""
-    from storyline.analyse.timex import tag_timexes
+    from storyline.analyse.time.timex import tag_timexes
 
     try:
         anchor = date.fromisoformat(published[:10]) if published else None
@@ -142,7 +142,7 @@ def _sentences(doc: Any, ctx: AnalysisContext) -> list[list[int]]:
 
 
 def _entities(doc: Any, ctx: AnalysisContext) -> Any:
-    module = importlib.import_module("storyline.analyse.entities")
+    module = importlib.import_module("storyline.analyse.entities.resolve")
     return module.article_entities(doc).to_json()
 
 
@@ -151,12 +151,12 @@ def _caption_entities(doc: Any, ctx: AnalysisContext) -> Any:
     # ("Labour MP Ruth Cadbury travelled to the US ..."); their mentions carry caption offsets.
     if ctx.captions is None:
         return None
-    module = importlib.import_module("storyline.analyse.entities")
+    module = importlib.import_module("storyline.analyse.entities.resolve")
     return module.article_entities(ctx.captions).to_json()
 
 
 def _events(doc: Any, ctx: AnalysisContext) -> Any:
-    module = importlib.import_module("storyline.analyse.events")
+    module = importlib.import_module("storyline.analyse.time.events")
     return [e.to_json() for e in module.article_events(doc, ctx.published, ctx.published_inferred)]
 
 
@@ -175,9 +175,9 @@ def _available(component: Component) -> bool:
     # Components whose module is not installed yet are skipped, not fatal: the layer is simply
     # absent from the store and the dossier.
     module = {
-        "entities": "storyline.analyse.entities",
-        "caption_entities": "storyline.analyse.entities",
-        "events": "storyline.analyse.events",
+        "entities": "storyline.analyse.entities.resolve",
+        "caption_entities": "storyline.analyse.entities.resolve",
+        "events": "storyline.analyse.time.events",
     }.get(component.name)
     if module is None:
         return True
@@ -195,8 +195,8 @@ def _code_hash() -> str:
     # layers an older resolver produced.
     package = Path(__file__).parent
     h = hashlib.sha1()
-    for path in sorted(package.glob("*.py")):
-        h.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:12]
 

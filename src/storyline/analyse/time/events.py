@@ -1,6 +1,6 @@
 """Dated events: the sentences of an article that report something happening, with a date.
 
-An event is found from a time expression (:func:`storyline.analyse.timex.tag_timexes`) that
+An event is found from a time expression (:func:`storyline.analyse.time.timex.tag_timexes`) that
 attaches, through the parse, to a past-tense verb ("met ... in May") or to a scheduled-event noun
 ("Thursday's general election"), and from present-perfect news ("has filed a complaint"), which
 is dated to the article's publication day as "on or before". What is said inside quotation
@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from storyline.analyse.timex import Timex, tag_timexes
-from storyline.analyse.timex_calendar import bounded_year, iso_week_date, make_date
+from storyline.analyse.time.calendar import bounded_year, iso_week_date, make_date
+from storyline.analyse.time.timex import Timex, tag_timexes
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -18,8 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from storyline.analyse.nlp import doc_text
-from storyline.analyse.quote_cues import (
+from storyline.analyse.lang.nlp import doc_text
+from storyline.analyse.quotes.cues import (
     ADDRESSEE,
     SOURCE_NOUNS,
     chain_cue,
@@ -31,14 +31,14 @@ from storyline.analyse.quote_cues import (
     stretch_head,
     word_set,
 )
-from storyline.analyse.quote_marks import (
+from storyline.analyse.quotes.marks import (
     QuoteSpan,
     find_quote_spans,
     is_speaker_label,
     transcript_label,
     transcript_lines,
 )
-from storyline.analyse.quote_speakers import (
+from storyline.analyse.quotes.speakers import (
     GROUP_NOUNS,
     TITLE_HEADS,
     ArticleIndex,

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from storyline.analyse.timex_calendar import (
+from storyline.analyse.time.calendar import (
     add_days,
     add_months,
     bounded_year,
@@ -30,8 +30,8 @@ from storyline.analyse.timex_calendar import (
     weekday_near,
     year_value,
 )
-from storyline.analyse.timex_context import Context
-from storyline.analyse.timex_lexicon import (
+from storyline.analyse.time.context import Context
+from storyline.analyse.time.lexicon import (
     DECADE_WORDS,
     DIGITS,
     MONTHS,

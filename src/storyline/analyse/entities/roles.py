@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storyline.analyse.entity_names import ROLE_HONORIFICS, fold
+from storyline.analyse.entities.names import ROLE_HONORIFICS, fold
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from storyline.analyse import entity_names
-from storyline.analyse.nlp import doc_text
-from storyline.analyse.quote_cues import SOURCE_NOUNS, np_span, word_set
+from storyline.analyse.entities import names as entity_names
+from storyline.analyse.lang.nlp import doc_text
+from storyline.analyse.quotes.cues import SOURCE_NOUNS, np_span, word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token

@@ -17,9 +17,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from storyline.analyse.timex_calendar import make_date
-from storyline.analyse.timex_context import Context
-from storyline.analyse.timex_rules import RULES, TRIGGER_WORDS, Norm, Rule
+from storyline.analyse.time.calendar import make_date
+from storyline.analyse.time.context import Context
+from storyline.analyse.time.rules import RULES, TRIGGER_WORDS, Norm, Rule
 
 __all__ = ["Timex", "tag_timexes"]
 

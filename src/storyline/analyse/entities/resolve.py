@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from storyline.analyse.entity_coref import (
+from storyline.analyse.entities.coref import (
     ClusterInfo,
     Ref,
     doc_text,
@@ -24,7 +24,7 @@ from storyline.analyse.entity_coref import (
     resolve_pronouns,
     resolve_role_nouns,
 )
-from storyline.analyse.entity_names import (
+from storyline.analyse.entities.names import (
     COURTESY_TITLES,
     FEMALE_NAMES,
     MALE_NAMES,
@@ -38,7 +38,7 @@ from storyline.analyse.entity_names import (
     org_key,
     spelling_variant,
 )
-from storyline.analyse.entity_roles import find_roles
+from storyline.analyse.entities.roles import find_roles
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
