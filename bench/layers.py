@@ -59,11 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
-    from storyline.analyse.entities import article_entities
-    from storyline.analyse.events import article_events
-    from storyline.analyse.nlp import load_nlp
-    from storyline.analyse.quotes import extract_quotes
-    from storyline.analyse.timex import tag_timexes
+    from storyline.analyse.entities.resolve import article_entities
+    from storyline.analyse.lang.nlp import load_nlp
+    from storyline.analyse.quotes.attribute import extract_quotes
+    from storyline.analyse.time.events import article_events
+    from storyline.analyse.time.timex import tag_timexes
 
     texts = _texts(args.articles)
     words = sum(len(t.split()) for t in texts)

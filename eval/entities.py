@@ -89,7 +89,7 @@ def _example_texts(sources: list[str]) -> dict[str, str]:
 
 
 def _norm_title(t: str) -> str:
-    from storyline.analyse.entity_roles import title_key
+    from storyline.analyse.entities.roles import title_key
 
     return title_key(t)
 
@@ -116,8 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     if not datasets.exists():
         records = [r for r in records if r["source"].startswith("examples/")]
         print(f"entities: datasets not found at {datasets}; dataset part skipped")
-    from storyline.analyse.entities import article_entities
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.entities.resolve import article_entities
+    from storyline.analyse.lang.nlp import load_nlp
 
     nlp = load_nlp()
     examples = _example_texts([r["source"] for r in records])

@@ -273,7 +273,7 @@ def main() -> int:
     if not (root / "polnear" / SPLIT / "attributions").is_dir():
         print("PolNeAR skipped: dataset not found")
         return 0 if example_ok else 1
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.lang.nlp import load_nlp
 
     nlp = load_nlp()  # the pipeline the build and `annotate` run
     split = sys.argv[sys.argv.index("--split") + 1] if "--split" in sys.argv else SPLIT
@@ -296,7 +296,7 @@ def score_polnear(
     verbose: bool = False,
 ) -> list[str]:
     """Print the PolNeAR table for parsed ``docs``; the names of the floors that fail."""
-    from storyline.analyse.quotes import extract_quotes
+    from storyline.analyse.quotes.attribute import extract_quotes
 
     t0 = time.perf_counter()
     predictions = [extract_quotes(doc) for doc in parsed]
@@ -545,7 +545,7 @@ def example_story(verbose: bool = False) -> bool:
     import json
     import tempfile
 
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.lang.nlp import load_nlp
     from storyline.annotate import annotate_text, iter_inputs
     from storyline.pipeline import build
 

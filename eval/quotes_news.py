@@ -149,7 +149,7 @@ def load_gold() -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], list[
 
 def system_preds(texts: dict[tuple[str, str], str]) -> dict[tuple[str, str], list[Pred]]:
     sys.path.insert(0, str(REPO / "src"))
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.lang.nlp import load_nlp
     from storyline.annotate import annotate_text
 
     nlp = load_nlp()

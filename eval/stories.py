@@ -173,7 +173,7 @@ def _fingerprint(stream: Path) -> str:
 
 def load_inputs(name: str, stream: Path) -> list[Any]:
     """The set's StoryInputs, from its analysed store, with cached lead embeddings."""
-    from storyline.analyse import embeddings as emb
+    from storyline.analyse.lang import embeddings as emb
     from storyline.link.stories import inputs_from_store
     from storyline.store.sqlite import Store
 

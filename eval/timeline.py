@@ -37,11 +37,11 @@ from pathlib import Path
 from typing import Any
 
 try:
-    from storyline.analyse.events import Event, article_events, timex_date
+    from storyline.analyse.time.events import Event, article_events, timex_date
 except ImportError:  # a source checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from storyline.analyse.events import Event, article_events, timex_date
-from storyline.analyse.timex import tag_timexes
+    from storyline.analyse.time.events import Event, article_events, timex_date
+from storyline.analyse.time.timex import tag_timexes
 from storyline.link.timeline import TimelineEntry, build_timeline
 
 # Floors pinned a little under the means measured (dev topics, tilse many-to-one alignment):
@@ -296,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
     if not root.is_dir():
         print(f"skipped: dataset not found ({root})")
         return 0 if example_ok else 1
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.lang.nlp import load_nlp
 
     nlp = load_nlp()
     disable = [p for p in ("ner",) if p in nlp.pipe_names]

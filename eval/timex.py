@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 try:
-    from storyline.analyse.timex import Timex, tag_timexes
+    from storyline.analyse.time.timex import Timex, tag_timexes
 except ImportError:  # a source checkout without the package installed
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from storyline.analyse.timex import Timex, tag_timexes
+    from storyline.analyse.time.timex import Timex, tag_timexes
 
 # Floors pinned a few points under the scores measured when the tagger was tuned: a drop below
 # any of them fails `make eval`.

@@ -149,7 +149,7 @@ def test_annotate_same_file_named_twice_is_annotated_once(tmp_path: Path) -> Non
 
 
 def test_annotate_long_text_is_parsed_in_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
-    from storyline.analyse import nlp as nlp_module
+    from storyline.analyse.lang import nlp as nlp_module
     from storyline.annotate import annotate_text
 
     monkeypatch.setattr(nlp_module, "PIECE_CHARS", 300)

@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from storyline.analyse.entities import ArticleEntities, article_entities
+from storyline.analyse.entities.resolve import ArticleEntities, article_entities
 from storyline.link.entities import resolve_corpus
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Any:
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.lang.nlp import load_nlp
 
     return load_nlp()
 
@@ -364,7 +364,7 @@ def test_issue_9_many_capitalised_names_cluster_in_linear_time(nlp: Any) -> None
     # names took minutes (every name compared with every earlier full name).
     import time
 
-    from storyline.analyse.nlp import parse_text
+    from storyline.analyse.lang.nlp import parse_text
 
     first = ["Alice", "Bob", "Carol", "Dave", "Eve", "Frank", "Grace", "Heidi", "Ivan", "Judy"]
     text = " ".join(
@@ -381,7 +381,7 @@ def test_issue_9_many_capitalised_names_cluster_in_linear_time(nlp: Any) -> None
 def test_issue_9_many_pronouns_in_linear_time(nlp: Any) -> None:
     import time
 
-    from storyline.analyse.nlp import parse_text
+    from storyline.analyse.lang.nlp import parse_text
 
     words = ["He said.", "she", "they went", "him", "her", "it said."]
     doc = parse_text("Keir Starmer spoke. " + " ".join(words[i % 6] for i in range(2000)))
@@ -395,7 +395,7 @@ def test_issue_9_corpus_linking_of_an_article_with_thousands_of_names() -> None:
     # clusters of 18,000 mentions took about 30 s; now a lookup each.
     import time
 
-    from storyline.analyse.entities import Cluster, Mention
+    from storyline.analyse.entities.resolve import Cluster, Mention
 
     clusters, mentions = [], []
     for i in range(6000):
@@ -415,7 +415,7 @@ def test_issue_9_repeated_sentence_pronouns_in_linear_time(nlp: Any) -> None:
     # copy of a sentence printed thousands of times.
     import time
 
-    from storyline.analyse.nlp import parse_text
+    from storyline.analyse.lang.nlp import parse_text
 
     doc = parse_text("Keir Starmer spoke. " + "He said he was fine. " * 1500)
     started = time.perf_counter()

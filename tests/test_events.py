@@ -6,12 +6,12 @@ from typing import Any
 
 import pytest
 
-from storyline.analyse.events import Event, article_events, timex_date
+from storyline.analyse.time.events import Event, article_events, timex_date
 
 
 @pytest.fixture(scope="module")
 def nlp() -> Any:
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.lang.nlp import load_nlp
 
     return load_nlp()
 

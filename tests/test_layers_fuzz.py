@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from storyline.analyse.lang.nlp import parse_text
 from storyline.analyse.layers import AnalysisContext, quote_records
-from storyline.analyse.nlp import parse_text
 from storyline.clean import clean_text
 
 PIECES = [
@@ -83,7 +83,7 @@ def _inside(text: str, start: int, end: int, span_text: str) -> None:
 
 
 def _check_layers(text: str) -> None:
-    from storyline.analyse.entities import article_entities
+    from storyline.analyse.entities.resolve import article_entities
     from storyline.analyse.layers import COMPONENTS
 
     doc = parse_text(text)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from storyline.analyse import nlp as nlp_module
-from storyline.analyse.nlp import (
+from storyline.analyse.lang import nlp as nlp_module
+from storyline.analyse.lang.nlp import (
     MAX_SENTENCE_TOKENS,
     MAX_TOKENS_WITHOUT_END,
     PIECE_CHARS,

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 from spacy.language import Language
 
-from storyline.analyse.nlp import load_nlp
-from storyline.analyse.quote_marks import find_quote_spans
-from storyline.analyse.quotes import Quote, extract_quotes
+from storyline.analyse.lang.nlp import load_nlp
+from storyline.analyse.quotes.attribute import Quote, extract_quotes
+from storyline.analyse.quotes.marks import find_quote_spans
 
 Extract = Callable[[str], list[Quote]]
 
@@ -758,8 +758,8 @@ def test_quotes_modifier_and_title_quotes_are_nobodys(quotes: Extract) -> None:
 
 
 def test_quotes_unplaced_proper_name_speaks_as_written() -> None:
+    from storyline.analyse.lang.nlp import load_nlp
     from storyline.analyse.layers import quote_records
-    from storyline.analyse.nlp import load_nlp
 
     doc = load_nlp()("PETA said it aims to stop “cruel” and “illegal” hunting with drones.")
     records = {r["text"]: r for r in quote_records(doc)}
@@ -768,8 +768,8 @@ def test_quotes_unplaced_proper_name_speaks_as_written() -> None:
 
 
 def test_quotes_capitalised_common_noun_or_dateline_is_no_speaker_name() -> None:
+    from storyline.analyse.lang.nlp import load_nlp
     from storyline.analyse.layers import quote_records
-    from storyline.analyse.nlp import load_nlp
 
     doc = load_nlp()("Critics called the plan a “power grab” on Monday.")
     assert [r["speaker"] for r in quote_records(doc) if r["text"] == "power grab"] == [None]
@@ -782,8 +782,8 @@ def test_quotes_capitalised_common_noun_or_dateline_is_no_speaker_name() -> None
 def _timed_quotes(text: str) -> tuple[float, list[dict[str, object]]]:
     import time
 
+    from storyline.analyse.lang.nlp import parse_text
     from storyline.analyse.layers import quote_records
-    from storyline.analyse.nlp import parse_text
 
     doc = parse_text(text)
     started = time.perf_counter()
@@ -817,7 +817,7 @@ def test_issue_9_dash_credit_of_a_long_capitalised_run() -> None:
     # run after "” —" took 300 s; now microseconds.
     import time
 
-    from storyline.analyse.quotes import _DASH_CREDIT
+    from storyline.analyse.quotes.attribute import _DASH_CREDIT
 
     text = "” — " + "A" * 5_000 + " x"
     started = time.perf_counter()
@@ -829,7 +829,7 @@ def test_issue_9_dash_credit_of_a_long_capitalised_run() -> None:
 def test_issue_9_quote_marks_hostile_runs_in_linear_time() -> None:
     import time
 
-    from storyline.analyse.quote_marks import find_quote_spans, transcript_lines
+    from storyline.analyse.quotes.marks import find_quote_spans, transcript_lines
 
     texts = [
         "x “" + " " * 50_000 + "y",  # the credit search inside a run of spaces

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyline.analyse.events import Event
+from storyline.analyse.time.events import Event
 from storyline.link.timeline import build_timeline, infer_published
 
 

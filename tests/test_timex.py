@@ -1,4 +1,4 @@
-"""Unit tests for the TIMEX3 tagger (storyline.analyse.timex), on small hand-written texts."""
+"""Unit tests for the TIMEX3 tagger (storyline.analyse.time.timex), on small hand-written texts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from storyline.analyse.timex import Timex, tag_timexes
+from storyline.analyse.time.timex import Timex, tag_timexes
 
 # A Tuesday: "this Thursday" is two days ahead, "last weekend" is 29-30 June (ISO week 26).
 ANCHOR = dt.date(2024, 7, 2)

@@ -13,10 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.analyse.events import Event, article_events, timex_date
 from storyline.analyse.layers import timex_records
-from storyline.analyse.timex import Timex, tag_timexes
-from storyline.analyse.timex_calendar import (
+from storyline.analyse.time.calendar import (
     add_days,
     add_months,
     easter,
@@ -26,7 +24,9 @@ from storyline.analyse.timex_calendar import (
     shift_months,
     weekday_near,
 )
-from storyline.analyse.timex_lexicon import MAX_COUNT, parse_number
+from storyline.analyse.time.events import Event, article_events, timex_date
+from storyline.analyse.time.lexicon import MAX_COUNT, parse_number
+from storyline.analyse.time.timex import Timex, tag_timexes
 from storyline.link.timeline import build_timeline, infer_published
 
 ANCHOR = dt.date(2024, 7, 2)
@@ -513,7 +513,7 @@ def test_events_timex_date_any_value(value: str) -> None:
 
 @pytest.fixture(scope="module")
 def nlp() -> Any:
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.lang.nlp import load_nlp
 
     return load_nlp()
 

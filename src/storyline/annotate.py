@@ -59,9 +59,9 @@ def annotate_text(
 ) -> dict[str, list[dict[str, Any]]]:
     """Quotes, mentions and time expressions of one text, offsets into ``text``: the same
     records the build stores as layers."""
-    from storyline.analyse.entities import article_entities
+    from storyline.analyse.entities.resolve import article_entities
+    from storyline.analyse.lang.nlp import WHOLE_CHARS, parse_text
     from storyline.analyse.layers import quote_records, timex_records
-    from storyline.analyse.nlp import WHOLE_CHARS, parse_text
 
     # A long text is parsed in pieces, as the build parses it (spaCy refuses over 1M chars).
     doc = nlp(text) if nlp is not None and len(text) <= WHOLE_CHARS else parse_text(text)
@@ -136,7 +136,7 @@ def run(inputs: Sequence[str], published: str | None, out: TextIO = sys.stdout) 
             _error(item.source, item.error)
             continue
         if nlp is None:
-            from storyline.analyse.nlp import load_nlp
+            from storyline.analyse.lang.nlp import load_nlp
 
             nlp = load_nlp()
         try:

@@ -923,7 +923,7 @@ def _analysis_results(
 
 def _analyse_solo(jobs: list[_Job], settings: Settings) -> Iterator[_AnalysisResult]:
     """Analyse each job in its own forked process, ``settings.workers`` at a time, in order."""
-    from storyline.analyse.nlp import load_nlp
+    from storyline.analyse.lang.nlp import load_nlp
 
     load_nlp(settings.spacy_model)  # loaded once here, shared by every fork
     ctx = mp.get_context("fork")
@@ -993,7 +993,7 @@ def _parse_all(
 ) -> list[Any]:
     """Parse ``texts`` together (any length: long ones in pieces); if that fails, one by one,
     so one bad text costs only its own parse (``None`` in its place)."""
-    from storyline.analyse.nlp import load_nlp, parse_texts
+    from storyline.analyse.lang.nlp import load_nlp, parse_texts
 
     model = settings.spacy_model
     load_nlp(model)  # once per process, and not on any article's time budget

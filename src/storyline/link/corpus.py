@@ -89,7 +89,7 @@ def assemble(
 def _entities(
     store: Store, articles: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], dict[tuple[str, int], str], dict[str, Any]]:
-    analyse = _optional("storyline.analyse.entities")
+    analyse = _optional("storyline.analyse.entities.resolve")
     link = _optional("storyline.link.entities")
     if analyse is None or link is None:
         return [], {}, {}
@@ -354,7 +354,7 @@ def _timeline(
     max_dates: int | None,
     max_sentences: int | None,
 ) -> list[dict[str, Any]]:
-    events_mod = _optional("storyline.analyse.events")
+    events_mod = _optional("storyline.analyse.time.events")
     timeline_mod = _optional("storyline.link.timeline")
     if events_mod is None or timeline_mod is None:
         return []

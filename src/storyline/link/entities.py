@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date as Date
 
-from storyline.analyse.entities import ArticleEntities, RoleMention
-from storyline.analyse.entities import Mention as EntityMention
-from storyline.analyse.entity_coref import title_matches
-from storyline.analyse.entity_names import fold, name_words, org_key, spelling_variant
-from storyline.analyse.entity_roles import title_key
+from storyline.analyse.entities.coref import title_matches
+from storyline.analyse.entities.names import fold, name_words, org_key, spelling_variant
+from storyline.analyse.entities.resolve import ArticleEntities, RoleMention
+from storyline.analyse.entities.resolve import Mention as EntityMention
+from storyline.analyse.entities.roles import title_key
 
 __all__ = ["Entity", "Role", "resolve_corpus"]
 

@@ -372,7 +372,7 @@ def inputs_from_store(
     """The :class:`StoryInput` of every current article of a build, from its clean text and its
     stored ``entities`` and ``quotes`` layers (and ``embedding`` when a layer holds one;
     otherwise the lead is embedded here when ``embeddings`` and the model is installed)."""
-    from storyline.analyse import embeddings as emb
+    from storyline.analyse.lang import embeddings as emb
 
     use_model = embeddings and emb.available()
     rows = store.current_articles_brief(build_id)

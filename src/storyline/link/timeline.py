@@ -21,8 +21,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from storyline.analyse.events import Event
-from storyline.analyse.timex_calendar import add_days
+from storyline.analyse.time.calendar import add_days
+from storyline.analyse.time.events import Event
 
 __all__ = ["Evidence", "TimelineEntry", "build_timeline", "infer_published"]
 
