@@ -20,6 +20,7 @@ import numpy as np
 
 from storyline.errors import StoreError
 from storyline.model import CleanText, DuplicateEdge, InputFailure, MetaValue, Removal, Story
+from storyline.store.sqlite_app import MIGRATIONS as APP_MIGRATIONS
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -32,7 +33,6 @@ __all__ = [
     "valid_text",
 ]
 
-SCHEMA_VERSION = 3
 
 # article_lines has no (outlet, key) index: the furniture count reads it once a build with a
 # GROUP BY that is as fast without one, and keeping one up cost half of every article's insert.
@@ -115,6 +115,10 @@ CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles(story_id);
 """,
 }
 """Schema migrations: the SQL that takes a store from version ``n - 1`` to ``n``."""
+_MIGRATIONS.update(APP_MIGRATIONS)
+
+SCHEMA_VERSION = max(_MIGRATIONS)
+"""The version this storyline writes."""
 
 ARTICLE_STAGES = ("clean", "link", "dates", "analyse")
 """Stages whose failures are kept per article (in this order in a dossier's ``errors``)."""
@@ -275,7 +279,7 @@ class Store:
             try:
                 current = self._version() or 1
                 if current == version:
-                    for statement in _MIGRATIONS[version + 1].split(";"):
+                    for statement in _MIGRATIONS.get(version + 1, "").split(";"):
                         if statement.strip():
                             self.db.execute(statement)
                     self.db.execute(
