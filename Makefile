@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
+# The PostgreSQL store's tests start a throwaway server from Debian's binaries.
+PG_CTL := /usr/lib/postgresql/15/bin/pg_ctl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
 
@@ -23,7 +25,7 @@ demo: $(STAMP)
 	@echo "Report: $(CURDIR)/out/labour-trump-2024/report.html"
 	@echo "Dossier: $(CURDIR)/out/labour-trump-2024/dossier.json"
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(CHROMIUM) $(PG_CTL)
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium through playwright (never `playwright install`, which
@@ -33,6 +35,14 @@ $(CHROMIUM):
 	  || { $(SUDO) apt-get update -qq >/dev/null 2>&1 \
 	       && $(SUDO) apt-get install -y -qq chromium >/dev/null 2>&1; }; } \
 	  || echo "note: could not install chromium with apt; the browser tests will be skipped"
+
+# Debian's PostgreSQL 15 server binaries (initdb, pg_ctl) for the PostgreSQL store's tests: each test
+# run starts its own server in a temporary folder. Without them those tests are skipped.
+$(PG_CTL):
+	@command -v apt-get >/dev/null && { $(SUDO) apt-get install -y -qq postgresql-15 >/dev/null 2>&1 \
+	  || { $(SUDO) apt-get update -qq >/dev/null 2>&1 \
+	       && $(SUDO) apt-get install -y -qq postgresql-15 >/dev/null 2>&1; }; } \
+	  || echo "note: could not install postgresql-15 with apt; the PostgreSQL store tests will be skipped"
 
 # Property tests (marked `fuzz`) with thousands of random examples each: not part of `make test`.
 fuzz: $(STAMP)
