@@ -12,14 +12,46 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from storyline.errors import StoreError
-from storyline.model import CleanText, DuplicateEdge, InputFailure, MetaValue, Removal, Story
+from storyline.model import (
+    CleanText,
+    Corpus,
+    DuplicateEdge,
+    DuplicateGroup,
+    Entity,
+    Evidence,
+    InputFailure,
+    Mention,
+    MetaValue,
+    PublishedDate,
+    Quote,
+    QuoteGroup,
+    Removal,
+    Role,
+    Span,
+    Story,
+    TimelineEntry,
+    date_precision,
+)
+from storyline.store.rows import (
+    AnalysisInput,
+    ArticleBrief,
+    ArticleRow,
+    BuildRow,
+    CleanCandidate,
+    CleanedArticle,
+    CleanInput,
+    FileState,
+    LinkInput,
+    meta_from_json,
+    meta_to_json,
+    removal_records,
+)
 from storyline.store.sqlite_app import MIGRATIONS as APP_MIGRATIONS
 
 __all__ = [
@@ -113,6 +145,89 @@ CREATE TABLE IF NOT EXISTS story_articles(
   article_id TEXT PRIMARY KEY, story_id TEXT NOT NULL, position INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles(story_id);
 """,
+    # Queried metadata as columns (filled from the JSON for existing stores), the duplicate
+    # groups a link stage made, and the corpus results of a build: entities (aliases, roles,
+    # articles), every resolved mention, quotes, quote groups (members) and the timeline
+    # (evidence, entities). Positions keep each list in the order assembly made it.
+    4: """
+ALTER TABLE articles ADD COLUMN title TEXT;
+ALTER TABLE articles ADD COLUMN byline TEXT;
+ALTER TABLE articles ADD COLUMN url TEXT;
+ALTER TABLE articles ADD COLUMN published_source TEXT;
+ALTER TABLE articles ADD COLUMN published_method TEXT;
+ALTER TABLE articles ADD COLUMN published_precision TEXT;
+UPDATE articles SET
+  title = json_extract(meta, '$.title.value'),
+  byline = json_extract(meta, '$.byline.value'),
+  url = json_extract(meta, '$.url.value'),
+  published_source = json_extract(meta, '$.published.source'),
+  published_method = json_extract(meta, '$.published.method'),
+  published_precision = CASE length(published)
+    WHEN 4 THEN 'year' WHEN 7 THEN 'month' WHEN 10 THEN 'day' ELSE NULL END;
+CREATE INDEX IF NOT EXISTS articles_build_outlet ON articles(build, outlet);
+CREATE TABLE IF NOT EXISTS duplicate_groups(
+  build INTEGER NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL,
+  similarity REAL NOT NULL, canonical TEXT NOT NULL, PRIMARY KEY(build, position));
+CREATE TABLE IF NOT EXISTS duplicate_group_members(
+  build INTEGER NOT NULL, position INTEGER NOT NULL, member INTEGER NOT NULL,
+  article_id TEXT NOT NULL, PRIMARY KEY(build, position, member));
+CREATE TABLE IF NOT EXISTS duplicate_group_builds(build INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS corpus_builds(build INTEGER PRIMARY KEY, stored REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS entities(
+  build INTEGER NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL,
+  type TEXT NOT NULL, mentions INTEGER NOT NULL, media INTEGER NOT NULL,
+  quotes INTEGER NOT NULL, PRIMARY KEY(build, id));
+CREATE TABLE IF NOT EXISTS entity_aliases(
+  build INTEGER NOT NULL, entity_id TEXT NOT NULL, position INTEGER NOT NULL,
+  alias TEXT NOT NULL, PRIMARY KEY(build, entity_id, position));
+CREATE TABLE IF NOT EXISTS entity_roles(
+  build INTEGER NOT NULL, entity_id TEXT NOT NULL, position INTEGER NOT NULL,
+  title TEXT NOT NULL, date TEXT, article_id TEXT NOT NULL,
+  PRIMARY KEY(build, entity_id, position));
+CREATE TABLE IF NOT EXISTS entity_articles(
+  build INTEGER NOT NULL, entity_id TEXT NOT NULL, position INTEGER NOT NULL,
+  article_id TEXT NOT NULL, PRIMARY KEY(build, entity_id, position));
+CREATE INDEX IF NOT EXISTS entity_articles_article ON entity_articles(build, article_id);
+CREATE TABLE IF NOT EXISTS mentions(
+  build INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
+  "end" INTEGER NOT NULL, text TEXT NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL,
+  confidence REAL NOT NULL, method TEXT NOT NULL, entity_id TEXT);
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions(build, article_id, start);
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(build, entity_id);
+CREATE TABLE IF NOT EXISTS quotes(
+  build INTEGER NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL,
+  article_id TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+  speaker TEXT, speaker_entity_id TEXT, speaker_start INTEGER, speaker_end INTEGER,
+  speaker_text TEXT, cue_start INTEGER, cue_end INTEGER, cue_text TEXT, kind TEXT NOT NULL,
+  confidence REAL NOT NULL, method TEXT NOT NULL, group_id TEXT, PRIMARY KEY(build, id));
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(build, speaker_entity_id);
+CREATE INDEX IF NOT EXISTS quotes_article ON quotes(build, article_id);
+CREATE TABLE IF NOT EXISTS quote_groups(
+  build INTEGER NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL,
+  speaker TEXT, first_reported TEXT, independent_articles INTEGER NOT NULL,
+  has_story INTEGER NOT NULL, story_id TEXT, PRIMARY KEY(build, id));
+CREATE TABLE IF NOT EXISTS quote_group_members(
+  build INTEGER NOT NULL, group_id TEXT NOT NULL, position INTEGER NOT NULL,
+  quote_id TEXT NOT NULL, PRIMARY KEY(build, group_id, position));
+CREATE TABLE IF NOT EXISTS quote_group_articles(
+  build INTEGER NOT NULL, group_id TEXT NOT NULL, position INTEGER NOT NULL,
+  article_id TEXT NOT NULL, PRIMARY KEY(build, group_id, position));
+CREATE TABLE IF NOT EXISTS quote_group_outlets(
+  build INTEGER NOT NULL, group_id TEXT NOT NULL, position INTEGER NOT NULL,
+  outlet TEXT NOT NULL, PRIMARY KEY(build, group_id, position));
+CREATE TABLE IF NOT EXISTS timeline(
+  build INTEGER NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, date TEXT NOT NULL,
+  precision TEXT, summary TEXT NOT NULL, relation TEXT NOT NULL, score REAL NOT NULL,
+  has_story INTEGER NOT NULL, story_id TEXT, PRIMARY KEY(build, id));
+CREATE TABLE IF NOT EXISTS timeline_evidence(
+  build INTEGER NOT NULL, entry_id TEXT NOT NULL, position INTEGER NOT NULL,
+  article_id TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+  PRIMARY KEY(build, entry_id, position));
+CREATE INDEX IF NOT EXISTS timeline_evidence_article ON timeline_evidence(build, article_id);
+CREATE TABLE IF NOT EXISTS timeline_entities(
+  build INTEGER NOT NULL, entry_id TEXT NOT NULL, position INTEGER NOT NULL,
+  entity_id TEXT NOT NULL, PRIMARY KEY(build, entry_id, position));
+""",
 }
 """Schema migrations: the SQL that takes a store from version ``n - 1`` to ``n``."""
 _MIGRATIONS.update(APP_MIGRATIONS)
@@ -125,16 +240,6 @@ ARTICLE_STAGES = ("clean", "link", "dates", "analyse")
 
 LOCK_SUFFIX = ".lock"
 """The one-writer lock sits beside the store file: ``storyline.sqlite.lock``."""
-
-
-_META_FIELDS = tuple(f.name for f in fields(MetaValue))
-
-
-def meta_to_json(meta: dict[str, MetaValue]) -> str:
-    # As ``asdict`` would give (the fields are plain values), without its deep copies.
-    return json.dumps(
-        {k: {f: getattr(v, f) for f in _META_FIELDS} for k, v in meta.items()}, ensure_ascii=False
-    )
 
 
 def valid_text(text: str) -> str:
@@ -168,10 +273,6 @@ def store_fault(path: Path, exc: sqlite3.Error) -> str:
     return message
 
 
-def meta_from_json(data: str) -> dict[str, MetaValue]:
-    return {k: MetaValue(**v) for k, v in json.loads(data).items()}
-
-
 CleanRow = tuple[str, str, str, str, str, str, bytes, bytes, str | None, str | None, str]
 """An ``articles`` update for one cleaned article (see :meth:`Store.put_clean_rows`)."""
 
@@ -187,20 +288,7 @@ def clean_row(
 ) -> CleanRow:
     """One cleaned article serialised for the store: cheap to send from a worker process, and
     the store only has to write it."""
-    removed = json.dumps(
-        [
-            {
-                "text": r.text,
-                "reason": r.reason,
-                "start": r.start,
-                "end": r.end,
-                "method": r.method,
-                "confidence": r.confidence,
-            }
-            for r in result.removed
-        ],
-        ensure_ascii=False,
-    )
+    removed = json.dumps(removal_records(result.removed), ensure_ascii=False)
     return (
         clean_key,
         result.text,
@@ -213,6 +301,31 @@ def clean_row(
         meta["outlet"].value if "outlet" in meta else None,
         meta["published"].value if "published" in meta else None,
         article_id,
+    )
+
+
+def _meta_columns(
+    meta: dict[str, MetaValue],
+) -> tuple[
+    str | None, str | None, str | None, str | None, str | None, str | None, str | None, str | None
+]:
+    """(outlet, title, byline, url, published, published source, method, precision): the
+    metadata that is queried, as the ``articles`` columns hold it."""
+
+    def value(key: str) -> str | None:
+        v = meta.get(key)
+        return None if v is None else valid_text(v.value)
+
+    pub = meta.get("published")
+    return (
+        value("outlet"),
+        value("title"),
+        value("byline"),
+        value("url"),
+        None if pub is None else pub.value,
+        None if pub is None else pub.source,
+        None if pub is None else pub.method,
+        None if pub is None else date_precision(pub.value),
     )
 
 
@@ -559,11 +672,12 @@ class Store:
         line_keys: Iterable[str],
         build: int,
     ) -> None:
-        outlet = meta["outlet"].value if "outlet" in meta else None
-        published = meta["published"].value if "published" in meta else None
+        outlet = _meta_columns(meta)[0]
         self.db.execute(
             "INSERT OR REPLACE INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
-            "notes, meta, strip, outlet, published, build) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "notes, meta, strip, build, outlet, title, byline, url, published, published_source, "
+            "published_method, published_precision) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 valid_text(article_id),
                 valid_text(file_path),
@@ -575,9 +689,8 @@ class Store:
                 json.dumps(list(notes)),
                 valid_text(meta_to_json(meta)),
                 json.dumps(strip),
-                outlet,
-                published,
                 build,
+                *_meta_columns(meta),
             ),
         )
         self.db.execute("DELETE FROM article_lines WHERE article_id=?", (article_id,))
@@ -667,11 +780,33 @@ class Store:
         )
 
     def put_clean_rows(self, rows: Sequence[CleanRow]) -> None:
-        """Store cleaned articles, as made by :func:`clean_row` (in a worker process)."""
+        """Store cleaned articles, as made by :func:`clean_row` (in a worker process). Older
+        form of :meth:`put_cleaned`."""
+        self.put_cleaned([CleanedArticle(r[10], *r[:8]) for r in rows])
+
+    def put_cleaned(self, rows: Sequence[CleanedArticle]) -> None:
+        """Store cleaned articles (each then needs duplicate linking). Cleaning may have
+        changed the metadata (a headline found), so its columns are refreshed from it."""
         self.db.executemany(
             "UPDATE articles SET clean_key=?, clean_text=?, removed=?, offsets=?, meta=?, "
-            "norm_hash=?, sig_near=?, sig_content=?, outlet=?, published=?, needs_link=1 WHERE id=?",
-            rows,
+            "norm_hash=?, sig_near=?, sig_content=?, outlet=?, title=?, byline=?, url=?, "
+            "published=?, published_source=?, published_method=?, published_precision=?, "
+            "needs_link=1 WHERE id=?",
+            [
+                (
+                    r.clean_key,
+                    r.text,
+                    r.removed_json,
+                    r.offsets_json,
+                    r.meta_json,
+                    r.norm_hash,
+                    r.sig_near,
+                    r.sig_content,
+                    *_meta_columns(meta_from_json(r.meta_json)),
+                    r.article_id,
+                )
+                for r in rows
+            ],
         )
 
     # duplicates ---------------------------------------------------------------------------
@@ -800,55 +935,47 @@ class Store:
     def undated(self, build: int, only_changed: bool = False) -> list[str]:
         """Current articles with no stated date. With ``only_changed``, those not yet looked at
         since their text last changed (an inference already made is kept)."""
-        out = []
-        for aid, meta, inferred_for in self.db.execute(
-            "SELECT id, meta, date_inferred_for FROM articles WHERE build=? ORDER BY id", (build,)
-        ):
-            pub = json.loads(meta).get("published")
-            stated = pub is not None and not (
-                pub["source"] == "inferred" and pub["method"].startswith("link.")
-            )
-            if stated:
-                continue
-            if only_changed and inferred_for is not None and inferred_for == self._clean_key(aid):
-                continue
-            out.append(str(aid))
-        return out
-
-    def _clean_key(self, article_id: str) -> str | None:
-        row = self.db.execute("SELECT clean_key FROM articles WHERE id=?", (article_id,)).fetchone()
-        return row[0] if row else None
+        # A date this stage inferred itself (method "link.*") is looked at again; any other
+        # date, even one a reader marked inferred, is stated.
+        changed = (
+            " AND (date_inferred_for IS NULL OR clean_key IS NULL "
+            "OR date_inferred_for != clean_key)"
+            if only_changed
+            else ""
+        )
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE build=? AND (published IS NULL OR "
+            "(published_source='inferred' AND substr(published_method, 1, 5)='link.'))"
+            f"{changed} ORDER BY id",
+            (build,),
+        )
+        return [str(r[0]) for r in rows]
 
     def dated_neighbours(self, article_id: str, build: int, limit: int) -> list[tuple[str, str]]:
         """(id, stated date) of the current articles sharing most duplicate-index bands with
         this one, at most ``limit``."""
         rows = self.db.execute(
-            "SELECT o.article_id, a.published, a.meta, COUNT(*) AS shared FROM bands s "
+            "SELECT o.article_id, a.published, COUNT(*) AS shared FROM bands s "
             "JOIN bands o INDEXED BY bands_lookup "
             "ON o.kind = s.kind AND o.band = s.band AND o.key = s.key "
             "JOIN articles a ON a.id = o.article_id "
             "WHERE s.article_id=? AND o.article_id != s.article_id AND a.build=? "
-            "AND a.published IS NOT NULL GROUP BY o.article_id ORDER BY shared DESC, o.article_id",
-            (article_id, build),
+            "AND a.published IS NOT NULL AND a.published_source IS NOT 'inferred' "
+            "GROUP BY o.article_id ORDER BY shared DESC, o.article_id LIMIT ?",
+            (article_id, build, limit),
         )
-        out = []
-        for aid, pub, meta, _ in rows:
-            if json.loads(meta)["published"]["source"] != "inferred":
-                out.append((str(aid), str(pub)))
-                if len(out) >= limit:
-                    break
-        return out
+        return [(str(aid), str(pub)) for aid, pub, _ in rows]
 
     def dated_articles(self, build: int, limit: int) -> list[tuple[str, str]]:
         """(id, stated date) of all current dated articles, or [] when there are over ``limit``."""
-        out = []
-        for aid, pub, meta in self.db.execute(
-            "SELECT id, published, meta FROM articles WHERE build=? AND published IS NOT NULL "
-            "ORDER BY id LIMIT ?",
-            (build, limit + 1),
-        ):
-            if json.loads(meta)["published"]["source"] != "inferred":
-                out.append((str(aid), str(pub)))
+        out = [
+            (str(aid), str(pub))
+            for aid, pub in self.db.execute(
+                "SELECT id, published FROM articles WHERE build=? AND published IS NOT NULL "
+                "AND published_source IS NOT 'inferred' ORDER BY id LIMIT ?",
+                (build, limit + 1),
+            )
+        ]
         return [] if len(out) > limit else out
 
     def set_inferred_date(self, article_id: str, iso: str | None) -> int:
@@ -862,8 +989,9 @@ class Store:
         if meta.get("published") == old:
             return 1 if iso else 0
         self.db.execute(
-            "UPDATE articles SET meta=?, published=? WHERE id=?",
-            (meta_to_json(meta), iso, article_id),
+            "UPDATE articles SET meta=?, published=?, published_source=?, published_method=?, "
+            "published_precision=? WHERE id=?",
+            (meta_to_json(meta), *_meta_columns(meta)[4:], article_id),
         )
         return 1 if iso else 0
 
@@ -894,26 +1022,21 @@ class Store:
         return json.loads(row[0]) if row else None
 
     def current_articles_brief(self, build: int) -> list[dict[str, Any]]:
+        """Id, date, outlet and duplicate link of every current article, by date. Older form
+        of :meth:`briefs`."""
+        return [b.to_record() for b in self.briefs(build)]
+
+    def briefs(self, build: int) -> list[ArticleBrief]:
         """Id, date, outlet and duplicate link of every current article, by date."""
         rows = self.db.execute(
-            "SELECT id, meta, duplicate_of FROM articles WHERE build=? "
-            "ORDER BY published IS NULL, published, outlet, id",
+            "SELECT id, published, published_source, outlet, duplicate_of FROM articles "
+            "WHERE build=? ORDER BY published IS NULL, published, outlet, id",
             (build,),
         )
-        out = []
-        for aid, meta, dup in rows:
-            m = meta_from_json(meta)
-            pub = m.get("published")
-            out.append(
-                {
-                    "id": aid,
-                    "published": pub.value if pub else None,
-                    "published_inferred": bool(pub and pub.source == "inferred"),
-                    "outlet": m["outlet"].value if "outlet" in m else None,
-                    "duplicate_of": dup,
-                }
-            )
-        return out
+        return [
+            ArticleBrief(str(aid), pub, pub is not None and src == "inferred", outlet, dup)
+            for aid, pub, src, outlet, dup in rows
+        ]
 
     # reading back -------------------------------------------------------------------------
     def articles_for_output(self, build: int) -> Iterator[dict[str, Any]]:
@@ -996,3 +1119,545 @@ class Store:
                 )
         rows.sort(key=lambda r: (-len(r.article_ids), r.first_date or "9999", r.id))
         return rows
+
+    # typed reads ----------------------------------------------------------------------------
+    def file_row(self, path: str) -> FileState | None:
+        state = self.file_state(path)
+        return None if state is None else FileState(*state)
+
+    def build_row(self, build: int) -> BuildRow | None:
+        row = self.db.execute(
+            "SELECT id, started, finished, inputs FROM builds WHERE id=?", (build,)
+        ).fetchone()
+        if row is None:
+            return None
+        return BuildRow(int(row[0]), float(row[1]), row[2], tuple(json.loads(row[3])))
+
+    _ARTICLE_COLUMNS = (
+        "id, source, file_path, format, build, outlet, title, byline, url, published, "
+        "published_source, published_method, clean_text, removed, duplicate_of, notes, meta"
+    )
+
+    @staticmethod
+    def _article_row(row: Sequence[Any]) -> ArticleRow:
+        (aid, source, path, fmt, build, outlet, title, byline, url, pub, src, method) = row[:12]
+        text, removed, dup, notes, meta = row[12:]
+        return ArticleRow(
+            id=str(aid),
+            source=str(source),
+            file_path=str(path),
+            format=str(fmt),
+            build=int(build),
+            outlet=outlet,
+            title=title,
+            byline=byline,
+            url=url,
+            published=None
+            if pub is None
+            else PublishedDate(pub, date_precision(pub), src, src == "inferred", method),
+            text=text or "",
+            removed=tuple(Removal(**r) for r in json.loads(removed or "[]")),
+            duplicate_of=dup,
+            notes=tuple(json.loads(notes)),
+            meta=meta_from_json(meta),
+        )
+
+    def article(self, article_id: str) -> ArticleRow | None:
+        row = self.db.execute(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,)
+        ).fetchone()
+        return None if row is None else self._article_row(row)
+
+    def articles(
+        self,
+        build: int,
+        story_id: str | None = None,
+        outlet: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArticleRow]:
+        where: list[str] = ["build=?"]
+        args: list[object] = [build]
+        if story_id is not None:
+            where.append("id IN (SELECT article_id FROM story_articles WHERE story_id=?)")
+            args.append(story_id)
+        if outlet is not None:
+            where.append("outlet=?")
+            args.append(outlet)
+        rows = self.db.execute(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE {' AND '.join(where)} "
+            "ORDER BY published IS NULL, published, outlet, id LIMIT ? OFFSET ?",
+            (*args, -1 if limit is None else limit, offset),
+        )
+        return [self._article_row(r) for r in rows]
+
+    def article_rows(self, build: int) -> Iterator[ArticleRow]:
+        cur = self.db.execute(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE build=? "
+            "ORDER BY published IS NULL, published, outlet, id",
+            (build,),
+        )
+        for row in cur:
+            yield self._article_row(row)
+
+    def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
+        out = dict.fromkeys(ids, "")
+        for aid, title in self._select_in("SELECT id, title FROM articles WHERE id IN", ids):
+            out[str(aid)] = title or ""
+        return out
+
+    def clean_candidates(self, build: int) -> list[CleanCandidate]:
+        return [CleanCandidate(*r) for r in self.for_cleaning(build)]
+
+    def clean_inputs(self, ids: Sequence[str]) -> dict[str, CleanInput]:
+        out: dict[str, CleanInput] = {}
+        for aid, decoded, meta, strip in self._select_in(
+            "SELECT id, decoded, meta, strip FROM articles WHERE id IN", ids
+        ):
+            out[str(aid)] = CleanInput(
+                str(aid), str(decoded), meta_from_json(meta), tuple(json.loads(strip))
+            )
+        return out
+
+    def clean_texts_of(self, ids: Sequence[str]) -> dict[str, str]:
+        out = dict.fromkeys(ids, "")
+        for aid, text in self._select_in("SELECT id, clean_text FROM articles WHERE id IN", ids):
+            out[str(aid)] = text or ""
+        return out
+
+    def analysis_inputs(self, build: int) -> list[AnalysisInput]:
+        rows = self.db.execute(
+            "SELECT id, clean_key, published, published_source, analysis_key FROM articles "
+            "WHERE build=? ORDER BY id",
+            (build,),
+        )
+        return [
+            AnalysisInput(str(a), k, pub, pub is not None and src == "inferred", ak)
+            for a, k, pub, src, ak in rows
+        ]
+
+    def layers_of(self, ids: Sequence[str], name: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = list(ids[start : start + _IN_CHUNK])
+            for aid, data in self.db.execute(
+                f"SELECT article_id, data FROM layers WHERE layer=? AND article_id IN "
+                f"({','.join('?' * len(chunk))})",
+                (name, *chunk),
+            ):
+                out[str(aid)] = json.loads(data)
+        return out
+
+    def link_inputs(self, ids: Sequence[str]) -> dict[str, LinkInput]:
+        out: dict[str, LinkInput] = {}
+        for aid, norm, near, content in self._select_in(
+            "SELECT id, norm_hash, sig_near, sig_content FROM articles WHERE id IN", ids
+        ):
+            out[str(aid)] = LinkInput(
+                str(aid),
+                str(norm),
+                np.frombuffer(near, np.uint64),
+                np.frombuffer(content, np.uint64),
+            )
+        return out
+
+    # duplicate groups -----------------------------------------------------------------------
+    def put_duplicate_groups(self, build: int, groups: Sequence[DuplicateGroup]) -> None:
+        with self.savepoint():
+            for table in ("duplicate_groups", "duplicate_group_members", "duplicate_group_builds"):
+                self.db.execute(f"DELETE FROM {table} WHERE build=?", (build,))
+            self.db.execute("INSERT INTO duplicate_group_builds VALUES(?)", (build,))
+            self.db.executemany(
+                "INSERT INTO duplicate_groups VALUES(?, ?, ?, ?, ?)",
+                [(build, n, g.kind, g.similarity, g.canonical) for n, g in enumerate(groups)],
+            )
+            self.db.executemany(
+                "INSERT INTO duplicate_group_members VALUES(?, ?, ?, ?)",
+                [
+                    (build, n, m, a)
+                    for n, g in enumerate(groups)
+                    for m, a in enumerate(g.article_ids)
+                ],
+            )
+
+    def duplicate_groups(self, build: int) -> list[DuplicateGroup] | None:
+        if not self.db.execute(
+            "SELECT 1 FROM duplicate_group_builds WHERE build=?", (build,)
+        ).fetchone():
+            return None
+        members: dict[int, list[str]] = {}
+        for n, aid in self.db.execute(
+            "SELECT position, article_id FROM duplicate_group_members WHERE build=? "
+            "ORDER BY position, member",
+            (build,),
+        ):
+            members.setdefault(int(n), []).append(str(aid))
+        return [
+            DuplicateGroup(tuple(members.get(int(n), ())), kind, float(sim), str(canonical))
+            for n, kind, sim, canonical in self.db.execute(
+                "SELECT position, kind, similarity, canonical FROM duplicate_groups "
+                "WHERE build=? ORDER BY position",
+                (build,),
+            )
+        ]
+
+    # corpus results -------------------------------------------------------------------------
+    _CORPUS_TABLES = (
+        "entities",
+        "entity_aliases",
+        "entity_roles",
+        "entity_articles",
+        "mentions",
+        "quotes",
+        "quote_groups",
+        "quote_group_members",
+        "quote_group_articles",
+        "quote_group_outlets",
+        "timeline",
+        "timeline_evidence",
+        "timeline_entities",
+        "corpus_builds",
+    )
+
+    def put_corpus(self, build: int, corpus: Corpus) -> None:
+        """Replace ``build``'s corpus results, in one transaction (a savepoint inside an open
+        one). The results of builds before the last finished one are dropped: a server reads
+        the current build, and a build killed before it finishes leaves the previous one's."""
+        last = self.last_build()
+        t = valid_text
+        with self.savepoint():
+            for table in self._CORPUS_TABLES:
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE build=? OR build<?",
+                    (build, min(build, last if last is not None else build)),
+                )
+            self.db.execute("INSERT INTO corpus_builds VALUES(?, ?)", (build, time.time()))
+            ents = corpus.entities
+            self.db.executemany(
+                "INSERT INTO entities VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (build, e.id, n, t(e.name), e.type, e.mentions, int(e.media), e.quotes)
+                    for n, e in enumerate(ents)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO entity_aliases VALUES(?, ?, ?, ?)",
+                [(build, e.id, n, t(a)) for e in ents for n, a in enumerate(e.aliases)],
+            )
+            self.db.executemany(
+                "INSERT INTO entity_roles VALUES(?, ?, ?, ?, ?, ?)",
+                [
+                    (build, e.id, n, t(r.title), r.date, r.article_id)
+                    for e in ents
+                    for n, r in enumerate(e.roles)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO entity_articles VALUES(?, ?, ?, ?)",
+                [(build, e.id, n, a) for e in ents for n, a in enumerate(e.article_ids)],
+            )
+            self.db.executemany(
+                "INSERT INTO mentions VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        m.article_id,
+                        m.start,
+                        m.end,
+                        t(m.text),
+                        m.label,
+                        m.kind,
+                        m.confidence,
+                        m.method,
+                        m.entity_id,
+                    )
+                    for m in corpus.mentions
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO quotes VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        q.id,
+                        n,
+                        q.article_id,
+                        t(q.text),
+                        q.start,
+                        q.end,
+                        None if q.speaker is None else t(q.speaker),
+                        q.speaker_entity_id,
+                        *_span_columns(q.speaker_span),
+                        *_span_columns(q.cue),
+                        q.kind,
+                        q.confidence,
+                        q.method,
+                        q.group_id,
+                    )
+                    for n, q in enumerate(corpus.quotes)
+                ],
+            )
+            groups = corpus.quote_groups
+            self.db.executemany(
+                "INSERT INTO quote_groups VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        g.id,
+                        n,
+                        t(g.text),
+                        None if g.speaker is None else t(g.speaker),
+                        g.first_reported,
+                        g.independent_articles,
+                        int(g.has_story),
+                        g.story_id if g.has_story else None,
+                    )
+                    for n, g in enumerate(groups)
+                ],
+            )
+            for table, attr in (
+                ("quote_group_members", "quote_ids"),
+                ("quote_group_articles", "article_ids"),
+                ("quote_group_outlets", "outlets"),
+            ):
+                self.db.executemany(
+                    f"INSERT INTO {table} VALUES(?, ?, ?, ?)",
+                    [
+                        (build, g.id, n, t(v))
+                        for g in groups
+                        for n, v in enumerate(getattr(g, attr))
+                    ],
+                )
+            entries = corpus.timeline
+            self.db.executemany(
+                "INSERT INTO timeline VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        e.id,
+                        n,
+                        e.date,
+                        e.precision,
+                        t(e.summary),
+                        e.relation,
+                        e.score,
+                        int(e.has_story),
+                        e.story_id if e.has_story else None,
+                    )
+                    for n, e in enumerate(entries)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO timeline_evidence VALUES(?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (build, e.id, n, v.article_id, v.start, v.end, t(v.text))
+                    for e in entries
+                    for n, v in enumerate(e.evidence)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO timeline_entities VALUES(?, ?, ?, ?)",
+                [(build, e.id, n, x) for e in entries for n, x in enumerate(e.entity_ids)],
+            )
+
+    def has_corpus(self, build: int) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM corpus_builds WHERE build=?", (build,)).fetchone()
+            is not None
+        )
+
+    def corpus(self, build: int) -> Corpus:
+        if not self.has_corpus(build):
+            return Corpus()
+        return Corpus(
+            entities=tuple(self._entities(build)),
+            quotes=tuple(self._quotes(build)),
+            quote_groups=tuple(self.quote_groups(build)),
+            timeline=tuple(self.timeline(build)),
+            mentions=tuple(self._mentions(build)),
+        )
+
+    def _build_or_last(self, build: int | None) -> int:
+        if build is not None:
+            return build
+        last = self.last_build()
+        return -1 if last is None else last
+
+    def _lists(
+        self, table: str, key: str, value: str, build: int, keys: Sequence[str] | None = None
+    ) -> dict[str, list[Any]]:
+        """``table``'s ``value`` per ``key`` (entity id, group id, entry id), in position order;
+        of every key of the build, or of ``keys`` only."""
+        out: dict[str, list[Any]] = {}
+        select = f"SELECT {key}, {value} FROM {table} WHERE build=?"
+        if keys is None:
+            rows: Iterable[Any] = self.db.execute(f"{select} ORDER BY {key}, position", (build,))
+        else:
+            rows = (
+                r
+                for start in range(0, len(keys), _IN_CHUNK)
+                for r in self.db.execute(
+                    f"{select} AND {key} IN ({','.join('?' * len(keys[start : start + _IN_CHUNK]))}) "
+                    f"ORDER BY {key}, position",
+                    (build, *keys[start : start + _IN_CHUNK]),
+                )
+            )
+        for k, *v in rows:
+            out.setdefault(str(k), []).append(v[0] if len(v) == 1 else tuple(v))
+        return out
+
+    def _entities(self, build: int, where: str = "", args: Sequence[Any] = ()) -> list[Entity]:
+        rows = self.db.execute(
+            "SELECT id, name, type, mentions, media, quotes FROM entities "
+            f"WHERE build=? {where} ORDER BY position",
+            (build, *args),
+        ).fetchall()
+        # A few entities (a server's page): their own lists; the whole build: one read each.
+        keys = None if not where else [str(r[0]) for r in rows]
+        if not rows:
+            return []
+        aliases = self._lists("entity_aliases", "entity_id", "alias", build, keys)
+        roles = self._lists("entity_roles", "entity_id", "title, date, article_id", build, keys)
+        articles = self._lists("entity_articles", "entity_id", "article_id", build, keys)
+        return [
+            Entity(
+                id=str(eid),
+                name=str(name),
+                type=str(typ),
+                aliases=tuple(aliases.get(eid, ())),
+                roles=tuple(Role(*r) for r in roles.get(eid, ())),
+                mentions=int(mentions),
+                article_ids=tuple(articles.get(eid, ())),
+                media=bool(media),
+                quotes=int(quotes),
+            )
+            for eid, name, typ, mentions, media, quotes in rows
+        ]
+
+    def _quotes(self, build: int, where: str = "", args: Sequence[Any] = ()) -> list[Quote]:
+        rows = self.db.execute(
+            'SELECT id, article_id, text, start, "end", speaker, speaker_entity_id, '
+            "speaker_start, speaker_end, speaker_text, cue_start, cue_end, cue_text, kind, "
+            f"confidence, method, group_id FROM quotes WHERE build=? {where} ORDER BY position",
+            (build, *args),
+        )
+        return [
+            Quote(
+                id=r[0],
+                article_id=r[1],
+                text=r[2],
+                start=int(r[3]),
+                end=int(r[4]),
+                speaker=r[5],
+                speaker_entity_id=r[6],
+                speaker_span=_span_of(r[7], r[8], r[9]),
+                cue=_span_of(r[10], r[11], r[12]),
+                kind=r[13],
+                confidence=r[14],
+                method=r[15],
+                group_id=r[16],
+            )
+            for r in rows
+        ]
+
+    def _mentions(self, build: int, where: str = "", args: Sequence[Any] = ()) -> list[Mention]:
+        rows = self.db.execute(
+            'SELECT article_id, start, "end", text, label, kind, confidence, method, entity_id '
+            f"FROM mentions WHERE build=? {where} ORDER BY rowid",
+            (build, *args),
+        )
+        return [Mention(*r) for r in rows]
+
+    def entity(self, entity_id: str, build: int | None = None) -> Entity | None:
+        found = self._entities(self._build_or_last(build), "AND id=?", (entity_id,))
+        return found[0] if found else None
+
+    def quotes_of_entity(self, entity_id: str, build: int | None = None) -> list[Quote]:
+        return self._quotes(self._build_or_last(build), "AND speaker_entity_id=?", (entity_id,))
+
+    def entities_of_article(self, article_id: str, build: int | None = None) -> list[Entity]:
+        b = self._build_or_last(build)
+        return self._entities(
+            b,
+            "AND id IN (SELECT entity_id FROM entity_articles WHERE build=? AND article_id=?)",
+            (b, article_id),
+        )
+
+    def mentions_of_article(self, article_id: str, build: int | None = None) -> list[Mention]:
+        return self._mentions(self._build_or_last(build), "AND article_id=?", (article_id,))
+
+    def co_mentioned(
+        self, entity_id: str, limit: int = 10, build: int | None = None
+    ) -> list[tuple[Entity, int]]:
+        b = self._build_or_last(build)
+        rows = self.db.execute(
+            "SELECT o.entity_id, COUNT(*) AS shared FROM entity_articles s "
+            "JOIN entity_articles o ON o.build = s.build AND o.article_id = s.article_id "
+            "WHERE s.build=? AND s.entity_id=? AND o.entity_id != s.entity_id "
+            "GROUP BY o.entity_id ORDER BY shared DESC, o.entity_id LIMIT ?",
+            (b, entity_id, limit),
+        ).fetchall()
+        out = []
+        for eid, shared in rows:
+            found = self.entity(str(eid), b)
+            if found is not None:
+                out.append((found, int(shared)))
+        return out
+
+    def timeline(self, build: int, story_id: str | None = None) -> list[TimelineEntry]:
+        where, args = ("AND story_id=?", (story_id,)) if story_id is not None else ("", ())
+        rows = self.db.execute(
+            "SELECT id, date, summary, relation, score, has_story, story_id FROM timeline "
+            f"WHERE build=? {where} ORDER BY position",
+            (build, *args),
+        ).fetchall()
+        evidence = self._lists(
+            "timeline_evidence", "entry_id", 'article_id, start, "end", text', build
+        )
+        entity_ids = self._lists("timeline_entities", "entry_id", "entity_id", build)
+        return [
+            TimelineEntry(
+                id=eid,
+                date=date,
+                summary=summary,
+                entity_ids=tuple(entity_ids.get(eid, ())),
+                evidence=tuple(Evidence(*v) for v in evidence.get(eid, ())),
+                relation=relation,
+                score=score,
+                **({"story_id": sid} if has_story else {}),
+            )
+            for eid, date, summary, relation, score, has_story, sid in rows
+        ]
+
+    def quote_groups(self, build: int, story_id: str | None = None) -> list[QuoteGroup]:
+        where, args = ("AND story_id=?", (story_id,)) if story_id is not None else ("", ())
+        rows = self.db.execute(
+            "SELECT id, text, speaker, first_reported, independent_articles, has_story, "
+            f"story_id FROM quote_groups WHERE build=? {where} ORDER BY position",
+            (build, *args),
+        ).fetchall()
+        quote_ids = self._lists("quote_group_members", "group_id", "quote_id", build)
+        article_ids = self._lists("quote_group_articles", "group_id", "article_id", build)
+        outlets = self._lists("quote_group_outlets", "group_id", "outlet", build)
+        return [
+            QuoteGroup(
+                id=gid,
+                text=text,
+                speaker=speaker,
+                quote_ids=tuple(quote_ids.get(gid, ())),
+                article_ids=tuple(article_ids.get(gid, ())),
+                outlets=tuple(outlets.get(gid, ())),
+                first_reported=first,
+                independent_articles=int(independent),
+                **({"story_id": sid} if has_story else {}),
+            )
+            for gid, text, speaker, first, independent, has_story, sid in rows
+        ]
+
+
+def _span_columns(span: Span | None) -> tuple[int | None, int | None, str | None]:
+    return (None, None, None) if span is None else (span.start, span.end, valid_text(span.text))
+
+
+def _span_of(start: int | None, end: int | None, text: str | None) -> Span | None:
+    return None if start is None or end is None or text is None else Span(start, end, text)
