@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from storyline import __version__
 from storyline.errors import StorylineError
 from storyline.faults import describe
+from storyline.runners import ENGINES
 
 __all__ = ["main"]
 
@@ -25,6 +26,18 @@ def _parser() -> argparse.ArgumentParser:
         "--db",
         help="the store: a SQLite file or sqlite:///path (default: $STORYLINE_DB, else "
         "OUT/storyline.sqlite)",
+    )
+    b.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="process",
+        help="where the work runs: forked workers (default), this process, or a Dask cluster",
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDR",
+        help="with --engine dask: an existing cluster's scheduler (tcp://host:8786); "
+        "default: a local cluster of $STORYLINE_WORKERS workers",
     )
     b.add_argument("--timeline-dates", type=int, default=None, metavar="N")
     b.add_argument("--timeline-sentences", type=int, default=None, metavar="M")
@@ -141,6 +154,8 @@ def _build(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         timeline_dates=args.timeline_dates,
         timeline_sentences=args.timeline_sentences,
+        engine=args.engine,
+        scheduler=args.scheduler,
     )
     if report.articles == 0:
         why = (
