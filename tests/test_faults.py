@@ -125,16 +125,16 @@ def test_faults_corpus_section_that_fails_is_empty_and_named(
 def test_faults_cleaner_failure_keeps_the_article_uncleaned(
     tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from storyline import pipeline
+    from storyline.stages import clean as stages_clean
 
-    original = pipeline.clean_text
+    original = stages_clean.clean_text
 
     def clean(text: str, **kwargs: Any) -> Any:
         if VICTIM_PHRASE in text:
             raise RecursionError("maximum recursion depth exceeded")
         return original(text, **kwargs)
 
-    monkeypatch.setattr(pipeline, "clean_text", clean)
+    monkeypatch.setattr(stages_clean, "clean_text", clean)
     report = build([fixtures / "articles"], tmp_path / "out")
     assert report.articles == 5
     dossier = _dossier(tmp_path / "out")
@@ -151,16 +151,16 @@ def test_faults_cleaner_failure_keeps_the_article_uncleaned(
 def test_faults_reader_that_crashes_costs_only_its_file(
     tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from storyline import pipeline
+    from storyline.stages import ingest as stages_ingest
 
-    original = pipeline.read_file
+    original = stages_ingest.read_file
 
     def read(path: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
         if Path(path.path).stem == VICTIM:
             raise MemoryError()
         yield from original(path, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "read_file", read)
+    monkeypatch.setattr(stages_ingest, "read_file", read)
     report = build([fixtures / "articles"], tmp_path / "out")
     assert report.articles == 4
     [error] = _dossier(tmp_path / "out")["errors"]

@@ -1,0 +1,287 @@
+"""Analyse: parse each changed article and run the analysis components on it.
+
+Each component has its own key per article (the article's clean text and date, and the
+component's own code and version): a build re-runs only the components whose key changed, and
+keeps the stored layers of the others. Parsing is shared by the components that run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from storyline.clean.boilerplate import caption_texts
+from storyline.faults import failure, isolated, time_budget
+from storyline.model import InputFailure
+from storyline.runners import Runner
+from storyline.settings import Settings
+from storyline.stages.base import BuildContext, article_failures, budget, log
+from storyline.stages.progress import Bar
+from storyline.store.sqlite import Store, meta_from_json
+
+__all__ = ["AnalyseStage", "analysis_keys", "component_keys"]
+
+SHARD = 8
+"""Articles parsed together: spaCy's own batching, and small enough that both workers get work
+(with 256 a batch, one worker would parse a whole small corpus alone)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    article_id: str
+    keys: dict[str, str]
+    """Every component's key for this article (stored once the job is done)."""
+    run: tuple[str, ...]
+    """The components whose key changed: the only ones that run."""
+    text: str
+    published: str | None
+    inferred: bool
+    captions: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    article_id: str
+    keys: dict[str, str]
+    layers: dict[str, Any]
+    """The layers of the components that ran (and did not fail)."""
+    failures: list[InputFailure]
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyseStage:
+    """Parse and analyse every current article for which some component's key changed.
+    Returns how many articles were analysed."""
+
+    name: str = "analyse"
+
+    def run(self, ctx: BuildContext) -> int:
+        return analyse_all(ctx.store, ctx.build_id, ctx.settings, ctx.bar, ctx.runner)
+
+
+def component_keys() -> dict[str, str]:
+    """Each enabled component's key: its name, version and the code it runs."""
+    from storyline.analyse import layers
+
+    own = getattr(layers, "component_keys", None)
+    if own is not None:
+        keys: dict[str, str] = own()
+        return keys
+    # Until every component declares the code it uses, each covers all of the analysis code.
+    code = layers.component_versions()
+    return {c.name: f"{c.version};{code}" for c in layers.enabled_components()}
+
+
+def analysis_keys(
+    clean_key: str | None, published: str | None, keys: Mapping[str, str]
+) -> dict[str, str]:
+    """One article's key per component."""
+    return {
+        name: hashlib.sha1(f"{clean_key}|{published}|{key}".encode()).hexdigest()[:20]
+        for name, key in keys.items()
+    }
+
+
+def _stored_keys(old: str | None) -> dict[str, str]:
+    # Stores written before per-component keys held one key for all: everything re-runs once.
+    if not old or not old.startswith("{"):
+        return {}
+    try:
+        found = json.loads(old)
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: Runner) -> int:
+    keys = component_keys()
+    jobs: list[_Job] = []
+    for aid, clean_key, meta_json, old in store.for_analysis(build_id):
+        meta = meta_from_json(meta_json or "{}")
+        pub = meta.get("published")
+        published = pub.value if pub else None
+        wanted = analysis_keys(clean_key, published, keys)
+        before = _stored_keys(old)
+        run = tuple(name for name in keys if before.get(name) != wanted[name])
+        if run or set(before) != set(wanted):
+            inferred = bool(pub and pub.source == "inferred")
+            captions = "\n\n".join(
+                caption_texts((r["text"], r["reason"]) for r in store.removed_of(aid))
+            )
+            jobs.append(
+                _Job(aid, wanted, run, store.clean_text_of(aid), published, inferred, captions)
+            )
+    bar.stage("analyse", len(jobs))
+    if not jobs:
+        return 0
+    by_id = {job.article_id: job for job in jobs}
+    shards = [jobs[i : i + SHARD] for i in range(0, len(jobs), SHARD)]
+    with store.transaction():
+        pending = 0
+        for results in pool.map_isolated(_analyse_shard, shards, settings, _lost, warm=_load_model):
+            for result in results:
+                job = by_id[result.article_id]
+                layers = _kept_layers(store, job, keys) | result.layers
+                store.put_layers(result.article_id, json.dumps(result.keys, sort_keys=True), layers)
+                article_failures(store, [result.article_id], "analyse", result.failures)
+                bar.advance("analyse")
+                pending += 1
+            if pending >= settings.commit_every:
+                store.checkpoint()
+                log.debug("analyse: committed %d articles", pending)
+                pending = 0
+    return len(jobs)
+
+
+def _kept_layers(store: Store, job: _Job, names: Iterable[str]) -> dict[str, Any]:
+    """The stored layers of the components that did not need to run."""
+    # A stored JSON null and a missing layer read alike, and every reader takes them alike.
+    return {name: store.layer(job.article_id, name) for name in names if name not in job.run}
+
+
+def _load_model(settings: Settings) -> None:
+    from storyline.analyse.lang.nlp import load_nlp
+
+    load_nlp(settings.spacy_model)
+
+
+def _lost(job: _Job, reason: str) -> _Result:
+    died = RuntimeError(reason)
+    aid = job.article_id
+    return _Result(
+        aid,
+        job.keys,
+        {},
+        [failure(died, source=aid, stage="analyse", component="worker", article_id=aid)],
+    )
+
+
+def _analysis_prefix(text: str, limit: int) -> int:
+    """Where the analysed part of ``text`` ends: all of it up to ``limit`` characters, else the
+    last paragraph break, sentence end or space before ``limit``."""
+    if len(text) <= limit:
+        return len(text)
+    floor = limit // 2
+    for mark in ("\n\n", "\n", ". ", " "):
+        at = text.rfind(mark, floor, limit)
+        if at >= 0:
+            return at + len(mark)
+    return limit
+
+
+def _parse_all(
+    texts: list[str], names: list[str], settings: Settings, failures: list[InputFailure]
+) -> list[Any]:
+    """Parse ``texts`` together (any length: long ones in pieces); if that fails, one by one,
+    so one bad text costs only its own parse (``None`` in its place)."""
+    from storyline.analyse.lang.nlp import load_nlp, parse_texts
+
+    model = settings.spacy_model
+    load_nlp(model)  # once per process, and not on any article's time budget
+
+    def together() -> list[Any]:
+        with time_budget(sum(budget(settings, t) for t in texts), "parse"):
+            return list(parse_texts(texts, model, batch_size=SHARD))
+
+    docs = isolated(together, lambda exc: None, None)
+    if docs is not None:
+        return docs
+    out: list[Any] = []
+    for text, name in zip(texts, names, strict=True):
+        try:
+            with time_budget(budget(settings, text), "parse"):
+                out.append(next(iter(parse_texts([text], model, batch_size=1))))
+        except Exception as exc:  # fault isolation: this article goes without layers
+            failures.append(
+                failure(exc, source=name, stage="analyse", component="parse", article_id=name)
+            )
+            out.append(None)
+    return out
+
+
+def _analyse_shard(shard: list[_Job], settings: Settings) -> list[_Result]:
+    """Parse and run the changed components on each article of ``shard``. A component that
+    raises, or runs past its time budget, costs that article only that component's layer."""
+    from storyline.analyse.layers import AnalysisContext, enabled_components
+
+    failures: list[InputFailure] = []
+    work = [job for job in shard if job.run]
+    texts = []
+    for job in work:
+        text = job.text
+        cut = _analysis_prefix(text, settings.max_analysis_chars)
+        if cut < len(text):
+            note = (
+                f"analyse/parse: analysed only the first {cut:,} of {len(text):,} characters "
+                "(the whole text is kept in the store and the dossier)"
+            )
+            failures.append(InputFailure(job.article_id, note, job.article_id, "analyse", "parse"))
+        texts.append(text[:cut])
+    docs = dict(
+        zip(
+            [job.article_id for job in work],
+            _parse_all(texts, [job.article_id for job in work], settings, failures),
+            strict=True,
+        )
+    )
+    captioned = [job for job in work if job.captions]
+    caption_docs = dict(
+        zip(
+            [job.article_id for job in captioned],
+            _parse_all(
+                [job.captions for job in captioned],
+                [job.article_id for job in captioned],
+                settings,
+                failures,
+            ),
+            strict=True,
+        )
+    )
+    components = enabled_components()
+    out = []
+    for job in shard:
+        aid = job.article_id
+        mine = [f for f in failures if f.article_id == aid]
+        layers: dict[str, Any] = {}
+        doc = docs.get(aid)
+        if doc is not None:
+            ctx = AnalysisContext(job.published, job.inferred, caption_docs.get(aid))
+            seconds = budget(settings, job.text)
+            for component in _needed(components, job.run):
+                value, problem = _run_component(component, doc, ctx, seconds, aid)
+                if problem is not None:
+                    mine.append(problem)
+                elif component.name in job.run:
+                    layers[component.name] = value
+        out.append(_Result(aid, job.keys, layers, mine))
+    return out
+
+
+def _needed(components: Iterable[Any], run: tuple[str, ...]) -> list[Any]:
+    """The components to run, in order: those whose key changed and, before them, those whose
+    results on the Doc they require."""
+    ordered = list(components)
+    needed = set(run)
+    for component in reversed(ordered):
+        if component.name in needed:
+            wants = set(getattr(component, "requires", ()))
+            for other in ordered:
+                if wants & set(getattr(other, "assigns", ())):
+                    needed.add(other.name)
+    return [c for c in ordered if c.name in needed]
+
+
+def _run_component(
+    component: Any, doc: Any, ctx: Any, seconds: float, article_id: str
+) -> tuple[Any, InputFailure | None]:
+    try:
+        with time_budget(seconds, component.name):
+            return component.fn(doc, ctx), None
+    except Exception as exc:  # fault isolation: the article loses this layer only
+        item = failure(
+            exc, source=article_id, stage="analyse", component=component.name, article_id=article_id
+        )
+        return None, item

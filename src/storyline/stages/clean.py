@@ -1,0 +1,162 @@
+"""Clean: boilerplate out (reversibly), furniture per outlet, fingerprints for the duplicate index."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from storyline.clean import clean_text, furniture_keys
+from storyline.faults import failure, isolated, time_budget
+from storyline.ingest.metadata import Strip
+from storyline.link.duplicates import fingerprint
+from storyline.model import CleanText, InputFailure, MetaValue
+from storyline.runners import Runner
+from storyline.settings import Settings
+from storyline.stages.base import (
+    BuildContext,
+    article_failures,
+    budget,
+    code_key,
+    log,
+    settings_key,
+)
+from storyline.stages.progress import Bar
+from storyline.store.sqlite import (
+    CleanRow,
+    Store,
+    clean_row,
+    meta_from_json,
+)
+
+BATCH = 256
+"""Articles handed to the workers at a time: big enough to keep both cores busy, small enough
+that memory stays flat."""
+
+CODE = ("storyline.clean", "storyline.link.minhash", "storyline.link.duplicates", __name__)
+"""The code a clean key covers: the cleaner, the fingerprints made with it, and this stage."""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanStage:
+    """Clean every current article whose text, outlet furniture, cleaning settings or cleaning
+    code changed (its clean key). Returns how many were cleaned."""
+
+    name: str = "clean"
+
+    def run(self, ctx: BuildContext) -> int:
+        return clean_all(ctx.store, ctx.build_id, ctx.settings, ctx.bar, ctx.runner)
+
+
+def clean_key(settings: Settings, furniture: Iterable[str]) -> str:
+    """The key of one article's cleaning: the code, the settings that decide it (never the
+    run-only ones) and the furniture lines of its outlet found in it."""
+    return hashlib.sha1(
+        json.dumps([code_key(*CODE), settings_key(settings), sorted(furniture)]).encode()
+    ).hexdigest()
+
+
+_CleanJob = tuple[str, str, str | None, dict[str, int], str, str, str]
+"""(article id, clean key, outlet, furniture, decoded text, meta json, strip json)."""
+
+
+def clean_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: Runner) -> int:
+    sizes = store.outlet_sizes(build_id)
+    per_outlet: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for name, key, n in store.outlet_furniture_counts(build_id, settings.furniture_min_articles):
+        per_outlet[name].append((key, n))
+    furniture = {
+        o: furniture_keys(rows, sizes.get(o, 0), settings) for o, rows in per_outlet.items()
+    }
+    rows = store.for_cleaning(build_id)
+    bar.stage("clean", len(rows))
+    done = 0
+
+    def jobs() -> Iterator[list[_CleanJob]]:
+        nonlocal done
+        todo: list[tuple[str, str, str | None, dict[str, int]]] = []
+        for start in range(0, len(rows), BATCH):
+            page = rows[start : start + BATCH]
+            keys = store.line_keys_of([aid for aid, outlet, _ in page if outlet in furniture])
+            for aid, outlet, old_key in page:
+                bar.advance("clean")
+                mine: dict[str, int] = {}
+                if outlet in furniture:
+                    table = furniture[outlet]
+                    mine = {k: table[k] for k in keys[aid] if k in table}
+                # The furniture lines themselves, not how many articles repeat them, decide the
+                # cleaning: one more article from an outlet must not re-clean all of its others.
+                key = clean_key(settings, mine)
+                if key != old_key:
+                    todo.append((aid, key, outlet, mine))
+            if len(todo) >= BATCH or (todo and start + BATCH >= len(rows)):
+                inputs = store.cleaning_inputs([t[0] for t in todo])
+                done += len(todo)
+                yield [(*t, *inputs[t[0]]) for t in todo]
+                todo = []
+
+    with store.transaction():
+        cleaned: list[CleanRow] = []
+        problems: list[InputFailure] = []
+
+        def commit() -> None:
+            store.put_clean_rows(cleaned)
+            article_failures(store, [r[-1] for r in cleaned], "clean", problems)
+            store.checkpoint()
+            log.debug("clean: committed %d articles", len(cleaned))
+            cleaned.clear()
+            problems.clear()
+
+        for row, failures in pool.map_ahead(_clean_one, jobs(), settings):
+            cleaned.append(row)
+            problems.extend(failures)
+            if len(cleaned) >= settings.commit_every:
+                commit()
+        commit()
+    return done
+
+
+def _clean_one(job: _CleanJob, settings: Settings) -> tuple[CleanRow, list[InputFailure]]:
+    """Clean and fingerprint one article, ready to store: the part of cleaning worth a worker.
+    If cleaning fails the article goes on uncleaned (its text as decoded), with the failure."""
+    aid, key, outlet, furniture, decoded, meta_json, strip_json = job
+    failures: list[InputFailure] = []
+
+    def failed(component: str) -> Callable[[BaseException], None]:
+        def note(exc: BaseException) -> None:
+            failures.append(
+                failure(exc, source=aid, stage="clean", component=component, article_id=aid)
+            )
+
+        return note
+
+    def clean() -> CleanText:
+        strip = [Strip(**s) for s in json.loads(strip_json)]
+        with time_budget(budget(settings, decoded), "cleaning"):
+            return clean_text(
+                decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings
+            )
+
+    uncleaned = CleanText(decoded, (), ((0, 0, len(decoded)),))
+    result = isolated(clean, failed("cleaner"), uncleaned)
+    meta = meta_from_json(meta_json)
+    meta = isolated(lambda: _with_title(meta, result.text), failed("title"), meta)
+    prints = isolated(lambda: fingerprint(result.text, settings), failed("fingerprint"), None)
+    if prints is None:
+        prints = fingerprint("", settings)
+    norm, sig_near, sig_content = prints
+    return clean_row(aid, key, result, meta, norm, sig_near, sig_content), failures
+
+
+def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:
+    """A headline-like first paragraph becomes the title when the container gave none."""
+    if "title" in meta:
+        return meta
+    first, _, rest = text.partition("\n\n")
+    words = first.split()
+    if rest and 3 <= len(words) <= 25 and first.rstrip()[-1:] not in ".:;,\"”’'":
+        meta = dict(meta)
+        meta["title"] = MetaValue(first.strip(), "first-line", "clean.headline", 0.7, 0, len(first))
+    return meta

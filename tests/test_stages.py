@@ -1,0 +1,89 @@
+"""The stages' cache keys: a build re-does only what changed. Changing how a build runs (the
+worker count, the engine) re-does nothing; changing one analysis component's code re-runs only
+that component and keeps every other layer as stored."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from storyline.pipeline import build
+from storyline.runners import LocalRunner, ProcessRunner
+from storyline.settings import DEFAULT
+from storyline.stages import (
+    AnalyseStage,
+    BuildContext,
+    CleanStage,
+    DatesStage,
+    IngestStage,
+    LinkStage,
+)
+from storyline.stages import analyse as analyse_stage
+from storyline.store import open_store
+
+
+def _layers(db: Path) -> dict[tuple[str, str], str]:
+    with open_store(db) as store:
+        rows = store.db.execute("SELECT article_id, layer, data FROM layers").fetchall()
+    return {(a, name): data for a, name, data in rows}
+
+
+@pytest.fixture()
+def built(tmp_path: Path, fixtures: Path) -> Path:
+    build([fixtures / "articles"], tmp_path / "out", settings=replace(DEFAULT, workers=1))
+    return tmp_path / "out" / "storyline.sqlite"
+
+
+def test_stages_changing_the_worker_count_redoes_nothing(built: Path, fixtures: Path) -> None:
+    settings = replace(DEFAULT, workers=2, parallel_min_batch=1, commit_every=1)
+    before = _layers(built)
+    with open_store(built) as store, ProcessRunner(2) as runner:
+        build_id = store.begin_build(["again"])
+        ctx = BuildContext(store, build_id, settings, runner)
+        processed, skipped = IngestStage((fixtures / "articles",)).run(ctx)
+        assert (processed, skipped) == (0, 5)
+        assert CleanStage().run(ctx) == 0
+        LinkStage().run(ctx)
+        assert store.needing_link(build_id) == []
+        assert DatesStage().run(ctx) == 0
+        assert AnalyseStage().run(ctx) == 0
+    assert _layers(built) == before
+
+
+def test_stages_changing_one_component_reruns_only_that_component(
+    built: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.analyse import layers
+
+    before = _layers(built)
+    keys = analyse_stage.component_keys()
+    assert {"quotes", "timexes"} <= set(keys)
+    changed = dict(keys, timexes=keys["timexes"] + "-edited")
+    monkeypatch.setattr(analyse_stage, "component_keys", lambda: changed)
+    ran: list[str] = []
+    real = layers.enabled_components()
+
+    def counted(component: Any) -> Any:
+        def fn(doc: Any, ctx: Any) -> Any:
+            ran.append(component.name)
+            return component.fn(doc, ctx)
+
+        return replace(component, fn=fn)
+
+    monkeypatch.setattr(layers, "enabled_components", lambda: tuple(counted(c) for c in real))
+    with open_store(built) as store:
+        build_id = store.last_build()
+        assert build_id is not None
+        ctx = BuildContext(store, build_id, replace(DEFAULT, workers=1), LocalRunner())
+        assert AnalyseStage().run(ctx) == 5
+        assert AnalyseStage().run(ctx) == 0  # and now its key holds again
+        stored = store.db.execute("SELECT analysis_key FROM articles").fetchall()
+    needed = {c.name for c in analyse_stage._needed(real, ("timexes",))}
+    assert set(ran) == needed and "timexes" in needed and "quotes" not in needed
+    after = _layers(built)
+    assert after == before  # the same code re-ran: the same layer, every other kept as stored
+    assert all(json.loads(k)["timexes"] for (k,) in stored)
