@@ -30,7 +30,8 @@ _SENTENCE_END = re.compile(
 )
 # Cheap pre-check: most windows hold no sentence end at all.
 _MAYBE_END = re.compile(r"[.!?;]\S*\s|\n\s*\n")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+# A word, not the letters of "5am" or "2pm" ("am" would read as the present tense).
+_WORD = re.compile(r"\b[A-Za-z]+(?:['’][a-z]+)?")
 
 _FUTURE = frozenset(
     {
@@ -272,26 +273,44 @@ class Context:
         if "set" in lw or "set" in rw:
             # "set to resume", "set for Monday": a schedule, not the past tense of "set".
             lw, rw = _set_ahead(lw), _set_ahead(rw)
-        for i in range(max(len(lw), len(rw))):
-            if i < len(lw):
-                t = _classify(lw[-1 - i])
-                if t == "past" and i + 1 < len(lw) and _passive(lw[-2 - i]):
-                    t = ""
-                elif t == "future" and _had_before(lw, len(lw) - 1 - i):
-                    t = "past"
-                if t:
-                    return t
-            if i < len(rw):
-                t = _classify(rw[i])
-                if t == "past" and i > 0 and _passive(rw[i - 1]):
-                    t = ""
-                elif t == "future" and _had_before(rw, i):
-                    t = "past"
-                if t:
-                    return t
-        return ""
+        # The expression's own clause first: in "The crew, who arrived in March, will return"
+        # the verb that governs "March" is "arrived", though "will" is as near. Commas bound
+        # the clause; only when it holds no tense do the wider windows decide.
+        cut_left, cut_right = left.rfind(","), right.find(",")
+        if cut_left >= 0 or cut_right >= 0:
+            near_l = _WORD.findall(left[cut_left + 1 :])[-TENSE_WINDOW_WORDS:]
+            near_r = _WORD.findall(right[:cut_right] if cut_right >= 0 else right)
+            near_r = near_r[:TENSE_WINDOW_WORDS]
+            if "set" in near_l or "set" in near_r:
+                near_l, near_r = _set_ahead(near_l), _set_ahead(near_r)
+            t = _scan(near_l, near_r)
+            if t:
+                return t
+        return _scan(lw, rw)
 
     def quarter_nearby(self, pos: int) -> tuple[int, int] | None:
         if self.last_quarter is not None and pos - self.last_quarter_pos <= QUARTER_MEMORY_CHARS:
             return self.last_quarter
         return None
+
+
+def _scan(lw: list[str], rw: list[str]) -> Tense:
+    """The tense of the nearest tense-bearing word, left and right alternately."""
+    for i in range(max(len(lw), len(rw))):
+        if i < len(lw):
+            t = _classify(lw[-1 - i])
+            if t == "past" and i + 1 < len(lw) and _passive(lw[-2 - i]):
+                t = ""
+            elif t == "future" and _had_before(lw, len(lw) - 1 - i):
+                t = "past"
+            if t:
+                return t
+        if i < len(rw):
+            t = _classify(rw[i])
+            if t == "past" and i > 0 and _passive(rw[i - 1]):
+                t = ""
+            elif t == "future" and _had_before(rw, i):
+                t = "past"
+            if t:
+                return t
+    return ""

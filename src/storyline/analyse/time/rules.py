@@ -216,6 +216,27 @@ _PAST_CUE = re.compile(
 )
 
 
+# Future cues that also open past deadlines and starts ("officials knew by mid-July", "discounts
+# started as early as October"): in a past-tense clause they point back.
+_WEAK_FUTURE_CUE = re.compile(
+    rf"\b(?:by|as\s+early\s+as|starting|beginning)\s+(?:the\s+)?(?:early\s+|late\s+|mid-?)?"
+    rf"{_CLOCK_BETWEEN}$",
+    re.IGNORECASE,
+)
+
+
+def _cue_tense(ctx: Context, start: int) -> str:
+    """ "future" or "past" when a cue right before ``start`` decides, else ""."""
+    before = ctx.text[max(0, start - 30) : start]
+    if _PAST_CUE.search(before):
+        return "past"
+    if _FUTURE_CUE.search(before):
+        if _WEAK_FUTURE_CUE.search(before) and ctx.tense(start, start) == "past":
+            return "past"
+        return "future"
+    return ""
+
+
 def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) -> int | None:
     """The year of a year-less "May" / "May 5", None if unknown or off the calendar.
 
@@ -240,12 +261,8 @@ def _guess_year_for_month(ctx: Context, month: int, day: int, start: int, end: i
         near = _nearest_year(a, month, day)
         if near is not None:
             return near
-    before = ctx.text[max(0, start - 30) : start]
-    if _FUTURE_CUE.search(before) and not _PAST_CUE.search(before):
-        tense = "future"
-    elif _PAST_CUE.search(before):
-        tense = "past"
-    else:
+    tense = _cue_tense(ctx, start)
+    if not tense:
         tense = ctx.tense(start, end)
         # Within a couple of months of the document date the nearest reading is safer than the
         # tense guess (news mostly talks about the recent past and the near future).
@@ -288,11 +305,9 @@ def _weekday_date(ctx: Context, weekday: int, rel: str, start: int, end: int) ->
         return weekday_near(a, weekday, 1)
     if weekday == a.weekday():
         return a
-    before = ctx.text[max(0, start - 30) : start]
-    if _PAST_CUE.search(before):
-        tense: str = "past"
-    elif _FUTURE_CUE.search(before):
-        tense = "future"
+    tense = _cue_tense(ctx, start)
+    if tense:
+        pass
     elif not rel and ctx.text[end : end + 2] in ("'s", "’s"):
         # "get around Wednesday's ruling": a possessive names an event the news already
         # reported; a clause's future tense is about what follows it ("ahead of" still wins).
@@ -658,6 +673,8 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
     if prev[-1:] in "$£€#¥" or prev.endswith(("No", "no")):
         return None
     before = _word_before(ctx, m.start()).lower()
+    if _BEFORE_CHRIST.match(text, m.end()):
+        return None  # "1200 BC": the rule for years before the common era reads it
     cue = bool(m["pre"]) or before in _TEMPORAL_PREPS
     if (not YEAR_MIN <= year <= YEAR_MAX and not cue) or bounded_year(year) is None:
         return None
@@ -669,14 +686,23 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
         return None
     if _NOT_A_YEAR_AFTER.match(after):
         return None
-    bc = _BEFORE_CHRIST.match(text, m.end())
-    if bc is not None and (year < YEAR_MIN or not _NAME_AFTER.match(text, bc.end())):
-        # "9500 BCE": a year, but values here count 0001-9999 of the common era only.
-        return Norm("DATE", "XXXX", CONF_VAGUE, m.start(), bc.end())
     pre = (m["pre"] or "").lower().split()
     if len(pre) == 3 and pre[1] in SEASONS:
         return Norm("DATE", f"{year:04d}-{SEASONS[pre[1]]}", CONF_ABSOLUTE)  # "the fall of 1998"
+    if len(pre) == 4 and pre[2] == "half":
+        # "the first half of 2025" is 2025-H1 (TimeBank: "the last half of 1989", 1989-H2).
+        return Norm("DATE", f"{year:04d}-H{1 if pre[1] == 'first' else 2}", CONF_ABSOLUTE)
     return Norm("DATE", f"{year:04d}", CONF_ABSOLUTE)
+
+
+def _bc_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "800 BC", "9500 BCE": TimeML writes a year before the common era as "BC0800"."""
+    if _NAME_AFTER.match(ctx.text, m.end()):
+        return None  # "2000 BC Road": part of a name
+    year = int(m["year"].replace(",", ""))
+    if year > 9999:
+        return None
+    return Norm("DATE", f"BC{year:04d}", CONF_ABSOLUTE)
 
 
 # "2014-2015", "1968-69", "2010–11": a range of years is two DATEs, one per end (TIMEX3 marks
@@ -813,15 +839,13 @@ def _this_pod(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 _REF_WORDS = {
+    # "current", "currently", "recent" and "recently" are not TIMEX3 in TempEval-3's
+    # conventions (TimeBank tagged about half of them; the newer annotation none).
     "now": "PRESENT_REF",
     "at present": "PRESENT_REF",
-    "currently": "PRESENT_REF",
-    "current": "PRESENT_REF",
     "nowadays": "PRESENT_REF",
     "these days": "PRESENT_REF",
     "the present": "PRESENT_REF",
-    "recently": "PAST_REF",
-    "recent": "PAST_REF",
     "lately": "PAST_REF",
     "the past": "PAST_REF",
     "the future": "FUTURE_REF",
@@ -835,16 +859,8 @@ def _ref(m: re.Match[str], ctx: Context) -> Norm | None:
     word = " ".join(m[0].lower().split())
     if ctx.text[m.end() : m.end() + 1] == "-":
         return None  # "now-deleted", "current-account": part of a compound adjective
-    if word == "recent":
-        return None  # "the recent bomb attacks": mostly left unmarked (unlike "recently")
     if word == "at present":
         return Norm("DATE", "PRESENT_REF", CONF_VAGUE, m.end() - len("present"), m.end())
-    if word == "current" and _word_after(ctx, m.end()).lower() in (
-        "account",
-        "accounts",
-        "affairs",
-    ):
-        return None
     return Norm("DATE", _REF_WORDS[word], CONF_VAGUE)
 
 
@@ -1242,15 +1258,33 @@ def _clock(m: re.Match[str], ctx: Context) -> Norm | None:
             hh = 0
         if not 0 <= hh <= 24 or (m["h2"] and not m["tz"] and ":" not in m[0]):
             return None
-    return _clock_norm(ctx, hh, mm, m["tz"])
+    return _clock_norm(ctx, hh, mm, m["tz"], m.end())
 
 
 # Zones that are UTC itself: a time given in them carries ISO 8601's "Z".
 _UTC_ZONES = frozenset({"gmt", "utc", "z", "zulu"})
 
 
-def _clock_norm(ctx: Context, hh: int, mm: int, tz: str | None) -> Norm:
-    a = ctx.ref_day
+# The day a clock time is said to be on, named after it: "5am on Friday", "11:43 a.m. EDT on
+# Thursday", "at 10:15 a.m. in New York on Thursday" (a place of up to three capitalised words
+# may come between). Without it the time is on the day under discussion.
+_DAY_AFTER_CLOCK = re.compile(
+    r"(?:\s+(?:in|at)(?:\s+[A-Z][\w.'’-]*){1,3}?)?,?\s+on\s+"
+    rf"(?:(?P<rel>last|next|this)\s+)?(?P<wd>{_WEEKDAY})(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _day_after_clock(ctx: Context, end: int) -> dt.date | None:
+    m = _DAY_AFTER_CLOCK.match(ctx.text, end)
+    if m is None or not _cap(m["wd"]):
+        return None
+    rel = m["rel"] or ""
+    return _weekday_date(ctx, WEEKDAYS[m["wd"].lower()], rel, m.start("wd"), m.end("wd"))
+
+
+def _clock_norm(ctx: Context, hh: int, mm: int, tz: str | None, end: int) -> Norm:
+    a = _day_after_clock(ctx, end) or ctx.ref_day
     day = "XXXX-XX-XX" if a is None else day_value(a)
     zone = "Z" if tz is not None and tz.lower() in _UTC_ZONES else ""
     if hh == 24:
@@ -1261,7 +1295,7 @@ def _clock_norm(ctx: Context, hh: int, mm: int, tz: str | None) -> Norm:
 def _military(m: re.Match[str], ctx: Context) -> Norm | None:
     """ "1400 GMT", "0600Z", "2130 hrs": four-digit clock times (hours and minutes run together)
     are read only with a zone or "hours" after them, which rules out years and counts."""
-    return _clock_norm(ctx, int(m["h"]), int(m["mi"]), m["tz"] or m["tz3"])
+    return _clock_norm(ctx, int(m["h"]), int(m["mi"]), m["tz"] or m["tz3"], m.end())
 
 
 def _holiday_date(name: str, year: int) -> dt.date | None:
@@ -1515,7 +1549,7 @@ _BARE_UNITS = r"(?:decades|centuries|years|months|weeks|days|hours|minutes)"
 
 _PRE_PERIOD = (
     r"(?P<pre>early|late|mid|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of"
-    r"|the\s+middle\s+of|the\s+first\s+half\s+of|the\s+second\s+half\s+of|the\s+rest\s+of"
+    r"|the\s+middle\s+of|the\s+(?:first|second|last)\s+half\s+of|the\s+rest\s+of"
     r"|the\s+remainder\s+of|the\s+summer\s+of|the\s+spring\s+of|the\s+fall\s+of|the\s+autumn\s+of"
     r"|the\s+winter\s+of|fiscal|calendar|fiscal\s+year|the\s+year|the\s+fiscal\s+year|the\s+year-ago"
     r"|the\s+year-earlier)"
@@ -1614,6 +1648,12 @@ RULES: tuple[Rule, ...] = (
             rf"{_B}(?:{_PRE_PERIOD}[\s-]*|(?<![\w$£€#.,/:-]))(?P<year>\d{{4}})(?![\w%]|[.,/:]\d|-\d)"
         ),
         _year,
+        keys=("digit",),
+    ),
+    Rule(
+        "timex.year-bc",
+        _r(rf"{_B}(?P<year>[1-9]\d{{0,3}}|[1-9]\d{{0,2}},\d{{3}})\s*(?:BCE?|B\.C\.(?:E\.)?)(?!\w)"),
+        _bc_year,
         keys=("digit",),
     ),
     Rule(
