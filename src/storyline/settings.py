@@ -33,6 +33,23 @@ class Settings:
     parallel_min_batch: int = 64
     """Batches smaller than this run in the calling process: a worker pool costs more to start
     than a few articles cost to clean."""
+    batch_items: int = 256
+    """Files (or articles) handed to the workers at a time by ingest and clean: big enough to
+    keep both cores busy, small enough that memory stays flat."""
+    batch_bytes: int = 32 * 2**20
+    """A batch of files is handed over early once it holds this many bytes."""
+    small_container_bytes: int = 4 * 2**20
+    """JSONL files up to this size are read whole in a worker; bigger ones stream from the build
+    process (their records still go to the workers to be looked at)."""
+    batches_ahead: int = 2
+    """Batches in the workers while the build process stores the results of an earlier one, so
+    that the workers never wait for the store (memory holds at most this many batches more)."""
+    link_batch: int = 1024
+    """Articles linked (and committed) at a time: those of earlier batches are found through the
+    store's band index, as in an incremental build."""
+    analysis_shard: int = 8
+    """Articles parsed together: spaCy's own batching, and small enough that both workers get
+    work (with 256 a shard, one worker would parse a whole small corpus alone)."""
 
     # fault isolation and limits
     component_budget_s: float = 60.0

@@ -12,7 +12,14 @@ from urllib.parse import urlsplit
 from storyline.ingest.dates import DATELINE, parse_written_date
 from storyline.model import MetaValue
 
-__all__ = ["Strip", "TextMetadata", "detect_metadata", "iter_lines", "url_host"]
+__all__ = [
+    "Strip",
+    "TextMetadata",
+    "detect_metadata",
+    "headline_title",
+    "iter_lines",
+    "url_host",
+]
 
 # General vocabulary of news brands, not a list of outlets: it lets a short first line such as
 # "Evening Herald" or "London24NEWS" be recognised as a masthead.
@@ -260,3 +267,16 @@ def _self_reference(text: str) -> MetaValue | None:
     return MetaValue(
         outlet, "self-reference", f"ingest.self-reference:{method}", min(1.0, score / 2 + 0.4), s, e
     )
+
+
+def headline_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:
+    """``meta`` with a headline-like first paragraph of the clean ``text`` as its title, when the
+    container gave none (run after cleaning: the raw text's first line is often a masthead)."""
+    if "title" in meta:
+        return meta
+    first, _, rest = text.partition("\n\n")
+    words = first.split()
+    if rest and 3 <= len(words) <= 25 and first.rstrip()[-1:] not in ".:;,\"”’'":
+        meta = dict(meta)
+        meta["title"] = MetaValue(first.strip(), "first-line", "clean.headline", 0.7, 0, len(first))
+    return meta

@@ -21,16 +21,12 @@ from storyline.faults import die_with_parent
 from storyline.runners.base import ItemTask, LostItem, ShardTask
 from storyline.settings import Settings
 
-__all__ = ["AHEAD", "ProcessRunner"]
+__all__ = ["ProcessRunner"]
 
 log = logging.getLogger("storyline")
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-AHEAD = 2
-"""Batches in the workers while the caller stores the results of an earlier one, so that the
-workers never wait for the store (and memory holds at most this many batches more)."""
 
 
 class ProcessRunner:
@@ -72,7 +68,7 @@ class ProcessRunner:
         inflight: deque[Iterator[R]] = deque()
         for batch in batches:
             inflight.append(self.map(fn, batch, settings))
-            while len(inflight) > AHEAD:
+            while len(inflight) > settings.batches_ahead:
                 yield from inflight.popleft()
         while inflight:
             yield from inflight.popleft()

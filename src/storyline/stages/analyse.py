@@ -24,10 +24,6 @@ from storyline.store.sqlite import Store, meta_from_json
 
 __all__ = ["AnalyseStage", "analysis_keys", "component_keys"]
 
-SHARD = 8
-"""Articles parsed together: spaCy's own batching, and small enough that both workers get work
-(with 256 a batch, one worker would parse a whole small corpus alone)."""
-
 
 @dataclass(frozen=True, slots=True)
 class _Job:
@@ -118,7 +114,9 @@ def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool:
     if not jobs:
         return 0
     by_id = {job.article_id: job for job in jobs}
-    shards = [jobs[i : i + SHARD] for i in range(0, len(jobs), SHARD)]
+    shards = [
+        jobs[i : i + settings.analysis_shard] for i in range(0, len(jobs), settings.analysis_shard)
+    ]
     with store.transaction():
         pending = 0
         for results in pool.map_isolated(_analyse_shard, shards, settings, _lost, warm=_load_model):
@@ -184,7 +182,7 @@ def _parse_all(
 
     def together() -> list[Any]:
         with time_budget(sum(budget(settings, t) for t in texts), "parse"):
-            return list(parse_texts(texts, model, batch_size=SHARD))
+            return list(parse_texts(texts, model, batch_size=settings.analysis_shard))
 
     docs = isolated(together, lambda exc: None, None)
     if docs is not None:

@@ -44,6 +44,12 @@ RUN_ONLY_SETTINGS = frozenset(
     {
         "workers",
         "parallel_min_batch",
+        "batch_items",
+        "batch_bytes",
+        "small_container_bytes",
+        "batches_ahead",
+        "link_batch",
+        "analysis_shard",
         "lock_timeout_s",
         "commit_every",
         "component_budget_s",

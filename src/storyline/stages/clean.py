@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from storyline.clean import clean_text, furniture_keys
 from storyline.faults import failure, isolated, time_budget
-from storyline.ingest.metadata import Strip
+from storyline.ingest.metadata import Strip, headline_title
 from storyline.link.duplicates import fingerprint
-from storyline.model import CleanText, InputFailure, MetaValue
+from storyline.model import CleanText, InputFailure
 from storyline.runners import Runner
 from storyline.settings import Settings
 from storyline.stages.base import (
@@ -30,10 +30,6 @@ from storyline.store.sqlite import (
     clean_row,
     meta_from_json,
 )
-
-BATCH = 256
-"""Articles handed to the workers at a time: big enough to keep both cores busy, small enough
-that memory stays flat."""
 
 CODE = ("storyline.clean", "storyline.link.minhash", "storyline.link.duplicates", __name__)
 """The code a clean key covers: the cleaner, the fingerprints made with it, and this stage."""
@@ -77,8 +73,8 @@ def clean_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: R
     def jobs() -> Iterator[list[_CleanJob]]:
         nonlocal done
         todo: list[tuple[str, str, str | None, dict[str, int]]] = []
-        for start in range(0, len(rows), BATCH):
-            page = rows[start : start + BATCH]
+        for start in range(0, len(rows), settings.batch_items):
+            page = rows[start : start + settings.batch_items]
             keys = store.line_keys_of([aid for aid, outlet, _ in page if outlet in furniture])
             for aid, outlet, old_key in page:
                 bar.advance("clean")
@@ -91,7 +87,9 @@ def clean_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: R
                 key = clean_key(settings, mine)
                 if key != old_key:
                     todo.append((aid, key, outlet, mine))
-            if len(todo) >= BATCH or (todo and start + BATCH >= len(rows)):
+            if len(todo) >= settings.batch_items or (
+                todo and start + settings.batch_items >= len(rows)
+            ):
                 inputs = store.cleaning_inputs([t[0] for t in todo])
                 done += len(todo)
                 yield [(*t, *inputs[t[0]]) for t in todo]
@@ -142,21 +140,9 @@ def _clean_one(job: _CleanJob, settings: Settings) -> tuple[CleanRow, list[Input
     uncleaned = CleanText(decoded, (), ((0, 0, len(decoded)),))
     result = isolated(clean, failed("cleaner"), uncleaned)
     meta = meta_from_json(meta_json)
-    meta = isolated(lambda: _with_title(meta, result.text), failed("title"), meta)
+    meta = isolated(lambda: headline_title(meta, result.text), failed("title"), meta)
     prints = isolated(lambda: fingerprint(result.text, settings), failed("fingerprint"), None)
     if prints is None:
         prints = fingerprint("", settings)
     norm, sig_near, sig_content = prints
     return clean_row(aid, key, result, meta, norm, sig_near, sig_content), failures
-
-
-def _with_title(meta: dict[str, MetaValue], text: str) -> dict[str, MetaValue]:
-    """A headline-like first paragraph becomes the title when the container gave none."""
-    if "title" in meta:
-        return meta
-    first, _, rest = text.partition("\n\n")
-    words = first.split()
-    if rest and 3 <= len(words) <= 25 and first.rstrip()[-1:] not in ".:;,\"”’'":
-        meta = dict(meta)
-        meta["title"] = MetaValue(first.strip(), "first-line", "clean.headline", 0.7, 0, len(first))
-    return meta

@@ -21,7 +21,6 @@ from storyline.ingest.metadata import Strip, detect_metadata, iter_lines
 from storyline.ingest.readers import read_file, read_small
 from storyline.model import InputFailure, MetaValue, RawDocument
 from storyline.runners import Runner
-from storyline.runners.process import AHEAD
 from storyline.settings import Settings
 from storyline.stages.base import (
     BuildContext,
@@ -35,19 +34,6 @@ from storyline.store.sqlite import (
     Store,
     valid_text,
 )
-
-_BATCH = 256
-"""Files (or articles) handed to the workers at a time: big enough to keep both cores busy,
-small enough that memory stays flat."""
-
-
-_BATCH_BYTES = 32 * 2**20
-"""A batch of files is handed over early once it holds this many bytes."""
-
-
-_SMALL_CONTAINER_BYTES = 4 * 2**20
-"""JSONL files up to this size are read whole in a worker; bigger ones stream from the build
-process (their records still go to the workers to be looked at)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +196,7 @@ def ingest(
             inflight.append(pool.map(_read_small_file, list(batch), settings))
             batch.clear()
             sizes["batch"] = 0
-        while inflight and (drain or len(inflight) > AHEAD):
+        while inflight and (drain or len(inflight) > settings.batches_ahead):
             for opened, sha, items in inflight.popleft():
                 store_file(opened, sha, items)
 
@@ -256,12 +242,12 @@ def ingest(
             if small or (
                 fmt == "jsonl"
                 and opened.lower().endswith(".jsonl")
-                and st.st_size <= _SMALL_CONTAINER_BYTES
+                and st.st_size <= settings.small_container_bytes
             ):
                 # A small uncompressed JSONL file is read whole in a worker, like an article.
                 batch.append((opened, source))
                 sizes["batch"] += st.st_size
-                if len(batch) >= _BATCH or sizes["batch"] >= _BATCH_BYTES:
+                if len(batch) >= settings.batch_items or sizes["batch"] >= settings.batch_bytes:
                     flush()
                 continue
             # Containers of many articles (and refused big files) stream from this process, in
@@ -279,7 +265,7 @@ def ingest(
                 )
                 continue
             # Its records are read here, one at a time, and looked at in the workers.
-            docs = chunks(_records(item, settings), _BATCH)
+            docs = chunks(_records(item, settings), settings.batch_items)
             store_file(opened, sha, pool.map_ahead(_prepare_item, docs, settings))
         flush(drain=True)
     return counts["processed"], counts["skipped"]

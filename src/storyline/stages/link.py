@@ -21,10 +21,6 @@ from storyline.store.sqlite import (
     Store,
 )
 
-_LINK_BATCH = 1024
-"""Articles linked (and committed) at a time: those of earlier batches are found through the
-store's band index, as in an incremental build."""
-
 
 @dataclass(frozen=True, slots=True)
 class LinkStage:
@@ -41,8 +37,8 @@ def link_all(store: Store, build_id: int, settings: Settings, bar: Bar) -> list[
     dirty = store.needing_link(build_id)
     bar.stage("link", len(dirty))
     with store.transaction():
-        for start in range(0, len(dirty), _LINK_BATCH):
-            batch = dirty[start : start + _LINK_BATCH]
+        for start in range(0, len(dirty), settings.link_batch):
+            batch = dirty[start : start + settings.link_batch]
             _link_batch(store, batch, build_id, settings)
             bar.advance("link", len(batch))
             store.checkpoint()
