@@ -8,13 +8,14 @@ import importlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from storyline.faults import failure
-from storyline.model import InputFailure
-from storyline.store.sqlite import Store
+from storyline.model import ENTITY_TYPES, Corpus, InputFailure, Mention
+from storyline.store.base import Store
 
-__all__ = ["assemble", "group_quotes", "same_person", "speaker_is_group"]
+__all__ = ["assemble", "assemble_corpus", "group_quotes", "same_person", "speaker_is_group"]
 
 _NOT_SPEECH = {"quotes.scare", "quotes.interviewer-echo"}
 """Scare quotes and an interviewer's word put back to the subject are nobody's quote: the
@@ -43,19 +44,70 @@ def assemble(
     max_sentences: int | None = None,
     errors: list[InputFailure] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """The dossier's corpus sections. A section that fails is left empty (and named in
-    ``errors``, when given; otherwise the failure is raised): the others still come out."""
+    """The dossier's corpus sections (entities, quotes, quote groups, timeline) as dicts. A
+    section that fails is left empty (and named in ``errors``, when given; otherwise the
+    failure is raised): the others still come out. Typed, with the stories attached:
+    :func:`assemble_corpus`."""
+    sections, _ = _assemble(
+        store, build_id, max_dates=max_dates, max_sentences=max_sentences, errors=errors
+    )
+    return sections
+
+
+def assemble_corpus(
+    store: Store,
+    build_id: int,
+    *,
+    max_dates: int | None = None,
+    max_sentences: int | None = None,
+    errors: list[InputFailure] | None = None,
+) -> Corpus:
+    """The corpus results of a build, typed, to store with ``store.put_corpus``: what
+    :func:`assemble` gives, with the stories section attached (each timeline entry and quote
+    group then has its ``story_id``) and every resolved entity mention. The stories section
+    fails alone, like the others."""
+    from storyline.link.story_sections import story_section
+
+    sections, mentions = _assemble(
+        store, build_id, max_dates=max_dates, max_sentences=max_sentences, errors=errors
+    )
+    briefs = [b.to_record() for b in store.briefs(build_id)]
+    sections["stories"] = _section(
+        errors,
+        "stories",
+        lambda: story_section(store.stories(build_id), briefs, sections),
+        [],
+    )
+    return Corpus.from_sections(sections, mentions)
+
+
+def _section(
+    errors: list[InputFailure] | None, name: str, fn: Callable[[], Any], empty: Any
+) -> Any:
+    """``fn()``, or ``empty`` when it fails and ``errors`` collects the failure."""
+    if errors is None:
+        return fn()
+    try:
+        return fn()
+    except Exception as exc:  # fault isolation: this section only
+        errors.append(failure(exc, source=name, stage="corpus", component=name))
+        return empty
+
+
+def _assemble(
+    store: Store,
+    build_id: int,
+    *,
+    max_dates: int | None,
+    max_sentences: int | None,
+    errors: list[InputFailure] | None,
+) -> tuple[dict[str, list[dict[str, Any]]], list[Mention]]:
 
     def section(name: str, fn: Callable[[], Any], empty: Any) -> Any:
-        if errors is None:
-            return fn()
-        try:
-            return fn()
-        except Exception as exc:  # fault isolation: this section only
-            errors.append(failure(exc, source=name, stage="corpus", component=name))
-            return empty
+        return _section(errors, name, fn, empty)
 
-    articles = store.current_articles_brief(build_id)
+    articles = [b.to_record() for b in store.briefs(build_id)]
+    ids = [a["id"] for a in articles]
     by_id = {a["id"]: a for a in articles}
     none: list[dict[str, Any]] = []
     entities: list[dict[str, Any]]
@@ -66,7 +118,9 @@ def assemble(
     )
     quotes: list[dict[str, Any]] = section(
         "quotes",
-        lambda: _quotes(store, articles, article_entities, cluster_map, entities),
+        lambda: _quotes(
+            store.layers_of(ids, "quotes"), articles, article_entities, cluster_map, entities
+        ),
         list(none),
     )
     groups: list[dict[str, Any]] = section(
@@ -74,7 +128,14 @@ def assemble(
     )
     timeline: list[dict[str, Any]] = section(
         "timeline",
-        lambda: _timeline(store, articles, article_entities, cluster_map, max_dates, max_sentences),
+        lambda: _timeline(
+            store.layers_of(ids, "events"),
+            articles,
+            article_entities,
+            cluster_map,
+            max_dates,
+            max_sentences,
+        ),
         [],
     )
     section(
@@ -83,7 +144,72 @@ def assemble(
         None,
     )
     section("entities", lambda: _count_quotes(entities, quotes), None)
-    return {"entities": entities, "quotes": quotes, "quote_groups": groups, "timeline": timeline}
+    sections = {
+        "entities": entities,
+        "quotes": quotes,
+        "quote_groups": groups,
+        "timeline": timeline,
+    }
+    mentions: list[Mention] = section(
+        "entities", lambda: _mentions(articles, article_entities, cluster_map), []
+    )
+    section("corrections", lambda: _apply_corrections(store, sections, mentions), None)
+    return sections, mentions
+
+
+def _mentions(
+    articles: list[dict[str, Any]],
+    article_entities: dict[str, Any],
+    cluster_map: dict[tuple[str, int], str],
+) -> list[Mention]:
+    """Every entity-layer mention of the articles, with the corpus entity its cluster became."""
+    out = []
+    for a in articles:
+        ents = article_entities.get(a["id"])
+        if ents is None:
+            continue
+        for m in ents.mentions:
+            out.append(
+                Mention(
+                    a["id"],
+                    m.start,
+                    m.end,
+                    m.text,
+                    m.label,
+                    m.kind,
+                    m.confidence,
+                    m.method,
+                    cluster_map.get((a["id"], m.cluster)),
+                )
+            )
+    return out
+
+
+def _apply_corrections(
+    store: Store, sections: dict[str, list[dict[str, Any]]], mentions: list[Mention]
+) -> None:
+    """A reader's entity corrections (kept in the store by the web application), applied after
+    every assembly so a rebuild keeps them. Mentions follow their entity when a merge removes
+    it. Nothing happens before both the corrections module and the store's table exist."""
+    corrections_of = getattr(store, "corrections", None)
+    module = _optional("storyline.link.corrections")
+    if corrections_of is None or module is None:
+        return
+    corrections = list(corrections_of())
+    if not corrections:
+        return
+    before = {e["id"] for e in sections["entities"]}
+    module.apply_corrections(sections, corrections)
+    gone = before - {e["id"] for e in sections["entities"]}
+    merged = {
+        c.other_id: c.entity_id for c in corrections if c.kind == "merge" and c.other_id in gone
+    }
+    for n, m in enumerate(mentions):
+        if m.entity_id in gone:
+            target = merged.get(m.entity_id)
+            while target in merged:  # merged into one that was merged in turn
+                target = merged[target]
+            mentions[n] = replace(m, entity_id=target)
 
 
 def _entities(
@@ -95,11 +221,14 @@ def _entities(
         return [], {}, {}
     per_article: dict[str, Any] = {}
     captions: list[tuple[str, str | None, Any]] = []
+    ids = [a["id"] for a in articles]
+    layers = store.layers_of(ids, "entities")
+    caption_layers = store.layers_of(ids, "caption_entities")
     for a in articles:
-        data = store.layer(a["id"], "entities")
+        data = layers.get(a["id"])
         if data is not None:
             per_article[a["id"]] = analyse.ArticleEntities.from_json(data)
-        data = store.layer(a["id"], "caption_entities")
+        data = caption_layers.get(a["id"])
         if data is not None:
             captions.append((a["id"], a["published"], analyse.ArticleEntities.from_json(data)))
     found, cmap = link.resolve_corpus(
@@ -114,7 +243,7 @@ def _entities(
         {
             "id": e.id,
             "name": e.name,
-            "type": e.type if e.type in ("PERSON", "ORG", "GPE", "NORP", "EVENT") else "OTHER",
+            "type": e.type if e.type in ENTITY_TYPES else "OTHER",
             "aliases": list(e.aliases),
             "roles": [
                 {"title": r.title, "date": r.date, "article_id": r.article_id} for r in e.roles
@@ -177,7 +306,7 @@ def _speaker_entity(
 
 
 def _quotes(
-    store: Store,
+    layers: dict[str, Any],
     articles: list[dict[str, Any]],
     article_entities: dict[str, Any],
     cluster_map: dict[tuple[str, int], str],
@@ -190,7 +319,7 @@ def _quotes(
             per_article[aid].append(eid)
     out: list[dict[str, Any]] = []
     for a in articles:
-        for n, q in enumerate(store.layer(a["id"], "quotes") or []):
+        for n, q in enumerate(layers.get(a["id"]) or []):
             if q["method"] in _NOT_SPEECH:
                 continue
             entity_id = _speaker_entity(
@@ -347,7 +476,7 @@ def _name_summary_pronouns(
 
 
 def _timeline(
-    store: Store,
+    layers: dict[str, Any],
     articles: list[dict[str, Any]],
     article_entities: dict[str, Any],
     cluster_map: dict[tuple[str, int], str],
@@ -360,7 +489,7 @@ def _timeline(
         return []
     items = []
     for a in articles:
-        data = store.layer(a["id"], "events")
+        data = layers.get(a["id"])
         if data is None:
             continue
         events = [events_mod.Event.from_json(e) for e in data]

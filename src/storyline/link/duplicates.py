@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from storyline.errors import StoreError
 from storyline.link.minhash import (
     band_keys,
     fact_features,
@@ -21,7 +22,8 @@ from storyline.link.minhash import (
 from storyline.link.rewrite import rewrite_score
 from storyline.model import DuplicateEdge, DuplicateGroup
 from storyline.settings import DEFAULT, Settings
-from storyline.store.sqlite import Store
+from storyline.store.base import Store
+from storyline.store.rows import LinkInput
 
 __all__ = [
     "Fingerprint",
@@ -65,14 +67,8 @@ def detect_for(
     store: Store, article_id: str, build: int, settings: Settings = DEFAULT
 ) -> list[DuplicateEdge]:
     """Index one (new or changed) article and find its duplicates among the current ones."""
-    row = store.db.execute(
-        "SELECT norm_hash, sig_near, sig_content FROM articles WHERE id=?", (article_id,)
-    ).fetchone()
-    norm, near_sig, content_sig = (
-        row[0],
-        np.frombuffer(row[1], np.uint64),
-        np.frombuffer(row[2], np.uint64),
-    )
+    found = _link_input(store.link_inputs([article_id]), article_id)
+    norm, near_sig, content_sig = found.norm_hash, found.sig_near, found.sig_content
     store.drop_edges(article_id)
     near_bands = list(band_keys(near_sig, settings.near_threshold)) if near_sig.size else []
     store.replace_bands(article_id, "near", near_bands)
@@ -103,6 +99,16 @@ def detect_for(
         store.put_edge(e)
     return edges
 
+
+def _link_input(inputs: Mapping[str, LinkInput], article_id: str) -> LinkInput:
+    found = inputs.get(article_id)
+    if found is None:
+        raise StoreError(f"{article_id}: no such article in the store to link")
+    return found
+
+
+_INPUT_PAGE = 1000
+"""Articles whose stored signatures :func:`link_articles` reads in one query."""
 
 _INDEX_MAX = 20_000
 """Articles whose bands and signatures :func:`link_articles` keeps in memory (about 3 kB each)
@@ -227,10 +233,12 @@ def link_articles(
         bands.clear()
         edges.clear()
 
-    for article_id in article_ids:
-        norm, near_raw, content_raw = store.link_input(article_id)
-        near_sig = np.frombuffer(near_raw, np.uint64)
-        content_sig = np.frombuffer(content_raw, np.uint64)
+    inputs: dict[str, LinkInput] = {}
+    for n, article_id in enumerate(article_ids):
+        if n % _INPUT_PAGE == 0:  # signatures read a page at a time, not one query each
+            inputs = store.link_inputs(article_ids[n : n + _INPUT_PAGE])
+        row = _link_input(inputs, article_id)
+        norm, near_sig, content_sig = row.norm_hash, row.sig_near, row.sig_content
         near_bands = list(band_keys(near_sig, settings.near_threshold)) if near_sig.size else []
         facts_bands = (
             list(band_keys(content_sig, settings.rewrite_candidate_threshold))

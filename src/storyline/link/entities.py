@@ -20,6 +20,7 @@ from storyline.analyse.entities.names import fold, name_words, org_key, spelling
 from storyline.analyse.entities.resolve import ArticleEntities, RoleMention
 from storyline.analyse.entities.resolve import Mention as EntityMention
 from storyline.analyse.entities.roles import title_key
+from storyline.model import Entity, Role
 
 __all__ = ["Entity", "Role", "resolve_corpus"]
 
@@ -33,25 +34,6 @@ _CAPTION = "\x00caption"
 """Marks a caption's clusters inside the resolver; stripped from every output."""
 
 _SLUG = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True, slots=True)
-class Role:
-    title: str
-    date: str | None
-    article_id: str
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    id: str
-    name: str
-    type: str
-    aliases: tuple[str, ...]
-    roles: tuple[Role, ...]
-    mentions: int
-    article_ids: tuple[str, ...]
-    media: bool
 
 
 @dataclass(slots=True)

@@ -11,13 +11,18 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.model import DuplicateGroup, InputFailure, MetaValue
+from storyline.store.rows import ArticleRow, removal_records
+
+if TYPE_CHECKING:
+    from storyline.store.base import Store
 
 __all__ = [
     "SCHEMA_ID",
     "article_record",
+    "dossier_from_store",
     "dossier_json",
     "dossier_schema",
     "error_record",
@@ -34,8 +39,19 @@ def _value(meta: Mapping[str, MetaValue], key: str) -> str | None:
     return v.value if v is not None else None
 
 
-def article_record(row: Mapping[str, Any]) -> dict[str, Any]:
-    """One article in contract form, with provenance of every metadata value under ``meta``."""
+def article_record(row: Mapping[str, Any] | ArticleRow) -> dict[str, Any]:
+    """One article in contract form, with provenance of every metadata value under ``meta``
+    (from a stored :class:`ArticleRow`, or the older dict form)."""
+    if isinstance(row, ArticleRow):
+        row = {
+            "id": row.id,
+            "source": row.source,
+            "meta": row.meta,
+            "text": row.text,
+            "removed": removal_records(row.removed),
+            "duplicate_of": row.duplicate_of,
+            "notes": row.notes,
+        }
     meta: Mapping[str, MetaValue] = row["meta"]
     published = meta.get("published")
     source = published.source if published is not None else None
@@ -80,7 +96,7 @@ def error_record(e: InputFailure) -> dict[str, Any]:
 
 
 def make_dossier(
-    articles: Iterable[Mapping[str, Any]],
+    articles: Iterable[Mapping[str, Any] | ArticleRow],
     duplicates: Iterable[DuplicateGroup],
     errors: Iterable[InputFailure],
     **layers: list[dict[str, Any]],
@@ -104,6 +120,48 @@ def make_dossier(
         ],
         "errors": [error_record(e) for e in errors],
     }
+
+
+def dossier_from_store(
+    store: Store,
+    build: int,
+    duplicates: Iterable[DuplicateGroup] | None = None,
+    errors: list[InputFailure] | None = None,
+) -> dict[str, Any]:
+    """The dossier of ``build`` read from the store alone: its articles, duplicate groups (as
+    the link stage stored them; ``duplicates`` overrides), errors and corpus results. A build
+    that stored no corpus (it was not analysed) has empty corpus sections. A corpus stored
+    without its stories section gets one made from the stored stories, as the pipeline
+    makes it; if that fails, the section is empty and the failure goes into the dossier's
+    errors and into ``errors`` (when given; otherwise it is raised)."""
+    groups = list(duplicates) if duplicates is not None else store.duplicate_groups(build)
+    if groups is None:
+        # Stored by a build that kept no groups: made again from the links (the dates of
+        # inferred-date articles may order a group differently than the link stage did).
+        from storyline.link.duplicates import group_edges
+
+        edges = store.current_edges(build)
+        groups = group_edges(edges, store.published_of({i for e in edges for i in (e.a, e.b)}))
+    sections: dict[str, list[dict[str, Any]]] = {}
+    failed: list[InputFailure] = []
+    if store.has_corpus(build):
+        sections = store.corpus(build).to_sections()
+        if "stories" not in sections:
+            from storyline.faults import failure
+            from storyline.link.story_sections import story_section
+
+            briefs = [b.to_record() for b in store.briefs(build)]
+            try:
+                sections["stories"] = story_section(store.stories(build), briefs, sections)
+            except Exception as exc:  # fault isolation: this section only
+                if errors is None:
+                    raise
+                failed.append(failure(exc, source="stories", stage="corpus", component="stories"))
+                errors.extend(failed)
+                sections["stories"] = []
+    return make_dossier(
+        store.article_rows(build), groups, [*store.errors(build), *failed], **sections
+    )
 
 
 # Lone surrogates (undecodable file-name bytes, a broken "\\ud800" escape in a JSONL record) have

@@ -41,6 +41,7 @@ from storyline.model import (
     QuoteGroup,
     Removal,
     Story,
+    StorySummary,
     TimelineEntry,
 )
 from storyline.store.rows import (
@@ -367,11 +368,15 @@ class CorpusResults(Protocol):
         ...
 
     def corpus(self, build: int) -> Corpus:
-        """``build``'s corpus results as stored (an empty Corpus when it stored none). The
-        stories section is attached when the build stored a corpus."""
+        """``build``'s corpus results as stored (an empty Corpus when it stored none); its
+        ``stories`` is None when the corpus was stored without a stories section."""
         ...
 
     def has_corpus(self, build: int) -> bool: ...
+
+    def story_summaries(self, build: int) -> list[StorySummary]:
+        """The stories section stored with ``build``'s corpus results."""
+        ...
 
     def entity(self, entity_id: str, build: int | None = None) -> Entity | None:
         """One entity of ``build`` (default: the last finished build)."""

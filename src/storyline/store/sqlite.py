@@ -35,6 +35,7 @@ from storyline.model import (
     Role,
     Span,
     Story,
+    StorySummary,
     TimelineEntry,
     date_precision,
 )
@@ -172,7 +173,15 @@ CREATE TABLE IF NOT EXISTS duplicate_group_members(
   build INTEGER NOT NULL, position INTEGER NOT NULL, member INTEGER NOT NULL,
   article_id TEXT NOT NULL, PRIMARY KEY(build, position, member));
 CREATE TABLE IF NOT EXISTS duplicate_group_builds(build INTEGER PRIMARY KEY);
-CREATE TABLE IF NOT EXISTS corpus_builds(build INTEGER PRIMARY KEY, stored REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS corpus_builds(
+  build INTEGER PRIMARY KEY, stored REAL NOT NULL, has_stories INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS story_summaries(
+  build INTEGER NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, title TEXT NOT NULL,
+  first_date TEXT, last_date TEXT, size INTEGER NOT NULL, confidence REAL NOT NULL,
+  method TEXT NOT NULL, PRIMARY KEY(build, id));
+CREATE TABLE IF NOT EXISTS story_summary_lists(
+  build INTEGER NOT NULL, story_id TEXT NOT NULL, list TEXT NOT NULL, position INTEGER NOT NULL,
+  value TEXT NOT NULL, PRIMARY KEY(build, story_id, list, position));
 CREATE TABLE IF NOT EXISTS entities(
   build INTEGER NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL,
   type TEXT NOT NULL, mentions INTEGER NOT NULL, media INTEGER NOT NULL,
@@ -1316,6 +1325,8 @@ class Store:
         "timeline",
         "timeline_evidence",
         "timeline_entities",
+        "story_summaries",
+        "story_summary_lists",
         "corpus_builds",
     )
 
@@ -1331,7 +1342,37 @@ class Store:
                     f"DELETE FROM {table} WHERE build=? OR build<?",
                     (build, min(build, last if last is not None else build)),
                 )
-            self.db.execute("INSERT INTO corpus_builds VALUES(?, ?)", (build, time.time()))
+            self.db.execute(
+                "INSERT INTO corpus_builds VALUES(?, ?, ?)",
+                (build, time.time(), int(corpus.stories is not None)),
+            )
+            stories = corpus.stories or ()
+            self.db.executemany(
+                "INSERT INTO story_summaries VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        x.id,
+                        n,
+                        t(x.title),
+                        x.first_date,
+                        x.last_date,
+                        x.size,
+                        x.confidence,
+                        x.method,
+                    )
+                    for n, x in enumerate(stories)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO story_summary_lists VALUES(?, ?, ?, ?, ?)",
+                [
+                    (build, x.id, name, n, t(v))
+                    for x in stories
+                    for name in _STORY_LISTS
+                    for n, v in enumerate(getattr(x, name))
+                ],
+            )
             ents = corpus.entities
             self.db.executemany(
                 "INSERT INTO entities VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1467,15 +1508,46 @@ class Store:
         )
 
     def corpus(self, build: int) -> Corpus:
-        if not self.has_corpus(build):
+        row = self.db.execute(
+            "SELECT has_stories FROM corpus_builds WHERE build=?", (build,)
+        ).fetchone()
+        if row is None:
             return Corpus()
         return Corpus(
             entities=tuple(self._entities(build)),
             quotes=tuple(self._quotes(build)),
             quote_groups=tuple(self.quote_groups(build)),
             timeline=tuple(self.timeline(build)),
+            stories=tuple(self.story_summaries(build)) if row[0] else None,
             mentions=tuple(self._mentions(build)),
         )
+
+    def story_summaries(self, build: int) -> list[StorySummary]:
+        """The stories section of ``build``'s stored corpus results."""
+        lists: dict[tuple[str, str], list[str]] = {}
+        for sid, name, value in self.db.execute(
+            "SELECT story_id, list, value FROM story_summary_lists WHERE build=? "
+            "ORDER BY story_id, list, position",
+            (build,),
+        ):
+            lists.setdefault((str(sid), str(name)), []).append(str(value))
+        return [
+            StorySummary(
+                id=sid,
+                title=title,
+                first_date=first,
+                last_date=last,
+                size=int(size),
+                confidence=confidence,
+                method=method,
+                **{name: tuple(lists.get((sid, name), ())) for name in _STORY_LISTS},
+            )
+            for sid, title, first, last, size, confidence, method in self.db.execute(
+                "SELECT id, title, first_date, last_date, size, confidence, method "
+                "FROM story_summaries WHERE build=? ORDER BY position",
+                (build,),
+            )
+        ]
 
     def _build_or_last(self, build: int | None) -> int:
         if build is not None:
@@ -1653,6 +1725,17 @@ class Store:
             )
             for gid, text, speaker, first, independent, has_story, sid in rows
         ]
+
+
+_STORY_LISTS = (
+    "article_ids",
+    "entity_ids",
+    "outlets",
+    "timeline_ids",
+    "quote_group_ids",
+    "related_story_ids",
+)
+"""The list fields of a :class:`StorySummary`, kept in ``story_summary_lists``."""
 
 
 def _span_columns(span: Span | None) -> tuple[int | None, int | None, str | None]:
