@@ -9,7 +9,7 @@ PG_CTL := /usr/lib/postgresql/15/bin/pg_ctl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export OPENBLAS_NUM_THREADS ?= 1
 
-.PHONY: demo test eval bench fuzz lint typecheck check clean setup hostile
+.PHONY: demo test eval bench fuzz lint typecheck check clean setup hostile serve
 
 setup: $(STAMP)
 
@@ -24,6 +24,13 @@ demo: $(STAMP)
 	$(BIN)/storyline build examples/labour-trump-2024 --out out/labour-trump-2024
 	@echo "Report: $(CURDIR)/out/labour-trump-2024/report.html"
 	@echo "Dossier: $(CURDIR)/out/labour-trump-2024/dossier.json"
+
+# The web application over the example's store (built first when missing). ARGS="--token-file F"
+# allows changes; PORT=8001 moves it.
+PORT ?= 8000
+serve: $(STAMP)
+	test -f out/labour-trump-2024/storyline.sqlite || $(BIN)/storyline build examples/labour-trump-2024 --out out/labour-trump-2024
+	$(BIN)/storyline serve out/labour-trump-2024/storyline.sqlite --port $(PORT) $(ARGS)
 
 test: $(STAMP) $(CHROMIUM) $(PG_CTL)
 	$(BIN)/python -m pytest

@@ -1,4 +1,4 @@
-"""The command line: `storyline build` and `storyline annotate`."""
+"""The command line: `storyline build`, `storyline stories`, `storyline annotate` and `storyline serve`."""
 
 from __future__ import annotations
 
@@ -56,6 +56,28 @@ def _parser() -> argparse.ArgumentParser:
         help="files (.txt, .html, .jsonl, .warc[.gz]) or folders",
     )
     a.add_argument("--published", help="article date YYYY-MM-DD for resolving relative dates")
+    sv = sub.add_parser(
+        "serve", help="the web application over a store (browse, search, add, correct)"
+    )
+    sv.add_argument(
+        "store",
+        nargs="?",
+        default="out/labour-trump-2024/storyline.sqlite",
+        metavar="STORE",
+        help="the store: a SQLite file or sqlite:///path (default: the example's)",
+    )
+    sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument(
+        "--token-file",
+        metavar="F",
+        help="file holding the write token; without it the server is read-only",
+    )
+    sv.add_argument(
+        "--fetch-private",
+        action="store_true",
+        help="allow fetching URLs on private networks (loopback is always allowed)",
+    )
     return p
 
 
@@ -72,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "stories":
             return _stories(args)
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "annotate":
             from storyline.annotate import run
 
@@ -177,3 +201,9 @@ def _build(args: argparse.Namespace) -> int:
             print(f"dossier: {report.dossier_path}", file=sys.stderr)
             print(f"report:  {report.report_path}", file=sys.stderr)
     return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from storyline.serve.cli import serve
+
+    return serve(args.store, args.host, args.port, args.token_file, args.fetch_private)

@@ -185,6 +185,15 @@ class SqliteAppStore:
         if not self.path.is_file():
             raise StoreError(f"{self.path}: no store here (build one with storyline build)")
         self.store = Store(self.path)
+        # A web request may open the store in one thread and use it in another (FastAPI runs a
+        # dependency and its endpoint in different pool threads): one request uses it at a time,
+        # so the connection is reopened without SQLite's same-thread check.
+        self.store.db.close()
+        self.store.db = sqlite3.connect(
+            self.path, isolation_level=None, timeout=30.0, check_same_thread=False
+        )
+        self.store.db.execute("PRAGMA journal_mode=WAL")
+        self.store.db.execute("PRAGMA synchronous=NORMAL")
         self.db = self.store.db
         self.cache = cache or CorpusCache()
 
