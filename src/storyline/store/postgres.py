@@ -6,7 +6,10 @@ share. Selected by ``--db postgresql://user:password@host:port/database`` (or
 Differences from SQLite, each for a reason:
 
 * types: BYTEA for raw input and signatures, BIGINT for keys, sizes and times, DOUBLE PRECISION
-  for scores (PostgreSQL's REAL is 4 bytes, SQLite's 8), JSONB for the structured columns;
+  for scores (PostgreSQL's REAL is 4 bytes, SQLite's 8), JSONB for structured columns read
+  by key, and JSON (the text as written, validated) for what reaches the outputs as it is
+  stored (metadata, removals, layers): JSONB would reorder every object's keys, so the dossier
+  would no longer be byte for byte the SQLite build's;
 * every text column is ``COLLATE "C"``: SQLite compares UTF-8 bytes, and a database created
   with a language collation would otherwise order articles (and so the dossier) differently;
 * ``ON CONFLICT`` instead of ``INSERT OR REPLACE``; one ``= ANY(array)`` query instead of
@@ -36,15 +39,43 @@ from psycopg import pq
 from psycopg.types.string import TextLoader
 
 from storyline.errors import StoreError
-from storyline.model import CleanText, DuplicateEdge, InputFailure, MetaValue, Removal, Story
-from storyline.store.sqlite import (
-    ARTICLE_STAGES,
-    CleanRow,
-    clean_row,
+from storyline.model import (
+    CleanText,
+    Corpus,
+    DuplicateEdge,
+    DuplicateGroup,
+    Entity,
+    Evidence,
+    InputFailure,
+    Mention,
+    MetaValue,
+    PublishedDate,
+    Quote,
+    QuoteGroup,
+    Removal,
+    Role,
+    Span,
+    Story,
+    StorySummary,
+    TimelineEntry,
+    date_precision,
+)
+from storyline.store.postgres_app import MIGRATIONS as APP_MIGRATIONS
+from storyline.store.rows import (
+    AnalysisInput,
+    ArticleBrief,
+    ArticleRow,
+    BuildRow,
+    CleanCandidate,
+    CleanedArticle,
+    CleanInput,
+    FileState,
+    LinkInput,
     meta_from_json,
     meta_to_json,
-    valid_text,
 )
+from storyline.store.sqlite import _STORY_LISTS as STORY_LISTS
+from storyline.store.sqlite import ARTICLE_STAGES, CleanRow, clean_row, valid_text
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostgresStore", "is_postgres_url", "safe_url"]
 
@@ -67,13 +98,13 @@ CREATE TABLE IF NOT EXISTS articles(
   raw BYTEA NOT NULL,
   decoded {_T} NOT NULL,
   notes JSONB NOT NULL,
-  meta JSONB NOT NULL,
+  meta JSON NOT NULL,
   strip JSONB NOT NULL,
   outlet {_T},
   published {_T},
   clean_key {_T},
   clean_text {_T},
-  removed JSONB,
+  removed JSON,
   offsets JSONB,
   norm_hash {_T},
   sig_near BYTEA,
@@ -101,7 +132,7 @@ CREATE TABLE IF NOT EXISTS errors(
   build BIGINT NOT NULL, source {_T} NOT NULL, error {_T} NOT NULL, file_path {_T});
 CREATE INDEX IF NOT EXISTS errors_file ON errors(file_path, build);
 CREATE TABLE IF NOT EXISTS layers(
-  article_id {_T} NOT NULL, layer {_T} NOT NULL, version {_T} NOT NULL, data JSONB NOT NULL,
+  article_id {_T} NOT NULL, layer {_T} NOT NULL, version {_T} NOT NULL, data JSON NOT NULL,
   PRIMARY KEY(article_id, layer));
 """
 """Version 1, as SQLite's (``errors`` carries ``seq`` where SQLite orders by ``rowid``)."""
@@ -127,11 +158,107 @@ CREATE TABLE IF NOT EXISTS story_articles(
   article_id {_T} PRIMARY KEY, story_id {_T} NOT NULL, position INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS story_articles_story ON story_articles(story_id);
 """,
+    # As SQLite's migration 4: queried metadata as columns (filled from the JSON), stored
+    # duplicate groups, and the corpus results of a build. ``mentions`` carries ``seq`` where
+    # SQLite orders by rowid.
+    4: f"""
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS title {_T};
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS byline {_T};
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS url {_T};
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_source {_T};
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_method {_T};
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS published_precision {_T};
+UPDATE articles SET
+  title = meta->'title'->>'value',
+  byline = meta->'byline'->>'value',
+  url = meta->'url'->>'value',
+  published_source = meta->'published'->>'source',
+  published_method = meta->'published'->>'method',
+  published_precision = CASE length(published)
+    WHEN 4 THEN 'year' WHEN 7 THEN 'month' WHEN 10 THEN 'day' ELSE NULL END;
+CREATE INDEX IF NOT EXISTS articles_build_outlet ON articles(build, outlet);
+CREATE TABLE IF NOT EXISTS duplicate_groups(
+  build BIGINT NOT NULL, position INTEGER NOT NULL, kind {_T} NOT NULL,
+  similarity DOUBLE PRECISION NOT NULL, canonical {_T} NOT NULL, PRIMARY KEY(build, position));
+CREATE TABLE IF NOT EXISTS duplicate_group_members(
+  build BIGINT NOT NULL, position INTEGER NOT NULL, member INTEGER NOT NULL,
+  article_id {_T} NOT NULL, PRIMARY KEY(build, position, member));
+CREATE TABLE IF NOT EXISTS duplicate_group_builds(build BIGINT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS corpus_builds(
+  build BIGINT PRIMARY KEY, stored DOUBLE PRECISION NOT NULL, has_stories INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS story_summaries(
+  build BIGINT NOT NULL, id {_T} NOT NULL, position INTEGER NOT NULL, title {_T} NOT NULL,
+  first_date {_T}, last_date {_T}, size INTEGER NOT NULL, confidence DOUBLE PRECISION NOT NULL,
+  method {_T} NOT NULL, PRIMARY KEY(build, id));
+CREATE TABLE IF NOT EXISTS story_summary_lists(
+  build BIGINT NOT NULL, story_id {_T} NOT NULL, list {_T} NOT NULL, position INTEGER NOT NULL,
+  value {_T} NOT NULL, PRIMARY KEY(build, story_id, list, position));
+CREATE TABLE IF NOT EXISTS entities(
+  build BIGINT NOT NULL, id {_T} NOT NULL, position INTEGER NOT NULL, name {_T} NOT NULL,
+  type {_T} NOT NULL, mentions INTEGER NOT NULL, media INTEGER NOT NULL,
+  quotes INTEGER NOT NULL, PRIMARY KEY(build, id));
+CREATE TABLE IF NOT EXISTS entity_aliases(
+  build BIGINT NOT NULL, entity_id {_T} NOT NULL, position INTEGER NOT NULL,
+  alias {_T} NOT NULL, PRIMARY KEY(build, entity_id, position));
+CREATE TABLE IF NOT EXISTS entity_roles(
+  build BIGINT NOT NULL, entity_id {_T} NOT NULL, position INTEGER NOT NULL,
+  title {_T} NOT NULL, date {_T}, article_id {_T} NOT NULL,
+  PRIMARY KEY(build, entity_id, position));
+CREATE TABLE IF NOT EXISTS entity_articles(
+  build BIGINT NOT NULL, entity_id {_T} NOT NULL, position INTEGER NOT NULL,
+  article_id {_T} NOT NULL, PRIMARY KEY(build, entity_id, position));
+CREATE INDEX IF NOT EXISTS entity_articles_article ON entity_articles(build, article_id);
+CREATE TABLE IF NOT EXISTS mentions(
+  build BIGINT NOT NULL, article_id {_T} NOT NULL, start INTEGER NOT NULL,
+  "end" INTEGER NOT NULL, text {_T} NOT NULL, label {_T} NOT NULL, kind {_T} NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL, method {_T} NOT NULL, entity_id {_T},
+  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions(build, article_id, start);
+CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(build, entity_id);
+CREATE TABLE IF NOT EXISTS quotes(
+  build BIGINT NOT NULL, id {_T} NOT NULL, position INTEGER NOT NULL,
+  article_id {_T} NOT NULL, text {_T} NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+  speaker {_T}, speaker_entity_id {_T}, speaker_start INTEGER, speaker_end INTEGER,
+  speaker_text {_T}, cue_start INTEGER, cue_end INTEGER, cue_text {_T}, kind {_T} NOT NULL,
+  confidence DOUBLE PRECISION NOT NULL, method {_T} NOT NULL, group_id {_T},
+  PRIMARY KEY(build, id));
+CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(build, speaker_entity_id);
+CREATE INDEX IF NOT EXISTS quotes_article ON quotes(build, article_id);
+CREATE TABLE IF NOT EXISTS quote_groups(
+  build BIGINT NOT NULL, id {_T} NOT NULL, position INTEGER NOT NULL, text {_T} NOT NULL,
+  speaker {_T}, first_reported {_T}, independent_articles INTEGER NOT NULL,
+  has_story INTEGER NOT NULL, story_id {_T}, PRIMARY KEY(build, id));
+CREATE TABLE IF NOT EXISTS quote_group_members(
+  build BIGINT NOT NULL, group_id {_T} NOT NULL, position INTEGER NOT NULL,
+  quote_id {_T} NOT NULL, PRIMARY KEY(build, group_id, position));
+CREATE TABLE IF NOT EXISTS quote_group_articles(
+  build BIGINT NOT NULL, group_id {_T} NOT NULL, position INTEGER NOT NULL,
+  article_id {_T} NOT NULL, PRIMARY KEY(build, group_id, position));
+CREATE TABLE IF NOT EXISTS quote_group_outlets(
+  build BIGINT NOT NULL, group_id {_T} NOT NULL, position INTEGER NOT NULL,
+  outlet {_T} NOT NULL, PRIMARY KEY(build, group_id, position));
+CREATE TABLE IF NOT EXISTS timeline(
+  build BIGINT NOT NULL, id {_T} NOT NULL, position INTEGER NOT NULL, date {_T} NOT NULL,
+  precision {_T}, summary {_T} NOT NULL, relation {_T} NOT NULL, score DOUBLE PRECISION NOT NULL,
+  has_story INTEGER NOT NULL, story_id {_T}, PRIMARY KEY(build, id));
+CREATE TABLE IF NOT EXISTS timeline_evidence(
+  build BIGINT NOT NULL, entry_id {_T} NOT NULL, position INTEGER NOT NULL,
+  article_id {_T} NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, text {_T} NOT NULL,
+  PRIMARY KEY(build, entry_id, position));
+CREATE INDEX IF NOT EXISTS timeline_evidence_article ON timeline_evidence(build, article_id);
+CREATE TABLE IF NOT EXISTS timeline_entities(
+  build BIGINT NOT NULL, entry_id {_T} NOT NULL, position INTEGER NOT NULL,
+  entity_id {_T} NOT NULL, PRIMARY KEY(build, entry_id, position));
+""",
 }
 """The SQL that takes a PostgreSQL store from version ``n - 1`` to ``n``: the same versions as
 SQLite's migrations (a test holds the two tables of versions equal)."""
+MIGRATIONS.update(APP_MIGRATIONS)
 
 SCHEMA_VERSION = max(MIGRATIONS)
+
+_BY_DATE = "published IS NULL, published, outlet NULLS FIRST, id"
+"""The articles' order, as SQLite sorts them (which puts NULLs first)."""
 
 _LOCK_KEY = (0x53544F52, 1)  # 'STOR', 1: the writer lock (advisory locks are per database)
 _MIGRATE_KEY = (0x53544F52, 2)  # held while a store is created or migrated
@@ -210,6 +337,44 @@ def pg_json(data: str) -> str:
         return v
 
     return json.dumps(fix(json.loads(data)), ensure_ascii=False)
+
+
+_MetaColumns = tuple[
+    str | None, str | None, str | None, str | None, str | None, str | None, str | None, str | None
+]
+
+
+def _meta_columns(meta: dict[str, MetaValue]) -> _MetaColumns:
+    """(outlet, title, byline, url, published, published source, method, precision): the
+    metadata that is queried, as the ``articles`` columns hold it (as SQLite's)."""
+
+    def value(key: str) -> str | None:
+        v = meta.get(key)
+        return None if v is None else pg_text(v.value)
+
+    pub = meta.get("published")
+    return (
+        value("outlet"),
+        value("title"),
+        value("byline"),
+        value("url"),
+        None if pub is None else pg_text(pub.value),
+        None if pub is None else pub.source,
+        None if pub is None else pub.method,
+        None if pub is None else date_precision(pub.value),
+    )
+
+
+def _opt(text: str | None) -> str | None:
+    return None if text is None else pg_text(text)
+
+
+def _span_columns(span: Span | None) -> tuple[int | None, int | None, str | None]:
+    return (None, None, None) if span is None else (span.start, span.end, pg_text(span.text))
+
+
+def _span_of(start: int | None, end: int | None, text: str | None) -> Span | None:
+    return None if start is None or end is None or text is None else Span(start, end, text)
 
 
 @functools.lru_cache(maxsize=512)
@@ -349,7 +514,8 @@ class PostgresStore:
         """``ok`` when every table of the schema is there (PostgreSQL checks its own pages)."""
         expected = [
             "meta", "builds", "files", "articles", "article_lines", "bands", "edges", "errors",
-            "layers", "article_errors", "stories", "story_articles",
+            "layers", "article_errors", "stories", "story_articles", "duplicate_groups",
+            "corpus_builds", "entities", "mentions", "quotes", "quote_groups", "timeline",
         ]  # fmt: skip
         missing = [t for t in expected if self.db.one("SELECT to_regclass(?)", (t,))[0] is None]
         return "ok" if not missing else "missing tables: " + ", ".join(missing)
@@ -636,18 +802,23 @@ class PostgresStore:
         line_keys: Iterable[str],
         build: int,
     ) -> None:
-        outlet = pg_text(meta["outlet"].value) if "outlet" in meta else None
-        published = pg_text(meta["published"].value) if "published" in meta else None
+        columns = _meta_columns(meta)
+        outlet = columns[0]
         article_id = pg_text(article_id)
         # One statement and one batch: each round trip to the server costs more than the work.
         self.db.execute(
             "INSERT INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
-            "notes, meta, strip, outlet, published, build) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) "
+            "notes, meta, strip, build, outlet, title, byline, url, published, published_source, "
+            "published_method, published_precision) "
+            "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
             "ON CONFLICT(id) DO UPDATE SET file_path=excluded.file_path, ordinal=excluded.ordinal, "
             "source=excluded.source, format=excluded.format, raw=excluded.raw, "
             "decoded=excluded.decoded, notes=excluded.notes, meta=excluded.meta, "
-            "strip=excluded.strip, outlet=excluded.outlet, published=excluded.published, "
-            "build=excluded.build, clean_key=NULL, clean_text=NULL, removed=NULL, offsets=NULL, "
+            "strip=excluded.strip, build=excluded.build, outlet=excluded.outlet, "
+            "title=excluded.title, byline=excluded.byline, url=excluded.url, "
+            "published=excluded.published, published_source=excluded.published_source, "
+            "published_method=excluded.published_method, "
+            "published_precision=excluded.published_precision, clean_key=NULL, clean_text=NULL, removed=NULL, offsets=NULL, "
             "norm_hash=NULL, sig_near=NULL, sig_content=NULL, duplicate_of=NULL, needs_link=0, "
             "analysis_key=NULL, date_inferred_for=NULL",
             (
@@ -659,11 +830,10 @@ class PostgresStore:
                 raw,
                 pg_text(decoded),
                 pg_json(json.dumps([pg_text(n) for n in notes])),
-                pg_json(valid_text(meta_to_json(meta))),
+                valid_text(meta_to_json(meta)),
                 pg_json(json.dumps(strip)),
-                outlet,
-                published,
                 build,
+                *columns,
             ),
         )
         self.db.execute("DELETE FROM article_lines WHERE article_id=?", (article_id,))
@@ -759,25 +929,32 @@ class PostgresStore:
         )
 
     def put_clean_rows(self, rows: Sequence[CleanRow]) -> None:
-        """Store cleaned articles, as made by :func:`clean_row` (in a worker process)."""
+        """Store cleaned articles, as made by :func:`clean_row` (in a worker process). Older
+        form of :meth:`put_cleaned`."""
+        self.put_cleaned([CleanedArticle(r[10], *r[:8]) for r in rows])
+
+    def put_cleaned(self, rows: Sequence[CleanedArticle]) -> None:
+        """Store cleaned articles (each then needs duplicate linking); the metadata columns
+        are refreshed from the metadata cleaning may have changed."""
         self.db.executemany(
             "UPDATE articles SET clean_key=?, clean_text=?, removed=?, offsets=?, meta=?, "
-            "norm_hash=?, sig_near=?, sig_content=?, outlet=?, published=?, needs_link=1 WHERE id=?",
+            "norm_hash=?, sig_near=?, sig_content=?, outlet=?, title=?, byline=?, url=?, "
+            "published=?, published_source=?, published_method=?, published_precision=?, "
+            "needs_link=1 WHERE id=?",
             [
                 (
-                    key,
-                    pg_text(text),
-                    pg_json(removed),
-                    offsets,
-                    pg_json(meta),
-                    norm,
-                    near,
-                    content,
-                    None if outlet is None else pg_text(outlet),
-                    None if published is None else pg_text(published),
-                    pg_text(aid),
+                    r.clean_key,
+                    pg_text(r.text),
+                    r.removed_json,
+                    r.offsets_json,
+                    r.meta_json,
+                    r.norm_hash,
+                    r.sig_near,
+                    r.sig_content,
+                    *_meta_columns(meta_from_json(r.meta_json)),
+                    pg_text(r.article_id),
                 )
-                for key, text, removed, offsets, meta, norm, near, content, outlet, published, aid in rows
+                for r in rows
             ],
         )
 
@@ -928,52 +1105,46 @@ class PostgresStore:
     def undated(self, build: int, only_changed: bool = False) -> list[str]:
         """Current articles with no stated date. With ``only_changed``, those not yet looked at
         since their text last changed (an inference already made is kept)."""
-        out = []
-        for aid, meta, inferred_for, clean_key in self.db.execute(
-            "SELECT id, meta, date_inferred_for, clean_key FROM articles WHERE build=? ORDER BY id",
+        # A date this stage inferred itself (method "link.*") is looked at again; any other
+        # date, even one a reader marked inferred, is stated.
+        changed = (
+            " AND (date_inferred_for IS NULL OR clean_key IS NULL "
+            "OR date_inferred_for != clean_key)"
+            if only_changed
+            else ""
+        )
+        rows = self.db.execute(
+            "SELECT id FROM articles WHERE build=? AND (published IS NULL OR "
+            "(published_source='inferred' AND substr(published_method, 1, 5)='link.'))"
+            f"{changed} ORDER BY id",
             (build,),
-        ):
-            pub = json.loads(meta).get("published")
-            stated = pub is not None and not (
-                pub["source"] == "inferred" and pub["method"].startswith("link.")
-            )
-            if stated:
-                continue
-            if only_changed and inferred_for is not None and inferred_for == clean_key:
-                continue
-            out.append(str(aid))
-        return out
+        )
+        return [str(r[0]) for r in rows]
 
     def dated_neighbours(self, article_id: str, build: int, limit: int) -> list[tuple[str, str]]:
         """(id, stated date) of the current articles sharing most duplicate-index bands with
         this one, at most ``limit``."""
         rows = self.db.execute(
-            "SELECT o.article_id, a.published, a.meta, COUNT(*) AS shared FROM bands s "
+            "SELECT a.id, a.published, COUNT(*) AS shared FROM bands s "
             "JOIN bands o ON o.kind = s.kind AND o.band = s.band AND o.key = s.key "
             "JOIN articles a ON a.id = o.article_id "
             "WHERE s.article_id=? AND o.article_id != s.article_id AND a.build=? "
-            "AND a.published IS NOT NULL GROUP BY o.article_id, a.published, a.meta "
-            "ORDER BY shared DESC, o.article_id",
-            (pg_text(article_id), build),
+            "AND a.published IS NOT NULL AND a.published_source IS DISTINCT FROM 'inferred' "
+            "GROUP BY a.id ORDER BY shared DESC, a.id LIMIT ?",
+            (pg_text(article_id), build, limit),
         )
-        out = []
-        for aid, pub, meta, _ in rows:
-            if json.loads(meta)["published"]["source"] != "inferred":
-                out.append((str(aid), str(pub)))
-                if len(out) >= limit:
-                    break
-        return out
+        return [(str(aid), str(pub)) for aid, pub, _ in rows]
 
     def dated_articles(self, build: int, limit: int) -> list[tuple[str, str]]:
         """(id, stated date) of all current dated articles, or [] when there are over ``limit``."""
-        out = []
-        for aid, pub, meta in self.db.execute(
-            "SELECT id, published, meta FROM articles WHERE build=? AND published IS NOT NULL "
-            "ORDER BY id LIMIT ?",
-            (build, limit + 1),
-        ):
-            if json.loads(meta)["published"]["source"] != "inferred":
-                out.append((str(aid), str(pub)))
+        out = [
+            (str(aid), str(pub))
+            for aid, pub in self.db.execute(
+                "SELECT id, published FROM articles WHERE build=? AND published IS NOT NULL "
+                "AND published_source IS DISTINCT FROM 'inferred' ORDER BY id LIMIT ?",
+                (build, limit + 1),
+            )
+        ]
         return [] if len(out) > limit else out
 
     def set_inferred_date(self, article_id: str, iso: str | None) -> int:
@@ -996,8 +1167,9 @@ class PostgresStore:
             if meta.get("published") == old:
                 return 1 if iso else 0
             self.db.execute(
-                "UPDATE articles SET meta=?, published=? WHERE id=?",
-                (pg_json(meta_to_json(meta)), iso, article_id),
+                "UPDATE articles SET meta=?, published=?, published_source=?, "
+                "published_method=?, published_precision=? WHERE id=?",
+                (meta_to_json(meta), *_meta_columns(meta)[4:], article_id),
             )
         return 1 if iso else 0
 
@@ -1016,7 +1188,7 @@ class PostgresStore:
         self.db.executemany(
             "INSERT INTO layers VALUES(?, ?, ?, ?)",
             [
-                (article_id, name, key, pg_json(valid_text(json.dumps(data, ensure_ascii=False))))
+                (article_id, name, key, valid_text(json.dumps(data, ensure_ascii=False)))
                 for name, data in layers.items()
             ],
         )
@@ -1029,26 +1201,21 @@ class PostgresStore:
         return json.loads(row[0]) if row else None
 
     def current_articles_brief(self, build: int) -> list[dict[str, Any]]:
+        """Id, date, outlet and duplicate link of every current article, by date. Older form
+        of :meth:`briefs`."""
+        return [b.to_record() for b in self.briefs(build)]
+
+    def briefs(self, build: int) -> list[ArticleBrief]:
         """Id, date, outlet and duplicate link of every current article, by date."""
         rows = self.db.execute(
-            "SELECT id, meta, duplicate_of FROM articles WHERE build=? "
-            "ORDER BY published IS NULL, published, outlet NULLS FIRST, id",
+            "SELECT id, published, published_source, outlet, duplicate_of FROM articles "
+            f"WHERE build=? ORDER BY {_BY_DATE}",
             (build,),
         )
-        out = []
-        for aid, meta, dup in rows:
-            m = meta_from_json(meta)
-            pub = m.get("published")
-            out.append(
-                {
-                    "id": aid,
-                    "published": pub.value if pub else None,
-                    "published_inferred": bool(pub and pub.source == "inferred"),
-                    "outlet": m["outlet"].value if "outlet" in m else None,
-                    "duplicate_of": dup,
-                }
-            )
-        return out
+        return [
+            ArticleBrief(str(aid), pub, pub is not None and src == "inferred", outlet, dup)
+            for aid, pub, src, outlet, dup in rows
+        ]
 
     # reading back -------------------------------------------------------------------------
     def articles_for_output(self, build: int) -> Iterator[dict[str, Any]]:
@@ -1060,7 +1227,7 @@ class PostgresStore:
                 cur.execute(
                     "SELECT id, source, meta, clean_text, removed, duplicate_of, notes "
                     "FROM articles WHERE build=%s "
-                    "ORDER BY published IS NULL, published, outlet NULLS FIRST, id",
+                    f"ORDER BY {_BY_DATE}",
                     (build,),
                 )
                 for aid, source, meta, text, removed, dup, notes in cur:
@@ -1140,3 +1307,608 @@ class PostgresStore:
                 )
         rows.sort(key=lambda r: (-len(r.article_ids), r.first_date or "9999", r.id))
         return rows
+
+    # typed reads ----------------------------------------------------------------------------
+    def file_row(self, path: str) -> FileState | None:
+        state = self.file_state(path)
+        return None if state is None else FileState(*state)
+
+    def build_row(self, build: int) -> BuildRow | None:
+        row = self.db.execute(
+            "SELECT id, started, finished, inputs FROM builds WHERE id=?", (build,)
+        ).fetchone()
+        if row is None:
+            return None
+        return BuildRow(int(row[0]), float(row[1]), row[2], tuple(json.loads(row[3])))
+
+    _ARTICLE_COLUMNS = (
+        "id, source, file_path, format, build, outlet, title, byline, url, published, "
+        "published_source, published_method, clean_text, removed, duplicate_of, notes, meta"
+    )
+
+    @staticmethod
+    def _article_row(row: Sequence[Any]) -> ArticleRow:
+        (aid, source, path, fmt, build, outlet, title, byline, url, pub, src, method) = row[:12]
+        text, removed, dup, notes, meta = row[12:]
+        return ArticleRow(
+            id=str(aid),
+            source=str(source),
+            file_path=str(path),
+            format=str(fmt),
+            build=int(build),
+            outlet=outlet,
+            title=title,
+            byline=byline,
+            url=url,
+            published=None
+            if pub is None
+            else PublishedDate(pub, date_precision(pub), src, src == "inferred", method),
+            text=text or "",
+            removed=tuple(Removal(**r) for r in json.loads(removed or "[]")),
+            duplicate_of=dup,
+            notes=tuple(json.loads(notes)),
+            meta=meta_from_json(meta),
+        )
+
+    def article(self, article_id: str) -> ArticleRow | None:
+        row = self.db.execute(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id=?", (pg_text(article_id),)
+        ).fetchone()
+        return None if row is None else self._article_row(row)
+
+    def articles(
+        self,
+        build: int,
+        story_id: str | None = None,
+        outlet: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArticleRow]:
+        where: list[str] = ["build=?"]
+        args: list[object] = [build]
+        if story_id is not None:
+            where.append("id IN (SELECT article_id FROM story_articles WHERE story_id=?)")
+            args.append(pg_text(story_id))
+        if outlet is not None:
+            where.append("outlet=?")
+            args.append(pg_text(outlet))
+        rows = self.db.execute(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE {' AND '.join(where)} "
+            f"ORDER BY {_BY_DATE} LIMIT ? OFFSET ?",
+            (*args, limit, offset),  # LIMIT NULL: no limit
+        )
+        return [self._article_row(r) for r in rows]
+
+    def article_rows(self, build: int) -> Iterator[ArticleRow]:
+        """Every current article, by date, outlet and id, streamed (a server-side cursor)."""
+        try:
+            with self.db.conn.cursor(name=f"rows_{build}_{id(self)}", withhold=True) as cur:
+                cur.itersize = 200
+                cur.execute(
+                    f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE build=%s "
+                    f"ORDER BY {_BY_DATE}",
+                    (build,),
+                )
+                for row in cur:
+                    yield self._article_row(row)
+        except psycopg.Error as exc:
+            raise StoreError(f"{self.where}: {describe(exc, self.url)}") from exc
+
+    def titles_of(self, ids: Sequence[str]) -> dict[str, str]:
+        out = dict.fromkeys(ids, "")
+        for aid, title in self._select_any("SELECT id, title FROM articles WHERE id = ANY(?)", ids):
+            out[str(aid)] = title or ""
+        return out
+
+    def clean_candidates(self, build: int) -> list[CleanCandidate]:
+        return [CleanCandidate(*r) for r in self.for_cleaning(build)]
+
+    def clean_inputs(self, ids: Sequence[str]) -> dict[str, CleanInput]:
+        out: dict[str, CleanInput] = {}
+        for aid, decoded, meta, strip in self._select_any(
+            "SELECT id, decoded, meta, strip FROM articles WHERE id = ANY(?)", ids
+        ):
+            out[str(aid)] = CleanInput(
+                str(aid), str(decoded), meta_from_json(meta), tuple(json.loads(strip))
+            )
+        return out
+
+    def clean_texts_of(self, ids: Sequence[str]) -> dict[str, str]:
+        out = dict.fromkeys(ids, "")
+        for aid, text in self._select_any(
+            "SELECT id, clean_text FROM articles WHERE id = ANY(?)", ids
+        ):
+            out[str(aid)] = text or ""
+        return out
+
+    def analysis_inputs(self, build: int) -> list[AnalysisInput]:
+        rows = self.db.execute(
+            "SELECT id, clean_key, published, published_source, analysis_key FROM articles "
+            "WHERE build=? ORDER BY id",
+            (build,),
+        )
+        return [
+            AnalysisInput(str(a), k, pub, pub is not None and src == "inferred", ak)
+            for a, k, pub, src, ak in rows
+        ]
+
+    def layers_of(self, ids: Sequence[str], name: str) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if not ids:
+            return out
+        for aid, data in self.db.execute(
+            "SELECT article_id, data FROM layers WHERE layer=? AND article_id = ANY(?)",
+            (name, [pg_text(i) for i in ids]),
+        ):
+            out[str(aid)] = json.loads(data)
+        return out
+
+    def link_inputs(self, ids: Sequence[str]) -> dict[str, LinkInput]:
+        out: dict[str, LinkInput] = {}
+        for aid, norm, near, content in self._select_any(
+            "SELECT id, norm_hash, sig_near, sig_content FROM articles WHERE id = ANY(?)", ids
+        ):
+            out[str(aid)] = LinkInput(
+                str(aid),
+                str(norm),
+                np.frombuffer(near, np.uint64),
+                np.frombuffer(content, np.uint64),
+            )
+        return out
+
+    # duplicate groups -----------------------------------------------------------------------
+    def put_duplicate_groups(self, build: int, groups: Sequence[DuplicateGroup]) -> None:
+        with self._atomic():
+            for table in ("duplicate_groups", "duplicate_group_members", "duplicate_group_builds"):
+                self.db.execute(f"DELETE FROM {table} WHERE build=?", (build,))
+            self.db.execute("INSERT INTO duplicate_group_builds VALUES(?)", (build,))
+            self.db.executemany(
+                "INSERT INTO duplicate_groups VALUES(?, ?, ?, ?, ?)",
+                [
+                    (build, n, g.kind, g.similarity, pg_text(g.canonical))
+                    for n, g in enumerate(groups)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO duplicate_group_members VALUES(?, ?, ?, ?)",
+                [
+                    (build, n, m, pg_text(a))
+                    for n, g in enumerate(groups)
+                    for m, a in enumerate(g.article_ids)
+                ],
+            )
+
+    def duplicate_groups(self, build: int) -> list[DuplicateGroup] | None:
+        if not self.db.execute(
+            "SELECT 1 FROM duplicate_group_builds WHERE build=?", (build,)
+        ).fetchone():
+            return None
+        members: dict[int, list[str]] = {}
+        for n, aid in self.db.execute(
+            "SELECT position, article_id FROM duplicate_group_members WHERE build=? "
+            "ORDER BY position, member",
+            (build,),
+        ):
+            members.setdefault(int(n), []).append(str(aid))
+        return [
+            DuplicateGroup(tuple(members.get(int(n), ())), kind, float(sim), str(canonical))
+            for n, kind, sim, canonical in self.db.execute(
+                "SELECT position, kind, similarity, canonical FROM duplicate_groups "
+                "WHERE build=? ORDER BY position",
+                (build,),
+            )
+        ]
+
+    # corpus results -------------------------------------------------------------------------
+    _CORPUS_TABLES = (
+        "entities",
+        "entity_aliases",
+        "entity_roles",
+        "entity_articles",
+        "mentions",
+        "quotes",
+        "quote_groups",
+        "quote_group_members",
+        "quote_group_articles",
+        "quote_group_outlets",
+        "timeline",
+        "timeline_evidence",
+        "timeline_entities",
+        "story_summaries",
+        "story_summary_lists",
+        "corpus_builds",
+    )
+
+    def put_corpus(self, build: int, corpus: Corpus) -> None:
+        """Replace ``build``'s corpus results, in one transaction (a savepoint inside an open
+        one). The results of builds before the last finished one are dropped, as in SQLite."""
+        last = self.last_build()
+        t = pg_text
+        with self._atomic():
+            for table in self._CORPUS_TABLES:
+                self.db.execute(
+                    f"DELETE FROM {table} WHERE build=? OR build<?",
+                    (build, min(build, last if last is not None else build)),
+                )
+            self.db.execute(
+                "INSERT INTO corpus_builds VALUES(?, ?, ?)",
+                (build, time.time(), int(corpus.stories is not None)),
+            )
+            stories = corpus.stories or ()
+            self.db.executemany(
+                "INSERT INTO story_summaries VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        t(x.id),
+                        n,
+                        t(x.title),
+                        x.first_date,
+                        x.last_date,
+                        x.size,
+                        x.confidence,
+                        x.method,
+                    )
+                    for n, x in enumerate(stories)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO story_summary_lists VALUES(?, ?, ?, ?, ?)",
+                [
+                    (build, t(x.id), name, n, t(v))
+                    for x in stories
+                    for name in STORY_LISTS
+                    for n, v in enumerate(getattr(x, name))
+                ],
+            )
+            ents = corpus.entities
+            self.db.executemany(
+                "INSERT INTO entities VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (build, t(e.id), n, t(e.name), e.type, e.mentions, int(e.media), e.quotes)
+                    for n, e in enumerate(ents)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO entity_aliases VALUES(?, ?, ?, ?)",
+                [(build, t(e.id), n, t(a)) for e in ents for n, a in enumerate(e.aliases)],
+            )
+            self.db.executemany(
+                "INSERT INTO entity_roles VALUES(?, ?, ?, ?, ?, ?)",
+                [
+                    (build, t(e.id), n, t(r.title), r.date, t(r.article_id))
+                    for e in ents
+                    for n, r in enumerate(e.roles)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO entity_articles VALUES(?, ?, ?, ?)",
+                [(build, t(e.id), n, t(a)) for e in ents for n, a in enumerate(e.article_ids)],
+            )
+            self.db.executemany(
+                'INSERT INTO mentions(build, article_id, start, "end", text, label, kind, '
+                "confidence, method, entity_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        t(m.article_id),
+                        m.start,
+                        m.end,
+                        t(m.text),
+                        m.label,
+                        m.kind,
+                        m.confidence,
+                        m.method,
+                        _opt(m.entity_id),
+                    )
+                    for m in corpus.mentions
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO quotes VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        t(q.id),
+                        n,
+                        t(q.article_id),
+                        t(q.text),
+                        q.start,
+                        q.end,
+                        _opt(q.speaker),
+                        _opt(q.speaker_entity_id),
+                        *_span_columns(q.speaker_span),
+                        *_span_columns(q.cue),
+                        q.kind,
+                        q.confidence,
+                        q.method,
+                        _opt(q.group_id),
+                    )
+                    for n, q in enumerate(corpus.quotes)
+                ],
+            )
+            groups = corpus.quote_groups
+            self.db.executemany(
+                "INSERT INTO quote_groups VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        t(g.id),
+                        n,
+                        t(g.text),
+                        _opt(g.speaker),
+                        g.first_reported,
+                        g.independent_articles,
+                        int(g.has_story),
+                        _opt(g.story_id) if g.has_story else None,
+                    )
+                    for n, g in enumerate(groups)
+                ],
+            )
+            for table, attr in (
+                ("quote_group_members", "quote_ids"),
+                ("quote_group_articles", "article_ids"),
+                ("quote_group_outlets", "outlets"),
+            ):
+                self.db.executemany(
+                    f"INSERT INTO {table} VALUES(?, ?, ?, ?)",
+                    [
+                        (build, t(g.id), n, t(v))
+                        for g in groups
+                        for n, v in enumerate(getattr(g, attr))
+                    ],
+                )
+            entries = corpus.timeline
+            self.db.executemany(
+                "INSERT INTO timeline VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        build,
+                        t(e.id),
+                        n,
+                        e.date,
+                        e.precision,
+                        t(e.summary),
+                        e.relation,
+                        e.score,
+                        int(e.has_story),
+                        _opt(e.story_id) if e.has_story else None,
+                    )
+                    for n, e in enumerate(entries)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO timeline_evidence VALUES(?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (build, t(e.id), n, t(v.article_id), v.start, v.end, t(v.text))
+                    for e in entries
+                    for n, v in enumerate(e.evidence)
+                ],
+            )
+            self.db.executemany(
+                "INSERT INTO timeline_entities VALUES(?, ?, ?, ?)",
+                [(build, t(e.id), n, t(x)) for e in entries for n, x in enumerate(e.entity_ids)],
+            )
+
+    def has_corpus(self, build: int) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM corpus_builds WHERE build=?", (build,)).fetchone()
+            is not None
+        )
+
+    def corpus(self, build: int) -> Corpus:
+        row = self.db.execute(
+            "SELECT has_stories FROM corpus_builds WHERE build=?", (build,)
+        ).fetchone()
+        if row is None:
+            return Corpus()
+        return Corpus(
+            stories=tuple(self.story_summaries(build)) if row[0] else None,
+            entities=tuple(self._entities(build)),
+            quotes=tuple(self._quotes(build)),
+            quote_groups=tuple(self.quote_groups(build)),
+            timeline=tuple(self.timeline(build)),
+            mentions=tuple(self._mentions(build)),
+        )
+
+    def story_summaries(self, build: int) -> list[StorySummary]:
+        """The stories section of ``build``'s stored corpus results."""
+        lists: dict[tuple[str, str], list[str]] = {}
+        for sid, name, value in self.db.execute(
+            "SELECT story_id, list, value FROM story_summary_lists WHERE build=? "
+            "ORDER BY story_id, list, position",
+            (build,),
+        ):
+            lists.setdefault((str(sid), str(name)), []).append(str(value))
+        return [
+            StorySummary(
+                id=sid,
+                title=title,
+                first_date=first,
+                last_date=last,
+                size=int(size),
+                confidence=confidence,
+                method=method,
+                **{name: tuple(lists.get((sid, name), ())) for name in STORY_LISTS},
+            )
+            for sid, title, first, last, size, confidence, method in self.db.execute(
+                "SELECT id, title, first_date, last_date, size, confidence, method "
+                "FROM story_summaries WHERE build=? ORDER BY position",
+                (build,),
+            )
+        ]
+
+    def _build_or_last(self, build: int | None) -> int:
+        if build is not None:
+            return build
+        last = self.last_build()
+        return -1 if last is None else last
+
+    def _lists(
+        self, table: str, key: str, value: str, build: int, keys: Sequence[str] | None = None
+    ) -> dict[str, list[Any]]:
+        """``table``'s ``value`` per ``key`` (entity id, group id, entry id), in position order;
+        of every key of the build, or of ``keys`` only."""
+        out: dict[str, list[Any]] = {}
+        select = f"SELECT {key}, {value} FROM {table} WHERE build=?"
+        if keys is None:
+            rows = self.db.execute(f"{select} ORDER BY {key}, position", (build,))
+        else:
+            rows = self.db.execute(
+                f"{select} AND {key} = ANY(?) ORDER BY {key}, position", (build, list(keys))
+            )
+        for k, *v in rows:
+            out.setdefault(str(k), []).append(v[0] if len(v) == 1 else tuple(v))
+        return out
+
+    def _entities(self, build: int, where: str = "", args: Sequence[Any] = ()) -> list[Entity]:
+        rows = self.db.execute(
+            "SELECT id, name, type, mentions, media, quotes FROM entities "
+            f"WHERE build=? {where} ORDER BY position",
+            (build, *args),
+        ).fetchall()
+        # A few entities (a server's page): their own lists; the whole build: one read each.
+        keys = None if not where else [str(r[0]) for r in rows]
+        if not rows:
+            return []
+        aliases = self._lists("entity_aliases", "entity_id", "alias", build, keys)
+        roles = self._lists("entity_roles", "entity_id", "title, date, article_id", build, keys)
+        articles = self._lists("entity_articles", "entity_id", "article_id", build, keys)
+        return [
+            Entity(
+                id=str(eid),
+                name=str(name),
+                type=str(typ),
+                aliases=tuple(aliases.get(eid, ())),
+                roles=tuple(Role(*r) for r in roles.get(eid, ())),
+                mentions=int(mentions),
+                article_ids=tuple(articles.get(eid, ())),
+                media=bool(media),
+                quotes=int(quotes),
+            )
+            for eid, name, typ, mentions, media, quotes in rows
+        ]
+
+    def _quotes(self, build: int, where: str = "", args: Sequence[Any] = ()) -> list[Quote]:
+        rows = self.db.execute(
+            'SELECT id, article_id, text, start, "end", speaker, speaker_entity_id, '
+            "speaker_start, speaker_end, speaker_text, cue_start, cue_end, cue_text, kind, "
+            f"confidence, method, group_id FROM quotes WHERE build=? {where} ORDER BY position",
+            (build, *args),
+        )
+        return [
+            Quote(
+                id=r[0],
+                article_id=r[1],
+                text=r[2],
+                start=int(r[3]),
+                end=int(r[4]),
+                speaker=r[5],
+                speaker_entity_id=r[6],
+                speaker_span=_span_of(r[7], r[8], r[9]),
+                cue=_span_of(r[10], r[11], r[12]),
+                kind=r[13],
+                confidence=r[14],
+                method=r[15],
+                group_id=r[16],
+            )
+            for r in rows
+        ]
+
+    def _mentions(self, build: int, where: str = "", args: Sequence[Any] = ()) -> list[Mention]:
+        rows = self.db.execute(
+            'SELECT article_id, start, "end", text, label, kind, confidence, method, entity_id '
+            f"FROM mentions WHERE build=? {where} ORDER BY seq",
+            (build, *args),
+        )
+        return [Mention(*r) for r in rows]
+
+    def entity(self, entity_id: str, build: int | None = None) -> Entity | None:
+        found = self._entities(self._build_or_last(build), "AND id=?", (pg_text(entity_id),))
+        return found[0] if found else None
+
+    def quotes_of_entity(self, entity_id: str, build: int | None = None) -> list[Quote]:
+        return self._quotes(
+            self._build_or_last(build), "AND speaker_entity_id=?", (pg_text(entity_id),)
+        )
+
+    def entities_of_article(self, article_id: str, build: int | None = None) -> list[Entity]:
+        b = self._build_or_last(build)
+        return self._entities(
+            b,
+            "AND id IN (SELECT entity_id FROM entity_articles WHERE build=? AND article_id=?)",
+            (b, pg_text(article_id)),
+        )
+
+    def mentions_of_article(self, article_id: str, build: int | None = None) -> list[Mention]:
+        return self._mentions(
+            self._build_or_last(build), "AND article_id=?", (pg_text(article_id),)
+        )
+
+    def co_mentioned(
+        self, entity_id: str, limit: int = 10, build: int | None = None
+    ) -> list[tuple[Entity, int]]:
+        b = self._build_or_last(build)
+        rows = self.db.execute(
+            "SELECT o.entity_id, COUNT(*) AS shared FROM entity_articles s "
+            "JOIN entity_articles o ON o.build = s.build AND o.article_id = s.article_id "
+            "WHERE s.build=? AND s.entity_id=? AND o.entity_id != s.entity_id "
+            "GROUP BY o.entity_id ORDER BY shared DESC, o.entity_id LIMIT ?",
+            (b, pg_text(entity_id), limit),
+        ).fetchall()
+        out = []
+        for eid, shared in rows:
+            found = self.entity(str(eid), b)
+            if found is not None:
+                out.append((found, int(shared)))
+        return out
+
+    def timeline(self, build: int, story_id: str | None = None) -> list[TimelineEntry]:
+        where, args = ("AND story_id=?", (story_id,)) if story_id is not None else ("", ())
+        rows = self.db.execute(
+            "SELECT id, date, summary, relation, score, has_story, story_id FROM timeline "
+            f"WHERE build=? {where} ORDER BY position",
+            (build, *args),
+        ).fetchall()
+        evidence = self._lists(
+            "timeline_evidence", "entry_id", 'article_id, start, "end", text', build
+        )
+        entity_ids = self._lists("timeline_entities", "entry_id", "entity_id", build)
+        return [
+            TimelineEntry(
+                id=eid,
+                date=date,
+                summary=summary,
+                entity_ids=tuple(entity_ids.get(eid, ())),
+                evidence=tuple(Evidence(*v) for v in evidence.get(eid, ())),
+                relation=relation,
+                score=score,
+                **({"story_id": sid} if has_story else {}),
+            )
+            for eid, date, summary, relation, score, has_story, sid in rows
+        ]
+
+    def quote_groups(self, build: int, story_id: str | None = None) -> list[QuoteGroup]:
+        where, args = ("AND story_id=?", (story_id,)) if story_id is not None else ("", ())
+        rows = self.db.execute(
+            "SELECT id, text, speaker, first_reported, independent_articles, has_story, "
+            f"story_id FROM quote_groups WHERE build=? {where} ORDER BY position",
+            (build, *args),
+        ).fetchall()
+        quote_ids = self._lists("quote_group_members", "group_id", "quote_id", build)
+        article_ids = self._lists("quote_group_articles", "group_id", "article_id", build)
+        outlets = self._lists("quote_group_outlets", "group_id", "outlet", build)
+        return [
+            QuoteGroup(
+                id=gid,
+                text=text,
+                speaker=speaker,
+                quote_ids=tuple(quote_ids.get(gid, ())),
+                article_ids=tuple(article_ids.get(gid, ())),
+                outlets=tuple(outlets.get(gid, ())),
+                first_reported=first,
+                independent_articles=int(independent),
+                **({"story_id": sid} if has_story else {}),
+            )
+            for gid, text, speaker, first, independent, has_story, sid in rows
+        ]
