@@ -1,4 +1,7 @@
-"""Are two dossiers the same? ``python -m bench.dossier_diff OLD.json NEW.json``
+"""Are two dossiers the same? ``python -m bench.dossier_diff OLD.json NEW.json``, or
+``python -m bench.dossier_diff OLD.json --store STORE`` to compare with the dossier made from a
+store alone (``dossier_from_store`` of its last build; a build that stored no corpus results
+has them assembled and stored first, so give it a copy of a store you want untouched).
 
 The comparison the contract allows: key order never matters; fields present only in NEW are
 additions ("fields may be added freely"), not differences; list order is not compared (a
@@ -131,20 +134,44 @@ def compare(old: Any, new: Any, *, order: bool = False) -> Comparison:
     return out
 
 
+def _from_store(location: str) -> Any:
+    from storyline.errors import StorylineError
+    from storyline.link.corpus import assemble_corpus
+    from storyline.output.dossier import dossier_from_store, dossier_json
+    from storyline.store import open_store
+
+    try:
+        with open_store(location) as store:
+            build = store.last_build()
+            if build is None:
+                raise SystemExit(f"{location}: the store has no finished build")
+            if not store.has_corpus(build):
+                with store.transaction():
+                    store.put_corpus(build, assemble_corpus(store, build, errors=[]))
+            return json.loads(dossier_json(dossier_from_store(store, build)))
+    except StorylineError as exc:
+        raise SystemExit(f"{location}: {exc}") from exc
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.dossier_diff", description=__doc__)
     parser.add_argument("old", type=Path)
-    parser.add_argument("new", type=Path)
+    parser.add_argument("new", type=Path, nargs="?")
+    parser.add_argument("--store", help="NEW is the dossier made from this store (path or URL)")
     parser.add_argument("--order", action="store_true", help="list order is a difference too")
     parser.add_argument("--notes", action="store_true", help="list reorderings and added fields")
     args = parser.parse_args(argv)
+    if (args.new is None) == (args.store is None):
+        parser.error("give NEW.json or --store STORE (one of them)")
     loaded = []
-    for path in (args.old, args.new):
+    for path in (args.old, args.new) if args.new is not None else (args.old,):
         try:
             loaded.append(json.loads(path.read_text("utf-8")))
         except (OSError, ValueError) as exc:
             print(f"{path}: cannot read a dossier: {exc}", file=sys.stderr)
             return 2
+    if args.store is not None:
+        loaded.append(_from_store(args.store))
     result = compare(loaded[0], loaded[1], order=args.order)
     for line in result.differences:
         print(line)

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
@@ -401,9 +400,8 @@ class CorpusResults(Protocol):
 
 @runtime_checkable
 class Store(Articles, Layers, BandIndex, Builds, StoriesRepo, CorpusResults, Protocol):
-    """A whole store: every concern, plus transactions, the one-writer lock and closing."""
-
-    path: Path
+    """A whole store: every concern, plus transactions, the one-writer lock and closing.
+    (Where it lives is the backend's: a file ``path`` for SQLite, a URL for a server.)"""
 
     @property
     def schema_version(self) -> int: ...
