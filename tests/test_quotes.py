@@ -8,8 +8,8 @@ import pytest
 from spacy.language import Language
 
 from storyline.analyse.lang.nlp import load_nlp
+from storyline.analyse.lang.quotemarks import find_quote_spans
 from storyline.analyse.quotes.attribute import Quote, extract_quotes
-from storyline.analyse.quotes.marks import find_quote_spans
 
 Extract = Callable[[str], list[Quote]]
 
@@ -829,7 +829,8 @@ def test_issue_9_dash_credit_of_a_long_capitalised_run() -> None:
 def test_issue_9_quote_marks_hostile_runs_in_linear_time() -> None:
     import time
 
-    from storyline.analyse.quotes.marks import find_quote_spans, transcript_lines
+    from storyline.analyse.lang.quotemarks import find_quote_spans
+    from storyline.analyse.quotes.transcripts import transcript_lines
 
     texts = [
         "x “" + " " * 50_000 + "y",  # the credit search inside a run of spaces

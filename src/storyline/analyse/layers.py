@@ -1,30 +1,38 @@
 """Per-article analysis: one spaCy parse, then every registered component on the Doc.
 
-Components follow one contract: ``component(doc, context) -> JSON-serialisable data``, under a
-name and a version. Their output is stored per article in the store's ``layers`` table, so a
-later build re-parses only articles whose clean text (or date) changed, and the corpus-level
-steps (entities across articles, quote groups, the timeline) run from the stored layers.
+A component annotates the Doc (spaCy's way: ``Doc._.NAME``, ``doc.spans``; the annotations are
+listed in `storyline.analyse.lang.extensions`) and says what it ``requires`` (annotations it
+reads) and ``assigns`` (annotations it leaves for others): quotation marks are found once and
+read by quotes, entities and events; time expressions are tagged once and read by the timex
+layer and the events. Its annotation becomes a stored layer at one boundary,
+`storyline.analyse.serialise`; ``component.fn(doc, context)`` does both and returns the layer's
+JSON data. Layers are stored per article, so a later build re-runs a component only where its
+key (`component_keys`: its version and the code it runs) or the article's text or date
+changed, and the corpus-level steps (entities across articles, quote groups, the timeline) run
+from the stored layers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib
-import re
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from storyline.analyse.lang.nlp import doc_text
+from storyline.analyse import serialise
+from storyline.analyse.codegraph import code_hash
+from storyline.analyse.lang.context import AnalysisContext
 
 __all__ = [
     "COMPONENTS",
     "AnalysisContext",
     "Component",
     "analyse_doc",
+    "component_key",
+    "component_keys",
     "component_versions",
     "enabled_components",
     "quote_records",
@@ -33,117 +41,49 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class AnalysisContext:
-    published: str | None
-    published_inferred: bool = False
-    captions: Any = None
-    """The parse of the article's photo captions (text cleaning removed from the body), or None."""
-
-
-@dataclass(frozen=True, slots=True)
 class Component:
+    """One stored layer: ``annotate(doc, context)`` finds it (and leaves it on the Doc),
+    ``serialise(found, doc)`` turns it into the layer's JSON data.
+
+    ``module`` is where ``annotate`` lives: the component's key covers that module and every
+    analysis module it imports, transitively (`storyline.analyse.codegraph`), plus the
+    serialiser's source. ``version`` is the layer's own version, to bump when its output must
+    change while its code does not (a new model, a re-read of old data)."""
+
     name: str
     version: str
-    fn: Callable[[Any, AnalysisContext], Any]
+    module: str
+    annotate: Callable[[Any, AnalysisContext], Any]
+    serialise: Callable[[Any, Any], Any]
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+    def fn(self, doc: Any, ctx: AnalysisContext) -> Any:
+        """The layer's JSON data for one article."""
+        return self.serialise(self.annotate(doc, ctx), doc)
 
 
-def quote_records(doc: Any) -> list[dict[str, Any]]:
-    """The quotes of a parsed text as JSON records (the stored layer and `annotate` alike)."""
-    from storyline.analyse.quotes.attribute import extract_quotes
-
-    def span(s: Any) -> dict[str, Any] | None:
-        return None if s is None else {"start": s.start, "end": s.end, "text": s.text}
-
-    return [
-        {
-            "text": q.text,
-            "start": q.start,
-            "end": q.end,
-            "speaker": q.speaker or (_proper_name(doc, q.speaker_span) if q.cue else None),
-            "speaker_span": span(q.speaker_span),
-            "cue": span(q.cue),
-            "kind": q.kind,
-            "confidence": round(q.confidence, 3),
-            "method": q.method,
-        }
-        for q in extract_quotes(doc)
-    ]
+# Each adapter imports its family on first use: a build that never analyses loads none of them.
+def _doc(doc: Any, ctx: AnalysisContext) -> Any:
+    return doc
 
 
-_PROPER_NAME = re.compile(r"(?:[A-Z][\w&'’.-]*)(?: (?:of|for|the|and|on|[A-Z][\w&'’.-]*)){0,6}")
-_NOT_NAMES = frozenset({"He", "She", "They", "It", "We", "I", "You", "The", "This", "That"})
+def _quotes(doc: Any, ctx: AnalysisContext) -> Any:
+    from storyline.analyse.quotes.attribute import doc_quotes
+
+    return doc_quotes(doc)
 
 
-def _proper_name(doc: Any, span: Any) -> str | None:
-    """A speaker span that is itself a proper name the resolver could not place ("PETA",
-    "Amnesty International") names the speaker as written; "Critics" opening a sentence is
-    capitalised but no name."""
-    if span is None:
-        return None
-    text = " ".join(span.text.split())
-    if not _PROPER_NAME.fullmatch(text) or text.split()[0] in _NOT_NAMES:
-        return None
-    toks = [t for t in doc.char_span(span.start, span.end, alignment_mode="expand") or ()]
-    if (
-        not toks
-        or any(
-            t.pos_ != "PROPN" and not (t.text.isupper() and len(t.text) > 1)  # "PETA" as NOUN
-            for t in toks
-            if t.is_alpha and t.text[:1].isupper()
-        )
-    ):
-        return None
-    whole = doc_text(doc)  # joined once per Doc, not once per quote
-    line_start = span.start == 0 or whole[span.start - 1] == "\n"
-    if line_start and whole[span.end : span.end + 1] == ",":
-        return None  # "SEOUL, Dec. 19 (Yonhap) --": a dateline
-    return text
+def _timexes(doc: Any, ctx: AnalysisContext) -> Any:
+    from storyline.analyse.time.tagged import doc_timexes
 
-
-def _quotes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
-    return quote_records(doc)
-
-
-def timex_records(text: str, published: str | None) -> list[dict[str, Any]]:
-    """The time expressions of a text, resolved against ``published``, as JSON records."""
-    from storyline.analyse.time.timex import tag_timexes
-
-    try:
-        anchor = date.fromisoformat(published[:10]) if published else None
-    except ValueError:  # a date the reader kept but the calendar has no day for: no anchor
-        anchor = None
-    return [
-        {
-            "start": t.start,
-            "end": t.end,
-            "text": t.text,
-            "type": t.type,
-            "value": t.value,
-            "confidence": t.confidence,
-            "method": t.method,
-        }
-        for t in tag_timexes(text, anchor)
-    ]
-
-
-def _timexes(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
-    return timex_records(doc_text(doc), ctx.published)
-
-
-def _mentions(doc: Any, ctx: AnalysisContext) -> list[dict[str, Any]]:
-    return [
-        {"start": e.start_char, "end": e.end_char, "text": e.text, "label": e.label_}
-        for e in doc.ents
-    ]
-
-
-def _sentences(doc: Any, ctx: AnalysisContext) -> list[list[int]]:
-    return [[s.start_char, s.end_char] for s in doc.sents]
+    return doc_timexes(doc, ctx.published)
 
 
 def _entities(doc: Any, ctx: AnalysisContext) -> Any:
-    module = importlib.import_module("storyline.analyse.entities.resolve")
-    return module.article_entities(doc).to_json()
+    from storyline.analyse.entities.resolve import doc_entities
+
+    return doc_entities(doc)
 
 
 def _caption_entities(doc: Any, ctx: AnalysisContext) -> Any:
@@ -151,60 +91,81 @@ def _caption_entities(doc: Any, ctx: AnalysisContext) -> Any:
     # ("Labour MP Ruth Cadbury travelled to the US ..."); their mentions carry caption offsets.
     if ctx.captions is None:
         return None
-    module = importlib.import_module("storyline.analyse.entities.resolve")
-    return module.article_entities(ctx.captions).to_json()
+    from storyline.analyse.entities.resolve import doc_entities
+
+    return doc_entities(ctx.captions)
 
 
 def _events(doc: Any, ctx: AnalysisContext) -> Any:
-    module = importlib.import_module("storyline.analyse.time.events")
-    return [e.to_json() for e in module.article_events(doc, ctx.published, ctx.published_inferred)]
+    from storyline.analyse.time.events import article_events
 
+    return article_events(doc, ctx.published, ctx.published_inferred)
+
+
+def _layer(records: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
+    def of(found: Any, doc: Any) -> Any:
+        return records(found)
+
+    of.__wrapped__ = records  # type: ignore[attr-defined]  # the serialiser, for its key
+    return of
+
+
+_NLP = "storyline.analyse.lang.nlp"
+_QUOTES = "storyline.analyse.quotes.attribute"
+_TIMEX = "storyline.analyse.time.tagged"
+_ENTITIES = "storyline.analyse.entities.resolve"
+_EVENTS = "storyline.analyse.time.events"
 
 COMPONENTS: tuple[Component, ...] = (
-    Component("sentences", "1", _sentences),
-    Component("mentions", "1", _mentions),
-    Component("quotes", "1", _quotes),
-    Component("timexes", "1", _timexes),
-    Component("entities", "1", _entities),
-    Component("caption_entities", "1", _caption_entities),
-    Component("events", "1", _events),
+    Component("sentences", "1", _NLP, _doc, _layer(serialise.sentence_records)),
+    Component("mentions", "1", _NLP, _doc, _layer(serialise.mention_records)),
+    Component(
+        "quotes",
+        "1",
+        _QUOTES,
+        _quotes,
+        _layer(serialise.quote_records),
+        requires=("quote_spans",),
+        assigns=("quotes",),
+    ),
+    Component(
+        "timexes", "1", _TIMEX, _timexes, _layer(serialise.timex_records), assigns=("timexes",)
+    ),
+    Component(
+        "entities",
+        "1",
+        _ENTITIES,
+        _entities,
+        _layer(serialise.entity_records),
+        requires=("quoted_tokens",),
+        assigns=("entities",),
+    ),
+    Component(
+        "caption_entities",
+        "1",
+        _ENTITIES,
+        _caption_entities,
+        _layer(serialise.entity_records),
+    ),
+    Component(
+        "events",
+        "1",
+        _EVENTS,
+        _events,
+        _layer(serialise.event_records),
+        requires=("timexes", "quoted_chars"),
+    ),
 )
 
 
 def _available(component: Component) -> bool:
-    # Components whose module is not installed yet are skipped, not fatal: the layer is simply
+    # Components whose module is not installed are skipped, not fatal: the layer is simply
     # absent from the store and the dossier.
-    module = {
-        "entities": "storyline.analyse.entities.resolve",
-        "caption_entities": "storyline.analyse.entities.resolve",
-        "events": "storyline.analyse.time.events",
-    }.get(component.name)
-    if module is None:
-        return True
     try:
-        importlib.import_module(module)
+        importlib.import_module(component.module)
     except ImportError:
         return False
     return True
-
-
-@lru_cache(maxsize=1)
-def _code_hash() -> str:
-    # Stored layers are reused while the analysis key holds; the code that made them is part
-    # of that key, so an upgrade (or a fix in development) re-analyses instead of serving
-    # layers an older resolver produced.
-    package = Path(__file__).parent
-    h = hashlib.sha1()
-    for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:12]
-
-
-def component_versions() -> str:
-    """Identity of the analysis as configured: part of each article's analysis key."""
-    names = ";".join(f"{c.name}={c.version}" for c in COMPONENTS if _available(c))
-    return f"{names};code={_code_hash()}"
 
 
 def enabled_components() -> tuple[Component, ...]:
@@ -212,5 +173,65 @@ def enabled_components() -> tuple[Component, ...]:
     return tuple(c for c in COMPONENTS if _available(c))
 
 
+def _source(fn: Callable[..., Any]) -> str:
+    return inspect.getsource(getattr(fn, "__wrapped__", fn))
+
+
+_GLUE = "".join(_source(fn) for fn in (Component, _layer))
+"""The code every component's layer passes through here."""
+
+
+def component_key(component: Component, src: Mapping[str, bytes] | None = None) -> str:
+    """One component's key; ``src`` stands in for the analysis package's sources (tests)."""
+    h = hashlib.sha1()
+    for part in (
+        component.name,
+        component.version,
+        code_hash([component.module], src),
+        _source(component.annotate),
+        _source(component.serialise),
+        _GLUE,
+    ):
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=1)
+def _keys() -> tuple[tuple[str, str], ...]:
+    return tuple((c.name, component_key(c)) for c in enabled_components())
+
+
+def component_keys() -> dict[str, str]:
+    """Each enabled component's key (name -> key): its name, version, the source of every
+    analysis module its ``module`` reaches, and its serialiser's source. Editing one module
+    changes the keys of exactly the components that import it, directly or not."""
+    return dict(_keys())
+
+
+def component_versions() -> str:
+    """Identity of the analysis as configured, all components together."""
+    return ";".join(f"{name}={key}" for name, key in _keys())
+
+
 def analyse_doc(doc: Any, ctx: AnalysisContext) -> dict[str, Any]:
-    return {c.name: c.fn(doc, ctx) for c in COMPONENTS if _available(c)}
+    """Every enabled component's layer for one article, in order."""
+    return {c.name: c.fn(doc, ctx) for c in enabled_components()}
+
+
+def quote_records(doc: Any) -> list[dict[str, Any]]:
+    """The quote layer of a parsed text (what the build stores)."""
+    records: list[dict[str, Any]] = _QUOTE_LAYER.fn(doc, AnalysisContext(None))
+    return records
+
+
+def timex_records(text: str, published: str | None) -> list[dict[str, Any]]:
+    """The timex layer of a text, resolved against ``published``, without a parse (the tagger
+    reads characters only)."""
+    from storyline.analyse.time.tagged import anchor_date
+    from storyline.analyse.time.timex import tag_timexes
+
+    return serialise.timex_records(tag_timexes(text, anchor_date(published)))
+
+
+_QUOTE_LAYER = next(c for c in COMPONENTS if c.name == "quotes")
+

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from storyline.analyse.entities.roles import role_head, title_key
+from storyline.analyse.lang.cues import ADDRESSEE, cue_subject, is_cue
 from storyline.analyse.lang.nlp import doc_text
-from storyline.analyse.quotes.cues import ADDRESSEE, cue_subject, is_cue
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -5,7 +5,20 @@ outlets. Pure string functions; nothing here reads a parse.
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from storyline.analyse.lang.words import (
+    COURTESY_TITLES,
+    FEMALE_NAMES,
+    FEMALE_TITLES,
+    HONORIFICS,
+    MALE_NAMES,
+    MALE_TITLES,
+    NAME_OFFICE_TITLES,
+    QUOTE_FOLD,
+    ROLE_HONORIFICS,
+    fold,
+    word_set,
+)
 
 __all__ = [
     "COUNTRY_ALIASES",
@@ -27,388 +40,11 @@ __all__ = [
 ]
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
 # Spelling variants of a first name are merged only when the surname matches and the names
 # differ by at most this many edits ("Lindsay"/"Lindsey"); shorter names must match exactly.
 MAX_FIRST_NAME_EDITS = 1
 MIN_VARIANT_LENGTH = 4
 
-# Words before a name that are not part of it. Courtesy titles say nothing of an office;
-# NAME_OFFICE_TITLES open a name in running text ("Senator James Risch") and state an office, as
-# do the rest of ROLE_HONORIFICS ("Chancellor Rachel Reeves" is a chancellor).
-COURTESY_TITLES = _words(
-    "sir mr mrs ms miss dr lord lady dame baroness baron prof professor rev reverend"
-)
-NAME_OFFICE_TITLES = _words(
-    "president senator sen rep governor gov judge justice congressman congresswoman cllr "
-    "president-elect vice-president mayor"
-)
-ROLE_HONORIFICS = NAME_OFFICE_TITLES | _words(
-    "councillor general gen col ambassador chancellor secretary minister premier speaker "
-    "professor prof"
-)
-HONORIFICS = (
-    COURTESY_TITLES
-    | ROLE_HONORIFICS
-    | _words("father lt capt captain sgt king queen prince princess saint st")
-)
-MALE_TITLES = frozenset({"mr", "sir", "lord", "king", "prince", "baron", "father", "congressman"})
-FEMALE_TITLES = frozenset(
-    {"mrs", "ms", "miss", "dame", "lady", "queen", "princess", "baroness", "congresswoman"}
-)
-# First names with a usual gender, only to tell "he" from "she"; unknown names fit either.
-MALE_NAMES = frozenset(
-    [
-        "donald",
-        "mike",
-        "michael",
-        "keir",
-        "david",
-        "ed",
-        "chris",
-        "christopher",
-        "john",
-        "james",
-        "robert",
-        "bob",
-        "william",
-        "bill",
-        "joe",
-        "joseph",
-        "barack",
-        "george",
-        "jeb",
-        "ben",
-        "marco",
-        "ted",
-        "rand",
-        "bernie",
-        "tim",
-        "timothy",
-        "paul",
-        "mitt",
-        "newt",
-        "rudy",
-        "rudolph",
-        "reince",
-        "sean",
-        "steve",
-        "steven",
-        "stephen",
-        "kevin",
-        "jared",
-        "eric",
-        "corey",
-        "roger",
-        "rick",
-        "richard",
-        "mark",
-        "matt",
-        "matthew",
-        "andrew",
-        "tom",
-        "thomas",
-        "peter",
-        "jim",
-        "jeremy",
-        "boris",
-        "rishi",
-        "nigel",
-        "alastair",
-        "liam",
-        "tony",
-        "gordon",
-        "nick",
-        "nicholas",
-        "jeff",
-        "jeffrey",
-        "greg",
-        "gregory",
-        "brian",
-        "charles",
-        "chuck",
-        "harry",
-        "jack",
-        "jake",
-        "jason",
-        "justin",
-        "kenneth",
-        "larry",
-        "martin",
-        "max",
-        "mitch",
-        "nathan",
-        "nate",
-        "patrick",
-        "pat",
-        "ron",
-        "ronald",
-        "ryan",
-        "sam",
-        "scott",
-        "frank",
-        "fred",
-        "gary",
-        "henry",
-        "howard",
-        "jerry",
-        "jesse",
-        "jon",
-        "jonathan",
-        "kurt",
-        "lee",
-        "louis",
-        "luke",
-        "marcus",
-        "mohammed",
-        "muhammad",
-        "neil",
-        "oliver",
-        "phil",
-        "philip",
-        "ralph",
-        "ray",
-        "rob",
-        "russell",
-        "simon",
-        "stanley",
-        "todd",
-        "tyler",
-        "victor",
-        "vladimir",
-        "walter",
-        "wayne",
-        "xi",
-        "emmanuel",
-        "angus",
-        "dominic",
-        "jd",
-        "mick",
-        "mitchell",
-        "reggie",
-        "jerome",
-        "dan",
-        "daniel",
-        "adam",
-        "alan",
-        "alex",
-        "alexander",
-        "anthony",
-        "antonio",
-        "benjamin",
-        "carl",
-        "dennis",
-        "doug",
-        "douglas",
-        "edward",
-        "eugene",
-        "francis",
-        "hank",
-        "herman",
-        "hugh",
-        "ian",
-        "isaac",
-        "ivan",
-        "jeremiah",
-        "jose",
-        "juan",
-        "keith",
-        "kyle",
-        "leon",
-        "malcolm",
-        "micah",
-        "nathaniel",
-        "norman",
-        "omar",
-        "oscar",
-        "pete",
-        "rex",
-        "sebastian",
-        "seth",
-        "shaun",
-        "spencer",
-        "stuart",
-        "terry",
-        "travis",
-        "trey",
-        "vincent",
-        "warren",
-        "wesley",
-        "will",
-        "zach",
-        "lindsey",
-        "roy",
-        "evan",
-        "al",
-        "harold",
-        "elijah",
-    ]
-)
-FEMALE_NAMES = frozenset(
-    [
-        "hillary",
-        "kamala",
-        "lucy",
-        "sofia",
-        "ruth",
-        "liz",
-        "elizabeth",
-        "theresa",
-        "nicola",
-        "priti",
-        "suella",
-        "angela",
-        "rachel",
-        "yvette",
-        "emily",
-        "sarah",
-        "sara",
-        "kellyanne",
-        "huma",
-        "chelsea",
-        "melania",
-        "ivanka",
-        "michelle",
-        "nancy",
-        "hope",
-        "katrina",
-        "kayleigh",
-        "jennifer",
-        "jen",
-        "jill",
-        "laura",
-        "mary",
-        "maria",
-        "marie",
-        "karen",
-        "susan",
-        "sue",
-        "lisa",
-        "linda",
-        "patricia",
-        "barbara",
-        "betsy",
-        "carly",
-        "nikki",
-        "sheryl",
-        "donna",
-        "debbie",
-        "deborah",
-        "diane",
-        "dianne",
-        "heidi",
-        "jeanne",
-        "jeanine",
-        "jane",
-        "janet",
-        "jean",
-        "jessica",
-        "julia",
-        "julie",
-        "kate",
-        "katie",
-        "kathleen",
-        "kathy",
-        "kelly",
-        "kim",
-        "kristen",
-        "leslie",
-        "lois",
-        "margaret",
-        "maggie",
-        "megyn",
-        "meghan",
-        "melissa",
-        "monica",
-        "nicole",
-        "pam",
-        "pamela",
-        "paula",
-        "rebecca",
-        "rosa",
-        "rosie",
-        "samantha",
-        "sandra",
-        "shannon",
-        "stephanie",
-        "tammy",
-        "teresa",
-        "tina",
-        "tulsi",
-        "ursula",
-        "valerie",
-        "wendy",
-        "anne",
-        "ann",
-        "anna",
-        "angelina",
-        "alicia",
-        "amy",
-        "amanda",
-        "andrea",
-        "beth",
-        "brenda",
-        "carol",
-        "caroline",
-        "catherine",
-        "cathy",
-        "cheryl",
-        "christine",
-        "cindy",
-        "claire",
-        "dana",
-        "denise",
-        "dolores",
-        "ellen",
-        "erin",
-        "eve",
-        "eva",
-        "gloria",
-        "grace",
-        "hannah",
-        "helen",
-        "irene",
-        "jacqueline",
-        "joan",
-        "joanne",
-        "josephine",
-        "joyce",
-        "judith",
-        "judy",
-        "kirsten",
-        "louise",
-        "madeleine",
-        "marcia",
-        "marsha",
-        "martha",
-        "maxine",
-        "natalie",
-        "olivia",
-        "penny",
-        "rita",
-        "roberta",
-        "rose",
-        "sally",
-        "shelley",
-        "shirley",
-        "stacey",
-        "sylvia",
-        "tara",
-        "virginia",
-        "yvonne",
-        "zoe",
-        "harriet",
-        "emma",
-        "gennifer",
-        "paula",
-        "alicia",
-        "debbie",
-        "donna",
-    ]
-)
 # Outlets, agencies and broadcasters: where things are said, not actors.
 MEDIA_NAMES = frozenset(
     """
@@ -441,7 +77,7 @@ COUNTRY_ALIASES = {
 }  # fmt: skip
 # Capitals and other places in the news that the small tagger reads as people ("US support for
 # Kyiv"). A lone word here is a place unless the article gives it a title or a first name.
-PLACE_NAMES = _words(
+PLACE_NAMES = word_set(
     """
     kyiv kiev kharkiv odesa odessa mariupol donetsk luhansk crimea moscow minsk warsaw berlin
     paris london brussels madrid lisbon rome vienna prague budapest bucharest athens
@@ -461,20 +97,12 @@ ORG_GENERIC = frozenset(
 )  # fmt: skip
 
 _SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
 _EDGE = " \t\n,.;:!?-–—'\"()[]{}"
-
-
-def fold(text: str) -> str:
-    """Case-, accent- and apostrophe-insensitive key."""
-    t = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return _SPACE.sub(" ", t).strip().lower()
 
 
 def clean_surface(text: str) -> str:
     """A mention's text without edge punctuation, quotes and a possessive ending."""
-    t = _SPACE.sub(" ", text.translate(_QUOTES)).strip(_EDGE)
+    t = _SPACE.sub(" ", text.translate(QUOTE_FOLD)).strip(_EDGE)
     if t.endswith("'s") or t.endswith("'S"):
         t = t[:-2]
     elif t.endswith("s'"):
@@ -508,7 +136,7 @@ def name_words(text: str) -> list[str]:
     return out
 
 
-_MALE_IN_A = _words(
+_MALE_IN_A = word_set(
     "joshua luca ezra nikola andrea mustafa hamza jonah sasha nikita ilya musa attila akira "
     "kostya costa elisha isa issa yehuda juda jeremiah zakaria zakariya nicola"
 )

@@ -39,6 +39,8 @@ from storyline.analyse.entities.names import (
     spelling_variant,
 )
 from storyline.analyse.entities.roles import find_roles
+from storyline.analyse.lang.extensions import cached
+from storyline.analyse.lang.quotemarks import doc_quoted_tokens
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -49,6 +51,7 @@ __all__ = [
     "Mention",
     "RoleMention",
     "article_entities",
+    "doc_entities",
 ]
 
 KEPT_LABELS = {
@@ -68,8 +71,6 @@ CONF_KNIGHT_FIRST_NAME = 0.85
 CONF_ORG = 0.9
 CONF_UNRESOLVED_ROLE = 0.4
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-_OPEN = "“‘"
-_CLOSE = "”’"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,31 +139,6 @@ class ArticleEntities:
             if best is None or key[:2] > best[:2]:
                 best = key
         return best[2] if best is not None else None
-
-
-def _quoted(doc: Doc) -> list[bool]:
-    """Token index -> inside quotation marks (curly, straight, or single quotes as quotes)."""
-    text = doc_text(doc)
-    inside = [False] * (len(text) + 1)
-    state = False
-    straight = False
-    for i, ch in enumerate(text):
-        prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < len(text) else " "
-        if ch == "“" or (ch == "‘" and not prev.isalnum()) or text[i : i + 2] == "``":
-            state = True
-        elif text[i : i + 2] == "''" and prev != "'":
-            # Wire text writes quotes as ``…'' or ''…'': a pair after a space opens.
-            state = not state and (prev.isspace() or i == 0)
-        elif ch == "”" or (ch == "’" and state and not nxt.isalnum() and not prev.isspace()):
-            state = False
-        elif ch == '"':
-            straight = not straight
-        elif ch == "\n" and text[i + 1 : i + 2] == "\n":
-            # Paragraph ends close an open quote only when the next does not reopen one.
-            state = state and text[i + 2 : i + 3] in _OPEN
-        inside[i] = state or straight
-    return [inside[t.idx] for t in doc]
 
 
 def _trim(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
@@ -669,8 +645,14 @@ def _party_near(doc: Doc, lo: int) -> str:
     return ""
 
 
+def doc_entities(doc: Doc) -> ArticleEntities:
+    """`article_entities`, made once per Doc (``Doc._.entities``)."""
+    ents: ArticleEntities = cached(doc, "entities", lambda: article_entities(doc))
+    return ents
+
+
 def article_entities(doc: Doc) -> ArticleEntities:
-    quoted = _quoted(doc)
+    quoted = doc_quoted_tokens(doc)
     sents = list(doc.sents)
     sent_of = [0] * len(doc)
     sent_key: list[str] = []

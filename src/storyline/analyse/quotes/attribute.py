@@ -15,11 +15,10 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from storyline.analyse.lang.nlp import doc_text
-from storyline.analyse.quotes.cues import (
+from storyline.analyse.lang.cues import (
     ADDRESSEE,
     SOURCE_NOUNS,
     chain_cue,
@@ -29,15 +28,11 @@ from storyline.analyse.quotes.cues import (
     is_cue,
     np_span,
     stretch_head,
-    word_set,
 )
-from storyline.analyse.quotes.marks import (
-    QuoteSpan,
-    find_quote_spans,
-    is_speaker_label,
-    transcript_label,
-    transcript_lines,
-)
+from storyline.analyse.lang.extensions import cached
+from storyline.analyse.lang.nlp import doc_text
+from storyline.analyse.lang.quotemarks import QuoteSpan, doc_quote_spans
+from storyline.analyse.lang.words import word_set
 from storyline.analyse.quotes.speakers import (
     GROUP_NOUNS,
     TITLE_HEADS,
@@ -45,7 +40,13 @@ from storyline.analyse.quotes.speakers import (
     build_index,
     label_name,
     note_speaker,
+    proper_name,
     resolve_speaker,
+)
+from storyline.analyse.quotes.transcripts import (
+    is_speaker_label,
+    transcript_label,
+    transcript_lines,
 )
 
 if TYPE_CHECKING:
@@ -726,7 +727,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     quoted spans are attributed, so it never changes who a direct quote is given to.
     """
     text = doc_text(doc)
-    spans = transcript_lines(text, find_quote_spans(text))
+    spans = transcript_lines(text, doc_quote_spans(doc))
     ctx = _Context(doc, spans)
     cues = [t for t in doc if t.lemma_.lower() in INDIRECT_LEMMAS and not ctx.quoted[t.i]]
     if not spans and not cues:
@@ -738,6 +739,21 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     if not indirect:
         return out
     return sorted([*out, *indirect], key=lambda q: (q.start, q.end))
+
+
+def doc_quotes(doc: Doc) -> list[Quote]:
+    """The quote layer: `extract_quotes`, with a cue's speaker that the resolver could not place
+    named as written when it is a proper name ("PETA said"), made once per Doc
+    (``Doc._.quotes``)."""
+
+    def make() -> list[Quote]:
+        return [
+            q if q.speaker or not q.cue else replace(q, speaker=proper_name(doc, q.speaker_span))
+            for q in extract_quotes(doc)
+        ]
+
+    quotes: list[Quote] = cached(doc, "quotes", make)
+    return quotes
 
 
 def _stems(text: str) -> list[str]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from storyline.analyse.entities import names as entity_names
+from storyline.analyse.lang import words as lang_words
+from storyline.analyse.lang.cues import SOURCE_NOUNS, np_span
 from storyline.analyse.lang.nlp import doc_text
-from storyline.analyse.quotes.cues import SOURCE_NOUNS, np_span, word_set
+from storyline.analyse.lang.words import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -23,15 +24,15 @@ def _dotted(words: frozenset[str]) -> frozenset[str]:
     return words | {w + "." for w in words}
 
 
-# The entity layer's titles, with the stops news puts after them ("Mr.", "Sen."); "Speaker"
+# The titles before a name, with the stops news puts after them ("Mr.", "Sen."); "Speaker"
 # stays out: before a quote it is more often the Commons office than a title before a name.
-HONORIFICS = _dotted((entity_names.HONORIFICS - {"speaker"}) | {"pastor"})
-MALE_TITLES = _dotted(entity_names.MALE_TITLES)
-FEMALE_TITLES = _dotted(entity_names.FEMALE_TITLES)
+HONORIFICS = _dotted((lang_words.HONORIFICS - {"speaker"}) | {"pastor"})
+MALE_TITLES = _dotted(lang_words.MALE_TITLES)
+FEMALE_TITLES = _dotted(lang_words.FEMALE_TITLES)
 # Common first names with an unambiguous usual gender; enough to tell "he" from "she" among
 # the people a political story names. Unknown names stay compatible with either pronoun.
-MALE_NAMES = entity_names.MALE_NAMES | frozenset({"vance"})
-FEMALE_NAMES = entity_names.FEMALE_NAMES | frozenset({"jeannie"})
+MALE_NAMES = lang_words.MALE_NAMES | frozenset({"vance"})
+FEMALE_NAMES = lang_words.FEMALE_NAMES | frozenset({"jeannie"})
 MALE_NOUNS = frozenset({"spokesman", "chairman", "congressman", "businessman", "father", "son"})
 FEMALE_NOUNS = frozenset(
     {"spokeswoman", "chairwoman", "congresswoman", "businesswoman", "mother", "daughter", "wife"}
@@ -739,3 +740,44 @@ def note_speaker(index: ArticleIndex, span: Span, name: str | None) -> None:
         index.group_last[sent] = (len(index.group_speakers), name)
         index.pronouns.clear()  # a "they" may now be this group
         index.group_speakers.append((sent, name))
+
+
+_PROPER_NAME = re.compile(r"(?:[A-Z][\w&'’.-]*)(?: (?:of|for|the|and|on|[A-Z][\w&'’.-]*)){0,6}")
+_NOT_NAMES = frozenset({"He", "She", "They", "It", "We", "I", "You", "The", "This", "That"})
+
+
+class _Chars(Protocol):
+    """A stretch of the text by character offsets (a quote's speaker span)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+def proper_name(doc: Doc, span: _Chars | None) -> str | None:
+    """A speaker span that is itself a proper name the resolver could not place ("PETA",
+    "Amnesty International") names the speaker as written; "Critics" opening a sentence is
+    capitalised but no name."""
+    if span is None:
+        return None
+    text = " ".join(span.text.split())
+    if not _PROPER_NAME.fullmatch(text) or text.split()[0] in _NOT_NAMES:
+        return None
+    toks = [t for t in doc.char_span(span.start, span.end, alignment_mode="expand") or ()]
+    if (
+        not toks
+        or any(
+            t.pos_ != "PROPN" and not (t.text.isupper() and len(t.text) > 1)  # "PETA" as NOUN
+            for t in toks
+            if t.is_alpha and t.text[:1].isupper()
+        )
+    ):
+        return None
+    whole = doc_text(doc)  # joined once per Doc, not once per quote
+    line_start = span.start == 0 or whole[span.start - 1] == "\n"
+    if line_start and whole[span.end : span.end + 1] == ",":
+        return None  # "SEOUL, Dec. 19 (Yonhap) --": a dateline
+    return text

@@ -17,8 +17,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from storyline.analyse.lang.nlp import doc_text
+from storyline.analyse.lang.quotemarks import doc_quoted_chars
 from storyline.analyse.time.calendar import bounded_year, iso_week_date, make_date
-from storyline.analyse.time.timex import Timex, tag_timexes
+from storyline.analyse.time.tagged import anchor_date, doc_timexes
+from storyline.analyse.time.timex import Timex
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -207,59 +210,6 @@ def timex_date(value: str) -> str | None:
     if m:
         return m[1] if bounded_year(int(m[1])) is not None else None
     return None
-
-
-def _quoted_mask(text: str) -> bytearray:
-    """1 for every character inside quotation marks.
-
-    A quote left open at the end of a paragraph runs to the paragraph's end (news style for
-    quotes that continue in the next paragraph).
-    """
-    mask = bytearray(len(text))
-    pos = 0
-    for para in re.split(r"(\n\s*\n|\n)", text):
-        n = len(para)
-        if para.strip():
-            _mark_quotes(para, pos, mask)
-        pos += n
-    return mask
-
-
-def _mark_quotes(para: str, offset: int, mask: bytearray) -> None:
-    i = 0
-    n = len(para)
-    while i < n:
-        ch = para[i]
-        two = para[i : i + 2]
-        close: str | None = None
-        width = 1
-        if two == "``":
-            close, width = "''", 2
-        elif ch in _OPEN_QUOTES:
-            # A curly single quote inside a word is an apostrophe.
-            if ch == "‘" and i > 0 and para[i - 1].isalnum():
-                i += 1
-                continue
-            close = _OPEN_QUOTES[ch]
-        elif ch in _STRAIGHT:
-            close = ch
-        if close is None:
-            i += 1
-            continue
-        j = i + width
-        while True:
-            k = para.find(close, j)
-            if k < 0:
-                k = n
-                break
-            # "’" is also the apostrophe: a closing mark is not followed by a letter.
-            if close == "’" and k + 1 < n and para[k + 1].isalpha():
-                j = k + 1
-                continue
-            break
-        for p in range(offset + i, offset + min(n, k + len(close))):
-            mask[p] = 1
-        i = k + len(close)
 
 
 def _aux_words(verb: Token) -> list[Token]:
@@ -474,15 +424,10 @@ def article_events(
     was inferred rather than stated, every event that leans on it says so in ``method`` and
     carries less confidence.
     """
-    anchor: dt.date | None = None
-    if published:
-        try:
-            anchor = dt.date.fromisoformat(published[:10])
-        except ValueError:
-            anchor = None
-    text = doc.text
-    timexes = [t for t in tag_timexes(text, anchor) if t.type in ("DATE", "TIME")]
-    quoted = _quoted_mask(text)
+    anchor = anchor_date(published)
+    text = doc_text(doc)
+    timexes = [t for t in doc_timexes(doc, published) if t.type in ("DATE", "TIME")]
+    quoted = doc_quoted_chars(doc)
     inferred_tag = ".inferred-date" if published_inferred else ""
     inferred_factor = 0.8 if published_inferred else 1.0
     out: list[Event] = []

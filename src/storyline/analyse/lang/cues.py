@@ -1,6 +1,7 @@
-"""Cue verbs and the grammatical search for who a quote hangs on (the speaker mention).
+"""Cue verbs and the grammatical search for who a quote hangs on (the speaker mention): read by
+quotes (attribution) and entities (coreference: a pronoun that is a cue's subject) alike.
 
-Everything here reads the spaCy dependency parse; nothing resolves names (see quote_speakers).
+Everything here reads the spaCy dependency parse; nothing resolves names (see quotes.speakers).
 """
 
 from __future__ import annotations
@@ -8,13 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storyline.analyse.lang.words import word_set
+
 if TYPE_CHECKING:
     from spacy.tokens import Token
-
-
-def word_set(text: str) -> frozenset[str]:
-    """A vocabulary written as whitespace-separated words."""
-    return frozenset(text.split())
 
 
 # Verbs that introduce speech or writing. Lemmas, lower case.
