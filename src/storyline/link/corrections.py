@@ -160,9 +160,10 @@ def _merge(
     for key in ("mentions", "quotes"):
         if key in target or key in other:
             target[key] = int(target.get(key) or 0) + int(other.get(key) or 0)
-    for key in ("article_ids", "media"):
-        if key in target or key in other:
-            target[key] = _union(target.get(key, []), other.get(key, []))
+    if "article_ids" in target or "article_ids" in other:
+        target["article_ids"] = _union(target.get("article_ids", []), other.get("article_ids", []))
+    if "media" in target or "media" in other:  # whether it is a news outlet or agency
+        target["media"] = bool(target.get("media")) or bool(other.get("media"))
     sections["entities"] = [e for e in sections.get("entities", []) if e is not other]
     _reattribute(sections, lambda q: q.get("speaker_entity_id") == oid, target)
     for entry in (*sections.get("timeline", []), *sections.get("stories", [])):
@@ -208,7 +209,7 @@ def _split(sections: dict[str, list[dict[str, Any]]], target: dict[str, Any], al
     if "article_ids" in target:
         new["article_ids"] = sorted({str(q.get("article_id")) for q in moved})
     if "media" in target:
-        new["media"] = []
+        new["media"] = bool(target["media"])
     if "quotes" in target:
         new["quotes"] = len(moved)
         target["quotes"] = max(0, int(target.get("quotes") or 0) - len(moved))

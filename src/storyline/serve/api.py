@@ -74,7 +74,9 @@ def stories(repo: AppStore = Repo) -> Any:
     return _corpus(repo).stories
 
 
-@router.get("/stories/{story_id}", summary="One story with its timeline, quote groups and articles")
+@router.get(
+    "/stories/{story_id:path}", summary="One story with its timeline, quote groups and articles"
+)
 def story(story_id: str, repo: AppStore = Repo) -> dict[str, Any]:
     corpus = _corpus(repo)
     s = corpus.by_story.get(story_id)
@@ -113,7 +115,9 @@ def entities(
     return rows[offset : offset + limit]
 
 
-@router.get("/entities/{entity_id}", summary="One entity: roles, quotes, co-mentioned, articles")
+@router.get(
+    "/entities/{entity_id:path}", summary="One entity: roles, quotes, co-mentioned, articles"
+)
 def entity(entity_id: str, repo: AppStore = Repo) -> dict[str, Any]:
     corpus = _corpus(repo)
     e = corpus.by_entity.get(entity_id)
@@ -206,7 +210,7 @@ def articles(
 
 
 @router.get(
-    "/articles/{article_id}", response_model=ArticleOut, summary="One article with its layers"
+    "/articles/{article_id:path}", response_model=ArticleOut, summary="One article with its layers"
 )
 def article(article_id: str, repo: AppStore = Repo) -> Any:
     record = repo.article(article_id)

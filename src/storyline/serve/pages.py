@@ -75,7 +75,7 @@ def home(request: Request, repo: AppStore = Repo) -> Response:
     return render(request, "home.html", corpus=corpus, cards=cards)
 
 
-@router.get("/stories/{story_id}", response_class=HTMLResponse)
+@router.get("/stories/{story_id:path}", response_class=HTMLResponse)
 def story(story_id: str, request: Request, repo: AppStore = Repo) -> Response:
     corpus = _corpus_or_empty(repo)
     s = corpus.by_story.get(story_id) if corpus else None
@@ -146,7 +146,7 @@ def _role_spans(
     return out
 
 
-@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+@router.get("/entities/{entity_id:path}", response_class=HTMLResponse)
 def entity(entity_id: str, request: Request, repo: AppStore = Repo) -> Response:
     corpus = _corpus_or_empty(repo)
     e = corpus.by_entity.get(entity_id) if corpus else None
@@ -318,7 +318,7 @@ def search_csv(request: Request, repo: AppStore = Repo) -> Response:
     )
 
 
-@router.get("/articles/{article_id}", response_class=HTMLResponse)
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 def article(article_id: str, request: Request, repo: AppStore = Repo) -> Response:
     record = repo.article(article_id)
     if record is None:
@@ -643,7 +643,7 @@ async def rebuild(request: Request, me: Identity = Me) -> Response:
     return RedirectResponse(f"/builds?job={job_id}#job-{job_id}", 303)
 
 
-@router.post("/entities/{entity_id}/corrections")
+@router.post("/entities/{entity_id:path}/corrections")
 async def correct(entity_id: str, request: Request, me: Identity = Me) -> Response:
     svc = services(request)
     form = await request.form()

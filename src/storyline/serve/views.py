@@ -88,8 +88,8 @@ class Segment:
     classes: str
     href: str | None = None
     title: str | None = None
-    anchor: str | None = None
-    """An element id starting here (``c{start}-{end}`` of the highlighted span, ``q{n}`` of a
+    anchors: tuple[str, ...] = ()
+    """Element ids starting here (``c{start}-{end}`` of the highlighted span, ``q{n}`` of a
     quote)."""
 
 
@@ -200,10 +200,8 @@ def article_paragraphs(
         classes = " ".join(sorted({str(sp[3]["cls"]) for sp in active}))
         href = next((sp[3].get("href") for sp in active if sp[2] == "mention"), None)
         titles = [str(sp[3]["title"]) for sp in active if sp[3].get("title")]
-        anchor = next(
-            (str(sp[3]["anchor"]) for sp in starts.get(a, []) if sp[3].get("anchor")), None
-        )
-        paragraphs[-1].append(Segment(piece, classes, href, " · ".join(titles) or None, anchor))
+        anchors = tuple(str(sp[3]["anchor"]) for sp in starts.get(a, []) if sp[3].get("anchor"))
+        paragraphs[-1].append(Segment(piece, classes, href, " · ".join(titles) or None, anchors))
     legend = [(name, eid, i % SPEAKER_COLOURS) for i, (name, eid) in enumerate(speakers)]
     return [p for p in paragraphs if p], legend
 
