@@ -340,3 +340,47 @@ def test_corpus_model_records_round_trip() -> None:
     assert Entity.from_record(entity.to_record()) == entity
     mention = Mention("a", 0, 1, "E", "ORG", "name", 0.9, "m", None)
     assert Mention.from_record(mention.to_record()) == mention
+
+
+def _correct(path: Path, *fixes: tuple[str, str, str | None, str | None]) -> None:
+    """Corrections made as the web application makes them (kind, entity, other, value)."""
+    from storyline.link.corrections import correction
+    from storyline.store.sqlite_app import SqliteAppStore
+
+    with SqliteAppStore(path) as app:
+        for kind, entity_id, other, value in fixes:
+            app.add_correction(correction(kind, entity_id, other_id=other, value=value, who="t"))
+
+
+def test_store_corpus_keeps_a_readers_entity_corrections(tmp_path: Path) -> None:
+    store, build = _tiny_store(tmp_path / "s.sqlite")
+    store.close()
+    _correct(
+        tmp_path / "s.sqlite",
+        ("rename", "e-donald-trump", None, "Donald J. Trump"),
+        ("not_person", "e-keir-starmer", None, "ORG"),
+    )
+    with Store(tmp_path / "s.sqlite") as store:
+        assert [c.kind for c in store.corrections()] == ["rename", "not_person"]
+        corpus = assemble_corpus(store, build)
+        by_id = {e.id: e for e in corpus.entities}
+        assert by_id["e-donald-trump"].name == "Donald J. Trump"
+        assert by_id["e-keir-starmer"].type == "ORG"
+        assert {q.speaker for q in corpus.quotes} == {"Keir Starmer", "Donald J. Trump"}
+        # The dict form leaves corrections to its caller (the web app applies its own).
+        plain = {e["id"]: e for e in assemble(store, build)["entities"]}
+        assert plain["e-donald-trump"]["name"] == "Donald Trump"
+        store.put_corpus(build, corpus)
+        assert dossier_from_store(store, build)["entities"] == [
+            e.to_record() for e in corpus.entities
+        ]
+
+
+def test_store_corpus_mentions_follow_a_merged_entity(tmp_path: Path) -> None:
+    store, build = _tiny_store(tmp_path / "s.sqlite")
+    store.close()
+    _correct(tmp_path / "s.sqlite", ("merge", "e-keir-starmer", "e-itv", None))
+    with Store(tmp_path / "s.sqlite") as store:
+        corpus = assemble_corpus(store, build)
+    assert "e-itv" not in {e.id for e in corpus.entities}
+    assert {m.entity_id for m in corpus.mentions if m.text == "ITV"} == {"e-keir-starmer"}

@@ -43,13 +43,20 @@ def assemble(
     max_dates: int | None = None,
     max_sentences: int | None = None,
     errors: list[InputFailure] | None = None,
+    corrections: bool = False,
 ) -> dict[str, list[dict[str, Any]]]:
     """The dossier's corpus sections (entities, quotes, quote groups, timeline) as dicts. A
     section that fails is left empty (and named in ``errors``, when given; otherwise the
-    failure is raised): the others still come out. Typed, with the stories attached:
-    :func:`assemble_corpus`."""
+    failure is raised): the others still come out. The store's entity corrections are applied
+    only with ``corrections`` (the web application applies them itself, to tell which ones
+    found nothing). Typed, corrected, with the stories attached: :func:`assemble_corpus`."""
     sections, _ = _assemble(
-        store, build_id, max_dates=max_dates, max_sentences=max_sentences, errors=errors
+        store,
+        build_id,
+        max_dates=max_dates,
+        max_sentences=max_sentences,
+        errors=errors,
+        corrections=corrections,
     )
     return sections
 
@@ -61,15 +68,22 @@ def assemble_corpus(
     max_dates: int | None = None,
     max_sentences: int | None = None,
     errors: list[InputFailure] | None = None,
+    corrections: bool = True,
 ) -> Corpus:
     """The corpus results of a build, typed, to store with ``store.put_corpus``: what
-    :func:`assemble` gives, with the stories section attached (each timeline entry and quote
-    group then has its ``story_id``) and every resolved entity mention. The stories section
-    fails alone, like the others."""
+    :func:`assemble` gives, with the store's entity corrections applied (so a rebuild keeps
+    them), the stories section attached (each timeline entry and quote group then has its
+    ``story_id``) and every resolved entity mention. The stories section fails alone, like
+    the others."""
     from storyline.link.story_sections import story_section
 
     sections, mentions = _assemble(
-        store, build_id, max_dates=max_dates, max_sentences=max_sentences, errors=errors
+        store,
+        build_id,
+        max_dates=max_dates,
+        max_sentences=max_sentences,
+        errors=errors,
+        corrections=corrections,
     )
     briefs = [b.to_record() for b in store.briefs(build_id)]
     sections["stories"] = _section(
@@ -101,6 +115,7 @@ def _assemble(
     max_dates: int | None,
     max_sentences: int | None,
     errors: list[InputFailure] | None,
+    corrections: bool,
 ) -> tuple[dict[str, list[dict[str, Any]]], list[Mention]]:
 
     def section(name: str, fn: Callable[[], Any], empty: Any) -> Any:
@@ -153,7 +168,8 @@ def _assemble(
     mentions: list[Mention] = section(
         "entities", lambda: _mentions(articles, article_entities, cluster_map), []
     )
-    section("corrections", lambda: _apply_corrections(store, sections, mentions), None)
+    if corrections:
+        section("corrections", lambda: _apply_corrections(store, sections, mentions), None)
     return sections, mentions
 
 

@@ -43,6 +43,7 @@ from storyline.model import (
     StorySummary,
     TimelineEntry,
 )
+from storyline.store.app import Correction
 from storyline.store.rows import (
     AnalysisInput,
     ArticleBrief,
@@ -219,7 +220,11 @@ class Articles(Protocol):
         """:meth:`clean_text_of` of many, in one query ("" for an uncleaned article)."""
         ...
 
-    def removed_of(self, article_id: str) -> list[dict[str, Any]]: ...
+    def removed_of(self, article_id: str) -> list[dict[str, Any]]:
+        """What cleaning removed, as stored. Typed and batched: :meth:`removals_of`."""
+        ...
+
+    def removals_of(self, ids: Sequence[str]) -> dict[str, tuple[Removal, ...]]: ...
 
     # dates
     def undated(self, build: int, only_changed: bool = False) -> list[str]:
@@ -372,6 +377,10 @@ class CorpusResults(Protocol):
         ...
 
     def has_corpus(self, build: int) -> bool: ...
+
+    def corrections(self) -> list[Correction]:
+        """A reader's entity corrections (the web application's), oldest first."""
+        ...
 
     def story_summaries(self, build: int) -> list[StorySummary]:
         """The stories section stored with ``build``'s corpus results."""

@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -54,6 +54,9 @@ from storyline.store.rows import (
     removal_records,
 )
 from storyline.store.sqlite_app import MIGRATIONS as APP_MIGRATIONS
+
+if TYPE_CHECKING:
+    from storyline.store.app import Correction
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -1269,6 +1272,31 @@ class Store:
                 np.frombuffer(content, np.uint64),
             )
         return out
+
+    def removals_of(self, ids: Sequence[str]) -> dict[str, tuple[Removal, ...]]:
+        """What cleaning removed from each article, in one query (typed :meth:`removed_of`)."""
+        out: dict[str, tuple[Removal, ...]] = dict.fromkeys(ids, ())
+        for aid, removed in self._select_in("SELECT id, removed FROM articles WHERE id IN", ids):
+            out[str(aid)] = tuple(Removal(**r) for r in json.loads(removed or "[]"))
+        return out
+
+    def corrections(self) -> list[Correction]:
+        """A reader's entity corrections (made in the web application, kept in its table),
+        oldest first: assembly applies them so a rebuild keeps them."""
+        from storyline.store.app import Correction
+
+        has = self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND name='app_corrections'"
+        ).fetchone()
+        if not has:
+            return []
+        return [
+            Correction(int(i), k, e, o, v, w, float(c), n)
+            for i, k, e, o, v, w, c, n in self.db.execute(
+                "SELECT id, kind, entity_id, other_id, value, who, created, note "
+                "FROM app_corrections WHERE deleted IS NULL ORDER BY created, id"
+            )
+        ]
 
     # duplicate groups -----------------------------------------------------------------------
     def put_duplicate_groups(self, build: int, groups: Sequence[DuplicateGroup]) -> None:
