@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
-from storyline.errors import InputError
+from storyline.errors import StorylineError
 from storyline.serve.settings import ServeSettings
 
 __all__ = ["SUPPORTED", "Accepted", "FetchError", "Intake", "Rejected", "fetch_url", "save_uploads"]
@@ -36,7 +36,7 @@ _USER_AGENT = "storyline"
 _CHUNK = 1 << 16
 
 
-class FetchError(InputError):
+class FetchError(StorylineError):
     """A URL that could not be added: bad URL, refused by robots.txt, timeout, too large."""
 
 
@@ -248,6 +248,19 @@ def save_uploads(
 # --- fetching ---------------------------------------------------------------------------------
 
 
+def _is_loopback(host: str) -> bool:
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError, OSError):
+        return False
+    try:
+        return bool(infos) and all(
+            ipaddress.ip_address(str(i[4][0]).split("%", 1)[0]).is_loopback for i in infos
+        )
+    except ValueError:
+        return False
+
+
 def _check_url(url: str, settings: ServeSettings) -> str:
     text = url.strip()
     if not text:
@@ -264,7 +277,10 @@ def _check_url(url: str, settings: ServeSettings) -> str:
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(f"{parts.hostname}: host not found ({exc})") from None
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
+        try:
+            address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        except ValueError:
+            raise FetchError(f"{parts.hostname}: resolves to an unusable address") from None
         if address.is_loopback:
             continue
         if not settings.fetch_private and (
@@ -277,7 +293,7 @@ def _check_url(url: str, settings: ServeSettings) -> str:
     return text
 
 
-def _config(settings: ServeSettings, cap: int) -> configparser.ConfigParser:
+def _config(settings: ServeSettings, cap: int, local: bool) -> configparser.ConfigParser:
     from trafilatura.settings import DEFAULT_CONFIG
 
     config = configparser.ConfigParser()
@@ -286,6 +302,9 @@ def _config(settings: ServeSettings, cap: int) -> configparser.ConfigParser:
     config["DEFAULT"]["MAX_FILE_SIZE"] = str(cap)
     config["DEFAULT"]["USER_AGENTS"] = _USER_AGENT
     config["DEFAULT"]["MAX_REDIRECTS"] = "3"
+    # trafilatura vets every address it connects to (redirects too) and refuses non-public ones:
+    # kept on, except for a URL on this machine or when private networks are allowed.
+    config["DEFAULT"]["SSRF_PROTECTION"] = "false" if local or settings.fetch_private else "true"
     return config
 
 
@@ -308,12 +327,17 @@ def _get(url: str, settings: ServeSettings, cap: int) -> tuple[int, bytes, str]:
     old = logger.level
     logger.setLevel(logging.DEBUG)
     try:
-        response = fetch_response(url, decode=False, config=_config(settings, cap))
+        local = _is_loopback(urlsplit(url).hostname or "")
+        response = fetch_response(url, decode=False, config=_config(settings, cap, local))
     finally:
         logger.removeHandler(catch)
         logger.setLevel(old)
     if response is None:
         why = next((m for m in catch.messages if "error" in m.lower()), "no response")
+        if "SSRF protection" in why:
+            raise FetchError(
+                f"{url[:200]}: leads to a private network address (refused; --fetch-private allows it)"
+            )
         if "exceeds MAX_FILE_SIZE" in why:
             raise FetchError(f"{url[:200]}: the page is over the cap of {cap:,} bytes")
         if "timed out" in why.lower() or "timeout" in why.lower():
