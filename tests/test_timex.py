@@ -996,3 +996,24 @@ def test_timex_weak_future_cue_in_a_past_clause_points_back() -> None:
     assert found["mid-July"] == ("DATE", "2019-07")
     ahead = _found("The report is due by mid-July.", anchor)
     assert ahead["mid-July"] == ("DATE", "2020-07")
+
+
+def test_timex_day_range_second_end_is_its_own_date() -> None:
+    found = _found("The council meets on July 17-18, and the summit ran March 3–5.")
+    assert found["July 17"] == ("DATE", "2024-07-17")
+    assert found["18"] == ("DATE", "2024-07-18")
+    assert found["5"] == ("DATE", "2024-03-05")
+    assert "3" not in _found("Shares rose 17-3 on July 4.")
+
+
+def test_timex_compound_duration_is_one_length() -> None:
+    found = _found("He won in two hours and 44 minutes after a year and six months away.")
+    assert found["two hours and 44 minutes"] == ("DURATION", "PT2H44M")
+    assert found["a year and six months"] == ("DURATION", "P1Y6M")
+    mixed = _found("The trial took three days and four hours.")
+    assert mixed["three days and four hours"] == ("DURATION", "P3DT4H")
+
+
+def test_timex_month_after_a_is_generic_unless_it_modifies_a_noun() -> None:
+    assert _found("The highest for a January since 2021.")["January"] == ("DATE", "XXXX-01")
+    assert _found("Under a June agreement, it sold.")["June"] == ("DATE", "2024-06")

@@ -46,7 +46,7 @@ EDGE_ANCHORS = [
 
 _X4 = r"(?:\d{4}|XXXX)"
 _DATE_VALUE = re.compile(
-    rf"^(?:PRESENT_REF|PAST_REF|FUTURE_REF|\d{{2,3}}|XXX|XX"
+    rf"^(?:PRESENT_REF|PAST_REF|FUTURE_REF|BC\d{{4}}|\d{{2,3}}|XXX|XX"
     rf"|{_X4}(?:-(?:\d\d|XX)(?:-(?:\d\d|XX))?|-W(?:\d\d|XX)(?:-(?:WE|[1-7]))?"
     rf"|-Q[1-4X]|-H[12]|-(?:SP|SU|FA|WI))?)"
     r"(?:T(?:\d\d(?::\d\d)?Z?|MO|AF|EV|NI))?$",  # "Z": a clock time in UTC
@@ -129,8 +129,8 @@ def test_issue_9_seven_thousand_years_ago_in_capitals() -> None:
         ),
         ("It was 3 hours ago.", "3 hours ago", ANCHOR, ("DATE", "2024-07-02")),
         ("It was 36 hours ago.", "36 hours ago", ANCHOR, ("DATE", "2024-07-01")),
-        # Before the common era: a date, but no value this calendar can write.
-        ("It was settled in 9500 BCE.", "9500 BCE", ANCHOR, ("DATE", "XXXX")),
+        # Before the common era: TimeML's "BC" years.
+        ("It was settled in 9500 BCE.", "9500 BCE", ANCHOR, ("DATE", "BC9500")),
         ("in the third century B.C. .", "the third century B.C.", ANCHOR, ("DATE", "XX")),
         ("In 2010 BC Hydro said so.", "2010", ANCHOR, ("DATE", "2010")),
     ],

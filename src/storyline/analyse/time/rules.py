@@ -524,6 +524,48 @@ def _month_day_reading(m: re.Match[str], ctx: Context, year_text: str | None) ->
     return Norm("DATE", day_value(d), CONF_ABSOLUTE if year_text else CONF_TENSE)
 
 
+def _day_range_end(m: re.Match[str], ctx: Context) -> Norm | None:
+    """The second end of "July 17-18", "March 3–5": that day of the first end's month."""
+    first = _month_day_reading(m, ctx, m["year"])
+    if first is None or not _DAY_VALUE_RE.match(first.value):
+        return None
+    day, day2 = _day_number(m["day"]), _day_number(m["day2"])
+    if day is None or day2 is None or day2 <= day:
+        return None
+    d = make_date(int(first.value[:4]), int(first.value[5:7]), day2)
+    if d is None:
+        return None
+    return Norm("DATE", day_value(d), first.confidence, m.start("day2"), m.end("day2"))
+
+
+def _compound_duration(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "two hours and 44 minutes", "a year and six months": one DURATION, larger unit first."""
+    parts: list[tuple[str, int]] = []
+    for num, unit_text in ((m["n1"], m["u1"]), (m["n2"], m["u2"])):
+        if _cap(unit_text) and not unit_text.isupper():
+            return None
+        n = parse_number(num)
+        unit = _unit_key(unit_text)
+        if n is None or not float(n).is_integer() or n <= 0 or unit not in _COMPOUND_ORDER:
+            return None
+        parts.append((unit, int(n)))
+    (u1, _), (u2, _) = parts
+    if _COMPOUND_ORDER.index(u1) >= _COMPOUND_ORDER.index(u2):
+        return None  # "two days and three weeks": not one length
+    date, clock = "", ""
+    for unit, n in parts:
+        letter, is_clock = UNITS[unit]
+        if is_clock:
+            clock += f"{n}{letter}"
+        else:
+            date += f"{n}{letter}"
+    return Norm("DURATION", f"P{date}{'T' + clock if clock else ''}", CONF_RELATIVE)
+
+
+# Units a compound length can join, largest first.
+_COMPOUND_ORDER = ("year", "month", "week", "day", "hour", "minute", "second")
+
+
 def _year_matching_weekday(a: dt.date, month: int, day: int, weekday: int) -> int:
     """Of the years around the anchor, the one where month/day falls on ``weekday``."""
     best, best_gap = a.year, 10**6
@@ -608,6 +650,11 @@ def _month_rel_year(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", month_value(year, month), CONF_RELATIVE)
 
 
+_GENERIC_MONTH_AFTER = re.compile(
+    r"\s*(?:[.,;:!?)]|$|(?:since|in|on|for|than|when|that|and|or|of)\b)", re.IGNORECASE
+)
+
+
 def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
     mon_text = m["mon"]
     if not _cap(mon_text):
@@ -636,6 +683,9 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
         prev_char = ctx.text[max(0, m.start() - len(before) - 2) : m.start() - len(before) - 1]
         if prev_char not in (".", "\n", "") and before.lower() not in WEEKDAYS:
             return None
+    if before == "a" and not pre and _GENERIC_MONTH_AFTER.match(after):
+        # "the warmest for a January since 2021": any January; "a June agreement" is one.
+        return Norm("DATE", f"XXXX-{month:02d}", CONF_VAGUE)
     a = ctx.anchor
     if pre in ("last", "this past"):
         year = None if a is None else bounded_year(a.year if month < a.month else a.year - 1)
@@ -673,7 +723,8 @@ def _year(m: re.Match[str], ctx: Context) -> Norm | None:
     if prev[-1:] in "$£€#¥" or prev.endswith(("No", "no")):
         return None
     before = _word_before(ctx, m.start()).lower()
-    if _BEFORE_CHRIST.match(text, m.end()):
+    bc = _BEFORE_CHRIST.match(text, m.end())
+    if bc is not None and not _NAME_AFTER.match(text, bc.end()):
         return None  # "1200 BC": the rule for years before the common era reads it
     cue = bool(m["pre"]) or before in _TEMPORAL_PREPS
     if (not YEAR_MIN <= year <= YEAR_MAX and not cue) or bounded_year(year) is None:
@@ -1649,6 +1700,25 @@ RULES: tuple[Rule, ...] = (
         ),
         _year,
         keys=("digit",),
+    ),
+    Rule(
+        "timex.day-range",
+        _r(
+            rf"{_B}(?P<rel>)(?P<wd>)(?P<mon>{_MONTH_ANY})\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
+            rf"\s?[-–]\s?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?![\d%:]|[.,]\d)"
+            rf"(?:,?\s+(?P<year>\d{{4}})(?!\d))?"
+        ),
+        _day_range_end,
+        keys=("month",),
+    ),
+    Rule(
+        "timex.duration-compound",
+        _r(
+            rf"{_B}(?:(?:{_APPROX})\s+)?(?P<n1>{_NUM})\s+(?P<u1>{_UNIT_S}),?\s+and\s+"
+            rf"(?P<n2>{_NUM})\s+(?P<u2>{_UNIT_S}){_E}"
+        ),
+        _compound_duration,
+        keys=("unit",),
     ),
     Rule(
         "timex.year-bc",
