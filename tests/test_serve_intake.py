@@ -4,6 +4,7 @@ from a local http.server on loopback (robots.txt, timeouts, size caps, clear err
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import io
 import threading
@@ -130,9 +131,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         if self.path == "/robots.txt":
             self._send(200, self.robots, "text/plain")
-        elif self.path == "/news":
-            self._send(200, _PAGE, "text/html")
-        elif self.path == "/private/page":
+        elif self.path in ("/news", "/private/page"):
             self._send(200, _PAGE, "text/html")
         elif self.path == "/big":
             self._send(200, b"<p>" + b"x" * 300_000 + b"</p>", "text/html")
@@ -147,10 +146,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(body)
-        except (BrokenPipeError, ConnectionResetError):
-            pass
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline import __version__
 from storyline.errors import StorylineError
+from storyline.output.report import safe_text
 from storyline.serve import views
 from storyline.serve.jobs import JobRunner
 from storyline.serve.security import CSP, SESSION_COOKIE, Auth, Identity
@@ -81,7 +82,7 @@ def _templates() -> jinja2.Environment:
     env.filters["when"] = lambda t: (
         time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t)) if t else ""
     )
-    env.filters["safe_text"] = views.safe_text
+    env.filters["safe_text"] = safe_text
     return env
 
 

@@ -21,7 +21,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO
 from urllib.parse import urlsplit, urlunsplit
 
 from storyline.errors import StorylineError
@@ -86,7 +86,7 @@ def _unique(folder: Path, name: str) -> Path:
     return target
 
 
-def _read_capped(stream: BinaryIO, cap: int) -> bytes | None:
+def _read_capped(stream: IO[bytes], cap: int) -> bytes | None:
     """Up to ``cap`` bytes of ``stream``; None when it holds more."""
     out = bytearray()
     while True:
@@ -195,7 +195,7 @@ def _too_big(size: int, cap: int) -> str:
 
 
 def save_uploads(
-    files: Iterable[tuple[str, BinaryIO]], settings: ServeSettings, label: str
+    files: Iterable[tuple[str, IO[bytes]]], settings: ServeSettings, label: str
 ) -> Intake:
     """Check and write uploaded ``(name, stream)`` pairs into a new folder under ``added/``."""
     folder = settings.added_dir / f"{time.strftime('%Y%m%dT%H%M%S')}-{safe_name(label)}"

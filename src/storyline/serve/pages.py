@@ -414,7 +414,7 @@ def saved_feed(search_id: int, request: Request, repo: AppStore = Repo) -> Respo
     result = run_saved(repo, saved)
     hits = repo.record_hits(search_id, hit_ids(result)) if result is not None else []
     first = {h.hit_id: h.first_seen for h in hits}
-    entries = []
+    entries: list[dict[str, Any]] = []
     base = str(request.base_url).rstrip("/")
     if isinstance(result, QuoteSearch):
         for h in result.hits:

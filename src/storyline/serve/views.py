@@ -358,7 +358,7 @@ def role_history(
 
 def co_mentioned(
     corpus: Corpus, entity: Mapping[str, Any], limit: int = 15
-) -> list[tuple[Mapping[str, Any], int]]:
+) -> list[tuple[dict[str, Any], int]]:
     mine = set(entity.get("article_ids", []))
     scored = []
     for other in corpus.entities:

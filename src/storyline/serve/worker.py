@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The pipeline's progress bar is how it tells per-article progress; when the pipeline
         # offers a progress callback this becomes that argument (see the serve report).
         if hasattr(pipeline, "_progress"):
-            pipeline._progress = lambda enabled: _Bar(enabled)  # type: ignore[assignment]
+            pipeline._progress = lambda enabled: _Bar(enabled)
         report = pipeline.build(
             args.inputs,
             None,
