@@ -1017,3 +1017,8 @@ def test_timex_compound_duration_is_one_length() -> None:
 def test_timex_month_after_a_is_generic_unless_it_modifies_a_noun() -> None:
     assert _found("The highest for a January since 2021.")["January"] == ("DATE", "XXXX-01")
     assert _found("Under a June agreement, it sold.")["June"] == ("DATE", "2024-06")
+
+
+def test_timex_annual_adjective_is_a_set() -> None:
+    assert _found("The grocer said annual profit would fall.")["annual"] == ("SET", "P1Y")
+    assert "quarterly" not in _found("It cut its quarterly dividend.")

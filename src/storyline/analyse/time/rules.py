@@ -1278,6 +1278,9 @@ _SET_WORDS = {
     "monthly": "P1M",
     "annually": "P1Y",
     "yearly": "P1Y",
+    # The adjective too, as HeidelTime and newer news annotation have it ("annual profit");
+    # TimeBank left its six unmarked, "quarterly" (ten there) stays unmarked.
+    "annual": "P1Y",
     "hourly": "PT1H",
     "nightly": "P1D",
 }
@@ -1920,7 +1923,7 @@ RULES: tuple[Rule, ...] = (
             rf"(?P<target>{_UNIT})|(?:every|each)\s+(?:other\s+)?(?:(?P<num>{_NUM_WORDS}|{DIGITS})\s+)?"
             rf"(?P<target2>{_UNIT_S}|{_WEEKDAY}|{_FULL_MONTHS}|morning|afternoon|evening|night"
             rf"|spring|summer|autumn|fall|winter)"
-            rf"|(?P<word>daily|weekly|monthly|annually|yearly|hourly|nightly)){_E}"
+            rf"|(?P<word>daily|weekly|monthly|annually|annual|yearly|hourly|nightly)){_E}"
         ),
         _set_dispatch,
         keys=("set", "unit"),
@@ -2078,7 +2081,8 @@ def _trigger_table() -> dict[str, tuple[str, ...]]:
             *("present", "nowadays", "these"),
         ],
         "set": [
-            *("daily", "weekly", "monthly", "annually", "yearly", "hourly", "nightly", "every"),
+            *("daily", "weekly", "monthly", "annually", "annual", "yearly", "hourly", "nightly"),
+            "every",
             *("each", "once", "twice", "thrice", "times"),
         ],
         "pod": ["morning", "afternoon", "evening", "night", "mornings", "nights"],
