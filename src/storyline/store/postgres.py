@@ -30,7 +30,7 @@ import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import numpy as np
@@ -76,6 +76,9 @@ from storyline.store.rows import (
 )
 from storyline.store.sqlite import _STORY_LISTS as STORY_LISTS
 from storyline.store.sqlite import ARTICLE_STAGES, CleanRow, clean_row, valid_text
+
+if TYPE_CHECKING:
+    from storyline.store.app import Correction
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostgresStore", "is_postgres_url", "safe_url"]
 
@@ -410,6 +413,27 @@ class _Connection:
                 cur.executemany(_dialect(sql, True), batch)
         except psycopg.Error as exc:
             raise StoreError(f"{self.where}: {describe(exc, self.url)}") from exc
+
+    def insert_many(
+        self,
+        table: str,
+        columns: Sequence[str],
+        types: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        conflict: str = "",
+    ) -> None:
+        """Insert ``rows`` in one statement: one array a column, ``unnest``-ed by the server.
+        (psycopg's ``executemany`` sends a statement a row: at 50 lines an article, ingest spent
+        most of its time in those round trips.)"""
+        batch = list(rows)
+        if not batch:
+            return
+        arrays = ", ".join(f"?::{t}[]" for t in types)
+        names = ", ".join(columns)
+        self.execute(
+            f"INSERT INTO {table}({names}) SELECT * FROM unnest({arrays}) {conflict}",
+            [list(c) for c in zip(*batch, strict=True)],
+        )
 
     def one(self, sql: str, params: Sequence[Any] = (), what: str = "the row") -> tuple[Any, ...]:
         """The first row of ``sql``; a missing one is a :class:`StoreError` naming ``what``."""
@@ -805,9 +829,11 @@ class PostgresStore:
         columns = _meta_columns(meta)
         outlet = columns[0]
         article_id = pg_text(article_id)
-        # One statement and one batch: each round trip to the server costs more than the work.
+        # One statement (one round trip, which costs more than the work): the article, and its
+        # line keys replacing those of an earlier version (the CTEs see the same snapshot, so
+        # the DELETE removes only the old rows).
         self.db.execute(
-            "INSERT INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
+            "WITH a AS (INSERT INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
             "notes, meta, strip, build, outlet, title, byline, url, published, published_source, "
             "published_method, published_precision) "
             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
@@ -820,7 +846,10 @@ class PostgresStore:
             "published_method=excluded.published_method, "
             "published_precision=excluded.published_precision, clean_key=NULL, clean_text=NULL, removed=NULL, offsets=NULL, "
             "norm_hash=NULL, sig_near=NULL, sig_content=NULL, duplicate_of=NULL, needs_link=0, "
-            "analysis_key=NULL, date_inferred_for=NULL",
+            "analysis_key=NULL, date_inferred_for=NULL RETURNING id), "
+            "d AS (DELETE FROM article_lines WHERE article_id=?) "
+            "INSERT INTO article_lines(article_id, outlet, key) "
+            "SELECT ?, ?, unnest(?::text[])",
             (
                 article_id,
                 pg_text(file_path),
@@ -834,12 +863,11 @@ class PostgresStore:
                 pg_json(json.dumps(strip)),
                 build,
                 *columns,
+                article_id,
+                article_id,
+                outlet,
+                [pg_text(k) for k in line_keys],
             ),
-        )
-        self.db.execute("DELETE FROM article_lines WHERE article_id=?", (article_id,))
-        self.db.executemany(
-            "INSERT INTO article_lines VALUES(?, ?, ?)",
-            [(article_id, outlet, pg_text(k)) for k in line_keys],
         )
 
     def current_ids(self, build: int) -> list[str]:
@@ -935,27 +963,38 @@ class PostgresStore:
 
     def put_cleaned(self, rows: Sequence[CleanedArticle]) -> None:
         """Store cleaned articles (each then needs duplicate linking); the metadata columns
-        are refreshed from the metadata cleaning may have changed."""
-        self.db.executemany(
-            "UPDATE articles SET clean_key=?, clean_text=?, removed=?, offsets=?, meta=?, "
-            "norm_hash=?, sig_near=?, sig_content=?, outlet=?, title=?, byline=?, url=?, "
-            "published=?, published_source=?, published_method=?, published_precision=?, "
-            "needs_link=1 WHERE id=?",
-            [
-                (
-                    r.clean_key,
-                    pg_text(r.text),
-                    r.removed_json,
-                    r.offsets_json,
-                    r.meta_json,
-                    r.norm_hash,
-                    r.sig_near,
-                    r.sig_content,
-                    *_meta_columns(meta_from_json(r.meta_json)),
-                    pg_text(r.article_id),
-                )
-                for r in rows
-            ],
+        are refreshed from the metadata cleaning may have changed. One statement a batch."""
+        values = [
+            (
+                pg_text(r.article_id),
+                r.clean_key,
+                pg_text(r.text),
+                r.removed_json,
+                r.offsets_json,
+                r.meta_json,
+                r.norm_hash,
+                r.sig_near,
+                r.sig_content,
+                *_meta_columns(meta_from_json(r.meta_json)),
+            )
+            for r in rows
+        ]
+        if not values:
+            return
+        names = (
+            "id", "clean_key", "clean_text", "removed", "offsets", "meta", "norm_hash",
+            "sig_near", "sig_content", "outlet", "title", "byline", "url", "published",
+            "published_source", "published_method", "published_precision",
+        )  # fmt: skip
+        types = ["text"] * len(names)
+        types[7] = types[8] = "bytea"
+        casts = {"removed": "::json", "offsets": "::jsonb", "meta": "::json"}
+        arrays = ", ".join(f"?::{t}[]" for t in types)
+        sets = ", ".join(f"{n}=u.{n}{casts.get(n, '')}" for n in names[1:])
+        self.db.execute(
+            f"UPDATE articles SET {sets}, needs_link=1 FROM unnest({arrays}) AS u({', '.join(names)}) "
+            "WHERE articles.id = u.id",
+            [list(c) for c in zip(*values, strict=True)],
         )
 
     # duplicates ---------------------------------------------------------------------------
@@ -971,9 +1010,7 @@ class PostgresStore:
     def replace_bands(self, article_id: str, kind: str, keys: Iterable[tuple[int, int]]) -> None:
         article_id = pg_text(article_id)
         self.db.execute("DELETE FROM bands WHERE article_id=? AND kind=?", (article_id, kind))
-        self.db.executemany(
-            "INSERT INTO bands VALUES(?, ?, ?, ?)", [(kind, b, k, article_id) for b, k in keys]
-        )
+        self.put_bands((kind, b, k, article_id) for b, k in keys)
 
     def band_candidates(
         self, article_id: str, kind: str, keys: Iterable[tuple[int, int]], build: int
@@ -1020,19 +1057,27 @@ class PostgresStore:
 
     def put_bands(self, rows: Iterable[tuple[str, int, int, str]]) -> None:
         """Add (kind, band, key, article id) rows to the band index."""
-        self.db.executemany(
-            "INSERT INTO bands VALUES(?, ?, ?, ?)",
+        self.db.insert_many(
+            "bands",
+            ("kind", "band", "key", "article_id"),
+            ("text", "integer", "bigint", "text"),
             [(kind, band, key, pg_text(aid)) for kind, band, key, aid in rows],
         )
 
     def put_edges(self, edges: Iterable[DuplicateEdge]) -> None:
-        self.db.executemany(
-            "INSERT INTO edges VALUES(?, ?, ?, ?, ?) ON CONFLICT(a, b) DO UPDATE SET "
-            "kind=excluded.kind, similarity=excluded.similarity, method=excluded.method",
-            [
-                (*sorted((pg_text(e.a), pg_text(e.b))), e.kind, e.similarity, e.method)
-                for e in edges
-            ],
+        # The last edge of a pair wins, as INSERT OR REPLACE lets it (and one statement may
+        # not update a row twice).
+        rows: dict[tuple[str, ...], tuple[Any, ...]] = {}
+        for e in edges:
+            pair = tuple(sorted((pg_text(e.a), pg_text(e.b))))
+            rows[pair] = (*pair, e.kind, e.similarity, e.method)
+        self.db.insert_many(
+            "edges",
+            ("a", "b", "kind", "similarity", "method"),
+            ("text", "text", "text", "double precision", "text"),
+            rows.values(),
+            "ON CONFLICT(a, b) DO UPDATE SET kind=excluded.kind, "
+            "similarity=excluded.similarity, method=excluded.method",
         )
 
     def mark_linked_many(self, ids: Sequence[str]) -> None:
@@ -1068,6 +1113,29 @@ class PostgresStore:
             "SELECT removed FROM articles WHERE id=?", (pg_text(article_id),)
         ).fetchone()
         return list(json.loads(row[0])) if row and row[0] else []
+
+    def removals_of(self, ids: Sequence[str]) -> dict[str, tuple[Removal, ...]]:
+        """What cleaning removed from each article, in one query (typed :meth:`removed_of`)."""
+        out: dict[str, tuple[Removal, ...]] = dict.fromkeys(ids, ())
+        for aid, removed in self._select_any(
+            "SELECT id, removed FROM articles WHERE id = ANY(?)", ids
+        ):
+            out[str(aid)] = tuple(Removal(**r) for r in json.loads(removed or "[]"))
+        return out
+
+    def corrections(self) -> list[Correction]:
+        """A reader's entity corrections (made in the web application), oldest first."""
+        from storyline.store.app import Correction
+
+        if self.db.one("SELECT to_regclass('app_corrections')")[0] is None:
+            return []
+        return [
+            Correction(int(i), k, e, o, v, w, float(c), n)
+            for i, k, e, o, v, w, c, n in self.db.execute(
+                "SELECT id, kind, entity_id, other_id, value, who, created, note "
+                "FROM app_corrections WHERE deleted IS NULL ORDER BY created, id"
+            )
+        ]
 
     def drop_edges(self, article_id: str) -> None:
         article_id = pg_text(article_id)
@@ -1185,8 +1253,10 @@ class PostgresStore:
     def put_layers(self, article_id: str, key: str, layers: dict[str, Any]) -> None:
         article_id = pg_text(article_id)
         self.db.execute("DELETE FROM layers WHERE article_id=?", (article_id,))
-        self.db.executemany(
-            "INSERT INTO layers VALUES(?, ?, ?, ?)",
+        self.db.insert_many(
+            "layers",
+            ("article_id", "layer", "version", "data"),
+            ("text", "text", "text", "json"),
             [
                 (article_id, name, key, valid_text(json.dumps(data, ensure_ascii=False)))
                 for name, data in layers.items()
@@ -1912,3 +1982,10 @@ class PostgresStore:
             )
             for gid, text, speaker, first, independent, has_story, sid in rows
         ]
+
+
+if TYPE_CHECKING:
+    from storyline.store import base
+
+    # mypy --strict holds the PostgreSQL store to the whole store interface.
+    _IS_A_STORE: type[base.Store] = PostgresStore
