@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from storyline.analyse.lang.words import words
+from storyline.unionfind import UnionFind
+
 __all__ = ["Repeat", "find_repeats", "line_key"]
 
 _TERMINAL = re.compile(r"[.!?…][\"”’')\]]*\s*$|[,.!?][\"”’']\s*$")
@@ -21,12 +24,9 @@ _NEAR_MIN_WORDS = 6
 _NEAR_PEERS = 32
 
 
-_KEY_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-
 def line_key(line: str) -> str:
     """A line's identity across typography: case, quotes and punctuation ignored."""
-    return " ".join(_KEY_WORD.findall(line.lower())).replace("'", "").replace("’", "")
+    return " ".join(words(line.lower())).replace("'", "").replace("’", "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +45,8 @@ def find_repeats(
     """Repeated lines among ``lines``; ``keys``, when given, are their :func:`line_key`."""
     if keys is None:
         keys = [line_key(t) for t in lines]
-    parent = list(range(len(lines)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(i: int, j: int) -> None:
-        a, b = find(i), find(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
+    linked: UnionFind[int] = UnionFind(range(len(lines)))
+    union, find = linked.union, linked.find
 
     by_key: dict[str, int] = {}
     for i, k in enumerate(keys):
