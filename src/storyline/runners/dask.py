@@ -1,0 +1,298 @@
+"""A Dask cluster: a ``LocalCluster`` on this machine, or an existing cluster at a scheduler's
+address. It is a runner like the others; the stages do not know which one they have.
+
+Following what spaCy's maintainers advise for large jobs:
+
+- Tasks are coarse: a task is a shard of many articles (``map`` groups its items into chunks,
+  ``map_isolated`` takes the stage's shards as they are), so the scheduler's per-task cost (a few
+  milliseconds) is small against the task's work.
+- The model is loaded once per worker, by a worker plugin running the stage's ``warm`` callable
+  when the worker starts (also on a worker that replaces a dead one), never pickled: only plain
+  data crosses the wire (texts in, stored layers out), never a ``Language`` or a ``Doc``.
+- Results come back in order with a bounded number of shards in flight, so memory in the build
+  process and in the workers stays flat whatever the corpus size.
+- A worker that dies loses only its running shard: the scheduler runs that shard again on
+  another worker (``distributed.scheduler.allowed-failures`` times). A shard that keeps killing
+  workers is split and run one item per task; the item that still kills its worker gets
+  ``lost(item, reason)`` and the build goes on.
+
+Local workers are single-threaded processes on the loopback interface (the CPU work holds the
+GIL, so threads would not add throughput), and they die with the build however it ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from distributed import WorkerPlugin
+
+from storyline.errors import StorylineError
+from storyline.faults import die_with_parent
+from storyline.runners.base import ItemTask, LostItem, ShardTask
+from storyline.settings import Settings
+
+__all__ = ["AHEAD", "ALLOWED_FAILURES", "CONNECT_TIMEOUT_S", "DaskRunner"]
+
+log = logging.getLogger("storyline")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+AHEAD = 2
+"""Batches of ``map_ahead`` in the cluster while the caller stores an earlier one (as in the
+process runner)."""
+IN_FLIGHT_PER_WORKER = 2
+"""Shards of ``map_isolated`` submitted per worker at a time: one running, one waiting, so no
+worker idles while the caller stores a result, and memory holds a bounded number of shards."""
+ALLOWED_FAILURES = 1
+"""How often a local cluster re-runs a task whose worker died before it gives up on the task
+(Dask's own default is 3; one retry tells a shard that happened to be on a dying worker from a
+shard that kills workers, and each retry costs a worker restart and a model load)."""
+CONNECT_TIMEOUT_S = 30.0
+"""How long to wait for an existing cluster's scheduler to answer."""
+CHUNKS_PER_WORKER = 4
+"""``map`` splits its items into this many chunks per worker: coarse tasks, but enough of them
+that both workers stay busy to the end."""
+
+
+class DaskRunner:
+    """Work on a Dask cluster: a ``LocalCluster`` of ``settings.workers`` single-threaded worker
+    processes when ``scheduler`` is ``None``, else the cluster whose scheduler is at
+    ``scheduler`` (its workers must have storyline and the spaCy model installed).
+
+    The local cluster starts on the first work big enough for it (small work runs in this
+    process, as with the process runner); an existing cluster is connected to at once, so a
+    wrong address fails before the build does any work."""
+
+    name = "dask"
+
+    def __init__(self, settings: Settings, scheduler: str | None = None) -> None:
+        self._scheduler = scheduler
+        self._cluster: Any = None
+        self._client: Any = None
+        self._warm: set[str] = set()
+        self.workers = max(1, settings.workers)
+        if scheduler is not None:
+            self._connect()
+
+    # -- the cluster -----------------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        if self._client is not None:
+            return self._client
+        from distributed import Client
+
+        if self._scheduler is not None:
+            try:
+                self._client = Client(  # type: ignore[no-untyped-call]
+                    self._scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False
+                )
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise StorylineError(
+                    f"--scheduler {self._scheduler}: cannot reach the Dask scheduler: {exc}"
+                ) from exc
+            threads = sum(self._client.nthreads().values())
+            if threads < 1:
+                self.close()
+                raise StorylineError(f"--scheduler {self._scheduler}: the cluster has no workers")
+            self.workers = threads
+            return self._client
+        import dask
+        from distributed import LocalCluster
+
+        # Read by the scheduler when it starts: set for this cluster only.
+        with dask.config.set(
+            {
+                "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+                # One task per worker thread: a task queued behind a killer on a worker that
+                # dies must not be counted as a suspect of the death.
+                "distributed.scheduler.worker-saturation": 1.0,
+            }
+        ):
+            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                # The scheduler's HTTP endpoint (health, metrics) on a free port, not :8787.
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                silence_logs=logging.ERROR,
+            )
+        self._client = Client(self._cluster, set_as_default=False)  # type: ignore[no-untyped-call]
+        # Workers of a build killed with SIGKILL must not outlive it.
+        self._client.register_plugin(_DieWithBuild(os.getpid()), name="storyline-die-with-build")
+        return self._client
+
+    def _warmed(self, client: Any, warm: Callable[[Settings], None], settings: Settings) -> None:
+        """Every worker, and every worker that joins later, runs ``warm`` once."""
+        name = f"storyline-warm-{warm.__module__}.{warm.__qualname__}"
+        if name not in self._warm:
+            client.register_plugin(_Warm(warm, settings), name=name)
+            self._warm.add(name)
+
+    # -- the Runner interface --------------------------------------------------------------
+
+    def map(
+        self,
+        fn: ItemTask[T, R],
+        items: Sequence[T],
+        settings: Settings,
+        *,
+        min_batch: int | None = None,
+    ) -> Iterator[R]:
+        floor = settings.parallel_min_batch if min_batch is None else min_batch
+        if len(items) < floor:
+            return (fn(item, settings) for item in items)
+        client = self._connect()
+        size = max(1, -(-len(items) // (self.workers * CHUNKS_PER_WORKER)))
+        # Submitted now, not when the caller starts reading: the cluster works while the
+        # caller stores the results of an earlier batch (map_ahead, the ingest stage).
+        futures = [
+            client.submit(_chunk, fn, list(items[i : i + size]), settings, pure=False)
+            for i in range(0, len(items), size)
+        ]
+        return _in_order(futures)
+
+    def map_ahead(
+        self, fn: ItemTask[T, R], batches: Iterable[Sequence[T]], settings: Settings
+    ) -> Iterator[R]:
+        inflight: deque[Iterator[R]] = deque()
+        for batch in batches:
+            inflight.append(self.map(fn, batch, settings))
+            while len(inflight) > AHEAD:
+                yield from inflight.popleft()
+        while inflight:
+            yield from inflight.popleft()
+
+    def map_isolated(
+        self,
+        fn: ShardTask[T, R],
+        shards: Sequence[list[T]],
+        settings: Settings,
+        lost: LostItem[T, R],
+        *,
+        warm: Callable[[Settings], None] | None = None,
+    ) -> Iterator[list[R]]:
+        if len(shards) < 2 and self._client is None:
+            # One shard would wait for a cluster to start and gain nothing from it.
+            yield from (fn(shard, settings) for shard in shards)
+            return
+        client = self._connect()
+        if warm is not None:
+            self._warmed(client, warm, settings)
+        limit = max(2, self.workers * IN_FLIGHT_PER_WORKER)
+        running: deque[tuple[list[T], Any]] = deque()
+        todo = iter(shards)
+
+        def top_up() -> None:
+            for shard in todo:
+                running.append((shard, client.submit(fn, shard, settings, pure=False, retries=1)))
+                if len(running) >= limit:
+                    return
+
+        top_up()
+        while running:
+            shard, future = running.popleft()
+            try:
+                results: list[R] = future.result()
+            except Exception as exc:
+                if not _killed(exc):
+                    raise
+                log.error(
+                    "a Dask worker died twice on a shard of %d items; running them one by one",
+                    len(shard),
+                )
+                results = self._solo(client, fn, shard, settings, lost)
+            del future  # the worker may forget the result now
+            top_up()
+            yield results
+
+    def _solo(
+        self,
+        client: Any,
+        fn: ShardTask[T, R],
+        items: list[T],
+        settings: Settings,
+        lost: LostItem[T, R],
+    ) -> list[R]:
+        """Each item as its own task; an item whose worker still dies is ``lost``."""
+        futures = [client.submit(fn, [item], settings, pure=False) for item in items]
+        out: list[R] = []
+        for item, future in zip(items, futures, strict=True):
+            try:
+                out.extend(future.result())
+            except Exception as exc:
+                if not _killed(exc):
+                    raise
+                out.append(lost(item, "every Dask worker that ran it died"))
+        return out
+
+    def close(self) -> None:
+        client, cluster = self._client, self._cluster
+        self._client = self._cluster = None
+        if client is not None:
+            with contextlib.suppress(Exception):  # a cluster already gone is closed enough
+                client.close()
+        if cluster is not None:
+            with contextlib.suppress(Exception):
+                cluster.close()
+
+    def __enter__(self) -> DaskRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _chunk(fn: ItemTask[T, R], items: list[T], settings: Settings) -> list[R]:
+    """One task of ``map``: ``fn`` over a chunk of items, in the worker."""
+    return [fn(item, settings) for item in items]
+
+
+def _in_order(futures: list[Any]) -> Iterator[Any]:
+    """The results of ``futures`` in order, each future dropped once read (its result leaves
+    the worker's memory)."""
+    pending = deque(futures)
+    futures.clear()
+    while pending:
+        future = pending.popleft()
+        results = future.result()
+        del future
+        yield from results
+
+
+def _killed(exc: BaseException) -> bool:
+    """Whether ``exc`` says the task's workers died (as opposed to the task raising)."""
+    from distributed.scheduler import KilledWorker
+
+    return isinstance(exc, KilledWorker)
+
+
+class _Warm(WorkerPlugin):
+    """A worker plugin: ``warm(settings)`` when a worker starts (loads the spaCy model once per
+    worker process, before any task and outside every task's time budget)."""
+
+    def __init__(self, warm: Callable[[Settings], None], settings: Settings) -> None:
+        self.warm = warm
+        self.settings = settings
+
+    def setup(self, worker: Any) -> None:
+        self.warm(self.settings)
+
+
+class _DieWithBuild(WorkerPlugin):
+    """A worker plugin for a local cluster: the worker exits when the build process is gone
+    (:func:`storyline.faults.die_with_parent`), even after a ``kill -9``."""
+
+    def __init__(self, build_pid: int) -> None:
+        self.build_pid = build_pid
+
+    def setup(self, worker: Any) -> None:
+        if os.getppid() == self.build_pid:  # a local cluster's worker, a child of the build
+            die_with_parent(self.build_pid)
