@@ -1023,3 +1023,10 @@ def test_timex_month_after_a_is_generic_unless_it_modifies_a_noun() -> None:
 def test_timex_annual_adjective_is_a_set() -> None:
     assert _found("The grocer said annual profit would fall.")["annual"] == ("SET", "P1Y")
     assert "quarterly" not in _found("It cut its quarterly dividend.")
+
+
+def test_timex_day_in_a_past_clause_points_back_beyond_a_month() -> None:
+    anchor = dt.date(2011, 3, 4)
+    assert _found("The spill began on April 20.", anchor)["April 20"] == ("DATE", "2010-04-20")
+    # A past verb moving a deadline: the nearest reading.
+    assert _found("It was extended to April 20.", anchor)["April 20"] == ("DATE", "2011-04-20")

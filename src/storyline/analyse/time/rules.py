@@ -248,6 +248,10 @@ def _year_for_month(ctx: Context, month: int, day: int, start: int, end: int) ->
     return None if year is None else bounded_year(year)
 
 
+# "extended to Nov. 6", "delayed until May 3": a past verb moving a deadline that may be ahead.
+_DEADLINE_PREPS = frozenset({"to", "until", "till", "through", "by", "before"})
+
+
 def _guess_year_for_month(ctx: Context, month: int, day: int, start: int, end: int) -> int | None:
     a = ctx.anchor
     if a is None:
@@ -268,7 +272,9 @@ def _guess_year_for_month(ctx: Context, month: int, day: int, start: int, end: i
         # tense guess (news mostly talks about the recent past and the near future).
         # A bare month in a clearly past-tense clause ("sales fell in May") still points back:
         # deadlines and schedules are what carry a day ("extended to Nov. 6").
-        if _months_apart(month, a.month) <= NEAREST_MONTHS and (day or tense != "past"):
+        if _months_apart(month, a.month) <= NEAREST_MONTHS and (
+            tense != "past" or (day and _word_before(ctx, start).lower() in _DEADLINE_PREPS)
+        ):
             tense = ""
     if tense == "future":
         return a.year if key > akey else a.year + 1
