@@ -11,16 +11,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
+from storyline.analyse.lang.words import WORD
 from storyline.faults import failure
 from storyline.model import ENTITY_TYPES, Corpus, InputFailure, Mention
 from storyline.store.base import Store
+from storyline.unionfind import UnionFind
 
 __all__ = ["assemble", "assemble_corpus", "group_quotes", "same_person", "speaker_is_group"]
 
 _NOT_SPEECH = {"quotes.scare", "quotes.interviewer-echo"}
 """Scare quotes and an interviewer's word put back to the subject are nobody's quote: the
 dossier leaves them out (the per-article layer in the store keeps them)."""
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SAME_QUOTE_JACCARD = 0.8
 _MIN_GROUP_WORDS = 4
 # Quotes of other articles each quote is compared with in one shared-words bucket: one quote
@@ -366,7 +367,7 @@ def _quotes(
 
 
 def _words(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
+    return WORD.findall(text.lower())
 
 
 def group_quotes(
@@ -375,14 +376,8 @@ def group_quotes(
     """One group per quote said once and carried by several articles: the same words (one quote
     contained in the other, or nearly the same) from the same speaker (or an unknown one).
     Each quote gets ``group_id``; groups keep the earliest date and the outlets."""
-    parent = list(range(len(quotes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    linked: UnionFind[int] = UnionFind(range(len(quotes)))
+    find = linked.find
     words = [_words(q["text"]) for q in quotes]
     joined = [" ".join(w) for w in words]
     index: dict[str, list[int]] = defaultdict(list)
@@ -408,12 +403,10 @@ def group_quotes(
                 a, b = joined[i], joined[j]
                 setwise = len(set(words[i]) & set(words[j])) / len(set(words[i]) | set(words[j]))
                 if a in b or b in a or setwise >= _SAME_QUOTE_JACCARD:
-                    parent[find(j)] = find(i)
-    members_of: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(quotes)):
-        members_of[find(i)].append(i)
+                    linked.union(i, j)
     groups = []
-    for members in members_of.values():
+    # Each group's members in quote order (a group's id and fields never depend on its root).
+    for members in linked.groups().values():
         arts = sorted({quotes[i]["article_id"] for i in members})
         if len(arts) < 2:
             continue

@@ -24,6 +24,7 @@ from storyline.model import DuplicateEdge, DuplicateGroup
 from storyline.settings import DEFAULT, Settings
 from storyline.store.base import Store
 from storyline.store.rows import LinkInput
+from storyline.unionfind import UnionFind
 
 __all__ = [
     "Fingerprint",
@@ -295,20 +296,11 @@ def group_edges(
 ) -> list[DuplicateGroup]:
     """Connected groups; the canonical member is the earliest published (then the smallest id),
     so that later layers count a story once, at its first telling."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    linked: UnionFind[str] = UnionFind()
+    find = linked.find
     edge_list = list(edges)
     for e in edge_list:
-        ra, rb = find(e.a), find(e.b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+        linked.union(e.a, e.b)
     members: dict[str, set[str]] = defaultdict(set)
     kinds: dict[str, list[DuplicateEdge]] = defaultdict(list)
     for e in edge_list:
