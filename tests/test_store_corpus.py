@@ -384,3 +384,41 @@ def test_store_corpus_mentions_follow_a_merged_entity(tmp_path: Path) -> None:
         corpus = assemble_corpus(store, build)
     assert "e-itv" not in {e.id for e in corpus.entities}
     assert {m.entity_id for m in corpus.mentions if m.text == "ITV"} == {"e-keir-starmer"}
+
+
+def test_store_put_corpus_keeps_the_last_finished_builds_results(tmp_path: Path) -> None:
+    store, first = _tiny_store(tmp_path / "s.sqlite")
+    with store:
+        corpus = assemble_corpus(store, first)
+        store.put_corpus(first, corpus)
+        second = store.begin_build(["again"])
+        store.put_corpus(second, corpus)
+        # The running build's results beside the last finished one's (a server still reads it).
+        assert store.has_corpus(first) and store.has_corpus(second)
+        store.finish_build(second)
+        third = store.begin_build(["more"])
+        store.put_corpus(third, Corpus())
+        assert not store.has_corpus(first)
+        assert store.corpus(second) == corpus and store.has_corpus(third)
+
+
+def test_store_dossier_from_store_names_a_failed_stories_section(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storyline.link.story_sections as story_sections
+
+    def broken(*_: object) -> list[dict[str, Any]]:
+        raise RuntimeError("no stories today")
+
+    store, build = _tiny_store(tmp_path / "s.sqlite")
+    with store:
+        store.put_corpus(build, Corpus.from_sections(assemble(store, build)))
+        monkeypatch.setattr(story_sections, "story_section", broken)
+        with pytest.raises(RuntimeError):
+            dossier_from_store(store, build)
+        errors: list[Any] = []
+        dossier = dossier_from_store(store, build, errors=errors)
+    assert dossier["stories"] == [] and dossier["entities"]
+    [failure] = errors
+    assert (failure.stage, failure.component) == ("corpus", "stories")
+    assert dossier["errors"][-1]["component"] == "stories"
