@@ -52,6 +52,7 @@ from storyline.store.rows import (
     CleanCandidate,
     CleanedArticle,
     CleanInput,
+    CleanRow,
     FileState,
     LinkInput,
 )
@@ -65,9 +66,6 @@ __all__ = [
     "Store",
     "StoriesRepo",
 ]
-
-CleanRow = tuple[str, str, str, str, str, str, bytes, bytes, str | None, str | None, str]
-"""The older, positional form of :class:`~storyline.store.rows.CleanedArticle`."""
 
 
 @runtime_checkable

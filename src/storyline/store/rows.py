@@ -22,6 +22,7 @@ __all__ = [
     "BuildRow",
     "CleanCandidate",
     "CleanInput",
+    "CleanRow",
     "CleanedArticle",
     "FileState",
     "LinkInput",
@@ -143,6 +144,11 @@ def removal_records(removed: Sequence[Removal]) -> list[dict[str, Any]]:
         }
         for r in removed
     ]
+
+
+CleanRow = tuple[str, str, str, str, str, str, bytes, bytes, str | None, str | None, str]
+"""The older, positional form of :class:`CleanedArticle` (the order of an UPDATE statement:
+clean key, text, removed, offsets, meta, norm hash, signatures, outlet, published, id)."""
 
 
 @dataclass(frozen=True, slots=True)

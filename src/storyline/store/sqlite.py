@@ -47,11 +47,11 @@ from storyline.store.rows import (
     CleanCandidate,
     CleanedArticle,
     CleanInput,
+    CleanRow,
     FileState,
     LinkInput,
     meta_from_json,
     meta_to_json,
-    removal_records,
 )
 from storyline.store.sqlite_app import MIGRATIONS as APP_MIGRATIONS
 
@@ -285,10 +285,6 @@ def store_fault(path: Path, exc: sqlite3.Error) -> str:
     return message
 
 
-CleanRow = tuple[str, str, str, str, str, str, bytes, bytes, str | None, str | None, str]
-"""An ``articles`` update for one cleaned article (see :meth:`Store.put_clean_rows`)."""
-
-
 def clean_row(
     article_id: str,
     clean_key: str,
@@ -298,18 +294,18 @@ def clean_row(
     sig_near: np.ndarray,
     sig_content: np.ndarray,
 ) -> CleanRow:
-    """One cleaned article serialised for the store: cheap to send from a worker process, and
-    the store only has to write it."""
-    removed = json.dumps(removal_records(result.removed), ensure_ascii=False)
+    """One cleaned article serialised for the store, in the older positional form of
+    :meth:`CleanedArticle.of <storyline.store.rows.CleanedArticle.of>`."""
+    r = CleanedArticle.of(article_id, clean_key, result, meta, norm_hash, sig_near, sig_content)
     return (
-        clean_key,
-        result.text,
-        removed,
-        json.dumps(list(result.offsets)),
-        meta_to_json(meta),
-        norm_hash,
-        sig_near.tobytes(),
-        sig_content.tobytes(),
+        r.clean_key,
+        r.text,
+        r.removed_json,
+        r.offsets_json,
+        r.meta_json,
+        r.norm_hash,
+        r.sig_near,
+        r.sig_content,
         meta["outlet"].value if "outlet" in meta else None,
         meta["published"].value if "published" in meta else None,
         article_id,
