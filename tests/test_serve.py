@@ -432,4 +432,28 @@ def test_serve_upload_queues_a_job_and_reports_bad_files(rw) -> None:  # type: i
 def test_serve_retry_resets_what_failed(rw, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     h = {"Authorization": f"Bearer {TOKEN}"}
     r = rw.post("/api/builds/retry", headers=h)
-    assert r.status_code == 200 and r.json()["kind"] == "retry"
+    assert r.status_code == 200 and r.json()["job_id"]
+    assert rw.get(f"/api/jobs/{r.json()['job_id']}").json()["kind"] == "retry"
+
+
+def test_serve_writes_wait_while_a_build_holds_the_store(rw, store: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from storyline.store.sqlite import Store
+
+    h = {"Authorization": f"Bearer {TOKEN}"}
+    path = Path(rw.app.state.services.settings.store)
+    with Store(path) as s, s.writer_lock():
+        r = rw.post(
+            "/api/corrections",
+            headers=h,
+            json={"kind": "rename", "entity_id": STARMER, "value": "K"},
+        )
+        assert r.status_code == 409 and "a build is writing the store" in r.json()["error"]
+        up = rw.post(
+            "/api/uploads", headers=h, files=[("files", ("x.txt", b"Text here.", "text/plain"))]
+        )
+        assert up.status_code == 200 and up.json()["job_id"] is None  # waits for that build
+        assert rw.get("/api/quotes").status_code == 200  # reading goes on
+    r = rw.post(
+        "/api/corrections", headers=h, json={"kind": "rename", "entity_id": STARMER, "value": "K"}
+    )
+    assert r.status_code == 201

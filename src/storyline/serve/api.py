@@ -20,6 +20,7 @@ from storyline.serve.common import (
     current_corpus,
     hit_ids,
     job_figures,
+    not_while_building,
     paging,
     quote_filter,
     require_write,
@@ -243,7 +244,9 @@ def build_errors(build_id: int, repo: AppStore = Repo) -> list[dict[str, Any]]:
 
 
 def _job_out(request: Request, job: Job) -> JobOut:
-    fig = job_figures(job, services(request).runner.stage_started.get(job.id))
+    runner = services(request).runner
+    job = runner.overlay(job)
+    fig = job_figures(job, runner.stage_started.get(job.id))
     data = asdict(job)
     data.update(inputs=list(job.inputs), log=list(job.log), rate=fig.rate, eta_s=fig.eta_s)
     return JobOut(**data)
@@ -282,6 +285,7 @@ def add_correction(
     repo: AppStore = Repo,
 ) -> Any:
     require_write(request, me, None, services(request).auth.enabled)
+    not_while_building(request, repo)
     try:
         item = correction(
             str(payload.get("kind") or ""),
@@ -305,6 +309,7 @@ def delete_correction(
     correction_id: int, request: Request, me: Identity = Me, repo: AppStore = Repo
 ) -> None:
     require_write(request, me, None, services(request).auth.enabled)
+    not_while_building(request, repo)
     if not repo.delete_correction(correction_id):
         raise HTTPException(404, f"no correction {correction_id}")
 
@@ -324,6 +329,7 @@ def add_saved(
     repo: AppStore = Repo,
 ) -> Any:
     require_write(request, me, None, services(request).auth.enabled)
+    not_while_building(request, repo)
     kind = str(payload.get("kind") or "articles")
     if kind not in ("articles", "quotes"):
         raise HTTPException(400, "kind: must be articles or quotes")
@@ -372,18 +378,12 @@ async def upload(request: Request, files: list[UploadFile] = File(...), me: Iden
     outcome = save_uploads(((f.filename or "", f.file) for f in files), svc.settings, "upload")
     job_id = None
     if outcome.accepted:
-        repo = svc.open_repo()
-        try:
-            job_id = repo.add_job(
-                "upload",
-                [a.path for a in outcome.accepted],
-                me.name,
-                f"{len(outcome.accepted)} file(s) uploaded",
-            ).id
-        finally:
-            repo.close()
-        if svc.settings.run_jobs:
-            svc.runner.submit(job_id)
+        job_id = svc.runner.enqueue(
+            "upload",
+            [a.path for a in outcome.accepted],
+            me.name,
+            f"{len(outcome.accepted)} file(s) uploaded",
+        )
     body = IntakeOut(
         job_id=job_id,
         accepted=[asdict(a) for a in outcome.accepted],
@@ -411,29 +411,22 @@ async def fetch(request: Request, payload: dict[str, Any] = Body(...), me: Ident
         got = await asyncio.to_thread(fetch_url, str(payload.get("url") or ""), svc.settings)
     except FetchError as exc:
         raise HTTPException(400, str(exc)) from exc
-    repo = svc.open_repo()
-    try:
-        job_id = repo.add_job("fetch", [got.path], me.name, f"fetched {got.name}").id
-    finally:
-        repo.close()
-    if svc.settings.run_jobs:
-        svc.runner.submit(job_id)
+    job_id = svc.runner.enqueue("fetch", [got.path], me.name, f"fetched {got.name}")
     return IntakeOut(job_id=job_id, accepted=[asdict(got)], rejected=[])
 
 
 @router.post(
-    "/builds/retry", response_model=JobOut, summary="Re-run what the last build could not do"
+    "/builds/retry", response_model=IntakeOut, summary="Re-run what the last build could not do"
 )
 def retry(request: Request, me: Identity = Me, repo: AppStore = Repo) -> Any:
     svc = services(request)
     require_write(request, me, None, svc.auth.enabled)
+    not_while_building(request, repo)
     last = repo.last_build()
     if last is None:
         raise HTTPException(409, "no finished build to re-run")
     sources = repo.reset_failed(last)
-    found = repo.add_job(
+    job_id = svc.runner.enqueue(
         "retry", sources, me.name, f"re-run of {len(sources)} failed source(s) of build {last}"
     )
-    if svc.settings.run_jobs:
-        svc.runner.submit(found.id)
-    return _job_out(request, found)
+    return IntakeOut(job_id=job_id, accepted=[{"source": x} for x in sources], rejected=[])

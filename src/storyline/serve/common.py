@@ -149,6 +149,18 @@ def require_write(
         )
 
 
+def not_while_building(request: Request, repo: AppStore) -> None:
+    """Refuse a change to the store while a build writes it (409): SQLite has one writer, and a
+    write in the middle of a build would cost the build its transaction."""
+    from storyline.serve.app import services
+
+    if services(request).runner.busy or repo.writer_busy():
+        raise HTTPException(
+            409,
+            "a build is writing the store right now; try again when it has finished (see /builds)",
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class JobFigures:
     rate: float | None

@@ -19,16 +19,17 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from storyline.serve.settings import ServeSettings
-from storyline.store.app import AppStore
+from storyline.store.app import AppStore, Job
 
 __all__ = ["JobRunner", "build_inputs"]
 
 log = logging.getLogger(__name__)
-_FLUSH_S = 0.5
-"""Progress is written to the job table at most this often."""
+_LOG_LIVE = 200
+"""Log lines of a running job shown live."""
 
 
 def build_inputs(repo: AppStore, settings: ServeSettings) -> tuple[list[str], list[str]]:
@@ -73,6 +74,14 @@ class JobRunner:
         self._proc: subprocess.Popen[str] | None = None
         self._stopping = threading.Event()
         self.stage_started: dict[int, float] = {}
+        self.live: dict[int, tuple[str, int, int | None, tuple[str, ...]]] = {}
+        """(stage, done, total, log) of the running job, kept in memory until it ends."""
+        self._lock = threading.Lock()
+        self._active = 0
+        """Jobs stored and not finished: while any is, new requests wait in ``pending``."""
+        self.pending: list[tuple[str, list[str], str, str]] = []
+        """Builds asked for while another runs; they become one job when it ends (every build
+        reads all that was added, so one more build covers them all)."""
         """When each job's current stage began (its rate and ETA come from it)."""
 
     def start(self) -> None:
@@ -93,12 +102,81 @@ class JobRunner:
         if self._thread is not None:
             self._thread.join(15)
 
+    @property
+    def busy(self) -> bool:
+        """Whether a background build is running (the store must then not be written)."""
+        return self._proc is not None
+
+    def overlay(self, job: Job) -> Job:
+        """``job`` with the live progress of its running build, if it is running."""
+        with self._lock:
+            live = self.live.get(job.id)
+        if live is None:
+            return job
+        stage, done, total, log = live
+        return replace(job, stage=stage, done=done, total=total, log=(*job.log, *log))
+
     def submit(self, job_id: int) -> None:
         self._queue.put(job_id)
 
+    def enqueue(self, kind: str, inputs: list[str], who: str, message: str) -> int | None:
+        """Store a job and run it; while another build runs (or holds the store), the request
+        waits in memory and None is returned."""
+        with self._lock:
+            if self._active > 0:
+                self.pending.append((kind, inputs, who, message))
+                return None
+            self._active += 1
+        repo = self.open_repo()
+        try:
+            if repo.writer_busy():
+                with self._lock:
+                    self._active -= 1
+                    self.pending.append((kind, inputs, who, message))
+                return None
+            job = repo.add_job(kind, inputs, who, message)
+        except BaseException:
+            with self._lock:
+                self._active -= 1
+            raise
+        finally:
+            repo.close()
+        if self.settings.run_jobs:
+            self.submit(job.id)
+        else:
+            with self._lock:
+                self._active -= 1
+        return job.id
+
+    def _flush_pending(self) -> None:
+        with self._lock:
+            if not self.pending or self._active > 0:
+                return
+            waiting, self.pending = self.pending, []
+            self._active += 1
+        repo = self.open_repo()
+        try:
+            if repo.writer_busy():
+                with self._lock:
+                    self.pending = waiting + self.pending
+                    self._active -= 1
+                return
+            kinds = sorted({k for k, *_ in waiting})
+            inputs = [i for _, ins, _, _ in waiting for i in ins]
+            who = ", ".join(sorted({w for _, _, w, _ in waiting}))
+            message = "; ".join(m for *_, m in waiting)[:1000]
+            job = repo.add_job("+".join(kinds), inputs, who, message)
+        finally:
+            repo.close()
+        self.submit(job.id)
+
     def _loop(self) -> None:
         while not self._stopping.is_set():
-            job_id = self._queue.get()
+            try:
+                job_id = self._queue.get(timeout=2)
+            except queue.Empty:
+                self._flush_pending()
+                continue
             if job_id is None:
                 return
             try:
@@ -115,6 +193,10 @@ class JobRunner:
                     )
                 finally:
                     repo.close()
+            finally:
+                with self._lock:
+                    self._active -= 1
+            self._flush_pending()
 
     def _run(self, job_id: int) -> None:
         repo = self.open_repo()
@@ -162,7 +244,6 @@ class JobRunner:
         lines: list[str] = []
         result: dict[str, object] | None = None
         error: str | None = None
-        last_flush = 0.0
         assert proc.stdout is not None
         for raw in proc.stdout:
             try:
@@ -175,26 +256,24 @@ class JobRunner:
                 stage, done, total = str(event.get("stage")), 0, event.get("total")
                 self.stage_started[job_id] = time.time()
                 lines.append(f"stage {stage}" + (f" ({total} to do)" if total is not None else ""))
-            elif kind == "advance":
-                done += int(event.get("n") or 1)
+            elif kind == "progress":
+                done = int(event.get("done") or 0)
+                total = event.get("total", total)
             elif kind == "log":
                 lines.append(str(event.get("line"))[:500])
             elif kind == "done":
                 result = event
             elif kind == "error":
                 error = str(event.get("message"))
-            now = time.monotonic()
-            if now - last_flush >= _FLUSH_S or kind in ("stage", "done", "error"):
-                last_flush = now
-                repo = self.open_repo()
-                try:
-                    repo.update_job(job_id, stage=stage, done=done, total=total, log_lines=lines)
-                finally:
-                    repo.close()
-                lines = []
+            # Progress stays in memory while the build runs: a write to the store now could
+            # break the build's own transactions (SQLite allows one writer).
+            with self._lock:
+                self.live[job_id] = (stage, done, total, tuple(lines[-_LOG_LIVE:]))
         stderr = proc.stderr.read() if proc.stderr is not None else ""
         code = proc.wait()
         self._proc = None
+        with self._lock:
+            self.live.pop(job_id, None)
         repo = self.open_repo()
         try:
             after = repo.last_build()

@@ -20,6 +20,7 @@ from storyline.serve.common import (
     current_corpus,
     hit_ids,
     job_figures,
+    not_while_building,
     paging,
     quote_filter,
     require_write,
@@ -351,7 +352,7 @@ def article(article_id: str, request: Request, repo: AppStore = Repo) -> Respons
 @router.get("/builds", response_class=HTMLResponse)
 def builds(request: Request, repo: AppStore = Repo) -> Response:
     svc = services(request)
-    jobs = repo.jobs(30)
+    jobs = [svc.runner.overlay(j) for j in repo.jobs(30)]
     figures = {j.id: job_figures(j, svc.runner.stage_started.get(j.id)) for j in jobs}
     history = repo.builds(20)
     last = repo.last_build()
@@ -365,7 +366,8 @@ def builds(request: Request, repo: AppStore = Repo) -> Response:
         history=history,
         last=last,
         errors=errors,
-        active=active,
+        active=active or bool(svc.runner.pending),
+        pending=svc.runner.pending,
         settings=svc.settings,
     )
 
@@ -528,14 +530,12 @@ async def logout(request: Request, me: Identity = Me) -> Response:
     return response
 
 
-def _queue(
-    request: Request, repo: AppStore, kind: str, inputs: list[str], who: str, message: str
-) -> int:
-    job = repo.add_job(kind, inputs, who, message)
-    svc = services(request)
-    if svc.settings.run_jobs:
-        svc.runner.submit(job.id)
-    return job.id
+def _queue(request: Request, kind: str, inputs: list[str], who: str, message: str) -> int | None:
+    return services(request).runner.enqueue(kind, inputs, who, message)
+
+
+def _after_queue(job_id: int | None) -> Response:
+    return RedirectResponse(f"/builds#job-{job_id}" if job_id else "/builds#pending", 303)
 
 
 @router.post("/add/upload", response_class=HTMLResponse)
@@ -555,18 +555,13 @@ async def add_upload(request: Request, me: Identity = Me) -> Response:
     outcome = save_uploads(((f.filename or "", f.file) for f in files), svc.settings, "upload")  # type: ignore[union-attr]
     job_id = None
     if outcome.accepted:
-        repo = svc.open_repo()
-        try:
-            job_id = _queue(
-                request,
-                repo,
-                "upload",
-                [a.path for a in outcome.accepted],
-                me.name,
-                f"{len(outcome.accepted)} file(s) uploaded",
-            )
-        finally:
-            repo.close()
+        job_id = _queue(
+            request,
+            "upload",
+            [a.path for a in outcome.accepted],
+            me.name,
+            f"{len(outcome.accepted)} file(s) uploaded",
+        )
     return render(
         request,
         "add.html",
@@ -598,12 +593,7 @@ async def add_url(request: Request, me: Identity = Me) -> Response:
             fetch_error=str(exc),
             job_id=None,
         )
-    repo = svc.open_repo()
-    try:
-        job_id = _queue(request, repo, "fetch", [got.path], me.name, f"fetched {got.name}")
-    finally:
-        repo.close()
-    return RedirectResponse(f"/builds?job={job_id}#job-{job_id}", 303)
+    return _after_queue(_queue(request, "fetch", [got.path], me.name, f"fetched {got.name}"))
 
 
 @router.post("/builds/retry")
@@ -613,21 +603,15 @@ async def retry(request: Request, me: Identity = Me) -> Response:
     require_write(request, me, form, svc.auth.enabled)
     repo = svc.open_repo()
     try:
+        not_while_building(request, repo)
         last = repo.last_build()
         if last is None:
             raise HTTPException(409, "no finished build to re-run")
         sources = repo.reset_failed(last)
-        job_id = _queue(
-            request,
-            repo,
-            "retry",
-            sources,
-            me.name,
-            f"re-run of {len(sources)} failed source(s) of build {last}",
-        )
     finally:
         repo.close()
-    return RedirectResponse(f"/builds?job={job_id}#job-{job_id}", 303)
+    message = f"re-run of {len(sources)} failed source(s) of build {last}"
+    return _after_queue(_queue(request, "retry", sources, me.name, message))
 
 
 @router.post("/builds/rebuild")
@@ -635,12 +619,7 @@ async def rebuild(request: Request, me: Identity = Me) -> Response:
     svc = services(request)
     form = await request.form()
     require_write(request, me, form, svc.auth.enabled)
-    repo = svc.open_repo()
-    try:
-        job_id = _queue(request, repo, "rebuild", [], me.name, "rebuild requested")
-    finally:
-        repo.close()
-    return RedirectResponse(f"/builds?job={job_id}#job-{job_id}", 303)
+    return _after_queue(_queue(request, "rebuild", [], me.name, "rebuild requested"))
 
 
 @router.post("/entities/{entity_id:path}/corrections")
@@ -664,6 +643,7 @@ async def correct(entity_id: str, request: Request, me: Identity = Me) -> Respon
         raise HTTPException(400, str(exc)) from exc
     repo = svc.open_repo()
     try:
+        not_while_building(request, repo)
         corpus = current_corpus(repo)
         if corpus is None or entity_id not in corpus.by_entity:
             raise HTTPException(404, f"no entity {entity_id[:100]!r} in the last build")
@@ -689,6 +669,7 @@ async def uncorrect(correction_id: int, request: Request, me: Identity = Me) -> 
     require_write(request, me, form, svc.auth.enabled)
     repo = svc.open_repo()
     try:
+        not_while_building(request, repo)
         if not repo.delete_correction(correction_id):
             raise HTTPException(404, f"no correction {correction_id}")
     finally:
@@ -712,6 +693,7 @@ async def save_search(request: Request, me: Identity = Me) -> Response:
     )
     repo = svc.open_repo()
     try:
+        not_while_building(request, repo)
         saved = repo.add_saved_search(name, kind, params, me.name)  # type: ignore[arg-type]
         result = run_saved(repo, saved)
         if result is not None:  # what it finds now is the baseline: only later hits are "new"
@@ -729,6 +711,7 @@ async def unsave(search_id: int, request: Request, me: Identity = Me) -> Respons
     require_write(request, me, form, svc.auth.enabled)
     repo = svc.open_repo()
     try:
+        not_while_building(request, repo)
         if not repo.delete_saved_search(search_id):
             raise HTTPException(404, f"no saved search {search_id}")
     finally:

@@ -3,7 +3,7 @@
 
 It runs :func:`storyline.pipeline.build` (incremental, analysis on, no dossier/report files:
 the web application is the view) and prints one JSON object a line on stdout for the runner:
-``{"event": "stage", "stage", "total"}``, ``{"event": "advance", "stage", "n"}``,
+``{"event": "stage", "stage", "total"}``, ``{"event": "progress", "stage", "done", "total"}``,
 ``{"event": "log", "line"}`` and finally ``{"event": "done", "build", "articles", "errors"}``
 (or ``{"event": "error", "message"}`` and exit status 1)."""
 
@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 import sys
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,23 +26,24 @@ def _emit(**event: Any) -> None:
     sys.stdout.flush()
 
 
-class _Bar:
-    """Stands in for the pipeline's terminal progress bar: the same calls, sent as events."""
+class _Listener:
+    """The pipeline's ``on_progress(stage, done, total)``, sent on as events: a new stage at once,
+    progress within a stage at most every 0.3 s (a build advances once per article)."""
 
-    def __init__(self, enabled: bool = True) -> None:
-        del enabled
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.last = 0.0
 
-    def __enter__(self) -> _Bar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def stage(self, name: str, total: int | None) -> None:
-        _emit(event="stage", stage=name, total=total)
-
-    def advance(self, name: str, n: int = 1) -> None:
-        _emit(event="advance", stage=name, n=n)
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if stage != self.stage:
+            self.stage = stage
+            self.last = now
+            _emit(event="stage", stage=stage, total=total)
+            return
+        if now - self.last >= 0.3 or (total is not None and done >= total):
+            self.last = now
+            _emit(event="progress", stage=stage, done=done, total=total)
 
 
 class _Lines(logging.Handler):
@@ -64,18 +66,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         from storyline import pipeline
         from storyline.settings import DEFAULT
 
-        # The pipeline's progress bar is how it tells per-article progress; when the pipeline
-        # offers a progress callback this becomes that argument (see the serve report).
-        if hasattr(pipeline, "_progress"):
-            pipeline._progress = lambda enabled: _Bar(enabled)
+        listener = _Listener()
         report = pipeline.build(
             args.inputs,
             None,
             db=args.db,
             settings=DEFAULT.with_env(),
-            progress=True,
+            progress=False,
             write_outputs=False,
             analyse=True,
+            on_progress=listener,
         )
     except Exception as exc:
         from storyline.faults import describe

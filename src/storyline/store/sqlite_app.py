@@ -336,8 +336,11 @@ class SqliteAppStore:
 
     def ensure_indexes(self, build: int) -> None:
         """Fill the search indexes for ``build`` if they are not already (the server calls it
-        after each build so the first search does not pay for it)."""
+        after each build so the first search does not pay for it). Not while a build writes
+        the store: the indexes of the last build serve until then."""
         corpus = self.corpus(build)
+        if self.writer_busy():
+            return
 
         def fill_articles() -> None:
             self.db.execute("DELETE FROM app_article_fts")
@@ -727,6 +730,13 @@ class SqliteAppStore:
 
     def record_hits(self, search_id: int, hit_ids: Sequence[str]) -> list[SavedHit]:
         now = time.time()
+        if self.writer_busy():  # hits seen now count as new at the next look
+            seen = dict(
+                self.db.execute(
+                    "SELECT hit_id, first_seen FROM app_saved_hits WHERE search_id=?", (search_id,)
+                ).fetchall()
+            )
+            return [SavedHit(h, float(seen.get(h, now))) for h in hit_ids]
         with self.store.transaction():
             self.db.executemany(
                 "INSERT OR IGNORE INTO app_saved_hits VALUES(?, ?, ?)",
@@ -740,6 +750,8 @@ class SqliteAppStore:
         return [SavedHit(h, float(seen.get(h, now))) for h in hit_ids]
 
     def mark_seen(self, search_id: int, when: float) -> None:
+        if self.writer_busy():
+            return
         self.db.execute("UPDATE app_saved_searches SET last_seen=? WHERE id=?", (when, search_id))
 
     # jobs --------------------------------------------------------------------------------
@@ -821,6 +833,30 @@ class SqliteAppStore:
             self._job(r)
             for r in self.db.execute(f"{self._JOB_SELECT} ORDER BY id DESC LIMIT ?", (limit,))
         ]
+
+    def writer_busy(self) -> bool:
+        """Whether a build holds the store's writer lock now. The web application then leaves
+        the store alone: a write between a build's reads and its own writes would cost the
+        build its transaction (SQLite has one writer)."""
+        import fcntl
+        import os
+
+        from storyline.store.sqlite import LOCK_SUFFIX
+
+        lock = self.path.with_name(self.path.name + LOCK_SUFFIX)
+        try:
+            fd = os.open(lock, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        else:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        finally:
+            os.close(fd)
 
     def interrupted_jobs(self) -> int:
         """Mark jobs a previous server left queued or running as failed (its process is gone);
