@@ -3,6 +3,8 @@ articles/s, peak memory and store size at each corpus size.
 
     python -m bench.store_scale [--sizes 10000 30000 100000] [--backends sqlite postgresql]
                                 [--pg-url postgresql://user:pw@host/db] [--json OUT]
+    python -m bench.store_scale --writers 1 2 [--per-writer 2000]
+
 
 Each build runs in its own child process (its peak RSS is its own: ``ru_maxrss`` of the build
 and of its worker processes), into a new, empty store: a SQLite file in a temporary folder, or a
@@ -10,6 +12,11 @@ new database on the server. Without ``--pg-url`` a throwaway PostgreSQL 15 serve
 with its default (durable) settings and removed at the end; the SQLite store runs as a build
 does (WAL, ``synchronous=NORMAL``). The server's own memory is not in the child's RSS: its
 size on disk is reported instead (``pg_database_size``).
+
+``--writers K``: K processes write articles (``put_article``, 4 KB of text and 40 line keys
+each, a commit every 256) into one store at once, as distributed workers would: the store's
+write throughput with one writer and with several. SQLite lets one writer in at a time; the
+PostgreSQL server takes them all.
 
 The corpus is bench/synthetic.py's (10,000 articles in ten shards of 1,000, planted duplicates);
 a larger size is made of copies of it, each copy's words re-spelt (every word of four letters or
@@ -166,6 +173,68 @@ def _run(db: str, inputs: list[Path], timeout: float) -> dict[str, Any]:
     return out
 
 
+_WRITER = """
+import sys, time
+from storyline.model import MetaValue
+from storyline.store import open_store
+db, n, tag = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+text = " ".join(f"word{i % 997}" for i in range(700))
+meta = {"outlet": MetaValue("Daily Planet", "header", "bench", 1.0)}
+with open_store(db) as store:
+    build = store.begin_build([])
+    t0 = time.perf_counter()
+    for start in range(0, n, 256):
+        with store.transaction():
+            for i in range(start, min(n, start + 256)):
+                store.put_article(
+                    article_id=f"{tag}-{i}", file_path=f"{tag}-{i // 100}", ordinal=i,
+                    source=f"{tag}-{i}", fmt="txt", raw=text.encode(), decoded=text, notes=[],
+                    meta=meta, strip=[], line_keys=[f"{tag}-k{i % 50}-{j}" for j in range(40)],
+                    build=build,
+                )
+    print(time.perf_counter() - t0)
+"""
+
+
+def _writers(db: str, writers: int, per_writer: int) -> dict[str, Any]:
+    """``writers`` processes writing ``per_writer`` articles each into ``db`` at once."""
+    from storyline.store import open_store
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT.parent)}
+    open_store(db).close()  # created before the writers race to: creation is not measured
+    t0 = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, db, str(per_writer), f"w{w}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for w in range(writers)
+    ]
+    outs = [p.communicate() for p in procs]
+    wall = time.perf_counter() - t0
+    failed = [
+        err.strip().splitlines()[-1:]
+        for p, (_, err) in zip(procs, outs, strict=True)
+        if p.returncode
+    ]
+    total = writers * per_writer
+    # Each writer times its own writing (not its interpreter's start): the slowest one bounds
+    # the batch, as the last shard bounds a distributed build.
+    loops = [float(out.strip() or "nan") for out, _ in outs]
+    slowest = max(loops)
+    return {
+        "writers": writers,
+        "articles": total,
+        "wall_seconds": wall,
+        "seconds": slowest,
+        "articles_per_s": total / slowest,
+        **({"failed": failed} if failed else {}),
+    }
+
+
 def _pg_sizes(url: str) -> dict[str, float]:
     import psycopg
 
@@ -181,6 +250,16 @@ def _pg_sizes(url: str) -> dict[str, float]:
     return out
 
 
+def _new_database(admin: str | None, prefix: str) -> str:
+    import psycopg
+
+    assert admin is not None
+    name = f"{prefix}_{int(time.time() * 1000)}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin.rsplit("/", 1)[0] + f"/{name}"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "--child":
@@ -192,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pg-url", help="a server database whose user may CREATE DATABASE")
     p.add_argument("--timeout", type=float, default=3600.0)
     p.add_argument("--json", type=Path, help="also write the results here")
+    p.add_argument("--writers", type=int, nargs="+", help="concurrent writers to measure")
+    p.add_argument("--per-writer", type=int, default=2000)
     args = p.parse_args(argv)
 
     server = None
@@ -203,6 +284,19 @@ def main(argv: list[str] | None = None) -> int:
         admin = server.url
     rows: list[dict[str, Any]] = []
     try:
+        for k in args.writers or []:
+            for backend in args.backends:
+                with tempfile.TemporaryDirectory(prefix="store-writers-") as tmp:
+                    db = (
+                        str(Path(tmp) / "store.sqlite")
+                        if backend == "sqlite"
+                        else _new_database(admin, f"writers_{k}")
+                    )
+                    r = {"backend": backend, **_writers(db, k, args.per_writer)}
+                    rows.append(r)
+                    print(json.dumps(r), flush=True)
+        if args.writers:
+            return 0 if all("failed" not in r for r in rows) else 1
         for size in args.sizes:
             inputs = corpus_inputs(size)
             for backend in args.backends:
@@ -210,12 +304,7 @@ def main(argv: list[str] | None = None) -> int:
                     if backend == "sqlite":
                         db = str(Path(tmp) / "store.sqlite")
                     else:
-                        import psycopg
-
-                        name = f"scale_{size}_{int(time.time())}"
-                        with psycopg.connect(admin, autocommit=True) as conn:
-                            conn.execute(f'CREATE DATABASE "{name}"')
-                        db = admin.rsplit("/", 1)[0] + f"/{name}"
+                        db = _new_database(admin, f"scale_{size}")
                     r = _run(db, inputs, args.timeout)
                     if "failed" not in r:
                         r["articles_per_s"] = r["articles"] / r["seconds"]

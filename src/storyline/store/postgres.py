@@ -69,13 +69,14 @@ from storyline.store.rows import (
     CleanCandidate,
     CleanedArticle,
     CleanInput,
+    CleanRow,
     FileState,
     LinkInput,
     meta_from_json,
     meta_to_json,
 )
 from storyline.store.sqlite import _STORY_LISTS as STORY_LISTS
-from storyline.store.sqlite import ARTICLE_STAGES, CleanRow, clean_row, valid_text
+from storyline.store.sqlite import ARTICLE_STAGES, valid_text
 
 if TYPE_CHECKING:
     from storyline.store.app import Correction
@@ -952,8 +953,12 @@ class PostgresStore:
         sig_content: np.ndarray,
     ) -> None:
         result = CleanText(text, tuple(removed), tuple(offsets))
-        self.put_clean_rows(
-            [clean_row(article_id, clean_key, result, meta, norm_hash, sig_near, sig_content)]
+        self.put_cleaned(
+            [
+                CleanedArticle.of(
+                    article_id, clean_key, result, meta, norm_hash, sig_near, sig_content
+                )
+            ]
         )
 
     def put_clean_rows(self, rows: Sequence[CleanRow]) -> None:
