@@ -48,7 +48,13 @@ from storyline.link.timeline import TimelineEntry, build_timeline
 # date F1 0.725, ROUGE-1 F1 0.131, ROUGE-2 F1 0.037 (days named without an event count and
 # are candidates, summary sentences central to their day and to the whole story).
 FLOORS: dict[str, float] = {"date_f1": 0.70, "rouge1_f1": 0.127, "rouge2_f1": 0.034}
+# Leave-one-topic-out (eval.timeline_cv: constants chosen on three topics, scored on the fourth),
+# measured 0.704 date F1 and 0.170 ROUGE-1 F1 (this module's ROUGE, tilse absent).
+CV_FLOORS: dict[str, float] = {"date_f1": 0.68, "rouge1_f1": 0.16}
 LEAD_LINES = 5
+# spaCy refuses texts over its max_length; a reduced article is never near it, but one
+# collection page of dated lines could be.
+MAX_REDUCED_CHARS = 200_000
 
 _WORDS = re.compile(r"\S+")
 
@@ -89,9 +95,18 @@ def topic_events(articles: list[dict[str, Any]], nlp: Any) -> tuple[list[Any], i
     """``build_timeline`` items for a topic, with the word count parsed and seconds taken."""
     t0 = time.perf_counter()
     reduced: list[tuple[str, str, str]] = []
+    skipped = 0
     for a in articles:
-        pub = str(a["time"])[:10]
-        reduced.append((str(a["id"]), pub, _reduce(a["text"], dt.date.fromisoformat(pub))))
+        pub = str(a.get("time") or "")[:10]
+        try:
+            day = dt.date.fromisoformat(pub)
+        except ValueError:
+            skipped += 1  # no usable publication date: no anchor, and outside every span
+            continue
+        text = str(a.get("text") or "")
+        reduced.append((str(a.get("id")), pub, _reduce(text, day)[:MAX_REDUCED_CHARS]))
+    if skipped:
+        print(f"  {skipped} articles without a publication date skipped", file=sys.stderr)
     words = sum(len(_WORDS.findall(r[2])) for r in reduced)
     items: list[tuple[str, str | None, str | None, list[Event]]] = []
     texts = (r[2] for r in reduced)
@@ -301,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     nlp = load_nlp()
     disable = [p for p in ("ner",) if p in nlp.pipe_names]
     rows: list[tuple[str, dict[str, float]]] = []
+    topics: dict[str, tuple[list[Any], list[list[Any]], list[str]]] = {}
     words_total = 0
     secs_total = 0.0
     print(
@@ -315,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
             items, words, secs = topic_events(articles, nlp)
         words_total += words
         secs_total += secs
+        topics[topic.name] = (items, timelines, keywords)
         for tl in timelines:
             gold = _as_dates(tl)
             entries, pred = predict(items, tl, keywords)
@@ -341,9 +358,14 @@ def main(argv: list[str] | None = None) -> int:
     print("reference (DATEWISE, all of Timeline17): date F1 0.544, R1 0.120, R2 0.035")
     if only:
         return 0
+    from eval.timeline_cv import report
+
+    print()
+    cv = report(topics)
     failed = [k for k, v in mean.items() if v < FLOORS[k]]
+    failed += [f"cross-validated {k}" for k, v in cv.items() if v < CV_FLOORS[k]]
     if failed:
-        print("FAILED floors: " + ", ".join(f"{k} {mean[k]:.3f} < {FLOORS[k]}" for k in failed))
+        print("FAILED floors: " + ", ".join(failed))
         return 1
     return 0 if example_ok else 1
 

@@ -176,16 +176,29 @@ WEIGHT_BONUS = 0.2
 # centroid): what a timeline keeps is the story's main thread, not a day's side news.
 TOPIC_WEIGHT = 0.75
 LONG_SENTENCE = 40
-# A lead sentence (the news of its article) stands for its publication day and the day before.
-LEAD_DAYS = 2
+# A lead sentence (the news of its article) stands for its publication day (and, when this is
+# 2, the day before). Chosen by leave-one-topic-out on the Timeline17 dev topics
+# (eval.timeline_cv), with PUB_WEIGHT and SPAN_MARGIN_DAYS.
+LEAD_DAYS = 1
 # Each article published on a day (or the day after) adds this much to the day's salience:
 # enough to rank a day nobody names above nothing, not enough to outrank a named one.
-PUB_WEIGHT = 0.1
+PUB_WEIGHT = 0.05
 # The topic centroid already favours on-topic sentences; the query keywords only break ties.
 KEYWORD_BONUS = 0.02
 # One sentence is never the summary of two dates.
 NEAR_DUPLICATE = 0.6
 LENGTH_PENALTY = 0.3
+# Timeline summarisation keeps only days inside the collection's own time span (news-tls): from
+# this many days before its first publication date to its last. Older days are background
+# ("the 2008 crash"), not the story's; the first articles may report the days before them.
+SPAN_MARGIN_DAYS = 7
+# Page furniture that names a date ("Page last updated at 11:42 GMT on Tuesday, 3 May 2011"):
+# evidence of nothing but the page. A short sentence that is only that is not an event.
+_FURNITURE = re.compile(
+    r"^\W*(?:page\s+)?(?:last\s+)?(?:updated|published|posted|modified|first\s+published)\b",
+    re.IGNORECASE,
+)
+FURNITURE_MAX_WORDS = 16
 _METHOD_WEIGHT = {
     "events.timex": 1.0,
     "events.scheduled": 0.7,
@@ -314,12 +327,32 @@ def _entry_id(date: str, ev: Sequence[Evidence]) -> str:
 
 
 def _day(date: str) -> dt.date | None:
-    if len(date) != 10:
+    if len(date) != 10 or not date[:4].isdigit():
         return None
     try:
         return dt.date.fromisoformat(date)
     except ValueError:
         return None
+
+
+def _furniture(text: str) -> bool:
+    return _FURNITURE.match(text) is not None and len(text.split()) <= FURNITURE_MAX_WORDS
+
+
+def _in_span(
+    raw: list[tuple[str, str, Event, frozenset[str]]], first: dt.date, last: dt.date
+) -> list[tuple[str, str, Event, frozenset[str]]]:
+    """The events whose day lies in the collection's span (coarser dates are kept: they only
+    join day-level events and never become candidates)."""
+    start = add_days(first, -SPAN_MARGIN_DAYS) or first
+    lo, hi = start.isoformat(), last.isoformat()
+    out = []
+    for r in raw:
+        date = r[2].date
+        if len(date) == 10 and not lo <= date <= hi:
+            continue
+        out.append(r)
+    return out
 
 
 def build_timeline(
@@ -336,11 +369,19 @@ def build_timeline(
     event cluster is an entry. With ``max_dates``/``max_sentences`` (timeline summarisation)
     each chosen date is one entry whose ``summary`` holds up to ``max_sentences`` sentences.
     ``keywords`` (the topic query, optional) favour sentences that name the topic.
+    Summaries only use days inside the collection's publication span (``SPAN_MARGIN_DAYS``),
+    and no timeline uses page furniture ("Page last updated at ...").
     """
     raw: list[tuple[str, str, Event, frozenset[str]]] = []
-    for article_id, _published, duplicate_of, events in sorted(items, key=lambda x: x[0]):
+    published: list[dt.date] = []
+    for article_id, pub, duplicate_of, events in sorted(items, key=lambda x: x[0]):
         canon = duplicate_of or article_id
+        day = _day((pub or "")[:10])
+        if day is not None:
+            published.append(day)
         for ev in events:
+            if _furniture(ev.text):
+                continue
             ents = frozenset(
                 e for e in (participant_ids(article_id, p) for p in ev.participants) if e
             )
@@ -350,6 +391,10 @@ def build_timeline(
     # A scheduled event ("the general election on Thursday") is its noun phrase, not the
     # sentence around it, which is usually about something else.
     summarise = max_dates is not None or max_sentences is not None
+    if summarise and published:
+        raw = _in_span(raw, min(published), max(published))
+        if not raw:
+            return []
     vecs = _vectorise(
         [r[2].summary if r[2].method.startswith("events.scheduled") else r[2].text for r in raw],
         smooth=summarise,
@@ -505,12 +550,15 @@ def _entries(clusters: list[_Cluster]) -> list[TimelineEntry]:
     return out
 
 
+_DAY_FORM = re.compile(r"\d{4}-\d\d-\d\d")
+
+
 def _date_scores(its: Sequence[_Item]) -> dict[str, float]:
     """Salience of each day: distinct articles that refer to it, mentions counting most."""
     per: dict[str, dict[str, float]] = defaultdict(dict)
     for it in its:
-        if len(it.event.date) != 10:
-            continue
+        if _DAY_FORM.fullmatch(it.event.date) is None or _day(it.event.date) is None:
+            continue  # a candidate is a calendar day ("2011-XX-XX" or "2011-W05-1" is not)
         w = _METHOD_WEIGHT.get(_base_method(it.event.method), 0.5)
         cur = per[it.event.date].get(it.canon, 0.0)
         per[it.event.date][it.canon] = max(cur, w)
@@ -526,7 +574,7 @@ def _summarise(
     scores = _date_scores(its)
     by_date: dict[str, list[_Item]] = defaultdict(list)
     for it in its:
-        if len(it.event.date) == 10:
+        if it.event.date in scores:
             by_date[it.event.date].append(it)
     # DATEWISE: a day's candidates are the sentences naming it and the news (lead) sentences
     # of articles published on it or the day after; those articles also add a little salience.
