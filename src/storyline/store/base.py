@@ -1,7 +1,8 @@
 """What a store is, whatever keeps it: the protocols the pipeline and a server program against.
 
-One backend implements all of them (:class:`storyline.store.sqlite.Store` now, PostgreSQL
-later): nothing outside ``storyline.store`` touches a connection or writes SQL. The protocols
+Each backend implements all of them (:class:`storyline.store.sqlite.Store`,
+:class:`storyline.store.postgres.PostgresStore`): nothing outside ``storyline.store`` touches a
+connection or writes SQL. The protocols
 are grouped by the concern a caller has:
 
 - :class:`Articles`: input files, articles and their metadata, clean text, date inference.
