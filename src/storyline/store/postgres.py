@@ -578,11 +578,16 @@ class PostgresStore:
             with contextlib.suppress(StoreError):
                 self.db.execute("SELECT pg_advisory_unlock(?, ?)", _LOCK_KEY)
 
+    def writer_busy(self) -> bool:
+        """Whether another session holds the writer lock now (a build is writing)."""
+        return self._lock_holder() is not None
+
     def _lock_holder(self) -> str | None:
         row = self.db.execute(
             "SELECT a.application_name, a.client_addr FROM pg_locks l "
             "JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.locktype='advisory' AND l.granted AND l.classid=? AND l.objid=? "
+            "AND l.pid != pg_backend_pid() "
             "AND l.database=(SELECT oid FROM pg_database WHERE datname=current_database())",
             _LOCK_KEY,
         ).fetchone()

@@ -122,6 +122,11 @@ class PostgresAppStore(SqliteAppStore):
         key = (self.store.where, build, self._corrections_key())
         return self.cache.get(key, lambda: self._assemble(build))
 
+    def writer_busy(self) -> bool:
+        """Whether a build holds the store's writer lock now (PostgreSQL takes the web app's
+        writes beside a build's, but the server still waits for a build before starting one)."""
+        return bool(self.store.writer_busy())
+
     # search ------------------------------------------------------------------------------
     def _fresh_index(self, kind: str, key: str, fill: Callable[[], None]) -> None:
         row = self.db.execute("SELECT key FROM app_index_state WHERE kind=?", (kind,)).fetchone()
