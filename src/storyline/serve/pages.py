@@ -462,6 +462,11 @@ def add_page(request: Request) -> Response:
     return render(request, "add.html", settings=services(request).settings, outcome=None)
 
 
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    return Response(status_code=204)
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request) -> Response:
     return render(request, "login.html", failed=False, next=_next(request.query_params.get("next")))
