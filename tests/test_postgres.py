@@ -251,3 +251,72 @@ def test_postgres_search_finds_and_highlights_like_sqlite(built: dict[str, Any])
         word = max(str(some_quote["text"]).split(), key=len).strip(".,;:!?\"'")
         found = pg_app.search_quotes(build, QuoteFilter(q=word), 20, 0)
         assert some_quote["id"] in {h.quote["id"] for h in found.hits}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """The web app's store on an empty store of each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "s.sqlite"
+        open_store(path).close()
+        app: Any = SqliteAppStore(path)
+    else:
+        app = PostgresAppStore(request.getfixturevalue("pg_url"))
+    yield app
+    app.close()
+
+
+def test_postgres_app_store_writes_like_sqlites(app_store: Any) -> None:
+    from storyline.store.app import Correction
+
+    fix = app_store.add_correction(Correction(0, "rename", "e1", None, "New name", "ann", 5.0))
+    other = app_store.add_correction(Correction(0, "merge", "e1", "e2", None, "bob", 6.0))
+    assert fix.id > 0 and other.id > fix.id
+    assert [c.kind for c in app_store.corrections()] == ["rename", "merge"]
+    assert app_store.delete_correction(fix.id) and not app_store.delete_correction(fix.id)
+    assert [c.id for c in app_store.corrections()] == [other.id]
+
+    saved = app_store.add_saved_search("fuel", "articles", {"q": "fuel"}, "ann")
+    assert app_store.saved_search(saved.id) == saved and saved.params == {"q": "fuel"}
+    first = app_store.record_hits(saved.id, ["a", "b"])
+    again = app_store.record_hits(saved.id, ["b", "c"])  # "b" keeps when it was first seen
+    assert again[0].first_seen == first[1].first_seen and {h.hit_id for h in again} == {"b", "c"}
+    app_store.mark_seen(saved.id, 99.0)
+    assert app_store.saved_search(saved.id).last_seen == 99.0
+    assert app_store.delete_saved_search(saved.id) and app_store.saved_searches() == []
+
+    job = app_store.add_job("upload", ["a.txt"], "ann")
+    app_store.update_job(job.id, state="running", stage="clean", log_lines=["one", "two"])
+    got = app_store.job(job.id)
+    assert (got.state, got.stage, got.log, got.inputs) == (
+        "running",
+        "clean",
+        ("one", "two"),
+        ("a.txt",),
+    )
+    assert [j.id for j in app_store.jobs(5)] == [job.id]
+    assert app_store.interrupted_jobs() == 1 and app_store.job(job.id).state == "failed"
+    with pytest.raises(ValueError, match="unknown job fields"):
+        app_store.update_job(job.id, nonsense=1)
+    assert app_store.writer_busy() is False
+    assert app_store.builds(5) == [] and app_store.last_build() is None
+
+
+def test_postgres_app_store_reads_a_build_like_sqlites(built: dict[str, Any]) -> None:
+    with (
+        PostgresAppStore(built["url"]) as pg_app,
+        SqliteAppStore(built["root"] / "s.sqlite") as sqlite_app,
+    ):
+        pb, sb = pg_app.last_build(), sqlite_app.last_build()
+        assert pb is not None and sb is not None
+        pg_corpus, sqlite_corpus = pg_app.corpus(pb), sqlite_app.corpus(sb)
+        for section in ("entities", "quotes", "quote_groups", "timeline", "stories", "duplicates"):
+            assert getattr(pg_corpus, section) == getattr(sqlite_corpus, section), section
+        assert sorted(a["id"] for a in pg_corpus.articles) == sorted(
+            a["id"] for a in sqlite_corpus.articles
+        )
+        aid = pg_corpus.articles[0]["id"]
+        assert pg_app.article(aid) == sqlite_app.article(aid)
+        [pg_build], [sqlite_build] = pg_app.builds(1), sqlite_app.builds(1)
+        assert (pg_build.articles, pg_build.errors) == (sqlite_build.articles, sqlite_build.errors)
+        assert pg_app.build_inputs(pb) == sqlite_app.build_inputs(sb)
