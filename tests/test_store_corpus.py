@@ -422,3 +422,20 @@ def test_store_dossier_from_store_names_a_failed_stories_section(
     [failure] = errors
     assert (failure.stage, failure.component) == ("corpus", "stories")
     assert dossier["errors"][-1]["component"] == "stories"
+
+
+def test_store_corpus_keeps_a_score_that_is_no_number(tmp_path: Path) -> None:
+    nan = float("nan")
+    corpus = Corpus(
+        quotes=(Quote("a-q1", "a", "w", 0, 1, None, None, None, None, "direct", nan, "m"),),
+        timeline=(TimelineEntry("t", "2024", "s", (), (), "on", float("inf")),),
+        mentions=(Mention("a", 0, 1, "A", "PERSON", "name", nan, "m", None),),
+    )
+    with Store(tmp_path / "s.sqlite") as store:
+        build = store.begin_build([])
+        store.put_corpus(build, corpus)
+        back = store.corpus(build)
+    # As the dossier writes them: a NaN is null, an infinity too.
+    assert _normal(back.to_sections()) == _normal(corpus.to_sections())
+    assert back.quotes[0].confidence != back.quotes[0].confidence  # NaN again
+    assert back.mentions[0].text == "A"

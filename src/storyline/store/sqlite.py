@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import math
 import os
 import shutil
 import sqlite3
@@ -171,7 +172,7 @@ UPDATE articles SET
 CREATE INDEX IF NOT EXISTS articles_build_outlet ON articles(build, outlet);
 CREATE TABLE IF NOT EXISTS duplicate_groups(
   build INTEGER NOT NULL, position INTEGER NOT NULL, kind TEXT NOT NULL,
-  similarity REAL NOT NULL, canonical TEXT NOT NULL, PRIMARY KEY(build, position));
+  similarity REAL, canonical TEXT NOT NULL, PRIMARY KEY(build, position));
 CREATE TABLE IF NOT EXISTS duplicate_group_members(
   build INTEGER NOT NULL, position INTEGER NOT NULL, member INTEGER NOT NULL,
   article_id TEXT NOT NULL, PRIMARY KEY(build, position, member));
@@ -180,7 +181,7 @@ CREATE TABLE IF NOT EXISTS corpus_builds(
   build INTEGER PRIMARY KEY, stored REAL NOT NULL, has_stories INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS story_summaries(
   build INTEGER NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, title TEXT NOT NULL,
-  first_date TEXT, last_date TEXT, size INTEGER NOT NULL, confidence REAL NOT NULL,
+  first_date TEXT, last_date TEXT, size INTEGER NOT NULL, confidence REAL,
   method TEXT NOT NULL, PRIMARY KEY(build, id));
 CREATE TABLE IF NOT EXISTS story_summary_lists(
   build INTEGER NOT NULL, story_id TEXT NOT NULL, list TEXT NOT NULL, position INTEGER NOT NULL,
@@ -203,7 +204,7 @@ CREATE INDEX IF NOT EXISTS entity_articles_article ON entity_articles(build, art
 CREATE TABLE IF NOT EXISTS mentions(
   build INTEGER NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
   "end" INTEGER NOT NULL, text TEXT NOT NULL, label TEXT NOT NULL, kind TEXT NOT NULL,
-  confidence REAL NOT NULL, method TEXT NOT NULL, entity_id TEXT);
+  confidence REAL, method TEXT NOT NULL, entity_id TEXT);
 CREATE INDEX IF NOT EXISTS mentions_article ON mentions(build, article_id, start);
 CREATE INDEX IF NOT EXISTS mentions_entity ON mentions(build, entity_id);
 CREATE TABLE IF NOT EXISTS quotes(
@@ -211,7 +212,7 @@ CREATE TABLE IF NOT EXISTS quotes(
   article_id TEXT NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,
   speaker TEXT, speaker_entity_id TEXT, speaker_start INTEGER, speaker_end INTEGER,
   speaker_text TEXT, cue_start INTEGER, cue_end INTEGER, cue_text TEXT, kind TEXT NOT NULL,
-  confidence REAL NOT NULL, method TEXT NOT NULL, group_id TEXT, PRIMARY KEY(build, id));
+  confidence REAL, method TEXT NOT NULL, group_id TEXT, PRIMARY KEY(build, id));
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(build, speaker_entity_id);
 CREATE INDEX IF NOT EXISTS quotes_article ON quotes(build, article_id);
 CREATE TABLE IF NOT EXISTS quote_groups(
@@ -229,7 +230,7 @@ CREATE TABLE IF NOT EXISTS quote_group_outlets(
   outlet TEXT NOT NULL, PRIMARY KEY(build, group_id, position));
 CREATE TABLE IF NOT EXISTS timeline(
   build INTEGER NOT NULL, id TEXT NOT NULL, position INTEGER NOT NULL, date TEXT NOT NULL,
-  precision TEXT, summary TEXT NOT NULL, relation TEXT NOT NULL, score REAL NOT NULL,
+  precision TEXT, summary TEXT NOT NULL, relation TEXT NOT NULL, score REAL,
   has_story INTEGER NOT NULL, story_id TEXT, PRIMARY KEY(build, id));
 CREATE TABLE IF NOT EXISTS timeline_evidence(
   build INTEGER NOT NULL, entry_id TEXT NOT NULL, position INTEGER NOT NULL,
@@ -1326,7 +1327,7 @@ class Store:
         ):
             members.setdefault(int(n), []).append(str(aid))
         return [
-            DuplicateGroup(tuple(members.get(int(n), ())), kind, float(sim), str(canonical))
+            DuplicateGroup(tuple(members.get(int(n), ())), kind, _real(sim), str(canonical))
             for n, kind, sim, canonical in self.db.execute(
                 "SELECT position, kind, similarity, canonical FROM duplicate_groups "
                 "WHERE build=? ORDER BY position",
@@ -1562,7 +1563,7 @@ class Store:
                 first_date=first,
                 last_date=last,
                 size=int(size),
-                confidence=confidence,
+                confidence=_real(confidence),
                 method=method,
                 **{name: tuple(lists.get((sid, name), ())) for name in _STORY_LISTS},
             )
@@ -1649,7 +1650,7 @@ class Store:
                 speaker_span=_span_of(r[7], r[8], r[9]),
                 cue=_span_of(r[10], r[11], r[12]),
                 kind=r[13],
-                confidence=r[14],
+                confidence=_real(r[14]),
                 method=r[15],
                 group_id=r[16],
             )
@@ -1662,7 +1663,10 @@ class Store:
             f"FROM mentions WHERE build=? {where} ORDER BY rowid",
             (build, *args),
         )
-        return [Mention(*r) for r in rows]
+        return [
+            Mention(aid, start, end, text, label, kind, _real(confidence), method, entity_id)
+            for aid, start, end, text, label, kind, confidence, method, entity_id in rows
+        ]
 
     def entity(self, entity_id: str, build: int | None = None) -> Entity | None:
         found = self._entities(self._build_or_last(build), "AND id=?", (entity_id,))
@@ -1725,7 +1729,7 @@ class Store:
                 entity_ids=tuple(entity_ids.get(eid, ())),
                 evidence=tuple(Evidence(*v) for v in evidence.get(eid, ())),
                 relation=relation,
-                score=score,
+                score=_real(score),
                 **({"story_id": sid} if has_story else {}),
             )
             for eid, date, summary, relation, score, has_story, sid in rows
@@ -1767,6 +1771,11 @@ _STORY_LISTS = (
     "related_story_ids",
 )
 """The list fields of a :class:`StorySummary`, kept in ``story_summary_lists``."""
+
+
+def _real(value: float | None) -> float:
+    """A stored score: SQLite keeps a NaN as NULL (the dossier writes either as null)."""
+    return math.nan if value is None else float(value)
 
 
 def _span_columns(span: Span | None) -> tuple[int | None, int | None, str | None]:
