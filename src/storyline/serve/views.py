@@ -147,11 +147,16 @@ def article_paragraphs(
             )
         )
     ent_layer = layers.get("entities") or {}
-    lookup = _entity_lookup(corpus, aid, ent_layer) if ent_layer else {}
-    for m in ent_layer.get("mentions", []):
+    resolved = record.get("mentions")
+    lookup = _entity_lookup(corpus, aid, ent_layer) if ent_layer and resolved is None else {}
+    for m in resolved if resolved is not None else ent_layer.get("mentions", []):
         cluster = m.get("cluster")
-        eid = lookup.get(int(cluster)) if isinstance(cluster, int) else None
-        if eid is None or m.get("kind") == "pronoun":
+        if resolved is not None:
+            eid = m.get("entity_id")
+        else:
+            eid = lookup.get(int(cluster)) if isinstance(cluster, int) else None
+        # A merge may have removed the entity a stored mention names.
+        if eid is None or eid not in corpus.by_entity or m.get("kind") == "pronoun":
             continue
         spans.append(
             (

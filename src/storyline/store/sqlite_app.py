@@ -13,6 +13,7 @@ which rename speakers) changed since they were filled, so a build never has to k
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import sqlite3
@@ -111,6 +112,22 @@ def fts_query(text: str) -> str | None:
     for term in negative:
         query = f"({query}) NOT {term}"
     return query
+
+
+def _unapplied(
+    sections: Mapping[str, list[dict[str, Any]]], fixes: Iterable[Correction]
+) -> list[Correction]:
+    """Corrections whose result is not in ``sections`` (after applying): the entity they keep
+    is not there."""
+    from storyline.link.corrections import split_entity_id
+
+    ids = {str(e.get("id")) for e in sections.get("entities", [])}
+    out = []
+    for c in fixes:
+        keep = split_entity_id(c.entity_id, c.value or "") if c.kind == "split" else c.entity_id
+        if keep not in ids:
+            out.append(c)
+    return out
 
 
 class CorpusCache:
@@ -228,16 +245,24 @@ class SqliteAppStore:
         from storyline.output.dossier import article_record
         from storyline.store.sqlite import meta_from_json
 
-        errors: list[InputFailure] = []
-        sections: dict[str, list[dict[str, Any]]] = dict(assemble(self.store, build, errors=errors))
-        brief = self.store.current_articles_brief(build)
-        try:
-            sections["stories"] = story_section(self.store.stories(build), brief, sections)
-        except Exception:  # a failed section stays empty, as in a build's dossier
-            sections["stories"] = []
         fixes = self.corrections()
-        stale = tuple(stale_corrections(sections, fixes))
-        apply_corrections(sections, fixes)
+        sections = self._stored_sections(build)
+        if sections is not None:
+            # The build applied the corrections it knew; the later ones go on top (each is
+            # idempotent). What found nothing is told from the result.
+            apply_corrections(sections, fixes)
+            stale = tuple(_unapplied(sections, fixes))
+        else:
+            errors: list[InputFailure] = []
+            sections = dict(assemble(self.store, build, errors=errors))
+            stale = tuple(stale_corrections(sections, fixes))
+            apply_corrections(sections, fixes)
+        if "stories" not in sections:
+            brief = self.store.current_articles_brief(build)
+            try:
+                sections["stories"] = story_section(self.store.stories(build), brief, sections)
+            except Exception:  # a failed section stays empty, as in a build's dossier
+                sections["stories"] = []
         edges = self.store.current_edges(build)
         ids = {i for e in edges for i in (e.a, e.b)}
         groups = group_edges(edges, self.store.published_of(ids))
@@ -288,6 +313,23 @@ class SqliteAppStore:
             by_story={str(s["id"]): s for s in sections["stories"]},
         )
 
+    def _stored_sections(self, build: int) -> dict[str, list[dict[str, Any]]] | None:
+        """The corpus results the build stored, in dossier shape; None when it stored none,
+        or when a correction was withdrawn since (the stored results have it applied, and only
+        assembling again from the layers undoes it)."""
+        has = getattr(self.store, "has_corpus", None)
+        if has is None or not has(build):
+            return None
+        finished = self.db.execute("SELECT finished FROM builds WHERE id=?", (build,)).fetchone()
+        withdrawn = self.db.execute(
+            "SELECT COUNT(*) FROM app_corrections WHERE deleted IS NOT NULL AND deleted >= ?",
+            (float(finished[0]) if finished and finished[0] else 0.0,),
+        ).fetchone()[0]
+        if withdrawn:
+            return None
+        sections: dict[str, list[dict[str, Any]]] = self.store.corpus(build).to_sections()
+        return sections
+
     def article(self, article_id: str) -> dict[str, Any] | None:
         from storyline.output.dossier import article_record
         from storyline.store.sqlite import meta_from_json
@@ -318,6 +360,12 @@ class SqliteAppStore:
             layers[str(name)] = json.loads(data)
         record["layers"] = layers
         record["current"] = build == self.last_build()
+        # The corpus entity of each mention, when the build stored them (else the page maps
+        # the layer's clusters by name).
+        mentions_of = getattr(self.store, "mentions_of_article", None)
+        if mentions_of is not None and record["current"]:
+            with contextlib.suppress(Exception):  # an older store without the table
+                record["mentions"] = [m.to_record() for m in mentions_of(article_id)]
         return record
 
     # search ------------------------------------------------------------------------------
