@@ -44,19 +44,22 @@ except ImportError:  # a source checkout without the package installed
 # Floors pinned a few points under the scores measured when the tagger was tuned: a drop below
 # any of them fails `make eval`.
 # Measured at pinning time (overall): strict 0.889, relaxed 0.946, value 0.810, type 0.951
-# (TimeBank value 0.825, AQUAINT value 0.776).
+# (TimeBank value 0.825, AQUAINT value 0.776); since issue 14 dropped "current", "currently",
+# "recently" (TempEval-3's newer conventions) and added "annual": 0.884, 0.940, 0.804, 0.951.
 FLOORS: dict[str, float] = {
     "strict_f1": 0.879,
     "relaxed_f1": 0.936,
     "value_f1": 0.799,
     "type_acc": 0.941,
 }
-# The second news set (eval/data/timex_news2_gold.txt), written before the tagger saw it.
+# The second news set (eval/data/timex_news2_gold.txt), written before the tagger saw it:
+# first measured 0.960/0.972/0.862 (strict/relaxed/value), 0.988/0.988/0.945/0.988 after the
+# general fixes it showed up; floors a little under the latter.
 NEWS2_FLOORS: dict[str, float] = {
-    "strict_f1": 0.0,
-    "relaxed_f1": 0.0,
-    "value_f1": 0.0,
-    "type_acc": 0.0,
+    "strict_f1": 0.97,
+    "relaxed_f1": 0.97,
+    "value_f1": 0.92,
+    "type_acc": 0.97,
 }
 MIN_WORDS_PER_SECOND = 50_000
 SUBCORPORA = ("TimeBank", "AQUAINT")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from storyline.analyse.time.events import Event
@@ -222,11 +224,11 @@ def test_timeline_example_key_rule() -> None:
     )
     assert key_in("congratulated Donald Trump", "Starmer congratulated Mr Donald Trump today")
     assert not key_in("guilty verdict", "the verdict was not guilty")
-    gold = [
+    gold: list[dict[str, Any]] = [
         {"date": "2024-09", "key": "New York", "articles": 2},
         {"date": "2018", "key": "called the former president"},
     ]
-    timeline = [
+    timeline: list[dict[str, Any]] = [
         {"date": "2024-09", "evidence": [{"article_id": "a", "text": "dinner in New York"}]},
         {
             "date": "2018-05",

@@ -1030,3 +1030,22 @@ def test_timex_day_in_a_past_clause_points_back_beyond_a_month() -> None:
     assert _found("The spill began on April 20.", anchor)["April 20"] == ("DATE", "2010-04-20")
     # A past verb moving a deadline: the nearest reading.
     assert _found("It was extended to April 20.", anchor)["April 20"] == ("DATE", "2011-04-20")
+
+
+def test_timex_super_tuesday_is_the_primaries_day_of_an_election_year() -> None:
+    found = _found("Voters head to the polls on Super Tuesday.", dt.date(2024, 2, 28))
+    assert found["Super Tuesday"] == ("DATE", "2024-03-05")
+    assert _found("On Super Tuesday 2008 he won.")["Super Tuesday 2008"] == ("DATE", "2008-02-05")
+    assert "Tuesday" not in _found("Voters head to the polls on Super Tuesday.")
+
+
+def test_timex_adjectival_length_after_a_count_is_one_length() -> None:
+    found = _found("He served two four-year terms and called a twenty-four-hour strike.")
+    assert found["four-year"] == ("DURATION", "P4Y")
+    assert found["twenty-four-hour"] == ("DURATION", "PT24H")
+
+
+def test_timex_day_range_with_and() -> None:
+    found = _found("The summit on March 3 and 4 ended.")
+    assert found["4"] == ("DATE", "2024-03-04")
+    assert "4" not in _found("On March 3 and 4 people died.")

@@ -1390,6 +1390,12 @@ def _holiday_date(name: str, year: int) -> dt.date | None:
         thanksgiving = nth_weekday(year, 11, 3, 4)
         offset = 1 if name == "black friday" else 4
         return None if thanksgiving is None else add_days(thanksgiving, offset)
+    if name == "super tuesday":
+        # The US primaries' biggest day, in presidential election years: the first Tuesday of
+        # March (2008 moved it to 5 February).
+        if year % 4:
+            return None
+        return make_date(2008, 2, 5) if year == 2008 else nth_weekday(year, 3, 1, 1)
     if name == "labor day":
         return nth_weekday(year, 9, 0, 1)
     if name == "memorial day":
@@ -1714,7 +1720,8 @@ RULES: tuple[Rule, ...] = (
         "timex.day-range",
         _r(
             rf"{_B}(?P<rel>)(?P<wd>)(?P<mon>{_MONTH_ANY})\s*(?P<day>\d{{1,2}})(?:st|nd|rd|th)?"
-            rf"\s?[-–]\s?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?(?![\d%:]|[.,]\d)"
+            rf"(?:\s?[-–]\s?|\s+(?:and|to|through)\s+)(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?"
+            rf"(?![\d%:]|[.,]\d|\s+(?:{_UNIT_S}|{_MONTH_ANY}|percent|per|million|billion|people)\b)"
             rf"(?:,?\s+(?P<year>\d{{4}})(?!\d))?"
         ),
         _day_range_end,
@@ -1886,7 +1893,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "timex.duration",
         _r(
-            rf"{_B}(?P<mod>)(?P<the>)(?P<half>)(?P<num>{DIGITS}|{_NUM_WORDS}|several|few|many|multiple"
+            rf"{_B}(?P<mod>)(?P<the>)(?P<half>)(?P<num>{DIGITS}|{_NUMW}(?:-{_NUMW})*|several|few|many|multiple"
             rf"|single|half)-"
             rf"(?P<unit>second|minute|hour|day|night|week|month|year|decade|century)(?:-long)?(?![\w-])"
         ),
@@ -1974,7 +1981,7 @@ RULES: tuple[Rule, ...] = (
             rf"|veterans\s+day|st\.?\s+patrick['’]s\s+day|thanksgiving\s+day|thanksgiving|labor\s+day"
             rf"|memorial\s+day|martin\s+luther\s+king\s+day|election\s+day|easter\s+sunday"
             rf"|easter\s+monday|easter|good\s+friday|black\s+friday|cyber\s+monday|ash\s+wednesday"
-            rf"|palm\s+sunday|maundy\s+thursday|shrove\s+tuesday)(?P<we>\s+(?:holiday\s+)?weekend)?"
+            rf"|palm\s+sunday|maundy\s+thursday|shrove\s+tuesday|super\s+tuesday)(?P<we>\s+(?:holiday\s+)?weekend)?"
             rf"(?:,?\s+(?P<year>{_YEAR}))?{_E}"
         ),
         _holiday,
@@ -2070,7 +2077,7 @@ def _trigger_table() -> dict[str, tuple[str, ...]]:
             "luther",
             "election",
             "easter",
-            *("friday", "black", "cyber", "ash", "palm", "maundy", "shrove"),
+            *("friday", "black", "cyber", "ash", "palm", "maundy", "shrove", "super"),
         ],
         "unit": [
             w
