@@ -6,6 +6,8 @@ the API are in ``pages.py`` and ``api.py``."""
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -33,6 +35,7 @@ from storyline.store.sqlite_app import CorpusCache, SqliteAppStore
 __all__ = ["Services", "create_app", "get_identity", "get_repo", "render", "services"]
 
 log = logging.getLogger(__name__)
+_POOL_MAX = 8
 
 
 class Services:
@@ -44,9 +47,30 @@ class Services:
         self.cache = CorpusCache()
         self.templates = _templates()
         self.runner = JobRunner(settings, self.open_repo, self.warm)
+        # Open connections kept for the next request (opening a store checks its schema):
+        # one request uses one at a time, whichever threads FastAPI runs it in.
+        self._pool: queue.SimpleQueue[AppStore] = queue.SimpleQueue()
+
+    def lease(self) -> AppStore:
+        try:
+            return self._pool.get_nowait()
+        except queue.Empty:
+            return self.open_repo()
+
+    def give_back(self, repo: AppStore) -> None:
+        if self._pool.qsize() < _POOL_MAX:
+            self._pool.put(repo)
+        else:
+            repo.close()
 
     def open_repo(self) -> AppStore:
         return SqliteAppStore(self.settings.store, self.cache)
+
+    def warm_quietly(self) -> None:
+        try:
+            self.warm()
+        except Exception:  # warming is best effort: a request assembles what it needs
+            log.exception("warming the corpus failed")
 
     def warm(self) -> None:
         """Assemble the last build's corpus and fill its search indexes (after a build, at
@@ -93,14 +117,20 @@ def services(request: Request) -> Services:
 
 def get_repo(request: Request) -> Iterator[AppStore]:
     """One store connection per request (SQLite connections are per thread)."""
+    svc = services(request)
     try:
-        repo = services(request).open_repo()
+        repo = svc.lease()
     except StorylineError as exc:
         raise HTTPException(503, str(exc)) from exc
+    ok = False
     try:
         yield repo
+        ok = True
     finally:
-        repo.close()
+        if ok:
+            svc.give_back(repo)
+        else:  # a failed request may have left it mid-transaction
+            repo.close()
 
 
 def get_identity(request: Request) -> Identity:
@@ -147,6 +177,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
             finally:
                 repo.close()
             svc.runner.start()
+        # The first reader should not wait for the corpus and the search indexes.
+        threading.Thread(target=svc.warm_quietly, name="storyline-warm", daemon=True).start()
         yield
         if settings.run_jobs:
             svc.runner.stop()
