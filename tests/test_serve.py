@@ -457,3 +457,20 @@ def test_serve_writes_wait_while_a_build_holds_the_store(rw, store: Path, tmp_pa
         "/api/corrections", headers=h, json={"kind": "rename", "entity_id": STARMER, "value": "K"}
     )
     assert r.status_code == 201
+
+
+def test_serve_cli_refuses_a_missing_store_and_a_weak_token(
+    tmp_path: Path, store: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from storyline.cli import main
+
+    assert main(["serve", str(tmp_path / "none.sqlite")]) == 1
+    assert "no store here" in capsys.readouterr().err
+    weak = tmp_path / "token"
+    weak.write_text("short\n")
+    assert main(["serve", str(store), "--token-file", str(weak)]) == 1
+    assert "at least 16 characters" in capsys.readouterr().err
+    assert main(["serve", str(store), "--token-file", str(tmp_path / "missing")]) == 1
+    assert "token file not found" in capsys.readouterr().err
+    assert main(["serve", str(store), "--port", "0"]) == 1
+    assert "--port 0" in capsys.readouterr().err
