@@ -36,9 +36,9 @@ def _dossier(out: Path) -> dict[str, Any]:
 
 
 def _plant(monkeypatch: pytest.MonkeyPatch, name: str, fn: Any) -> None:
-    """Replace component ``name``'s function with ``fn(original, doc, ctx)``."""
+    """Replace component ``name``'s annotation with ``fn(original, doc, ctx)``."""
     planted = tuple(
-        replace(c, fn=lambda doc, ctx, c=c: fn(c.fn, doc, ctx)) if c.name == name else c
+        replace(c, annotate=lambda doc, ctx, c=c: fn(c.annotate, doc, ctx)) if c.name == name else c
         for c in layers.COMPONENTS
     )
     monkeypatch.setattr(layers, "COMPONENTS", planted)

@@ -68,11 +68,11 @@ def test_stages_changing_one_component_reruns_only_that_component(
     real = layers.enabled_components()
 
     def counted(component: Any) -> Any:
-        def fn(doc: Any, ctx: Any) -> Any:
+        def annotate(doc: Any, ctx: Any) -> Any:
             ran.append(component.name)
-            return component.fn(doc, ctx)
+            return component.annotate(doc, ctx)
 
-        return replace(component, fn=fn)
+        return replace(component, annotate=annotate)
 
     monkeypatch.setattr(layers, "enabled_components", lambda: tuple(counted(c) for c in real))
     with open_store(built) as store:
@@ -87,3 +87,16 @@ def test_stages_changing_one_component_reruns_only_that_component(
     after = _layers(built)
     assert after == before  # the same code re-ran: the same layer, every other kept as stored
     assert all(json.loads(k)["timexes"] for (k,) in stored)
+
+
+def test_stages_clean_key_covers_only_the_cleaning_settings(built: Path, fixtures: Path) -> None:
+    with open_store(built) as store:
+        build_id = store.begin_build(["again"])
+        others = replace(DEFAULT, workers=1, rewrite_max_candidates=3, infer_date_candidates=2)
+        ctx = BuildContext(store, build_id, others, LocalRunner())
+        IngestStage((fixtures / "articles",)).run(ctx)
+        assert CleanStage().run(ctx) == 0
+        stricter = BuildContext(
+            store, build_id, replace(others, boilerplate_threshold=2.0), LocalRunner()
+        )
+        assert CleanStage().run(stricter) == 5

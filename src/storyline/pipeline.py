@@ -1,6 +1,6 @@
 """`storyline build`: the stages in the order they run, over one store.
 
-ingest → clean → link (duplicates) → dates → analyse → stories → outputs. Each stage is an
+ingest → clean → link (duplicates) → dates → analyse → stories → corpus → outputs. Each stage is an
 object in :mod:`storyline.stages` that reads its inputs from the store, writes its outputs there
 and re-does only what its cache keys say changed; the CPU work goes through one
 :class:`~storyline.runners.Runner` (this process, forked workers, or a Dask cluster). Memory stays
@@ -26,6 +26,7 @@ from storyline.stages import (
     AnalyseStage,
     BuildContext,
     CleanStage,
+    CorpusStage,
     DatesStage,
     IngestStage,
     LinkStage,
@@ -56,9 +57,14 @@ def stages(
     order: list[Stage] = [IngestStage(tuple(inputs)), CleanStage(), LinkStage()]
     if analyse:
         # Dating undated articles serves the time layers; store-only builds skip it.
-        order += [DatesStage(), AnalyseStage(), StoriesStage()]
+        order += [
+            DatesStage(),
+            AnalyseStage(),
+            StoriesStage(),
+            CorpusStage(timeline_dates, timeline_sentences),
+        ]
     if write_outputs and out is not None:
-        order.append(OutputStage(out, tuple(inputs), analyse, timeline_dates, timeline_sentences))
+        order.append(OutputStage(out, tuple(inputs)))
     return order
 
 

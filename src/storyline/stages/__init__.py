@@ -6,6 +6,7 @@ from __future__ import annotations
 from storyline.stages.analyse import AnalyseStage
 from storyline.stages.base import BuildContext, Stage
 from storyline.stages.clean import CleanStage
+from storyline.stages.corpus import CorpusStage
 from storyline.stages.dates import DatesStage
 from storyline.stages.ingest import IngestStage
 from storyline.stages.link import LinkStage
@@ -16,6 +17,7 @@ __all__ = [
     "AnalyseStage",
     "BuildContext",
     "CleanStage",
+    "CorpusStage",
     "DatesStage",
     "IngestStage",
     "LinkStage",

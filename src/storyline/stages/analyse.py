@@ -18,7 +18,7 @@ from storyline.faults import failure, isolated, time_budget
 from storyline.model import InputFailure
 from storyline.runners import Runner
 from storyline.settings import Settings
-from storyline.stages.base import BuildContext, article_failures, budget, log
+from storyline.stages.base import BuildContext, article_failures, budget, log, settings_key
 from storyline.stages.progress import Bar
 from storyline.store.sqlite import Store, meta_from_json
 
@@ -71,12 +71,18 @@ def component_keys() -> dict[str, str]:
     return {c.name: f"{c.version};{code}" for c in layers.enabled_components()}
 
 
+SETTINGS = ("spacy_model", "max_analysis_chars")
+"""The settings every component's output depends on (the parse they all read)."""
+
+
 def analysis_keys(
-    clean_key: str | None, published: str | None, keys: Mapping[str, str]
+    clean_key: str | None, published: str | None, keys: Mapping[str, str], settings: Settings
 ) -> dict[str, str]:
-    """One article's key per component."""
+    """One article's key per component: its clean text (by the clean key), its date, the
+    component's own key and the settings of the parse."""
+    config = settings_key(settings, SETTINGS)
     return {
-        name: hashlib.sha1(f"{clean_key}|{published}|{key}".encode()).hexdigest()[:20]
+        name: hashlib.sha1(f"{clean_key}|{published}|{key}|{config}".encode()).hexdigest()[:20]
         for name, key in keys.items()
     }
 
@@ -99,7 +105,7 @@ def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool:
         meta = meta_from_json(meta_json or "{}")
         pub = meta.get("published")
         published = pub.value if pub else None
-        wanted = analysis_keys(clean_key, published, keys)
+        wanted = analysis_keys(clean_key, published, keys, settings)
         before = _stored_keys(old)
         run = tuple(name for name in keys if before.get(name) != wanted[name])
         if run or set(before) != set(wanted):

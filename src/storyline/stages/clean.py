@@ -35,6 +35,21 @@ CODE = ("storyline.clean", "storyline.link.minhash", "storyline.link.duplicates"
 """The code a clean key covers: the cleaner, the fingerprints made with it, and this stage."""
 
 
+SETTINGS = (
+    "boilerplate_threshold",
+    "context_threshold",
+    "caption_max_words",
+    "furniture_min_articles",
+    "furniture_min_share",
+    "furniture_max_words",
+    "repeat_min_chars",
+    "num_perm",
+    "shingle_size",
+)
+"""The settings a clean key covers: those of the cleaner and of the fingerprints made with it
+(an analysis or linking setting changed must not re-clean the corpus)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CleanStage:
     """Clean every current article whose text, outlet furniture, cleaning settings or cleaning
@@ -50,7 +65,7 @@ def clean_key(settings: Settings, furniture: Iterable[str]) -> str:
     """The key of one article's cleaning: the code, the settings that decide it (never the
     run-only ones) and the furniture lines of its outlet found in it."""
     return hashlib.sha1(
-        json.dumps([code_key(*CODE), settings_key(settings), sorted(furniture)]).encode()
+        json.dumps([code_key(*CODE), settings_key(settings, SETTINGS), sorted(furniture)]).encode()
     ).hexdigest()
 
 

@@ -9,14 +9,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any
 
 from storyline.errors import (
     OutputError,
 )
 from storyline.faults import failure, isolated
 from storyline.ingest.discover import display_name
-from storyline.model import InputFailure
+from storyline.model import DuplicateGroup
 from storyline.stages.base import (
     BuildContext,
     report_failure,
@@ -44,21 +43,11 @@ class OutputStage:
 
     out: Path
     inputs: tuple[str | os.PathLike[str], ...]
-    analysed: bool
-    timeline_dates: int | None = None
-    timeline_sentences: int | None = None
     name: str = "outputs"
 
     def run(self, ctx: BuildContext) -> tuple[Path, Path]:
         return _write_outputs(
-            ctx.store,
-            ctx.build_id,
-            self.out,
-            ctx.results.get("link", []),
-            self.analysed,
-            self.inputs,
-            self.timeline_dates,
-            self.timeline_sentences,
+            ctx.store, ctx.build_id, self.out, ctx.results.get("link", []), self.inputs
         )
 
 
@@ -66,48 +55,16 @@ def _write_outputs(
     store: Store,
     build_id: int,
     out: Path,
-    groups: list[Any],
-    analysed: bool,
+    groups: list[DuplicateGroup],
     inputs: Sequence[str | os.PathLike[str]],
-    timeline_dates: int | None,
-    timeline_sentences: int | None,
 ) -> tuple[Path, Path]:
-    """``dossier.json`` and ``report.html``, each written whole or not at all (a temporary file
-    renamed over the old one), so a build killed while writing leaves the previous outputs."""
-    from storyline.link.corpus import assemble
-    from storyline.output.dossier import dossier_json, error_record, make_dossier
+    """``dossier.json`` and ``report.html`` from what the store holds, each written whole or
+    not at all (a temporary file renamed over the old one), so a build killed while writing
+    leaves the previous outputs."""
+    from storyline.output.dossier import dossier_from_store, dossier_json, error_record
     from storyline.output.report import render_report
 
-    corpus_errors: list[InputFailure] = []
-    extra = (
-        assemble(
-            store,
-            build_id,
-            max_dates=timeline_dates,
-            max_sentences=timeline_sentences,
-            errors=corpus_errors,
-        )
-        if analysed
-        else {}
-    )
-    if analysed:
-        from storyline.link.story_sections import story_section
-
-        brief = store.current_articles_brief(build_id)
-
-        def stories_failed(exc: BaseException) -> None:
-            corpus_errors.append(
-                failure(exc, source="stories", stage="corpus", component="stories")
-            )
-
-        extra["stories"] = isolated(
-            lambda: story_section(store.stories(build_id), brief, extra), stories_failed, []
-        )
-    for item in corpus_errors:
-        report_failure(store, build_id, item)
-    dossier = make_dossier(
-        store.articles_for_output(build_id), groups, store.errors(build_id), **extra
-    )
+    dossier = dossier_from_store(store, build_id, groups)
 
     def report_failed(exc: BaseException) -> None:
         item = failure(
