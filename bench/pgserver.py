@@ -51,6 +51,22 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url_for(name)
 
+    def kill(self) -> None:
+        """Stop the server at once, as a crash would (its folder stays until :meth:`stop`)."""
+        _run(
+            self.run_as,
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            timeout=60,
+        )
+
     def stop(self) -> None:
         # Immediate: nothing in a test server is worth a clean shutdown checkpoint.
         with contextlib.suppress(OSError, subprocess.SubprocessError):

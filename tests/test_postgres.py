@@ -5,6 +5,7 @@ Every test runs against a real throwaway server (tests/pg.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -320,3 +321,44 @@ def test_postgres_app_store_reads_a_build_like_sqlites(built: dict[str, Any]) ->
         [pg_build], [sqlite_build] = pg_app.builds(1), sqlite_app.builds(1)
         assert (pg_build.articles, pg_build.errors) == (sqlite_build.articles, sqlite_build.errors)
         assert pg_app.build_inputs(pb) == sqlite_app.build_inputs(sb)
+
+
+@pytest.mark.slow
+def test_postgres_server_lost_mid_build_is_one_line(tmp_path: Path) -> None:
+    # A fault of the machine, not of the input: one line naming the store, exit 1.
+    from bench.pgserver import start
+
+    server = start()
+    try:
+        url = server.create_database("lost")
+        inputs = tmp_path / "in"
+        inputs.mkdir()
+        for n in range(400):
+            (inputs / f"a{n:03d}.txt").write_text(
+                f"Headline {n}\n\n" + " ".join(f"word{(n * 7 + i) % 311}" for i in range(300)),
+                "utf-8",
+            )
+        build = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "storyline", "build", str(inputs)),
+                *("--out", str(tmp_path / "o"), "--db", url, "-q"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # wait until the build is writing, then pull the plug
+            with contextlib.suppress(psycopg.Error), psycopg.connect(url) as conn:
+                row = conn.execute("SELECT to_regclass('articles') IS NOT NULL").fetchone()
+                if row and row[0] and conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]:
+                    break
+            time.sleep(0.2)
+        server.kill()
+        _, err = build.communicate(timeout=120)
+    finally:
+        server.stop()
+    assert build.returncode == 1
+    [line] = err.strip().splitlines()
+    assert line.startswith(f"storyline: error: {safe_url(url)}: ") and PASSWORD not in line
+    assert "PostgreSQL server" in line

@@ -309,6 +309,8 @@ def describe(exc: psycopg.Error, url: str) -> str:
         message = f"cannot reach the PostgreSQL server: {message}"
     elif "does not exist" in lowered and "database" in lowered:
         message = f"no such PostgreSQL database: {message}"
+    elif "server closed the connection" in lowered or "terminating connection" in lowered:
+        message = f"lost the connection to the PostgreSQL server: {message}"
     elif "invalid" in lowered and ("connection option" in lowered or "uri" in lowered):
         message = f"not a usable PostgreSQL URL: {message}"
     elif "no space left" in lowered or "disk full" in lowered:
