@@ -474,3 +474,36 @@ def test_serve_cli_refuses_a_missing_store_and_a_weak_token(
     assert "token file not found" in capsys.readouterr().err
     assert main(["serve", str(store), "--port", "0"]) == 1
     assert "--port 0" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kind": "merge", "entity_id": STARMER, "other_id": {"a": 1}},
+        {"kind": ["x"], "entity_id": 1},
+        {"kind": "rename", "entity_id": STARMER, "value": 123},
+        [1, 2],
+        "text",
+    ],
+)
+def test_serve_api_wrong_json_types_are_400_not_500(rw, body) -> None:  # type: ignore[no-untyped-def]
+    r = rw.post("/api/corrections", headers={"Authorization": f"Bearer {TOKEN}"}, json=body)
+    assert r.status_code == 400, r.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/quotes?q=%ED%A0%80",
+        "/articles/%ED%A0%80",
+        "/search?q=%00",
+        "/saved/abc",
+        "/api/jobs/x",
+        "/quotes?page=0",
+        "/api/quotes?offset=-1",
+        "/static/../pyproject.toml",
+        "/stories/%2F..%2F",
+    ],
+)
+def test_serve_odd_urls_are_never_a_500(ro, path) -> None:  # type: ignore[no-untyped-def]
+    assert ro.get(path).status_code < 500

@@ -55,6 +55,16 @@ def correction(
 ) -> Correction:
     """A checked :class:`Correction` (what the web forms and the API build): bad input is a
     :class:`CorrectionError` saying which field is wrong."""
+    for name, given in (
+        ("kind", kind),
+        ("entity_id", entity_id),
+        ("other_id", other_id),
+        ("value", value),
+        ("who", who),
+        ("note", note),
+    ):
+        if given is not None and not isinstance(given, str):
+            raise CorrectionError(f"{name} must be text, not {type(given).__name__}")
     if kind not in CORRECTION_KINDS:
         raise CorrectionError(
             f"unknown correction kind {kind!r}; use one of {', '.join(CORRECTION_KINDS)}"

@@ -288,8 +288,8 @@ def add_correction(
     not_while_building(request, repo)
     try:
         item = correction(
-            str(payload.get("kind") or ""),
-            str(payload.get("entity_id") or ""),
+            payload.get("kind") or "",
+            payload.get("entity_id") or "",
             other_id=payload.get("other_id"),
             value=payload.get("value"),
             who=str(payload.get("who") or me.name),
