@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -70,12 +70,15 @@ def assemble_corpus(
     max_sentences: int | None = None,
     errors: list[InputFailure] | None = None,
     corrections: bool = True,
+    article_ids: Collection[str] | None = None,
 ) -> Corpus:
     """The corpus results of a build, typed, to store with ``store.put_corpus``: what
     :func:`assemble` gives, with the store's entity corrections applied (so a rebuild keeps
     them), the stories section attached (each timeline entry and quote group then has its
     ``story_id``) and every resolved entity mention. The stories section fails alone, like
-    the others."""
+    the others. With ``article_ids`` (one story's articles), quotes, quote groups, the timeline
+    and the mentions come from those articles only; entities are still resolved over the whole
+    build, so their ids stay the corpus-wide ones."""
     from storyline.link.story_sections import story_section
 
     sections, mentions = _assemble(
@@ -85,6 +88,7 @@ def assemble_corpus(
         max_sentences=max_sentences,
         errors=errors,
         corrections=corrections,
+        article_ids=article_ids,
     )
     briefs = [b.to_record() for b in store.briefs(build_id)]
     sections["stories"] = _section(
@@ -117,6 +121,7 @@ def _assemble(
     max_sentences: int | None,
     errors: list[InputFailure] | None,
     corrections: bool,
+    article_ids: Collection[str] | None = None,
 ) -> tuple[dict[str, list[dict[str, Any]]], list[Mention]]:
 
     def section(name: str, fn: Callable[[], Any], empty: Any) -> Any:
@@ -132,6 +137,11 @@ def _assemble(
     entities, cluster_map, article_entities = section(
         "entities", lambda: _entities(store, articles), (list(none), {}, {})
     )
+    if article_ids is not None:
+        keep = set(article_ids)
+        articles = [a for a in articles if a["id"] in keep]
+        ids = [a["id"] for a in articles]
+        by_id = {a["id"]: a for a in articles}
     quotes: list[dict[str, Any]] = section(
         "quotes",
         lambda: _quotes(
