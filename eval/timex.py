@@ -14,10 +14,10 @@ and TIMEX3 offsets/type/value). The article texts are read from ``/work/devdata`
 ``$STORYLINE_DATASETS`` (``devdata/...`` and ``datasets/...`` paths); the table is skipped with a
 printed line when they are absent.
 
-A third table scores ``eval/data/timex_news2_gold.txt``, news written and annotated for this
-project (market reports, match reports, UTC times, ranges, quoted letters; the file's header
-gives its format and conventions). It ships in the repository, so it is always scored and has
-its own floors.
+Two more tables score ``eval/data/timex_news2_gold.txt`` and ``timex_news3_gold.txt``, news
+written and annotated for this project (market reports, match reports, UTC times, ranges,
+quoted letters, court, weather, results, obituaries; the files' headers give their format and
+conventions). They ship in the repository, so they are always scored and have their own floors.
 
 The dataset is read from ``$STORYLINE_DATASETS/tempeval3`` (default ``../shared/datasets``
 relative to the repository root) and never copied into the repository.
@@ -53,12 +53,21 @@ FLOORS: dict[str, float] = {
     "type_acc": 0.941,
 }
 # The second news set (eval/data/timex_news2_gold.txt), written before the tagger saw it:
-# first measured 0.960/0.972/0.862 (strict/relaxed/value), 0.988/0.988/0.945/0.988 after the
-# general fixes it showed up; floors a little under the latter.
+# first measured 0.960/0.972/0.862 (strict/relaxed/value), 0.988/0.988/0.957/0.988 after the
+# general fixes it and the third set showed up; floors a little under the latter.
 NEWS2_FLOORS: dict[str, float] = {
     "strict_f1": 0.97,
     "relaxed_f1": 0.97,
     "value_f1": 0.92,
+    "type_acc": 0.97,
+}
+# The third set (eval/data/timex_news3_gold.txt), written after the fixes the second showed:
+# first measured 0.966/0.993/0.898/1.000, then 0.986/1.000/0.946/1.000 (over-counts, bare
+# halves, modals, scheduled days; one gold value corrected to TimeBank's).
+NEWS3_FLOORS: dict[str, float] = {
+    "strict_f1": 0.96,
+    "relaxed_f1": 0.97,
+    "value_f1": 0.91,
     "type_acc": 0.97,
 }
 MIN_WORDS_PER_SECOND = 50_000
@@ -267,6 +276,7 @@ def load_news(datasets: Path) -> list[Doc] | None:
 
 
 NEWS2_GOLD = Path(__file__).resolve().parent / "data" / "timex_news2_gold.txt"
+NEWS3_GOLD = Path(__file__).resolve().parent / "data" / "timex_news3_gold.txt"
 _INLINE = re.compile(r"\[\[([^|\]]+)\|([A-Z]+)\|([^\]]*)\]\]")
 _HEAD = re.compile(r"^=== (\S+) dct=(\d{4}-\d\d-\d\d)$")
 
@@ -375,23 +385,27 @@ def main(argv: list[str] | None = None) -> int:
         if verbose:
             for line in sorted(nc.errors):
                 print(line)
-    n2 = load_news2()
-    c2 = Counts()
-    for d in n2:
-        c2.add(score_doc(d, tag_timexes(d.text, d.anchor)))
-    s2 = scores(c2)
-    print()
-    print(f"second news set (written for storyline, eval/data): {len(n2)} articles")
-    print(header)
-    print(
-        f"{'news2':<10} {c2.gold:>5} {c2.system:>5} {s2['strict_f1']:>7.3f}"
-        f" {s2['relaxed_f1']:>8.3f} {s2['value_f1']:>6.3f} {s2['type_acc']:>6.3f}"
-    )
-    if verbose:
-        for line in sorted(c2.errors):
-            print(line)
     failed = [k for k, v in scores(total).items() if v < FLOORS[k]]
-    failed += [f"news2 {k}" for k, v in s2.items() if v < NEWS2_FLOORS[k]]
+    for label, path, floors in (
+        ("news2", NEWS2_GOLD, NEWS2_FLOORS),
+        ("news3", NEWS3_GOLD, NEWS3_FLOORS),
+    ):
+        docs = load_news2(path)
+        c2 = Counts()
+        for d in docs:
+            c2.add(score_doc(d, tag_timexes(d.text, d.anchor)))
+        s2 = scores(c2)
+        print()
+        print(f"{label} (written for storyline, eval/data/{path.name}): {len(docs)} articles")
+        print(header)
+        print(
+            f"{label:<10} {c2.gold:>5} {c2.system:>5} {s2['strict_f1']:>7.3f}"
+            f" {s2['relaxed_f1']:>8.3f} {s2['value_f1']:>6.3f} {s2['type_acc']:>6.3f}"
+        )
+        if verbose:
+            for line in sorted(c2.errors):
+                print(line)
+        failed += [f"{label} {k}" for k, v in s2.items() if v < floors[k]]
     if wps < MIN_WORDS_PER_SECOND:
         failed.append("speed")
     if failed:

@@ -1049,3 +1049,29 @@ def test_timex_day_range_with_and() -> None:
     found = _found("The summit on March 3 and 4 ended.")
     assert found["4"] == ("DATE", "2024-03-04")
     assert "4" not in _found("On March 3 and 4 people died.")
+
+
+def test_timex_over_before_a_count_is_the_preposition() -> None:
+    found = _found("She recorded 40 albums over six decades and waited over an hour.")
+    assert found["six decades"] == ("DURATION", "P60Y")
+    assert found["over an hour"] == ("DURATION", "PT1H")
+
+
+def test_timex_bare_half_is_a_half_of_the_year() -> None:
+    found = _found("Operating profit for the first half was £223m.")
+    assert found["the first half"] == ("DATE", "2024-H1")
+    assert "the first half" not in _found("He scored in the first half's last minute.")
+
+
+def test_timex_modal_can_and_could_point_ahead() -> None:
+    # The anchor is Tuesday 2 July 2024.
+    assert _found("City can clinch the title on Sunday.")["Sunday"] == ("DATE", "2024-07-07")
+    assert _found("Winds could reach 80mph on Thursday.")["Thursday"] == ("DATE", "2024-07-04")
+
+
+def test_timex_day_in_the_present_tense_is_a_schedule() -> None:
+    anchor = dt.date(2024, 2, 28)
+    assert _found("The election is on November 5.", anchor)["November 5"] == (
+        "DATE",
+        "2024-11-05",
+    )

@@ -62,6 +62,10 @@ _FUTURE = frozenset(
         "soon",
         "if",
         "unless",
+        # Present modals speak of what is still possible: "City can clinch the title on
+        # Sunday", "winds could reach 80mph on Thursday night".
+        "can",
+        "could",
     }
 )
 # Besides "is"/"says": the present of scheduled events ("the summit ends Friday", "she travels

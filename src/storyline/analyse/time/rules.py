@@ -276,7 +276,8 @@ def _guess_year_for_month(ctx: Context, month: int, day: int, start: int, end: i
             tense != "past" or (day and _word_before(ctx, start).lower() in _DEADLINE_PREPS)
         ):
             tense = ""
-    if tense == "future":
+    if tense == "future" or (tense == "present" and day):
+        # A day in the present tense is a schedule: "the general election is on November 5".
         return a.year if key > akey else a.year + 1
     if tense == "past":
         return a.year if key < akey else a.year - 1
@@ -1105,7 +1106,12 @@ def _quarter_code(m: re.Match[str], ctx: Context) -> Norm | None:
 
 
 def _half(m: re.Match[str], ctx: Context) -> Norm | None:
-    h = 1 if m["ord"].lower() in ("first", "1st") else 2
+    """ "the first half of 2025", "the second half of the year", "the first half" (a period of
+    the year under discussion, in results and forecasts)."""
+    ordinal = m["ord"] or m["ord2"]
+    if m["bare"] is not None and ctx.text[m.end() : m.end() + 1] in ("'", "’"):
+        return None  # "the first half's goals": a match, not a year
+    h = 1 if ordinal.lower() in ("first", "1st") else 2
     if m["year"]:
         return Norm("DATE", f"{int(m['year']):04d}-H{h}", CONF_ABSOLUTE)
     a = ctx.anchor
@@ -1178,6 +1184,10 @@ _SOMEDAY_BEFORE = frozenset({"will", "would", "could", "may", "might", "can", "s
 _ADJECTIVE_COUNTS = {"single": 1.0, "half": 0.5}
 
 
+# Counts of one unit or less, after which "over" means more than ("over an hour").
+_ONE_UNIT = frozenset({"a", "an", "half a", "half an"})
+
+
 def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     unit_text = m["unit"]
     unit = _unit_key(unit_text)
@@ -1244,6 +1254,10 @@ def _duration(m: re.Match[str], ctx: Context) -> Norm | None:
     mod = (m["mod"] or "").lower()
     if mod in ("over", "under", "some") and m["the"]:
         start = m.start("the")  # "over the past two years": "over" is the preposition
+    elif mod == "over" and num_key not in _ONE_UNIT and start == m.start():
+        # "over three years", "over six decades": the preposition (TimeBank); "over an hour",
+        # "over a week" mean more than one.
+        start = m.start("num")
     a = ctx.anchor
     future = None
     if (
@@ -1837,6 +1851,7 @@ RULES: tuple[Rule, ...] = (
         "timex.half",
         _r(
             rf"{_B}(?:the\s+)?(?P<ord>first|second|1st|2nd)\s+half\s+of\s+(?:(?:the\s+|this\s+)?year|(?P<year>{_YEAR})){_E}"
+            rf"|{_B}the\s+(?P<ord2>first|second)\s+half(?![\w-]|\s+of\b)(?P<bare>)"
         ),
         _half,
         keys=("unit", "digit"),
