@@ -32,7 +32,7 @@ from storyline.link.minhash import STOPWORDS
 from storyline.model import Story
 
 if TYPE_CHECKING:
-    from storyline.store.sqlite import Store
+    from storyline.store.base import Store
 
 __all__ = [
     "FEATURES",

@@ -20,7 +20,8 @@ from storyline.runners import Runner
 from storyline.settings import Settings
 from storyline.stages.base import BuildContext, article_failures, budget, log, settings_key
 from storyline.stages.progress import Bar
-from storyline.store.sqlite import Store, meta_from_json
+from storyline.store.base import Store
+from storyline.store.sqlite import meta_from_json
 
 __all__ = ["AnalyseStage", "analysis_keys", "component_keys"]
 

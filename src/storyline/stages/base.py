@@ -13,18 +13,20 @@ import hashlib
 import importlib
 import json
 import logging
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
+from storyline.errors import StoreError
 from storyline.faults import log_failure
 from storyline.model import InputFailure
 from storyline.runners import Runner
 from storyline.settings import Settings
 from storyline.stages.progress import Bar
-from storyline.store.sqlite import Store
+from storyline.store.base import Store
 
 __all__ = [
     "RUN_ONLY_SETTINGS",
@@ -36,6 +38,7 @@ __all__ = [
     "code_key",
     "report_failure",
     "settings_key",
+    "store_faults",
 ]
 
 log = logging.getLogger("storyline")
@@ -98,6 +101,12 @@ def report_failure(
         item = replace(item, stage="ingest")
     log_failure(item)
     store.record_error(build_id, item, file_path)
+
+
+def store_faults(store: Store) -> tuple[type[BaseException], ...]:
+    """The exceptions that are faults of the store itself (a full disk, a lost connection):
+    they stop the build, never cost just one article. Each backend names its own."""
+    return (StoreError, *getattr(store, "faults", (sqlite3.Error,)))
 
 
 def budget(settings: Settings, text: str | bytes) -> float:

@@ -24,9 +24,9 @@ from storyline.stages.base import (
     settings_key,
 )
 from storyline.stages.progress import Bar
+from storyline.store.base import Store
 from storyline.store.sqlite import (
     CleanRow,
-    Store,
     clean_row,
     meta_from_json,
 )

@@ -11,9 +11,7 @@ from storyline.stages.base import (
     BuildContext,
     article_failures,
 )
-from storyline.store.sqlite import (
-    Store,
-)
+from storyline.store.base import Store
 
 
 @dataclass(frozen=True, slots=True)

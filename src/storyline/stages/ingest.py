@@ -30,8 +30,8 @@ from storyline.stages.base import (
     report_failure,
 )
 from storyline.stages.progress import Bar
+from storyline.store.base import Store
 from storyline.store.sqlite import (
-    Store,
     valid_text,
 )
 

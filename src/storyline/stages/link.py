@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,11 +14,10 @@ from storyline.stages.base import (
     article_failures,
     log,
     report_failure,
+    store_faults,
 )
 from storyline.stages.progress import Bar
-from storyline.store.sqlite import (
-    Store,
-)
+from storyline.store.base import Store
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +66,7 @@ def _link_batch(store: Store, batch: Sequence[str], build_id: int, settings: Set
             link_articles(store, batch, build_id, settings)
         store.set_article_errors(batch, "link", [])
         return
-    except sqlite3.Error:
+    except store_faults(store):
         raise
     except Exception:
         pass
@@ -77,7 +75,7 @@ def _link_batch(store: Store, batch: Sequence[str], build_id: int, settings: Set
             with store.savepoint():
                 link_articles(store, [aid], build_id, settings)
             problems: list[InputFailure] = []
-        except sqlite3.Error:
+        except store_faults(store):
             raise
         except Exception as exc:
             problems = [

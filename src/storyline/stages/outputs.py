@@ -20,9 +20,7 @@ from storyline.stages.base import (
     BuildContext,
     report_failure,
 )
-from storyline.store.sqlite import (
-    Store,
-)
+from storyline.store.base import Store
 
 
 def check_out_dir(out: Path) -> None:

@@ -10,9 +10,7 @@ from storyline.stages.base import (
     BuildContext,
     report_failure,
 )
-from storyline.store.sqlite import (
-    Store,
-)
+from storyline.store.base import Store
 
 
 @dataclass(frozen=True, slots=True)
