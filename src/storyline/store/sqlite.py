@@ -1,5 +1,9 @@
-"""The embedded store: one SQLite file holding raw input, clean text, metadata, duplicate links
-and (for later stages) every analysis layer. The schema is versioned; builds are incremental."""
+"""The embedded store: one SQLite file holding raw input, clean text, metadata (the queried
+fields as columns), duplicate links and groups, every analysis layer, stories and each build's
+corpus results (entities, mentions, quotes, quote groups, timeline). It implements every
+protocol of :mod:`storyline.store.base`, returning the rows of :mod:`storyline.store.rows`; the
+SQLite dialect (``INSERT OR REPLACE``, ``INDEXED BY``, PRAGMAs, ``json_extract``) lives only
+here. The schema is versioned and migrated in place; builds are incremental."""
 
 from __future__ import annotations
 
