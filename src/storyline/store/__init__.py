@@ -1,4 +1,8 @@
-"""The store: raw input, clean text, metadata and every layer, in one SQLite file."""
+"""The store: raw input, clean text, metadata, every layer and each build's corpus results.
+
+What a store offers is :mod:`storyline.store.base` (protocols), what it returns
+:mod:`storyline.store.rows` and :mod:`storyline.model`; :func:`open_store` picks the backend
+(a SQLite file, or a PostgreSQL database)."""
 
 from __future__ import annotations
 
