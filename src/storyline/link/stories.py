@@ -379,7 +379,8 @@ def inputs_from_store(
     for lo in range(0, len(rows), batch):
         chunk = rows[lo : lo + batch]
         texts = [store.clean_text_of(a["id"]) for a in chunk]
-        titles = [_title_of(store, a["id"]) for a in chunk]
+        found = store.titles_of([a["id"] for a in chunk])
+        titles = [found.get(a["id"], "") for a in chunk]
         vectors: list[Vector | None] = [None] * len(chunk)
         missing = []
         for i, a in enumerate(chunk):
@@ -406,16 +407,6 @@ def inputs_from_store(
                 quotes=quotes,
                 embedding=vectors[i],
             )
-
-
-def _title_of(store: Store, article_id: str) -> str:
-    row = store.db.execute("SELECT meta FROM articles WHERE id=?", (article_id,)).fetchone()
-    if row is None:
-        return ""
-    from storyline.store.sqlite import meta_from_json
-
-    title = meta_from_json(row[0]).get("title")
-    return str(title.value) if title is not None and title.value else ""
 
 
 # -- the online pass --------------------------------------------------------------------------
