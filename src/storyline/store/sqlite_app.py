@@ -20,7 +20,8 @@ import sqlite3
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +218,20 @@ class SqliteAppStore:
     def close(self) -> None:
         self.store.close()
 
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        """A write transaction that takes the write lock at once (BEGIN IMMEDIATE, waiting up
+        to the connection's timeout): a deferred one that read first could not take it when
+        another connection wrote in between, and would fail instead of waiting."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
     def __enter__(self) -> SqliteAppStore:
         return self
 
@@ -373,7 +388,7 @@ class SqliteAppStore:
         row = self.db.execute("SELECT key FROM app_index_state WHERE kind=?", (kind,)).fetchone()
         if row is not None and row[0] == key:
             return
-        with self.store.transaction():
+        with self._write():
             row = self.db.execute(
                 "SELECT key FROM app_index_state WHERE kind=?", (kind,)
             ).fetchone()
@@ -669,7 +684,7 @@ class SqliteAppStore:
         failures = self.store.errors(build)
         sources: list[str] = []
         stage_key = {"clean": "clean_key", "analyse": "analysis_key", "dates": "analysis_key"}
-        with self.store.transaction():
+        with self._write():
             for f in failures:
                 if f.article_id is not None and f.stage in stage_key:
                     self.db.execute(
@@ -771,7 +786,7 @@ class SqliteAppStore:
         return found
 
     def delete_saved_search(self, search_id: int) -> bool:
-        with self.store.transaction():
+        with self._write():
             self.db.execute("DELETE FROM app_saved_hits WHERE search_id=?", (search_id,))
             cur = self.db.execute("DELETE FROM app_saved_searches WHERE id=?", (search_id,))
         return cur.rowcount > 0
@@ -785,7 +800,7 @@ class SqliteAppStore:
                 ).fetchall()
             )
             return [SavedHit(h, float(seen.get(h, now))) for h in hit_ids]
-        with self.store.transaction():
+        with self._write():
             self.db.executemany(
                 "INSERT OR IGNORE INTO app_saved_hits VALUES(?, ?, ?)",
                 [(search_id, h, now) for h in hit_ids],
@@ -857,7 +872,7 @@ class SqliteAppStore:
         unknown = set(changes) - set(_JOB_FIELDS)
         if unknown:
             raise ValueError(f"unknown job fields: {sorted(unknown)}")
-        with self.store.transaction():
+        with self._write():
             if changes:
                 cols = ", ".join(f"{k}=?" for k in changes)
                 self.db.execute(
