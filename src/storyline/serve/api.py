@@ -126,7 +126,7 @@ def entity(entity_id: str, repo: AppStore = Repo) -> dict[str, Any]:
         raise HTTPException(404, f"no entity {entity_id[:100]!r}")
     return {
         "entity": e,
-        "quotes": [q for q in corpus.quotes if q.get("speaker_entity_id") == entity_id],
+        "quotes": list(corpus.quotes_by_speaker.get(entity_id, [])),
         "co_mentioned": [
             {"id": o["id"], "name": o.get("name"), "type": o.get("type"), "shared_articles": n}
             for o, n in views.co_mentioned(corpus, e)

@@ -62,9 +62,7 @@ def home(request: Request, repo: AppStore = Repo) -> Response:
                 for e in s.get("entity_ids", [])
                 if e in corpus.by_entity and corpus.by_entity[e].get("type") == "PERSON"
             ][:6]
-            quotes = sum(
-                1 for q in corpus.quotes if q.get("article_id") in set(s.get("article_ids", []))
-            )
+            quotes = sum(len(corpus.quotes_by_article.get(a, ())) for a in s.get("article_ids", []))
             cards.append(
                 {
                     "story": s,
@@ -83,7 +81,8 @@ def story(story_id: str, request: Request, repo: AppStore = Repo) -> Response:
     if corpus is None or s is None:
         raise HTTPException(404, f"no story {story_id[:100]!r} in the last build")
     members = set(s.get("article_ids", []))
-    articles = [a for a in corpus.articles if a["id"] in members]
+    articles = [corpus.by_article[a] for a in s.get("article_ids", []) if a in corpus.by_article]
+    articles.sort(key=lambda a: (a.get("published") or "9999", a["id"]))
     timeline = [t for t in corpus.timeline if t.get("story_id") == story_id] or [
         t
         for t in corpus.timeline
@@ -91,11 +90,10 @@ def story(story_id: str, request: Request, repo: AppStore = Repo) -> Response:
     ]
     by_speaker: dict[str, list[dict[str, Any]]] = defaultdict(list)
     speaker_ids: dict[str, str | None] = {}
-    for q in corpus.quotes:
-        if q.get("article_id") in members:
-            name = str(q.get("speaker") or "unknown speaker")
-            by_speaker[name].append(q)
-            speaker_ids[name] = q.get("speaker_entity_id")
+    for q in (q for a in s.get("article_ids", []) for q in corpus.quotes_by_article.get(a, [])):
+        name = str(q.get("speaker") or "unknown speaker")
+        by_speaker[name].append(q)
+        speaker_ids[name] = q.get("speaker_entity_id")
     speakers = sorted(
         by_speaker.items(), key=lambda kv: (kv[0] == "unknown speaker", -len(kv[1]), kv[0])
     )
@@ -131,8 +129,7 @@ def _role_spans(
     names = {str(n).casefold() for n in (entity.get("name"), *entity.get("aliases", [])) if n}
     wanted = list(dict.fromkeys(str(r.get("article_id")) for r in entity.get("roles", [])))[:30]
     for aid in wanted:
-        record = repo.article(aid)
-        layer = ((record or {}).get("layers") or {}).get("entities") or {}
+        layer = repo.layer(aid, "entities") or {}
         clusters = {
             int(c["id"])
             for c in layer.get("clusters", [])
@@ -156,7 +153,7 @@ def entity(entity_id: str, request: Request, repo: AppStore = Repo) -> Response:
         if merged and corpus is not None and merged[-1].entity_id in corpus.by_entity:
             return RedirectResponse(views.entity_link(merged[-1].entity_id), 303)
         raise HTTPException(404, f"no person or organisation {entity_id[:100]!r} in the last build")
-    quotes = [q for q in corpus.quotes if q.get("speaker_entity_id") == entity_id]
+    quotes = list(corpus.quotes_by_speaker.get(entity_id, []))
     groups = {g["id"]: g for g in corpus.quote_groups}
     said: list[dict[str, Any]] = []
     seen_groups: set[str] = set()
@@ -172,7 +169,7 @@ def entity(entity_id: str, request: Request, repo: AppStore = Repo) -> Response:
                 continue
             seen_groups.add(gid)
             g = groups[gid]
-            carriers = [q2 for q2 in corpus.quotes if q2.get("group_id") == gid]
+            carriers = list(corpus.quotes_by_group.get(gid, []))
             said.append({"quote": q, "group": g, "carriers": carriers})
         else:
             said.append({"quote": q, "group": None, "carriers": [q]})

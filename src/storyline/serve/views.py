@@ -126,7 +126,7 @@ def article_paragraphs(
     spans: list[tuple[int, int, str, dict[str, Any]]] = []
     # The corpus quotes (speakers resolved across articles) of this article; the layer's when the
     # article is not in the current build.
-    quotes = [q for q in corpus.quotes if q.get("article_id") == aid] or [
+    quotes = list(corpus.quotes_by_article.get(aid, [])) or [
         q for q in layers.get("quotes", []) if q.get("method") not in ("quotes.scare",)
     ]
     speakers: list[tuple[str, str | None]] = []

@@ -86,6 +86,11 @@ class Corpus:
     by_article: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     by_entity: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     by_story: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    quotes_by_id: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    quotes_by_article: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
+    quotes_by_speaker: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
+    """By ``speaker_entity_id``."""
+    quotes_by_group: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,6 +234,10 @@ class AppStore(Protocol):
         """The article's contract record with ``text`` and ``removed``, plus ``layers``
         (``quotes``, ``entities``, ``timexes``, ``sentences`` as stored) and ``current``
         (whether it belongs to the last build)."""
+        ...
+
+    def layer(self, article_id: str, name: str) -> Any:
+        """One stored analysis layer of an article (None when it has none)."""
         ...
 
     def search_articles(

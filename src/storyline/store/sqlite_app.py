@@ -313,6 +313,15 @@ class SqliteAppStore:
         story_of = {a: s["id"] for s in sections["stories"] for a in s.get("article_ids", [])}
         for record in articles:
             record["story_id"] = story_of.get(record["id"])
+        by_article: dict[str, list[dict[str, Any]]] = {}
+        by_speaker: dict[str, list[dict[str, Any]]] = {}
+        by_group: dict[str, list[dict[str, Any]]] = {}
+        for q in sections.get("quotes", []):
+            by_article.setdefault(str(q.get("article_id")), []).append(q)
+            if q.get("speaker_entity_id"):
+                by_speaker.setdefault(str(q["speaker_entity_id"]), []).append(q)
+            if q.get("group_id"):
+                by_group.setdefault(str(q["group_id"]), []).append(q)
         return Corpus(
             build=build,
             articles=articles,
@@ -326,6 +335,10 @@ class SqliteAppStore:
             by_article={a["id"]: a for a in articles},
             by_entity={str(e["id"]): e for e in sections.get("entities", [])},
             by_story={str(s["id"]): s for s in sections["stories"]},
+            quotes_by_id={str(q["id"]): q for q in sections.get("quotes", [])},
+            quotes_by_article=by_article,
+            quotes_by_speaker=by_speaker,
+            quotes_by_group=by_group,
         )
 
     def _stored_sections(self, build: int) -> dict[str, list[dict[str, Any]]] | None:
@@ -382,6 +395,9 @@ class SqliteAppStore:
             with contextlib.suppress(Exception):  # an older store without the table
                 record["mentions"] = [m.to_record() for m in mentions_of(article_id)]
         return record
+
+    def layer(self, article_id: str, name: str) -> Any:
+        return self.store.layer(article_id, name)
 
     # search ------------------------------------------------------------------------------
     def _fresh_index(self, kind: str, key: str, fill: Any) -> None:
@@ -541,9 +557,12 @@ class SqliteAppStore:
         corpus = self.corpus(build)
         self.ensure_indexes(build)
         query = fts_query(flt.q)
-        by_id = {q["id"]: q for q in corpus.quotes}
+        by_id = corpus.quotes_by_id
+        speaker_quotes = corpus.quotes_by_speaker.get((flt.speaker or "").strip())
         if query is None:
-            ranked = [(q["id"], 0.0) for q in corpus.quotes]
+            # A speaker's id picks their quotes straight away; otherwise every quote is looked at.
+            pool = speaker_quotes if speaker_quotes is not None else corpus.quotes
+            ranked = [(q["id"], 0.0) for q in pool]
         else:
             ranked = self._matches("app_quote_fts", "quote_id", query)
         speaker = (flt.speaker or "").strip()
