@@ -81,7 +81,7 @@ from storyline.store.sqlite import ARTICLE_STAGES, valid_text
 if TYPE_CHECKING:
     from storyline.store.app import Correction
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostgresStore", "is_postgres_url", "safe_url"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "PostgresStore", "safe_url"]
 
 _T = 'TEXT COLLATE "C"'
 
@@ -267,10 +267,6 @@ _BY_DATE = "published IS NULL, published, outlet NULLS FIRST, id"
 _LOCK_KEY = (0x53544F52, 1)  # 'STOR', 1: the writer lock (advisory locks are per database)
 _MIGRATE_KEY = (0x53544F52, 2)  # held while a store is created or migrated
 _APP_NAME = "storyline pid {pid}"
-
-
-def is_postgres_url(location: str) -> bool:
-    return location.split("://", 1)[0].lower() in ("postgresql", "postgres") and "://" in location
 
 
 def safe_url(url: str) -> str:
