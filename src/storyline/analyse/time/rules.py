@@ -1754,7 +1754,7 @@ RULES: tuple[Rule, ...] = (
         "timex.year-bc",
         _r(rf"{_B}(?P<year>[1-9]\d{{0,3}}|[1-9]\d{{0,2}},\d{{3}})\s*(?:BCE?|B\.C\.(?:E\.)?)(?!\w)"),
         _bc_year,
-        keys=("digit",),
+        keys=("bc",),
     ),
     Rule(
         "timex.year-range",
@@ -2117,6 +2117,7 @@ def _trigger_table() -> dict[str, tuple[str, ...]]:
         "clock": ["noon", "midnight", "midday", "clock"],
         "spoken": ["nineteen", "twenty", "thousand"],
         "period": ["period"],
+        "bc": ["bc", "bce", "b"],  # "800 BC", "9500 BCE", "1200 B.C."
     }
     table: dict[str, list[str]] = {}
     for name, words in classes.items():
