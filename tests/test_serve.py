@@ -507,3 +507,10 @@ def test_serve_api_wrong_json_types_are_400_not_500(rw, body) -> None:  # type: 
 )
 def test_serve_odd_urls_are_never_a_500(ro, path) -> None:  # type: ignore[no-untyped-def]
     assert ro.get(path).status_code < 500
+
+
+def test_serve_quote_search_for_a_name_offers_that_speakers_quotes(ro) -> None:  # type: ignore[no-untyped-def]
+    r = ro.get("/quotes", params={"q": "starmer"})
+    assert 'id="people-hint"' in r.text
+    assert f'href="/quotes?speaker={STARMER}"' in r.text
+    assert 'id="people-hint"' not in ro.get("/quotes", params={"q": "sociopath"}).text

@@ -206,6 +206,7 @@ def quotes(request: Request, repo: AppStore = Repo) -> Response:
     return render(
         request,
         "quotes.html",
+        people=_people_named(corpus, flt.q) if corpus and not flt.speaker else [],
         corpus=corpus,
         params=params,
         result=result,
@@ -213,6 +214,22 @@ def quotes(request: Request, repo: AppStore = Repo) -> Response:
         offset=offset,
         kinds=("direct", "partial", "indirect"),
     )
+
+
+def _people_named(corpus: Corpus, words: str) -> list[dict[str, Any]]:
+    """Speakers whose name or alias holds the search words (a reader typing "Starmer" most
+    likely wants Keir Starmer's quotes), most quoted first."""
+    needle = " ".join(words.split()).casefold().strip('"')
+    if len(needle) < 3:
+        return []
+    found = [
+        e
+        for e in corpus.entities
+        if corpus.quotes_by_speaker.get(str(e["id"]))
+        and any(needle in str(n).casefold() for n in (e.get("name"), *e.get("aliases", [])))
+    ]
+    found.sort(key=lambda e: -len(corpus.quotes_by_speaker.get(str(e["id"]), [])))
+    return [{"entity": e, "quotes": len(corpus.quotes_by_speaker[str(e["id"])])} for e in found[:4]]
 
 
 @router.get("/quotes.csv")
