@@ -58,7 +58,7 @@ def test_build_stories_failure_leaves_the_rest_of_the_dossier(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("float division by zero")
 
-    monkeypatch.setattr(stories, "cluster_stories", broken)
+    monkeypatch.setattr(stories, "cluster_with_related", broken)
     report = build([fixtures / "articles"], tmp_path / "out")
     assert report.articles == 5
     dossier = _dossier(tmp_path / "out")

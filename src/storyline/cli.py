@@ -1,9 +1,11 @@
-"""The command line: `storyline build`, `storyline stories`, `storyline annotate` and `storyline serve`."""
+"""The command line: `storyline build`, `storyline stories`, `storyline story`, `storyline restory`,
+`storyline annotate` and `storyline serve`."""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -41,11 +43,25 @@ def _parser() -> argparse.ArgumentParser:
     )
     b.add_argument("--timeline-dates", type=int, default=None, metavar="N")
     b.add_argument("--timeline-sentences", type=int, default=None, metavar="M")
+    b.add_argument(
+        "--story",
+        metavar="ID",
+        help="write only this story's dossier.json and report.html into OUT (ids: storyline "
+        "stories STORE)",
+    )
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar, errors only")
     b.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     st = sub.add_parser("stories", help="list the stories of a store (the last build's articles)")
     st.add_argument("store", metavar="STORE", help="the store: a SQLite file or sqlite:///path")
     st.add_argument("--json", action="store_true", help="one JSON object a line")
+    so = sub.add_parser("story", help="one story's dossier.json and report.html")
+    so.add_argument("store", metavar="STORE", help="the store: a SQLite file or sqlite:///path")
+    so.add_argument("story_id", metavar="ID", help="a story id (see storyline stories STORE)")
+    so.add_argument("--out", required=True, help="output folder for dossier.json and report.html")
+    rs = sub.add_parser(
+        "restory", help="cluster the last build's stories again (may merge and split them)"
+    )
+    rs.add_argument("store", metavar="STORE", help="the store: a SQLite file or sqlite:///path")
     a = sub.add_parser(
         "annotate", help="quotes, mentions and time expressions of single texts (JSON lines)"
     )
@@ -94,6 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "stories":
             return _stories(args)
+        if args.command == "story":
+            return _story(args)
+        if args.command == "restory":
+            return _restory(args)
         if args.command == "serve":
             return _serve(args)
         if args.command == "annotate":
@@ -150,6 +170,30 @@ def _stories(args: argparse.Namespace) -> int:
     return 0
 
 
+def _story(args: argparse.Namespace) -> int:
+    from storyline.link.story_dossier import write_story_outputs
+    from storyline.store import is_server_store, store_path
+
+    if not is_server_store(args.store) and not store_path(args.store).is_file():
+        _fail(f"{args.store}: no store here (build one with storyline build)")
+        return 1
+    dossier, report = write_story_outputs(args.store, args.story_id, args.out)
+    print(f"dossier: {dossier}\nreport:  {report}", file=sys.stderr)
+    return 0
+
+
+def _restory(args: argparse.Namespace) -> int:
+    from storyline.stages.stories import restory
+    from storyline.store import is_server_store, store_path
+
+    if not is_server_store(args.store) and not store_path(args.store).is_file():
+        _fail(f"{args.store}: no store here (build one with storyline build)")
+        return 1
+    change = restory(args.store)
+    print(change.describe(), file=sys.stderr)
+    return 0
+
+
 def _fail(message: str) -> None:
     print(f"storyline: error: {message}", file=sys.stderr)
 
@@ -197,9 +241,17 @@ def _build(args: argparse.Namespace) -> int:
             f"in {report.seconds:.1f}s",
             file=sys.stderr,
         )
-        if report.dossier_path:
+        if report.dossier_path and not args.story:
             print(f"dossier: {report.dossier_path}", file=sys.stderr)
             print(f"report:  {report.report_path}", file=sys.stderr)
+    if args.story:
+        from storyline.link.story_dossier import write_story_outputs
+
+        # The store the build used (the pipeline's own rule).
+        db = args.db or os.environ.get("STORYLINE_DB") or os.path.join(args.out, "storyline.sqlite")
+        dossier, story_report = write_story_outputs(db, args.story, args.out)
+        if not args.quiet:
+            print(f"story {args.story}: {dossier}, {story_report}", file=sys.stderr)
     return 0
 
 
