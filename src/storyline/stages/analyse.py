@@ -21,7 +21,7 @@ from storyline.settings import Settings
 from storyline.stages.base import BuildContext, article_failures, budget, log, settings_key
 from storyline.stages.progress import Bar
 from storyline.store.base import Store
-from storyline.store.sqlite import meta_from_json
+from storyline.store.rows import AnalysisInput
 
 __all__ = ["AnalyseStage", "analysis_keys", "component_keys"]
 
@@ -101,21 +101,30 @@ def _stored_keys(old: str | None) -> dict[str, str]:
 
 def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: Runner) -> int:
     keys = component_keys()
-    jobs: list[_Job] = []
-    for aid, clean_key, meta_json, old in store.for_analysis(build_id):
-        meta = meta_from_json(meta_json or "{}")
-        pub = meta.get("published")
-        published = pub.value if pub else None
-        wanted = analysis_keys(clean_key, published, keys, settings)
-        before = _stored_keys(old)
+    todo: list[tuple[AnalysisInput, dict[str, str], tuple[str, ...]]] = []
+    for row in store.analysis_inputs(build_id):
+        wanted = analysis_keys(row.clean_key, row.published, keys, settings)
+        before = _stored_keys(row.analysis_key)
         run = tuple(name for name in keys if before.get(name) != wanted[name])
         if run or set(before) != set(wanted):
-            inferred = bool(pub and pub.source == "inferred")
-            captions = "\n\n".join(
-                caption_texts((r["text"], r["reason"]) for r in store.removed_of(aid))
-            )
+            todo.append((row, wanted, run))
+    jobs: list[_Job] = []
+    for start in range(0, len(todo), settings.batch_items):
+        page = todo[start : start + settings.batch_items]
+        ids = [row.id for row, _, _ in page]
+        texts, removed = store.clean_texts_of(ids), store.removals_of(ids)
+        for row, wanted, run in page:
+            captions = "\n\n".join(caption_texts((r.text, r.reason) for r in removed[row.id]))
             jobs.append(
-                _Job(aid, wanted, run, store.clean_text_of(aid), published, inferred, captions)
+                _Job(
+                    row.id,
+                    wanted,
+                    run,
+                    texts[row.id],
+                    row.published,
+                    row.published_inferred,
+                    captions,
+                )
             )
     bar.stage("analyse", len(jobs))
     if not jobs:

@@ -25,11 +25,7 @@ from storyline.stages.base import (
 )
 from storyline.stages.progress import Bar
 from storyline.store.base import Store
-from storyline.store.sqlite import (
-    CleanRow,
-    clean_row,
-    meta_from_json,
-)
+from storyline.store.rows import CleanedArticle, CleanInput
 
 CODE = ("storyline.clean", "storyline.link.minhash", "storyline.link.duplicates", __name__)
 """The code a clean key covers: the cleaner, the fingerprints made with it, and this stage."""
@@ -69,8 +65,14 @@ def clean_key(settings: Settings, furniture: Iterable[str]) -> str:
     ).hexdigest()
 
 
-_CleanJob = tuple[str, str, str | None, dict[str, int], str, str, str]
-"""(article id, clean key, outlet, furniture, decoded text, meta json, strip json)."""
+@dataclass(frozen=True, slots=True)
+class _CleanJob:
+    """One article to clean, with all it needs (sent to a worker)."""
+
+    key: str
+    outlet: str | None
+    furniture: dict[str, int]
+    input: CleanInput
 
 
 def clean_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: Runner) -> int:
@@ -81,42 +83,41 @@ def clean_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: R
     furniture = {
         o: furniture_keys(rows, sizes.get(o, 0), settings) for o, rows in per_outlet.items()
     }
-    rows = store.for_cleaning(build_id)
+    rows = store.clean_candidates(build_id)
     bar.stage("clean", len(rows))
     done = 0
+    size = settings.batch_items
 
     def jobs() -> Iterator[list[_CleanJob]]:
         nonlocal done
         todo: list[tuple[str, str, str | None, dict[str, int]]] = []
-        for start in range(0, len(rows), settings.batch_items):
-            page = rows[start : start + settings.batch_items]
-            keys = store.line_keys_of([aid for aid, outlet, _ in page if outlet in furniture])
-            for aid, outlet, old_key in page:
+        for start in range(0, len(rows), size):
+            page = rows[start : start + size]
+            keys = store.line_keys_of([r.id for r in page if r.outlet in furniture])
+            for row in page:
                 bar.advance("clean")
                 mine: dict[str, int] = {}
-                if outlet in furniture:
-                    table = furniture[outlet]
-                    mine = {k: table[k] for k in keys[aid] if k in table}
+                if row.outlet in furniture:
+                    table = furniture[row.outlet]
+                    mine = {k: table[k] for k in keys[row.id] if k in table}
                 # The furniture lines themselves, not how many articles repeat them, decide the
                 # cleaning: one more article from an outlet must not re-clean all of its others.
                 key = clean_key(settings, mine)
-                if key != old_key:
-                    todo.append((aid, key, outlet, mine))
-            if len(todo) >= settings.batch_items or (
-                todo and start + settings.batch_items >= len(rows)
-            ):
-                inputs = store.cleaning_inputs([t[0] for t in todo])
+                if key != row.clean_key:
+                    todo.append((row.id, key, row.outlet, mine))
+            if len(todo) >= size or (todo and start + size >= len(rows)):
+                inputs = store.clean_inputs([t[0] for t in todo])
                 done += len(todo)
-                yield [(*t, *inputs[t[0]]) for t in todo]
+                yield [_CleanJob(key, outlet, mine, inputs[aid]) for aid, key, outlet, mine in todo]
                 todo = []
 
     with store.transaction():
-        cleaned: list[CleanRow] = []
+        cleaned: list[CleanedArticle] = []
         problems: list[InputFailure] = []
 
         def commit() -> None:
-            store.put_clean_rows(cleaned)
-            article_failures(store, [r[-1] for r in cleaned], "clean", problems)
+            store.put_cleaned(cleaned)
+            article_failures(store, [r.article_id for r in cleaned], "clean", problems)
             store.checkpoint()
             log.debug("clean: committed %d articles", len(cleaned))
             cleaned.clear()
@@ -131,10 +132,10 @@ def clean_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: R
     return done
 
 
-def _clean_one(job: _CleanJob, settings: Settings) -> tuple[CleanRow, list[InputFailure]]:
+def _clean_one(job: _CleanJob, settings: Settings) -> tuple[CleanedArticle, list[InputFailure]]:
     """Clean and fingerprint one article, ready to store: the part of cleaning worth a worker.
     If cleaning fails the article goes on uncleaned (its text as decoded), with the failure."""
-    aid, key, outlet, furniture, decoded, meta_json, strip_json = job
+    aid, decoded = job.input.id, job.input.decoded
     failures: list[InputFailure] = []
 
     def failed(component: str) -> Callable[[BaseException], None]:
@@ -146,18 +147,22 @@ def _clean_one(job: _CleanJob, settings: Settings) -> tuple[CleanRow, list[Input
         return note
 
     def clean() -> CleanText:
-        strip = [Strip(**s) for s in json.loads(strip_json)]
+        strip = [Strip(**s) for s in job.input.strip]
         with time_budget(budget(settings, decoded), "cleaning"):
             return clean_text(
-                decoded, outlet=outlet, strip=strip, furniture=furniture, settings=settings
+                decoded,
+                outlet=job.outlet,
+                strip=strip,
+                furniture=job.furniture,
+                settings=settings,
             )
 
     uncleaned = CleanText(decoded, (), ((0, 0, len(decoded)),))
     result = isolated(clean, failed("cleaner"), uncleaned)
-    meta = meta_from_json(meta_json)
+    meta = dict(job.input.meta)
     meta = isolated(lambda: headline_title(meta, result.text), failed("title"), meta)
     prints = isolated(lambda: fingerprint(result.text, settings), failed("fingerprint"), None)
     if prints is None:
         prints = fingerprint("", settings)
     norm, sig_near, sig_content = prints
-    return clean_row(aid, key, result, meta, norm, sig_near, sig_content), failures
+    return CleanedArticle.of(aid, job.key, result, meta, norm, sig_near, sig_content), failures

@@ -31,6 +31,7 @@ from storyline.stages.base import (
 )
 from storyline.stages.progress import Bar
 from storyline.store.base import Store
+from storyline.store.rows import FileState
 from storyline.store.sqlite import (
     valid_text,
 )
@@ -154,7 +155,7 @@ def ingest(
     bar.stage("ingest", None)
     batch: list[tuple[str, str]] = []
     inflight: deque[Iterator[tuple[str, str | None, list[_Prepared | InputFailure]]]] = deque()
-    stats: dict[str, tuple[str, int, int, tuple[int, int, str] | None]] = {}
+    stats: dict[str, tuple[str, int, int, FileState | None]] = {}
     sizes = {"batch": 0}
     keys_of: dict[str, str] = {}
 
@@ -172,7 +173,7 @@ def ingest(
                 if isinstance(item, InputFailure):
                     report_failure(store, build_id, item)
             return
-        if known and known[2] == sha:
+        if known and known.sha256 == sha:
             counts["skipped"] += _touch(store, build_id, key, size, mtime)
             return
         if known is not None:
@@ -216,8 +217,8 @@ def ingest(
                     InputFailure(source, f"cannot read: {exc.strerror or exc}", stage="ingest"),
                 )
                 continue
-            known = store.file_state(key)
-            if known and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            known = store.file_row(key)
+            if known and known.size == st.st_size and known.mtime_ns == st.st_mtime_ns:
                 counts["skipped"] += _touch(store, build_id, key)
                 continue
             fmt = format_of(opened)

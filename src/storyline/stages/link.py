@@ -55,6 +55,7 @@ def link_all(store: Store, build_id: int, settings: Settings, bar: Bar) -> list[
         store.set_duplicate_of(
             build_id, {m: g.canonical for g in groups for m in g.article_ids if m != g.canonical}
         )
+        store.put_duplicate_groups(build_id, groups)
     return groups
 
 
