@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -57,3 +58,29 @@ def test_api_cli_build_help() -> None:
 
 def test_api_every_error_class_is_exported() -> None:
     assert set(errors.__all__) <= set(storyline.__all__)
+
+
+def test_api_build_and_read_the_store_through_the_public_names(
+    tmp_path: pytest.TempPathFactory, fixtures: Any
+) -> None:
+    from pathlib import Path
+
+    out = Path(str(tmp_path)) / "out"
+    report = storyline.build(
+        [fixtures / "articles"], out, settings=dataclasses.replace(storyline.DEFAULT, workers=1)
+    )
+    assert isinstance(report, storyline.BuildReport)
+    assert report.articles == 5 and report.dossier_path == str(out / "dossier.json")
+    with storyline.open_store(out / "storyline.sqlite") as store:
+        build_id = store.last_build()
+        assert build_id is not None
+        corpus = store.corpus(build_id)
+    assert isinstance(corpus, storyline.Corpus)
+    assert corpus.entities and all(isinstance(e, storyline.Entity) for e in corpus.entities)
+    assert all(isinstance(q, storyline.Quote) for q in corpus.quotes)
+
+
+def test_api_make_runner_is_a_runner() -> None:
+    with storyline.make_runner(dataclasses.replace(storyline.DEFAULT, workers=1)) as runner:
+        assert isinstance(runner, storyline.Runner)
+        assert runner.name == "local"
