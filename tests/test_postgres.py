@@ -313,9 +313,7 @@ def test_postgres_app_store_reads_a_build_like_sqlites(built: dict[str, Any]) ->
         pg_corpus, sqlite_corpus = pg_app.corpus(pb), sqlite_app.corpus(sb)
         for section in ("entities", "quotes", "quote_groups", "timeline", "stories", "duplicates"):
             assert getattr(pg_corpus, section) == getattr(sqlite_corpus, section), section
-        assert sorted(a["id"] for a in pg_corpus.articles) == sorted(
-            a["id"] for a in sqlite_corpus.articles
-        )
+        assert pg_corpus.articles == sqlite_corpus.articles  # in the same order too
         aid = pg_corpus.articles[0]["id"]
         assert pg_app.article(aid) == sqlite_app.article(aid)
         [pg_build], [sqlite_build] = pg_app.builds(1), sqlite_app.builds(1)
@@ -362,3 +360,32 @@ def test_postgres_server_lost_mid_build_is_one_line(tmp_path: Path) -> None:
     [line] = err.strip().splitlines()
     assert line.startswith(f"storyline: error: {safe_url(url)}: ") and PASSWORD not in line
     assert "PostgreSQL server" in line
+
+
+def test_postgres_article_without_outlet_sorts_first_as_in_sqlite(
+    tmp_path: Path,
+    pg_url: str,  # noqa: F811
+) -> None:
+    from storyline.pipeline import build
+
+    corpus = tmp_path / "in.jsonl"
+    text = "The council approved the budget on Monday after a long debate about housing. " * 4
+    corpus.write_text(
+        json.dumps({"id": "zed-1", "text": text, "published": "2024-01-01", "outlet": "Zed"})
+        + "\n"
+        + json.dumps({"id": "nobody-1", "text": text.replace("council", "board")})[:-1]
+        + ', "published": "2024-01-01"}\n',
+        "utf-8",
+    )
+    sqlite_path = tmp_path / "s.sqlite"
+    orders = []
+    for location, app_of in (
+        (str(sqlite_path), lambda: SqliteAppStore(sqlite_path)),
+        (pg_url, lambda: PostgresAppStore(pg_url)),
+    ):
+        build([corpus], None, db=location, write_outputs=False, settings=DEFAULT)
+        with app_of() as app:
+            orders.append([a["id"] for a in app.corpus(app.last_build()).articles])
+        with open_store(location) as store:
+            orders.append([b.id for b in store.briefs(store.last_build())])
+    assert orders == [["nobody-1", "zed-1"]] * 4

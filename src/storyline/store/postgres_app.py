@@ -122,6 +122,21 @@ class PostgresAppStore(SqliteAppStore):
         key = (self.store.where, build, self._corrections_key())
         return self.cache.get(key, lambda: self._assemble(build))
 
+    def _assemble(self, build: int) -> Corpus:
+        corpus = super()._assemble(build)
+        # The inherited query orders by outlet with PostgreSQL's NULLs last; SQLite's order
+        # (and the dossier's) puts an article without an outlet first among those of its date.
+        corpus.articles.sort(
+            key=lambda a: (
+                a.get("published") is None,
+                a.get("published") or "",
+                a.get("outlet") is not None,
+                a.get("outlet") or "",
+                a["id"],
+            )
+        )
+        return corpus
+
     def writer_busy(self) -> bool:
         """Whether a build holds the store's writer lock now (PostgreSQL takes the web app's
         writes beside a build's, but the server still waits for a build before starting one)."""
