@@ -39,6 +39,8 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from storyline.output.story_list import StoryListView, story_list_view
+
 __all__ = [
     "ReportView",
     "SpanLinker",
@@ -667,6 +669,8 @@ class ReportView:
     duplicates: DuplicatesView
     articles: ArticlesView
     articles_label: str
+    stories: StoryListView | None = None
+    """The list of stories (output/story_list.py), when there is more than one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1411,6 +1415,7 @@ def report_view(dossier: Mapping[str, Any], *, title: str | None = None) -> Repo
         duplicates=_duplicates_section(r),
         articles=_articles_section(r),
         articles_label=_plural(len(r.articles), "article"),
+        stories=story_list_view(dossier),
     )
 
 
