@@ -52,8 +52,9 @@ def _params(request: Request, names: tuple[str, ...]) -> dict[str, str]:
 def home(request: Request, repo: AppStore = Repo) -> Response:
     corpus = _corpus_or_empty(repo)
     cards = []
+    limit, offset = paging(request.query_params, services(request).settings.page_size, 200)
     if corpus is not None:
-        for s in corpus.stories:
+        for s in corpus.stories[offset : offset + limit]:
             arts = [
                 corpus.by_article[a] for a in s.get("article_ids", []) if a in corpus.by_article
             ]
@@ -71,7 +72,15 @@ def home(request: Request, repo: AppStore = Repo) -> Response:
                     "spark": views.sparkline(a.get("published") for a in arts),
                 }
             )
-    return render(request, "home.html", corpus=corpus, cards=cards)
+    return render(
+        request,
+        "home.html",
+        corpus=corpus,
+        cards=cards,
+        limit=limit,
+        offset=offset,
+        total=len(corpus.stories) if corpus else 0,
+    )
 
 
 @router.get("/stories/{story_id:path}", response_class=HTMLResponse)
@@ -124,10 +133,10 @@ def _role_spans(
     repo: AppStore, corpus: Corpus, entity: dict[str, Any]
 ) -> dict[tuple[str, str], tuple[int, int]]:
     """(article id, title) → offsets of the sentence stating the role, read from the articles'
-    entity layers (at most 30 articles)."""
+    entity layers (at most 10 articles; the others link to the article)."""
     out: dict[tuple[str, str], tuple[int, int]] = {}
     names = {str(n).casefold() for n in (entity.get("name"), *entity.get("aliases", [])) if n}
-    wanted = list(dict.fromkeys(str(r.get("article_id")) for r in entity.get("roles", [])))[:30]
+    wanted = list(dict.fromkeys(str(r.get("article_id")) for r in entity.get("roles", [])))[:10]
     for aid in wanted:
         layer = repo.layer(aid, "entities") or {}
         clusters = {
@@ -207,6 +216,7 @@ def quotes(request: Request, repo: AppStore = Repo) -> Response:
         request,
         "quotes.html",
         people=_people_named(corpus, flt.q) if corpus and not flt.speaker else [],
+        speaker_names=_speaker_names(corpus) if corpus else [],
         corpus=corpus,
         params=params,
         result=result,
@@ -214,6 +224,12 @@ def quotes(request: Request, repo: AppStore = Repo) -> Response:
         offset=offset,
         kinds=("direct", "partial", "indirect"),
     )
+
+
+def _speaker_names(corpus: Corpus, top: int = 200) -> list[str]:
+    """The most quoted speakers' names, for the speaker field's suggestions."""
+    ranked = sorted(corpus.quotes_by_speaker.items(), key=lambda kv: -len(kv[1]))[:top]
+    return sorted({str((corpus.by_entity.get(k) or {}).get("name") or k) for k, _ in ranked})
 
 
 def _people_named(corpus: Corpus, words: str) -> list[dict[str, Any]]:
