@@ -25,11 +25,22 @@ from storyline.store.base import Store
 
 if TYPE_CHECKING:
     from storyline.link.stories import Clustering, StoryInput
-    from storyline.model import Story
+    from storyline.model import Corpus, InputFailure, Story
     from storyline.runners.base import Runner
 
-__all__ = ["EMBED_SHARD", "Restory", "StoriesStage", "cluster_all", "restory", "story_inputs"]
+__all__ = [
+    "EMBED_SHARD",
+    "RELATED_RESULT",
+    "Restory",
+    "StoriesStage",
+    "cluster_all",
+    "restory",
+    "story_inputs",
+    "with_related",
+]
 
+RELATED_RESULT = "stories.related"
+"""Where the stage leaves each story's related ids in the build's ``results``."""
 EMBED_SHARD = 64
 """Leads embedded per task: the model batches 32 at a time, and a task must outweigh the cost
 of shipping it to a worker."""
@@ -42,7 +53,12 @@ class StoriesStage:
     name: str = "stories"
 
     def run(self, ctx: BuildContext) -> int:
-        return cluster_all(ctx.store, ctx.build_id, ctx.settings, ctx.runner)
+        related: dict[str, tuple[str, ...]] = {}
+        n = cluster_all(ctx.store, ctx.build_id, ctx.settings, ctx.runner, related=related)
+        # For the corpus stage: ``with_related(corpus, ctx.results[RELATED_RESULT])`` before
+        # it stores the corpus (the stories table has no place for them).
+        ctx.results[RELATED_RESULT] = related
+        return n
 
 
 def embed_leads(leads: list[str], settings: Settings) -> list[bytes]:
@@ -103,12 +119,17 @@ def _keep_unchanged(rows: Sequence[Story], previous: Sequence[Story]) -> list[St
 
 
 def cluster_all(
-    store: Store, build_id: int, settings: Settings, runner: Runner | None = None
+    store: Store,
+    build_id: int,
+    settings: Settings,
+    runner: Runner | None = None,
+    *,
+    related: dict[str, tuple[str, ...]] | None = None,
 ) -> int:
     """Group the current articles into stories and store them: the articles of stored stories
     stay where they are, the others are assigned in stream order, each story keeping its
     earlier id while it survives. A failure leaves the build without stories (named in
-    ``errors``), never without a dossier."""
+    ``errors``), never without a dossier. ``related`` gets each story's related ids."""
 
     def failed(exc: BaseException) -> None:
         report_failure(
@@ -116,7 +137,11 @@ def cluster_all(
         )
 
     got = isolated(lambda: _cluster(store, build_id, settings, runner), failed, None)
-    return 0 if got is None else len(got.stories)
+    if got is None:
+        return 0
+    if related is not None:
+        related.update(got.related)
+    return len(got.stories)
 
 
 def _cluster(
@@ -163,7 +188,6 @@ def restory(location: str | os.PathLike[str], settings: Settings = DEFAULT) -> R
     the stories and the corpus results with them (each story's related stories)."""
     from storyline.errors import StoreError
     from storyline.link.corpus import assemble_corpus
-    from storyline.model import Corpus
     from storyline.store import open_store
 
     with open_store(location) as store, store.writer_lock():
@@ -174,19 +198,23 @@ def restory(location: str | os.PathLike[str], settings: Settings = DEFAULT) -> R
         clustering = _cluster(store, build, settings, None, fresh=True)
         rows = clustering.stories
         if store.has_corpus(build):
-            corpus = assemble_corpus(store, build, errors=[])
-            sections = corpus.to_sections()
-            set_related(sections, clustering.related)
+            problems: list[InputFailure] = []
+            corpus = assemble_corpus(store, build, errors=problems)
+            corpus = with_related(corpus, clustering.related)
+            for item in problems:
+                report_failure(store, build, item)
             with store.transaction():
-                store.put_corpus(build, Corpus.from_sections(sections, corpus.mentions))
+                store.put_corpus(build, corpus)
     kept = len({(s.id, s.article_ids) for s in rows} & {(s.id, s.article_ids) for s in previous})
     pairs = sum(len(v) for v in clustering.related.values()) // 2
     return Restory(len(previous), len(rows), kept, pairs)
 
 
-def set_related(
-    sections: Mapping[str, list[dict[str, object]]], related: Mapping[str, Sequence[str]]
-) -> None:
-    """Put each story's related ids into a dossier's ``stories`` section (in place)."""
-    for record in sections.get("stories", []):
-        record["related_story_ids"] = list(related.get(str(record["id"]), ()))
+def with_related(corpus: Corpus, related: Mapping[str, Sequence[str]] | None) -> Corpus:
+    """``corpus`` with each story's related ids (as :func:`cluster_all` found them)."""
+    if not related or corpus.stories is None:
+        return corpus
+    stories = tuple(
+        replace(s, related_story_ids=tuple(related.get(s.id, ()))) for s in corpus.stories
+    )
+    return replace(corpus, stories=stories)
