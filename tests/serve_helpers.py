@@ -157,6 +157,7 @@ _OWN_ATTRS = {
     "title",
     "http-equiv",
     "autofocus",
+    "start",
     "autocomplete",
 }
 _CLASS = re.compile(r"^[a-z][a-z0-9-]*$")
