@@ -57,47 +57,59 @@ def _records(
 def annotate_text(
     text: str, published: str | None = None, nlp: Any = None
 ) -> dict[str, list[dict[str, Any]]]:
-    """Quotes, mentions and time expressions of one text, offsets into ``text``: the same
-    records the build stores as layers."""
-    from storyline.analyse.entities.resolve import article_entities
+    """Quotes, mentions and time expressions of one text, offsets into ``text``: the build's
+    components make the layers (`storyline.analyse.layers.analyse_doc`) and the build's corpus
+    assembly reads them (`storyline.link.corpus.assemble`, over this one text), so a quote's
+    speaker is reconciled with the entity layer exactly as in ``dossier.json``."""
     from storyline.analyse.lang.nlp import WHOLE_CHARS, parse_text
-    from storyline.analyse.layers import quote_records, timex_records
+    from storyline.analyse.layers import AnalysisContext, analyse_doc
+    from storyline.link.corpus import assemble
 
     # A long text is parsed in pieces, as the build parses it (spaCy refuses over 1M chars).
     doc = nlp(text) if nlp is not None and len(text) <= WHOLE_CHARS else parse_text(text)
-    ents = article_entities(doc)
+    layers = analyse_doc(doc, AnalysisContext(published))
+    sections = assemble(_OneText(published, layers), 0)  # type: ignore[arg-type]
     quotes = [
-        {"id": f"q{n}", **q, "speaker": _speaker(q, ents), "speaker_entity_id": None}
-        for n, q in enumerate(quote_records(doc), start=1)
+        {"id": f"q{n}", **{k: v for k, v in q.items() if k not in ("id", "article_id")}}
+        for n, q in enumerate(sections["quotes"], start=1)
     ]
-    return {"quotes": quotes, "mentions": mention_records(ents), "timexes":
-            timex_records(text, published)}  # fmt: skip
+    return {
+        "quotes": quotes,
+        "mentions": mention_records(layers.get("entities")),
+        "timexes": layers["timexes"],
+    }
 
 
-def _speaker(quote: dict[str, Any], ents: Any) -> str | None:
-    """The quote's speaker under the entity layer's canonical name when the two resolvers agree
-    on who it is ("the Prime Minister" -> "Keir Starmer"); the quote layer's own name otherwise,
-    as in the build."""
-    from storyline.link.corpus import same_person, speaker_is_group
-
-    span, name = quote["speaker_span"], quote["speaker"]
-    if span is None or speaker_is_group(span["text"]):
-        return name  # type: ignore[no-any-return]
-    cid = ents.cluster_at(span["start"], span["end"])
-    cluster = next((c for c in ents.clusters if c.id == cid), None)
-    if cluster is None or cluster.type not in ("PERSON", "ORG"):
-        return name  # type: ignore[no-any-return]
-    unresolved = any(m.cluster == cid and m.method == "unresolved" for m in ents.mentions)
-    entity = {"name": cluster.name, "aliases": cluster.aliases}
-    if not unresolved and (name is None or same_person(name, entity)):
-        return str(cluster.name)
-    return name  # type: ignore[no-any-return]
+_TEXT_ID = "text"
 
 
-def mention_records(ents: Any) -> list[dict[str, Any]]:
+class _OneText:
+    """The two reads corpus assembly makes of a store (the articles, then their layers),
+    answered for one text and its layers."""
+
+    def __init__(self, published: str | None, layers: dict[str, Any]) -> None:
+        from storyline.store.rows import ArticleBrief
+
+        self._brief = ArticleBrief(_TEXT_ID, published, False, None, None)
+        self._layers = layers
+
+    def briefs(self, build: int) -> list[Any]:
+        return [self._brief]
+
+    def layers_of(self, ids: Sequence[str], name: str) -> dict[str, Any]:
+        value = self._layers.get(name)
+        return {_TEXT_ID: value} if value is not None and _TEXT_ID in ids else {}
+
+
+def mention_records(entities_layer: dict[str, Any] | None) -> list[dict[str, Any]]:
     """The entity layer's mentions (names, titles, role nouns, pronouns) with the canonical name
     of the entity each belongs to in this text; a role noun no one in the text holds ("the
     chairman") has no entity."""
+    if entities_layer is None:
+        return []
+    from storyline.analyse.entities.resolve import ArticleEntities
+
+    ents = ArticleEntities.from_json(entities_layer)
     clusters = {c.id: c for c in ents.clusters}
     out = []
     for m in ents.mentions:

@@ -4,15 +4,19 @@ key covers exactly the modules it can reach and an edit to one module re-runs on
 components that depend on it.
 
 Importing ``a.b.c`` runs ``a/__init__.py`` and ``a/b/__init__.py`` too, so a module's packages
-count as its dependencies. Imports of modules outside ``storyline.analyse`` are not followed: the
-analysis reads nothing else of the project (the spaCy model and its version are the build's own
-part of the key).
+count as its dependencies (all but ``root`` itself, whose ``__init__`` may be a facade
+importing everything: a module that imports ``root`` by name still depends on it). Imports of modules outside the package read (``root``, by default
+``storyline.analyse``) are not followed: the analysis reads nothing else of the project (the
+spaCy model and its version are the build's own part of the key). Any other stage can key its
+code the same way over the whole project: ``code_hash(["storyline.clean.cleaner"],
+root="storyline")``.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
+import importlib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -20,23 +24,25 @@ from pathlib import Path
 __all__ = ["PACKAGE", "code_hash", "dependencies", "module_graph", "sources"]
 
 PACKAGE = "storyline.analyse"
-_ROOT = Path(__file__).resolve().parent
 
 
-def _module_name(path: Path, root: Path) -> str:
-    rel = path.relative_to(root).with_suffix("")
-    parts = [p for p in rel.parts if p != "__init__"]
-    return ".".join([PACKAGE, *parts])
+@lru_cache(maxsize=4)
+def sources(root: str = PACKAGE) -> Mapping[str, bytes]:
+    """Every module of the package ``root``: dotted name -> source bytes."""
+    init = importlib.import_module(root).__file__
+    if init is None:
+        raise KeyError(f"{root} is not a package with source files")
+    base = Path(init).resolve().parent
+    out = {}
+    for path in sorted(base.rglob("*.py")):
+        parts = [p for p in path.relative_to(base).with_suffix("").parts if p != "__init__"]
+        out[".".join([root, *parts])] = path.read_bytes()
+    return out
 
 
-@lru_cache(maxsize=1)
-def sources() -> Mapping[str, bytes]:
-    """Every module of the analysis package: dotted name -> source bytes."""
-    return {_module_name(path, _ROOT): path.read_bytes() for path in sorted(_ROOT.rglob("*.py"))}
-
-
-def _imported(name: str, source: bytes, known: Iterable[str]) -> set[str]:
-    modules = set(known)
+@lru_cache(maxsize=4096)
+def _imported(name: str, source: bytes, modules: frozenset[str], root: str) -> frozenset[str]:
+    # Kept per (module, source): a key computed after one edit parses only the edited module.
     is_package = any(m.startswith(name + ".") for m in modules)
     package = name if is_package else name.rpartition(".")[0]
     found: set[str] = set()
@@ -55,28 +61,38 @@ def _imported(name: str, source: bytes, known: Iterable[str]) -> set[str]:
         for target in targets:
             while target and target not in modules:
                 target = target.rpartition(".")[0]
-            if target.startswith(PACKAGE):
+            if target == root or target.startswith(root + "."):
                 found.add(target)
     found.discard(name)
-    return found
+    return frozenset(found)
 
 
-def module_graph(src: Mapping[str, bytes] | None = None) -> dict[str, frozenset[str]]:
-    """Module -> the analysis modules it imports directly (and the packages holding it)."""
-    src = sources() if src is None else src
+def module_graph(
+    src: Mapping[str, bytes] | None = None, root: str = PACKAGE
+) -> dict[str, frozenset[str]]:
+    """Module -> the modules of ``root`` it imports directly (and the packages holding it)."""
+    src = sources(root) if src is None else src
     graph: dict[str, frozenset[str]] = {}
+    known = frozenset(src)
     for name, source in src.items():
-        deps = _imported(name, source, src)
+        deps = set(_imported(name, source, known, root))
+        # The packages holding the module run when it is imported; the root's own __init__ is
+        # left out (a facade that re-exports everything would make every module depend on all).
         parts = name.split(".")
-        deps.update(p for p in (".".join(parts[:i]) for i in range(2, len(parts))) if p in src)
+        top = len(root.split("."))
+        deps.update(
+            p for p in (".".join(parts[:i]) for i in range(top + 1, len(parts))) if p in src
+        )
         deps.discard(name)
         graph[name] = frozenset(deps)
     return graph
 
 
-def dependencies(modules: Iterable[str], src: Mapping[str, bytes] | None = None) -> list[str]:
-    """``modules`` and every analysis module they reach, sorted."""
-    graph = module_graph(src)
+def dependencies(
+    modules: Iterable[str], src: Mapping[str, bytes] | None = None, root: str = PACKAGE
+) -> list[str]:
+    """``modules`` and every module of ``root`` they reach, sorted."""
+    graph = module_graph(src, root)
     seen: set[str] = set()
     todo = list(modules)
     while todo:
@@ -84,16 +100,18 @@ def dependencies(modules: Iterable[str], src: Mapping[str, bytes] | None = None)
         if name in seen:
             continue
         if name not in graph:
-            raise KeyError(f"{name} is not a module of {PACKAGE}")
+            raise KeyError(f"{name} is not a module of {root}")
         seen.add(name)
         todo.extend(graph[name] - seen)
     return sorted(seen)
 
 
-def code_hash(modules: Iterable[str], src: Mapping[str, bytes] | None = None) -> str:
-    """A hash of the source of ``modules`` and all they reach."""
-    src = sources() if src is None else src
+def code_hash(
+    modules: Iterable[str], src: Mapping[str, bytes] | None = None, root: str = PACKAGE
+) -> str:
+    """A hash of the source of ``modules`` and all they reach within ``root``."""
+    src = sources(root) if src is None else src
     h = hashlib.sha1()
-    for name in dependencies(modules, src):
+    for name in dependencies(modules, src, root):
         h.update(name.encode() + b"\0" + src[name] + b"\0")
     return h.hexdigest()[:12]

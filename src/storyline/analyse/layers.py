@@ -234,4 +234,3 @@ def timex_records(text: str, published: str | None) -> list[dict[str, Any]]:
 
 
 _QUOTE_LAYER = next(c for c in COMPONENTS if c.name == "quotes")
-

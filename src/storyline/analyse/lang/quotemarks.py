@@ -421,6 +421,7 @@ def _lost_close(text: str, open_at: int, hi: int) -> tuple[int, int] | None:
 _PARA_OPENERS = {"“": "”", "‘": "’", "«": "»", "``": "''"}
 _PARA_STRAIGHT = {'"'}
 _REOPENERS = "“‘"
+_STATE_MARKS = re.compile("[“‘`'’”\"\n]")
 
 
 def quoted_chars(text: str) -> bytearray:
@@ -471,21 +472,27 @@ def _mark_quotes(para: str, offset: int, mask: bytearray) -> None:
                 j = k + 1
                 continue
             break
-        for p in range(offset + i, offset + min(n, k + len(close))):
-            mask[p] = 1
+        lo, hi = offset + i, offset + min(n, k + len(close))
+        mask[lo:hi] = b"\x01" * (hi - lo)
         i = k + len(close)
 
 
 def quoted_tokens(doc: Doc) -> list[bool]:
     """Token index -> inside quotation marks (curly, straight, or single quotes as quotes): the
-    entities' reading, a running state over the characters."""
+    entities' reading, a running state over the characters. Only the characters in
+    `_STATE_MARKS` can change the state, so it is updated at those alone and holds between
+    them."""
     text = doc_text(doc)
-    inside = [False] * (len(text) + 1)
+    n = len(text)
+    # (offset, inside from there on), in text order; the state before the first mark is out.
+    changes: list[tuple[int, bool]] = [(0, False)]
     state = False
     straight = False
-    for i, ch in enumerate(text):
+    for m in _STATE_MARKS.finditer(text):
+        i = m.start()
+        ch = text[i]
         prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < len(text) else " "
+        nxt = text[i + 1] if i + 1 < n else " "
         if ch == "“" or (ch == "‘" and not prev.isalnum()) or text[i : i + 2] == "``":
             state = True
         elif text[i : i + 2] == "''" and prev != "'":
@@ -498,8 +505,12 @@ def quoted_tokens(doc: Doc) -> list[bool]:
         elif ch == "\n" and text[i + 1 : i + 2] == "\n":
             # Paragraph ends close an open quote only when the next does not reopen one.
             state = state and text[i + 2 : i + 3] in _REOPENERS
-        inside[i] = state or straight
-    return [inside[t.idx] for t in doc]
+        changes.append((i, state or straight))
+    starts = [at for at, _ in changes]
+    out = []
+    for t in doc:
+        out.append(changes[bisect.bisect_right(starts, t.idx) - 1][1])
+    return out
 
 
 def doc_quote_spans(doc: Doc) -> list[QuoteSpan]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "COURTESY_TITLES",
@@ -421,8 +422,10 @@ QUOTE_FOLD = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”":
 """Curly quotes and apostrophes to straight ones: one spelling for names and keys."""
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """Case-, accent- and apostrophe-insensitive key."""
+    """Case-, accent- and apostrophe-insensitive key (kept for the words seen last: the entity
+    layer folds every token, and most are the same few thousand words)."""
     t = unicodedata.normalize("NFKD", text.translate(QUOTE_FOLD))
     t = "".join(c for c in t if not unicodedata.combining(c))
     return _SPACE.sub(" ", t).strip().lower()
