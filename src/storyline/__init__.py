@@ -7,6 +7,9 @@ frozen result types, :class:`Settings`, and one exception tree under :class:`Sto
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from storyline.errors import (
     DecodeError,
     InputError,
@@ -36,10 +39,31 @@ from storyline.model import (
     Story,
     TimelineEntry,
 )
-from storyline.pipeline import build
-from storyline.runners import Runner, make_runner
 from storyline.settings import DEFAULT, Settings
-from storyline.store import open_store
+
+if TYPE_CHECKING:
+    from storyline.pipeline import build
+    from storyline.runners import Runner, make_runner
+    from storyline.store import open_store
+
+_LAZY = {
+    "build": "storyline.pipeline",
+    "Runner": "storyline.runners",
+    "make_runner": "storyline.runners",
+    "open_store": "storyline.store",
+}
+"""Names whose modules load the store, numpy and the stages: imported on first use, so that
+``import storyline`` (and every worker process, every CLI call) stays light."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'storyline' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __version__ = "0.1.0"
 
