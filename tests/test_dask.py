@@ -113,6 +113,7 @@ def test_dask_dead_worker_shard_is_retried(
     assert "one by one" not in caplog.text  # the whole shard ran again, not item by item
 
 
+@pytest.mark.slow  # four worker deaths, each a worker restart: ~30 s on a loaded machine
 def test_dask_shard_that_keeps_killing_costs_only_its_killer(
     runner: DaskRunner, caplog: pytest.LogCaptureFixture
 ) -> None:

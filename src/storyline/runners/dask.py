@@ -23,8 +23,8 @@ GIL, so threads would not add throughput), and they die with the build however i
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -32,7 +32,6 @@ from typing import Any, TypeVar
 from distributed import WorkerPlugin
 
 from storyline.errors import StorylineError
-from storyline.faults import die_with_parent
 from storyline.runners.base import ItemTask, LostItem, ShardTask
 from storyline.settings import Settings
 
@@ -55,6 +54,9 @@ ALLOWED_FAILURES = 1
 shard that kills workers, and each retry costs a worker restart and a model load)."""
 CONNECT_TIMEOUT_S = 30.0
 """How long to wait for an existing cluster's scheduler to answer."""
+STUCK_S = 10.0
+"""How long a result may take to arrive from a worker that holds it before its task is run
+again (see :func:`_result`)."""
 CHUNKS_PER_WORKER = 4
 """``map`` splits its items into this many chunks per worker: coarse tasks, but enough of them
 that both workers stay busy to the end."""
@@ -109,9 +111,10 @@ class DaskRunner:
         with dask.config.set(
             {
                 "distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
-                # One task per worker thread: a task queued behind a killer on a worker that
-                # dies must not be counted as a suspect of the death.
-                "distributed.scheduler.worker-saturation": 1.0,
+                # Tasks go to the workers as they are submitted. With the scheduler's queue
+                # (a finite saturation) a task whose result was lost with a dead worker was
+                # seen to stay queued for ever, and its reader with it.
+                "distributed.scheduler.worker-saturation": "inf",
             }
         ):
             self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
@@ -124,9 +127,11 @@ class DaskRunner:
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
             )
+        # Its workers need no guard of ours to die with the build, even after a kill -9:
+        # each holds a pipe from this process and exits when it closes (distributed's own
+        # AsyncProcess). A PR_SET_PDEATHSIG guard would be wrong here: it fires when the
+        # thread that started the worker ends, and the nanny's threads come and go.
         self._client = Client(self._cluster, set_as_default=False)  # type: ignore[no-untyped-call]
-        # Workers of a build killed with SIGKILL must not outlive it.
-        self._client.register_plugin(_DieWithBuild(os.getpid()), name="storyline-die-with-build")
         return self._client
 
     def _warmed(self, client: Any, warm: Callable[[Settings], None], settings: Settings) -> None:
@@ -153,11 +158,13 @@ class DaskRunner:
         size = max(1, -(-len(items) // (self.workers * CHUNKS_PER_WORKER)))
         # Submitted now, not when the caller starts reading: the cluster works while the
         # caller stores the results of an earlier batch (map_ahead, the ingest stage).
-        futures = [
-            client.submit(_chunk, fn, list(items[i : i + size]), settings, pure=False)
-            for i in range(0, len(items), size)
-        ]
-        return _in_order(futures)
+        tasks: list[tuple[Any, Callable[[], Any]]] = []
+        for i in range(0, len(items), size):
+            again = functools.partial(
+                client.submit, _chunk, fn, list(items[i : i + size]), settings, pure=False
+            )
+            tasks.append((again(), again))
+        return _in_order(client, tasks)
 
     def map_ahead(
         self, fn: ItemTask[T, R], batches: Iterable[Sequence[T]], settings: Settings
@@ -187,31 +194,33 @@ class DaskRunner:
         if warm is not None:
             self._warmed(client, warm, settings)
         limit = max(2, self.workers * IN_FLIGHT_PER_WORKER)
-        running: deque[tuple[list[T], Any]] = deque()
-        todo = iter(shards)
-
-        def top_up() -> None:
-            for shard in todo:
-                running.append((shard, client.submit(fn, shard, settings, pure=False, retries=1)))
-                if len(running) >= limit:
-                    return
-
-        top_up()
-        while running:
-            shard, future = running.popleft()
-            try:
-                results: list[R] = future.result()
-            except Exception as exc:
-                if not _killed(exc):
-                    raise
-                log.error(
-                    "a Dask worker died twice on a shard of %d items; running them one by one",
-                    len(shard),
-                )
-                results = self._solo(client, fn, shard, settings, lost)
-            del future  # the worker may forget the result now
-            top_up()
-            yield results
+        done: dict[int, list[R]] = {}
+        killed: list[int] = []
+        running = _Running(client)
+        submitted = 0
+        for at in range(len(shards)):
+            while at not in done:
+                while not killed and submitted < len(shards) and len(running) < limit:
+                    running.submit(submitted, fn, shards[submitted], settings, retries=1)
+                    submitted += 1
+                if not running:
+                    # A shard that kept killing workers, and nothing else in the cluster that
+                    # its items could take down with them: each item alone.
+                    for i in killed:
+                        log.error(
+                            "a Dask worker died twice on a shard of %d items; running them "
+                            "one by one",
+                            len(shards[i]),
+                        )
+                        done[i] = self._solo(client, fn, shards[i], settings, lost)
+                    killed.clear()
+                    continue
+                i, results = running.next()
+                if results is None:
+                    killed.append(i)
+                else:
+                    done[i] = results
+            yield done.pop(at)
 
     def _solo(
         self,
@@ -221,16 +230,16 @@ class DaskRunner:
         settings: Settings,
         lost: LostItem[T, R],
     ) -> list[R]:
-        """Each item as its own task; an item whose worker still dies is ``lost``."""
-        futures = [client.submit(fn, [item], settings, pure=False) for item in items]
+        """Each item as its own task, one at a time; an item whose worker still dies is
+        ``lost``. One at a time: an item that kills its worker takes no other result with it."""
         out: list[R] = []
-        for item, future in zip(items, futures, strict=True):
-            try:
-                out.extend(future.result())
-            except Exception as exc:
-                if not _killed(exc):
-                    raise
-                out.append(lost(item, "every Dask worker that ran it died"))
+        for item in items:
+            running = _Running(client)
+            running.submit(0, fn, [item], settings)
+            _, results = running.next()
+            out.append(
+                lost(item, "every Dask worker that ran it died") if results is None else results[0]
+            )
         return out
 
     def close(self) -> None:
@@ -250,19 +259,76 @@ class DaskRunner:
         self.close()
 
 
+class _Running:
+    """Tasks in the cluster, each read as soon as it is done (a result left in a worker would
+    be lost, and computed again, if that worker died later)."""
+
+    def __init__(self, client: Any) -> None:
+        from distributed import as_completed
+
+        self._client = client
+        self._done = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
+        self._index: dict[str, tuple[int, Callable[[], Any]]] = {}
+
+    def submit(self, index: int, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+        def again() -> Any:
+            return self._client.submit(fn, *args, pure=False, **kwargs)
+
+        future = again()
+        self._index[future.key] = (index, again)
+        self._done.add(future)  # type: ignore[no-untyped-call]
+
+    def next(self) -> tuple[int, Any]:
+        """(index, result) of a task that is done; the result is ``None`` when the task's
+        workers kept dying under it."""
+        future = next(self._done)
+        index, again = self._index.pop(future.key)
+        try:
+            result = _result(self._client, future, again)
+        except Exception as exc:
+            if not _killed(exc):
+                raise
+            result = None
+        return index, result
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+def _result(client: Any, future: Any, again: Callable[[], Any]) -> Any:
+    """The result of ``future``, released once read.
+
+    When a worker dies while this process fetches a result from it, Dask computes the task
+    again and the client should hear when it is done; on this machine it was seen not to hear
+    it and to wait for ever. So a result not read within :data:`STUCK_S` while the scheduler
+    knows it is held by a live worker is given up, and the task submitted again."""
+    while True:
+        try:
+            result = future.result(timeout=STUCK_S)
+        except TimeoutError:
+            held = client.who_has(future).get(future.key)
+            if held and future.status != "finished":
+                log.warning("a Dask result was lost with its worker; running its task again")
+                future.release()
+                future = again()
+            continue
+        future.release()
+        return result
+
+
 def _chunk(fn: ItemTask[T, R], items: list[T], settings: Settings) -> list[R]:
     """One task of ``map``: ``fn`` over a chunk of items, in the worker."""
     return [fn(item, settings) for item in items]
 
 
-def _in_order(futures: list[Any]) -> Iterator[Any]:
-    """The results of ``futures`` in order, each future dropped once read (its result leaves
-    the worker's memory)."""
-    pending = deque(futures)
-    futures.clear()
+def _in_order(client: Any, tasks: list[tuple[Any, Callable[[], Any]]]) -> Iterator[Any]:
+    """The results of ``tasks`` (each a future and how to submit it again) in order, each
+    future dropped once read (its result leaves the worker's memory)."""
+    pending = deque(tasks)
+    tasks.clear()
     while pending:
-        future = pending.popleft()
-        results = future.result()
+        future, again = pending.popleft()
+        results = _result(client, future, again)
         del future
         yield from results
 
@@ -284,15 +350,3 @@ class _Warm(WorkerPlugin):
 
     def setup(self, worker: Any) -> None:
         self.warm(self.settings)
-
-
-class _DieWithBuild(WorkerPlugin):
-    """A worker plugin for a local cluster: the worker exits when the build process is gone
-    (:func:`storyline.faults.die_with_parent`), even after a ``kill -9``."""
-
-    def __init__(self, build_pid: int) -> None:
-        self.build_pid = build_pid
-
-    def setup(self, worker: Any) -> None:
-        if os.getppid() == self.build_pid:  # a local cluster's worker, a child of the build
-            die_with_parent(self.build_pid)
