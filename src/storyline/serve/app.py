@@ -172,7 +172,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
         if settings.run_jobs:
             repo = svc.open_repo()
             try:
-                if isinstance(repo, SqliteAppStore):
+                if isinstance(repo, SqliteAppStore) and not repo.writer_busy():
                     repo.interrupted_jobs()
             finally:
                 repo.close()

@@ -201,6 +201,10 @@ class JobRunner:
     def _run(self, job_id: int) -> None:
         repo = self.open_repo()
         try:
+            # Another build (storyline build on the command line) holds the store: wait for it
+            # rather than write beside it.
+            while repo.writer_busy() and not self._stopping.is_set():
+                time.sleep(1)
             inputs, notes = build_inputs(repo, self.settings)
             if not inputs:
                 repo.update_job(
