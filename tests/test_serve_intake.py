@@ -211,3 +211,20 @@ def test_serve_fetch_through_the_api_queues_a_build(site: str, tmp_path: Path) -
     assert r.status_code == 200 and r.json()["job_id"]
     bad = c.post("/api/fetch", headers=h, json={"url": f"{site}/private/page"})
     assert bad.status_code == 400 and "robots.txt" in bad.json()["error"]
+
+
+def test_serve_intake_takes_every_supported_format(tmp_path: Path) -> None:
+    import gzip
+
+    s = _settings(tmp_path)
+    files = {
+        "a.txt": b"Text.",
+        "b.HTML": b"<p>x</p>",
+        "c.htm": b"<p>y</p>",
+        "d.jsonl": b'{"text": "z"}\n',
+        "e.warc": b"WARC/1.0\r\n",
+        "f.warc.gz": gzip.compress(b"WARC/1.0\r\n"),
+    }
+    out = save_uploads([(n, io.BytesIO(d)) for n, d in files.items()], s, "all")
+    assert sorted(a.name for a in out.accepted) == sorted(files) and not out.rejected
+    assert {Path(a.path).read_bytes() for a in out.accepted} == set(files.values())
