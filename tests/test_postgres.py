@@ -186,7 +186,7 @@ def test_postgres_job_log_appends_are_not_lost(pg_url: str) -> None:  # noqa: F8
         assert found is not None and len(found.log) == 80 and len(set(found.log)) == 80
 
 
-def _build(location: str, out: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> Any:
+def _build(location: str, out: Path) -> Any:
     from storyline.pipeline import build
 
     return build([FIXTURES], out, db=location, settings=DEFAULT)
