@@ -45,7 +45,8 @@ from bench.synthetic import SHARD_SIZE, SHARDS, ensure_corpus, shard_paths
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT / "_corpus"
-SCALED = ROOT / "_corpus_scale"
+SCALED = CORPUS / "copies"
+"""Copies live inside the corpus folder: ignored by git, and gone when the corpus is rebuilt."""
 BASE = SHARD_SIZE * SHARDS
 _WORD = re.compile(r"[A-Za-z]{4,}")
 _TAG = re.compile(r"(<[^>]*>)")
