@@ -489,7 +489,10 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self.db.execute("BEGIN")
+        # IMMEDIATE: the write lock is taken (waiting up to the busy timeout) when the
+        # transaction starts. A deferred one that read first fails at once, without waiting,
+        # if another writer (the web app) committed in between: the build would lose its work.
+        self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
@@ -514,7 +517,7 @@ class Store:
     def checkpoint(self) -> None:
         """Inside :meth:`transaction`: make what is written so far durable and go on."""
         self.db.execute("COMMIT")
-        self.db.execute("BEGIN")
+        self.db.execute("BEGIN IMMEDIATE")
 
     # builds and files ----------------------------------------------------------------------
     def begin_build(self, inputs: Sequence[str]) -> int:
