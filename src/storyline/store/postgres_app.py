@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from storyline.model import InputFailure
@@ -116,6 +117,13 @@ class PostgresAppStore(SqliteAppStore):
         self.db = self.store.db
         self.cache = cache or CorpusCache()
         self._query_text = ""
+
+    @contextmanager
+    def _write(self) -> Iterator[None]:
+        # SQLite takes its one write lock up front (BEGIN IMMEDIATE); PostgreSQL's writers lock
+        # the rows they touch as they go, so a plain transaction is the same unit here.
+        with self.store.transaction():
+            yield
 
     # corpus ------------------------------------------------------------------------------
     def corpus(self, build: int) -> Corpus:
