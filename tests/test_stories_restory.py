@@ -14,7 +14,6 @@ from storyline.cli import main
 from storyline.link.stories import (
     MERGE_MIN,
     RELATED_MAX,
-    RELATED_MIN,
     StoryIndex,
     _merged,
 )
@@ -22,27 +21,47 @@ from storyline.model import Story
 from storyline.pipeline import build
 from storyline.settings import DEFAULT
 from storyline.stages import stories as stage
+from test_stories import LOPEZ, MILLER, MILLER_ARREST
 
 
-def _index_with_pairs(pairs: dict[tuple[str, str], float]) -> StoryIndex:
+def _index_with_pairs(pairs: dict[tuple[str, str], float], *, near: bool = False) -> StoryIndex:
     index = StoryIndex()
-    index._pairs = dict(pairs)
+    if near:
+        index._near = dict(pairs)
+    else:
+        index._pairs = dict(pairs)
     return index
 
 
-def test_stories_related_is_a_symmetric_bounded_band_below_merging() -> None:
+def test_stories_related_is_symmetric_and_bounded() -> None:
     pairs = {("a", f"b{n}"): 0.55 + 0.01 * n for n in range(8)}
-    pairs[("a", "c")] = MERGE_MIN  # merged by restory, not related
-    pairs[("a", "d")] = RELATED_MIN - 0.01  # too far
     pairs[("b0", "e")] = 0.6
-    related = _index_with_pairs(pairs).related()
+    related = _index_with_pairs(pairs, near=True).related()
     assert related["a"] == ("b7", "b6", "b5", "b4", "b3")  # the most probable first
     assert len(related["a"]) == RELATED_MAX
     for sid, others in related.items():
         for o in others:
             assert sid in related[o]
     assert related["b0"] == ("e",)  # b0 lost its place with a, not its other pair
-    assert "c" not in related and "d" not in related
+
+
+def test_stories_related_come_from_near_joins_of_the_online_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from storyline.link import stories
+
+    def run() -> tuple[dict[str, tuple[str, ...]], dict[tuple[str, str], float]]:
+        index = StoryIndex()
+        for a in (MILLER, LOPEZ, MILLER_ARREST):
+            index.add(a)
+        return index.related(), index._near
+
+    # Lopez's shooting (same city, same week) came close to joining Miller's story: related,
+    # not merged; with the floor above how close it came, not related.
+    related, near = run()
+    assert related == {"story-dayton-1": ("story-dayton-2",), "story-dayton-2": ("story-dayton-1",)}
+    monkeypatch.setattr(stories, "RELATED_MIN", near["story-dayton-1", "story-dayton-2"] + 1e-6)
+    assert run()[0] == {}
 
 
 def test_stories_mergeable_pairs_reach_the_merge_floor() -> None:

@@ -123,9 +123,9 @@ FURNITURE_MIN_ARTICLES = 3
 FURNITURE_MEMORY = 20_000
 """Line keys remembered per outlet (oldest forgotten first)."""
 RELATED_MIN = 0.5
-"""Two stories are related (a row and the election it is part of) when the model gives one's
-centroid joining the other at least this probability, yet below the join threshold (at or above
-it, ``restory`` merges them). Not fitted: no labelled related pairs; see docs/contract.md."""
+"""Two stories are related (a row and the election it is part of) when an article of one came
+this close to joining the other (the online pass's own probability; another story, or a story
+of its own, won). Not fitted: there are no labelled related pairs; see docs/contract.md."""
 MERGE_MIN = 0.9
 """``restory`` merges two stories when one's centroid joins the other with this probability.
 Above the articles' join threshold (0.85): a centroid carries more names and terms than an
@@ -519,6 +519,9 @@ class StoryIndex:
         """Whether articles added count in the document frequencies (a split check reuses a
         whole pass's frequencies, unchanged)."""
         self._pairs: dict[tuple[str, str], float] = {}
+        self._near: dict[tuple[str, str], float] = {}
+        """Story pairs with the highest probability with which an article of one came close to
+        joining the other (at least RELATED_MIN)."""
         """Story pairs compared centroid to centroid (see :meth:`relate`), with the higher of
         the two directions' join probabilities."""
 
@@ -723,8 +726,6 @@ class StoryIndex:
             if self._active.get(sid) != last:
                 continue
             s = self.stories[sid]
-            # Compared with its neighbours while it still has a centroid to compare.
-            self.relate(s)
             self._unindex(s)
             # Its result stays (the label chosen now, while the centroid is there); the
             # centroid is let go.
@@ -835,21 +836,39 @@ class StoryIndex:
             forced.forced = True
             self._join(forced, a, terms, day, 1.0)
             return forced.id
+        scored = self._scored(a, terms, day)
         best: _Story | None = None
         best_p = 0.0
-        for s in self.candidates(a, terms):
-            x = self.features(a, terms, day, s)
-            p = self._probability(x)
-            if p > best_p:
+        for s, p in scored:
+            if p > best_p:  # the first best wins a tie (candidates come in a fixed order)
                 best, best_p = s, p
         if best is not None and best_p >= self.model.threshold:
             self._join(best, a, terms, day, best_p)
+            self._near_by(best, scored)
             return best.id
         s = self._new_story(a, day)
         self._join(s, a, terms, day, 1.0 - best_p)
+        self._near_by(s, scored)
         if a.duplicate_of is not None:
             self.waiting_dups[a.duplicate_of].append(s.id)
         return s.id
+
+    def _scored(
+        self, a: StoryInput, terms: Mapping[str, float], day: int | None
+    ) -> list[tuple[_Story, float]]:
+        return [
+            (s, self._probability(self.features(a, terms, day, s)))
+            for s in self.candidates(a, terms)
+        ]
+
+    def _near_by(self, home: _Story, scored: Sequence[tuple[_Story, float]]) -> None:
+        """Remember the stories an article of ``home`` came close to joining (the clustering's
+        own probabilities: no extra comparison): what :meth:`related` is made of."""
+        for other, p in scored:
+            if p >= RELATED_MIN and other.id != home.id:
+                pair = (home.id, other.id) if home.id < other.id else (other.id, home.id)
+                if p > self._near.get(pair, 0.0):
+                    self._near[pair] = p
 
     def _forced_story(self, a: StoryInput) -> _Story | None:
         # A rewrite or copy is always in its original's story, whichever came first.
@@ -876,6 +895,8 @@ class StoryIndex:
                     s.id = sid
                     self.stories[sid] = s
             self._join(s, a, terms, day, 1.0)
+            # Decided already, but what it came close to is remembered as in ``add``.
+            self._near_by(s, self._scored(a, terms, day))
 
     # story against story -----------------------------------------------------------------------
     def _as_input(self, s: _Story) -> tuple[StoryInput, dict[str, float]]:
@@ -926,17 +947,13 @@ class StoryIndex:
             self.relate(self.stories[sid])
 
     def related(self) -> dict[str, tuple[str, ...]]:
-        """Each story's related stories: pairs whose centroid-to-centroid join probability is
-        in [RELATED_MIN, MERGE_MIN), symmetric, at most RELATED_MAX per story (the most
-        probable pairs first)."""
-        self._compare_active()
+        """Each story's related stories: those an article of one came close to joining
+        (probability at least RELATED_MIN, the best story taken instead), symmetric, at most
+        RELATED_MAX per story (the most probable pairs first)."""
         out: dict[str, list[str]] = defaultdict(list)
-        band = (
-            (p, pair)
-            for pair, p in self._pairs.items()
-            if RELATED_MIN <= p < max(MERGE_MIN, self.model.threshold)
-        )
-        for _, (a, b) in sorted(band, key=lambda x: (-x[0], x[1])):
+        for _, (a, b) in sorted(
+            ((p, pair) for pair, p in self._near.items()), key=lambda x: (-x[0], x[1])
+        ):
             if len(out[a]) < RELATED_MAX and len(out[b]) < RELATED_MAX:
                 out[a].append(b)
                 out[b].append(a)
