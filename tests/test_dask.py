@@ -156,16 +156,26 @@ def _corpus(folder: Path) -> list[Path]:
     return [folder]
 
 
+CLOCKS = frozenset({"started", "finished", "stored"})
+"""Columns that hold when something happened: the only ones two equal builds differ in."""
+
+
 def _tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every table the build writes, its rows sorted (the builds table holds clock times)."""
+    """Every table the build writes (not the web app's), its rows sorted, without clock
+    times."""
     con = sqlite3.connect(db)
     try:
         names = [
             n
             for (n,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not n.startswith(("app_", "sqlite_")) and n not in ("builds",)
+            if not n.startswith(("app_", "sqlite_"))
         ]
-        return {n: sorted(con.execute(f'SELECT * FROM "{n}"'), key=repr) for n in names}
+        out = {}
+        for n in names:
+            columns = [c for (_, c, *_) in con.execute(f'PRAGMA table_info("{n}")')]
+            kept = ", ".join(f'"{c}"' for c in columns if c not in CLOCKS)
+            out[n] = sorted(con.execute(f'SELECT {kept} FROM "{n}"'), key=repr)
+        return out
     finally:
         con.close()
 
