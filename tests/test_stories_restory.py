@@ -136,8 +136,9 @@ def test_cli_restory_reclusters_and_keeps_surviving_ids(
     before = _stories(tmp_path / "out")
     store = tmp_path / "out" / "storyline.sqlite"
     capsys.readouterr()
-    assert main(["restory", str(store)]) == 0
+    assert main(["restory", str(store), "--out", str(tmp_path / "again")]) == 0
     assert "stories before" in capsys.readouterr().err
+    assert _stories(tmp_path / "again") == before
     from storyline.store import open_store
 
     with open_store(store) as s:

@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
         "restory", help="cluster the last build's stories again (may merge and split them)"
     )
     rs.add_argument("store", metavar="STORE", help="the store: a SQLite file or sqlite:///path")
+    rs.add_argument("--out", help="also write dossier.json and report.html again into this folder")
     a = sub.add_parser(
         "annotate", help="quotes, mentions and time expressions of single texts (JSON lines)"
     )
@@ -189,7 +190,7 @@ def _restory(args: argparse.Namespace) -> int:
     if not is_server_store(args.store) and not store_path(args.store).is_file():
         _fail(f"{args.store}: no store here (build one with storyline build)")
         return 1
-    change = restory(args.store)
+    change = restory(args.store, out=args.out)
     print(change.describe(), file=sys.stderr)
     return 0
 

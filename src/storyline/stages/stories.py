@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -181,11 +182,17 @@ class Restory:
         )
 
 
-def restory(location: str | os.PathLike[str], settings: Settings = DEFAULT) -> Restory:
+def restory(
+    location: str | os.PathLike[str],
+    settings: Settings = DEFAULT,
+    *,
+    out: str | os.PathLike[str] | None = None,
+) -> Restory:
     """``storyline restory STORE``: cluster the last build's articles again in one fresh pass
     (what incremental builds decided is decided anew: a story may merge or split), merge the
     stories whose centroids now join each other, keep ids where a story survives, and store
-    the stories and the corpus results with them (each story's related stories)."""
+    the stories and the corpus results with them (each story's related stories). With ``out``,
+    ``dossier.json`` and ``report.html`` are written there again from the store."""
     from storyline.errors import StoreError
     from storyline.link.corpus import assemble_corpus
     from storyline.store import open_store
@@ -205,9 +212,21 @@ def restory(location: str | os.PathLike[str], settings: Settings = DEFAULT) -> R
                 report_failure(store, build, item)
             with store.transaction():
                 store.put_corpus(build, corpus)
+        if out is not None:
+            _write_outputs(store, build, Path(out))
     kept = len({(s.id, s.article_ids) for s in rows} & {(s.id, s.article_ids) for s in previous})
     pairs = sum(len(v) for v in clustering.related.values()) // 2
     return Restory(len(previous), len(rows), kept, pairs)
+
+
+def _write_outputs(store: Store, build: int, out: Path) -> None:
+    from storyline.output.dossier import dossier_from_store, write_dossier
+    from storyline.output.report import write_report
+
+    dossier = dossier_from_store(store, build)
+    out.mkdir(parents=True, exist_ok=True)
+    write_dossier(dossier, out / "dossier.json")
+    write_report(dossier, out / "report.html")
 
 
 def with_related(corpus: Corpus, related: Mapping[str, Sequence[str]] | None) -> Corpus:
