@@ -389,3 +389,21 @@ def test_postgres_article_without_outlet_sorts_first_as_in_sqlite(
         with open_store(location) as store:
             orders.append([b.id for b in store.briefs(store.last_build())])
     assert orders == [["nobody-1", "zed-1"]] * 4
+
+
+def test_postgres_serve_pages_read_the_database(built: dict[str, Any]) -> None:
+    from fastapi.testclient import TestClient
+
+    from storyline.serve.app import create_app
+    from storyline.serve.settings import ServeSettings
+
+    pages: dict[str, str] = {}
+    for name, store in (("pg", built["url"]), ("sqlite", built["root"] / "s.sqlite")):
+        app = create_app(ServeSettings(store=store, run_jobs=False))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            home = client.get("/")
+            found = client.get("/search", params={"q": "fuel duty"})
+            assert home.status_code == 200 and found.status_code == 200, name
+            pages[name] = found.text
+    assert "planet_budget" in pages["pg"] or "courier_fuel" in pages["pg"]
+    assert pages["pg"].count("/articles/") == pages["sqlite"].count("/articles/")

@@ -64,6 +64,10 @@ class Services:
             repo.close()
 
     def open_repo(self) -> AppStore:
+        if isinstance(self.settings.store, str):
+            from storyline.store.postgres_app import PostgresAppStore
+
+            return PostgresAppStore(self.settings.store, self.cache)
         return SqliteAppStore(self.settings.store, self.cache)
 
     def warm_quietly(self) -> None:
@@ -249,5 +253,5 @@ RepoDep = Depends(get_repo)
 IdentityDep = Depends(get_identity)
 
 
-def store_path(settings: ServeSettings) -> Path:
+def store_path(settings: ServeSettings) -> Path | str:
     return settings.store

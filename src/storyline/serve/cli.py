@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from storyline.errors import StorylineError
 from storyline.serve.settings import ServeSettings, read_token
@@ -14,13 +15,18 @@ def serve(store: str, host: str, port: int, token_file: str | None, fetch_privat
     import uvicorn
 
     from storyline.serve.app import create_app
-    from storyline.store import store_path
+    from storyline.store import is_server_store, open_store, store_path
 
-    path = store_path(store)
-    if not path.is_file():
-        raise StorylineError(
-            f"{store}: no store here (build one with storyline build, or make serve)"
-        )
+    path: Path | str
+    if is_server_store(store):
+        open_store(store).close()  # a clear error now (refused, bad password), not per request
+        path = store
+    else:
+        path = store_path(store)
+        if not path.is_file():
+            raise StorylineError(
+                f"{store}: no store here (build one with storyline build, or make serve)"
+            )
     if not 0 < port < 65536:
         raise StorylineError(f"--port {port}: must be between 1 and 65535")
     token = read_token(token_file) if token_file else None
@@ -29,6 +35,11 @@ def serve(store: str, host: str, port: int, token_file: str | None, fetch_privat
     )
     app = create_app(settings)
     mode = "read-write (token required)" if token else "read-only (no --token-file)"
-    print(f"storyline: serving {path} on http://{host}:{port}/ — {mode}", file=sys.stderr)
+    shown = path
+    if isinstance(path, str):
+        from storyline.store.postgres import safe_url
+
+        shown = safe_url(path)
+    print(f"storyline: serving {shown} on http://{host}:{port}/ — {mode}", file=sys.stderr)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
     return 0

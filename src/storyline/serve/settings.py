@@ -17,8 +17,8 @@ _MIN_TOKEN = 16
 
 @dataclass(frozen=True, slots=True)
 class ServeSettings:
-    store: Path
-    """The SQLite store file the pages read."""
+    store: Path | str
+    """The store the pages read: a SQLite file, or a ``postgresql://`` URL."""
     token: str | None = None
     """The write token (``--token-file``); None serves read-only."""
     inputs_dir: Path | None = None
@@ -49,7 +49,11 @@ class ServeSettings:
 
     @property
     def added_dir(self) -> Path:
-        return self.inputs_dir or self.store.parent / "added"
+        if self.inputs_dir is not None:
+            return self.inputs_dir
+        if isinstance(self.store, Path):
+            return self.store.parent / "added"
+        return Path("storyline-added").absolute()  # a database has no folder beside it
 
 
 def read_token(path: str | os.PathLike[str]) -> str:
