@@ -81,7 +81,13 @@ def _parser() -> argparse.ArgumentParser:
         nargs="?",
         default="out/labour-trump-2024/storyline.sqlite",
         metavar="STORE",
-        help="the store: a SQLite file or sqlite:///path (default: the example's)",
+        help="the store: a SQLite file, sqlite:///path or postgresql://… (default: the example's)",
+    )
+    sv.add_argument(
+        "--inputs-dir",
+        metavar="DIR",
+        help="where uploaded and fetched articles are kept (default: added/ beside a SQLite "
+        "store, ./storyline-added for PostgreSQL)",
     )
     sv.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     sv.add_argument("--port", type=int, default=8000)
@@ -259,4 +265,6 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from storyline.serve.cli import serve
 
-    return serve(args.store, args.host, args.port, args.token_file, args.fetch_private)
+    return serve(
+        args.store, args.host, args.port, args.token_file, args.fetch_private, args.inputs_dir
+    )

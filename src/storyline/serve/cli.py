@@ -11,7 +11,14 @@ from storyline.serve.settings import ServeSettings, read_token
 __all__ = ["serve"]
 
 
-def serve(store: str, host: str, port: int, token_file: str | None, fetch_private: bool) -> int:
+def serve(
+    store: str,
+    host: str,
+    port: int,
+    token_file: str | None,
+    fetch_private: bool,
+    inputs_dir: str | None = None,
+) -> int:
     import uvicorn
 
     from storyline.serve.app import create_app
@@ -31,7 +38,12 @@ def serve(store: str, host: str, port: int, token_file: str | None, fetch_privat
         raise StorylineError(f"--port {port}: must be between 1 and 65535")
     token = read_token(token_file) if token_file else None
     settings = ServeSettings(
-        store=path, token=token, host=host, port=port, fetch_private=fetch_private
+        store=path,
+        token=token,
+        host=host,
+        port=port,
+        fetch_private=fetch_private,
+        inputs_dir=Path(inputs_dir).absolute() if inputs_dir else None,
     )
     app = create_app(settings)
     mode = "read-write (token required)" if token else "read-only (no --token-file)"
