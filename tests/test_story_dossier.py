@@ -90,3 +90,22 @@ def test_stories_dossier_duplicate_groups_keep_the_part_inside_the_story() -> No
         DuplicateGroup(("a", "x"), "near", 0.8, "x"),
     ]
     assert _story_groups(groups, {"a", "b", "d"}) == [DuplicateGroup(("a", "b"), "near", 0.9, "a")]
+
+
+def test_stories_dossier_of_the_only_story_is_the_builds_dossier(
+    tmp_path: Path, fixtures: Path
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    for name in ("planet_budget.txt", "courier_fuel.txt"):
+        (src / name).write_bytes((fixtures / "articles" / name).read_bytes())
+    build([src], tmp_path / "out")
+    whole = _load(tmp_path / "out" / "dossier.json")
+    assert len(whole["stories"]) == 1
+    dossier_path, _ = write_story_outputs(
+        tmp_path / "out" / "storyline.sqlite", whole["stories"][0]["id"], tmp_path / "one"
+    )
+    one = _load(dossier_path)
+    for key in ("articles", "entities", "quotes", "quote_groups", "timeline", "duplicates"):
+        assert one[key] == whole[key], key
+    assert one["stories"] == whole["stories"]

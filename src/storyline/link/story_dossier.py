@@ -84,10 +84,12 @@ def story_dossier(
         arts = [a for a in e["article_ids"] if a in members]
         if not arts:
             continue
+        if len(arts) < len(e["article_ids"]):
+            # Named outside the story too: the story's own count (of the text's mentions; a
+            # caption's are not among the resolved mentions, so one named only there keeps 1).
+            e["mentions"] = counts.get(e["id"], 0) or min(int(e["mentions"]), 1)
         e["article_ids"] = arts
         e["roles"] = [r for r in e["roles"] if r["article_id"] in members]
-        # The story's own count; an entity known only through a caption keeps its one mention.
-        e["mentions"] = counts.get(e["id"], 0) or min(int(e["mentions"]), 1)
         entities.append(e)
     entities.sort(key=lambda e: (-e["mentions"], e["name"], e["id"]))
     sections["entities"] = entities
