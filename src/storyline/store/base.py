@@ -191,20 +191,6 @@ class Articles(Protocol):
 
     def clean_inputs(self, ids: Sequence[str]) -> dict[str, CleanInput]: ...
 
-    def put_clean(
-        self,
-        article_id: str,
-        *,
-        clean_key: str,
-        text: str,
-        removed: Sequence[Removal],
-        offsets: Sequence[tuple[int, int, int]],
-        meta: dict[str, MetaValue],
-        norm_hash: str,
-        sig_near: np.ndarray,
-        sig_content: np.ndarray,
-    ) -> None: ...
-
     def put_clean_rows(self, rows: Sequence[CleanRow]) -> None:
         """Older, positional form of :meth:`put_cleaned`."""
         ...
@@ -267,8 +253,6 @@ class BandIndex(Protocol):
     """The MinHash band index of current articles, their candidates and duplicate links."""
 
     def needing_link(self, build: int) -> list[str]: ...
-
-    def mark_linked(self, article_id: str) -> None: ...
 
     def mark_linked_many(self, ids: Sequence[str]) -> None: ...
 

@@ -777,24 +777,6 @@ class Store:
         ).fetchone()
         return str(row[0]), str(row[1]), str(row[2])
 
-    def put_clean(
-        self,
-        article_id: str,
-        *,
-        clean_key: str,
-        text: str,
-        removed: Sequence[Removal],
-        offsets: Sequence[tuple[int, int, int]],
-        meta: dict[str, MetaValue],
-        norm_hash: str,
-        sig_near: np.ndarray,
-        sig_content: np.ndarray,
-    ) -> None:
-        result = CleanText(text, tuple(removed), tuple(offsets))
-        self.put_clean_rows(
-            [clean_row(article_id, clean_key, result, meta, norm_hash, sig_near, sig_content)]
-        )
-
     def put_clean_rows(self, rows: Sequence[CleanRow]) -> None:
         """Store cleaned articles, as made by :func:`clean_row` (in a worker process). Older
         form of :meth:`put_cleaned`."""
@@ -831,9 +813,6 @@ class Store:
             "SELECT id FROM articles WHERE build=? AND needs_link=1 ORDER BY id", (build,)
         )
         return [r[0] for r in rows]
-
-    def mark_linked(self, article_id: str) -> None:
-        self.db.execute("UPDATE articles SET needs_link=0 WHERE id=?", (article_id,))
 
     def replace_bands(self, article_id: str, kind: str, keys: Iterable[tuple[int, int]]) -> None:
         self.db.execute("DELETE FROM bands WHERE article_id=? AND kind=?", (article_id, kind))
