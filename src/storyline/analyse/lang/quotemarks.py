@@ -10,7 +10,8 @@ evaluations depend on them: `quoted_chars` (a paragraph scan, the events' "said 
 test) and `quoted_tokens` (a running state over characters, the entities' test for mentions and
 pronouns inside quotes). Measured on the example and PolNeAR dev texts, they disagree with the
 paired spans on 2.7% and 3.9% of tokens; replacing them is a quality change to make with the
-evaluations, not a refactoring.
+evaluations, not a refactoring. (Cleaning, which has no parse, blanks quoted speech of one line
+with a regex of its own: `storyline.clean.boilerplate.strip_quoted`.)
 
 Each reading is made once per Doc and kept on it (`doc_quote_spans`, `doc_quoted_chars`,
 `doc_quoted_tokens`: ``Doc._.quote_spans``, ``Doc._.quoted_chars``, ``Doc._.quoted_tokens``), so

@@ -154,13 +154,34 @@ class _Attribution:
     label: tuple[int, int] | None = None  # token range of a transcript line's "WALLACE:"
 
 
+def _token_starts(doc: Doc) -> list[int]:
+    """Each token's character offset, from the Doc's array (no Token object per token)."""
+    from spacy.attrs import IDX
+
+    return doc.to_array(IDX).tolist() if len(doc) else []
+
+
+def _lemmas_in(doc: Doc, lemmas: frozenset[str]) -> list[int]:
+    """Indices of the tokens whose lower-cased lemma is in ``lemmas``, each distinct lemma
+    looked up once."""
+    import numpy
+    from spacy.attrs import LEMMA
+
+    if not len(doc):
+        return []
+    ids = doc.to_array(LEMMA)
+    strings = doc.vocab.strings
+    wanted = [u for u in numpy.unique(ids).tolist() if strings[u].lower() in lemmas]
+    return numpy.flatnonzero(numpy.isin(ids, wanted)).tolist()
+
+
 class _Context:
     """Token lookups by character offset, shared by all quotes of one document."""
 
     def __init__(self, doc: Doc, spans: list[QuoteSpan]) -> None:
         self.doc = doc
         self.text = text = doc_text(doc)
-        self.starts = [t.idx for t in doc]
+        self.starts = _token_starts(doc)
         self.newlines = [m.start() for m in _NEWLINE.finditer(text)]
         self.person_words: set[str] | None = None
         quoted = [False] * len(doc)
@@ -729,7 +750,7 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     text = doc_text(doc)
     spans = transcript_lines(text, doc_quote_spans(doc))
     ctx = _Context(doc, spans)
-    cues = [t for t in doc if t.lemma_.lower() in INDIRECT_LEMMAS and not ctx.quoted[t.i]]
+    cues = [doc[i] for i in _lemmas_in(doc, INDIRECT_LEMMAS) if not ctx.quoted[i]]
     if not spans and not cues:
         return []
     # The article index is the costly part; articles with neither quotes nor speech verbs skip it.

@@ -300,16 +300,35 @@ def _mention_kind(doc: Doc, head: Token, lo: int, hi: int) -> tuple[str, str, bo
     return "other", "", head.tag_ in ("NNS", "NNPS")
 
 
+def _mention_heads(doc: Doc, ent_root: dict[int, int]) -> list[int]:
+    """Tokens that head a mention: subjects that are names, nouns or pronouns, the root token of
+    a PERSON entity, and names that are objects, appositions or conjuncts. Read from the Doc's
+    arrays: a Token object for every token of every article cost more than the rest of the
+    index."""
+    import numpy
+    from spacy.attrs import DEP, ENT_TYPE, POS
+
+    if not len(doc):
+        return []
+    s = doc.vocab.strings
+    arr = doc.to_array([DEP, POS, ENT_TYPE])
+    dep, pos, ent = arr[:, 0], arr[:, 1], arr[:, 2]
+    subject = numpy.isin(dep, [s["nsubj"], s["nsubjpass"]]) & numpy.isin(
+        pos, [s["PROPN"], s["NOUN"], s["PRON"]]
+    )
+    named = (pos == s["PROPN"]) & numpy.isin(dep, [s["pobj"], s["dobj"], s["appos"], s["conj"]])
+    person = ent == s["PERSON"]
+    out = []
+    for i in numpy.flatnonzero(subject | named | person).tolist():
+        if subject[i] or named[i] or ent_root.get(i, i) == i:
+            out.append(i)
+    return out
+
+
 def _index_mentions(idx: ArticleIndex) -> None:
     doc = idx.doc
     seen: set[int] = set()
-    heads: list[Token] = []
-    for t in doc:
-        subject = t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("PROPN", "NOUN", "PRON")
-        person = t.ent_type_ == "PERSON" and idx.ent_root.get(t.i, t.i) == t.i
-        named = t.pos_ == "PROPN" and t.dep_ in ("pobj", "dobj", "appos", "conj")
-        if subject or person or named:
-            heads.append(t)
+    heads = [doc[i] for i in _mention_heads(doc, idx.ent_root)]
     for h in heads:
         if h.i in seen:
             continue
