@@ -27,6 +27,15 @@ def test_stories_report_lists_each_story_with_links_that_land(
         assert href in ids, href
     fuel = next(s for s in dossier["stories"] if "planet_budget" in s["article_ids"])
     assert f"{len(fuel['article_ids'])} articles" in section
+    # Its top people link to their cards.
+    person = dossier["entities"][0]
+    person["type"] = "PERSON"
+    fuel["entity_ids"] = [person["id"]]
+    html = render_report(dossier)
+    section = html[html.index('<section id="stories"') : html.index("</section>")]
+    link = re.search(r'<p class="story-people"><a href="#([^"]+)">([^<]+)</a>', section)
+    assert link is not None and link.group(2) == person["name"]
+    assert f'id="{link.group(1)}"' in html
 
 
 def test_stories_report_single_story_has_no_list(tmp_path: Path, fixtures: Path) -> None:
