@@ -250,7 +250,11 @@ def _cluster_child(db: str, result: str) -> None:
         t0 = time.perf_counter()
         stories = cluster_stories(inputs)
         clustered = time.perf_counter() - t0
-        leads = [emb.lead_text(i.title, i.text) for i in inputs[:500]] if emb.available() else []
+        leads = (
+            [emb.lead_text(i.title, store.clean_text_of(i.id)) for i in inputs[:500]]
+            if emb.available()
+            else []
+        )
     t0 = time.perf_counter()
     if leads:
         emb.embed(leads)
