@@ -176,3 +176,16 @@ def test_stories_leads_are_embedded_by_the_runner(
         inputs = stage.story_inputs(store, build_id, DEFAULT, Runner())  # type: ignore[arg-type]
     assert calls == [3]  # five leads in shards of two, one map over the shards
     assert all(a.embedding is not None and a.embedding[0] == 0.5 for a in inputs)
+
+
+def test_stories_backfilled_article_joins_the_stored_story_it_began() -> None:
+    from storyline.link.stories import cluster_with_related
+
+    # An earlier build stored the arrest alone; the killing itself (a month earlier) comes in
+    # a later build: it is decided at its place in time, and the stored story takes it in,
+    # keeping its id; Lopez's shooting stays apart.
+    got = cluster_with_related([MILLER, LOPEZ, MILLER_ARREST], assigned={"dayton-3": "story-old"})
+    story = {a: s.id for s in got.stories for a in s.article_ids}
+    assert story["dayton-1"] == story["dayton-3"] == "story-old"
+    assert story["dayton-2"] != "story-old"
+    assert [s.article_ids for s in got.stories if s.id == "story-old"] == [("dayton-1", "dayton-3")]

@@ -515,10 +515,15 @@ class StoryIndex:
         self._active: dict[str, int] = {}
         self._expiry: list[tuple[int, str]] = []
         self._prep: _Prepared | None = None
+        self.compare_on_expiry = False
+        """Whether a story leaving the index is first compared with the stories it finds
+        (``restory``'s merges: a story that left before the end still merges)."""
         self.learn = True
         """Whether articles added count in the document frequencies (a split check reuses a
         whole pass's frequencies, unchanged)."""
         self._pairs: dict[tuple[str, str], float] = {}
+        self._alias: dict[str, str] = {}
+        """Old id -> new id of a story ``replay`` renamed."""
         self._near: dict[tuple[str, str], float] = {}
         """Story pairs with the highest probability with which an article of one came close to
         joining the other (at least RELATED_MIN)."""
@@ -726,6 +731,9 @@ class StoryIndex:
             if self._active.get(sid) != last:
                 continue
             s = self.stories[sid]
+            if self.compare_on_expiry:
+                # Compared with its neighbours while it still has a centroid to compare.
+                self.relate(s)
             self._unindex(s)
             # Its result stays (the label chosen now, while the centroid is there); the
             # centroid is let go.
@@ -736,8 +744,8 @@ class StoryIndex:
             s.embedding = None
             del self._active[sid]
 
-    def _new_story(self, a: StoryInput, day: int | None) -> _Story:
-        sid = f"story-{a.id}"
+    def _new_story(self, a: StoryInput, day: int | None, sid: str | None = None) -> _Story:
+        sid = sid or f"story-{a.id}"
         while sid in self.stories:  # an earlier run's story kept this id for other articles
             sid += "'"
         s = _Story(
@@ -898,6 +906,68 @@ class StoryIndex:
             # Decided already, but what it came close to is remembered as in ``add``.
             self._near_by(s, self._scored(a, terms, day))
 
+    def replay(self, stream: Iterable[StoryInput], assigned: Mapping[str, str]) -> None:
+        """The stream in order with the stories of an earlier run (article id -> story id) kept:
+        an article of ``assigned`` goes to its story, the others are decided as ``add`` does,
+        at their place in time (a report dated before the stored ones meets the stories as they
+        were then). The first article of a stored story may take the story that new earlier
+        articles started (only such a story, and then it carries the stored id): a stored
+        story only ever gains articles."""
+        mapped: dict[str, str] = {}
+        taken: set[str] = set()
+        for a in sorted(stream, key=stream_key):
+            sid = assigned.get(a.id)
+            if sid is None:
+                self.add(a)
+                continue
+            if a.id in self.of_article:
+                continue
+            day = _day(a.published)
+            self._expire(day)
+            terms = self._article_terms(a)
+            home = self.stories.get(mapped.get(sid, ""))
+            if home is None:
+                scored = self._scored(a, terms, day)
+                best, best_p = None, 0.0
+                for s, p in scored:
+                    if s.id not in taken and p > best_p:
+                        best, best_p = s, p
+                if best is not None and best_p >= self.model.threshold:
+                    home = self._rename(best, sid)
+                else:
+                    home = self._new_story(a, day, sid)
+                mapped[sid] = home.id
+                taken.add(home.id)
+                self._near_by(home, scored)
+            else:
+                self._near_by(home, self._scored(a, terms, day))
+            self._join(home, a, terms, day, 1.0)
+
+    def _rename(self, s: _Story, sid: str) -> _Story:
+        """Story ``s`` under the stored id ``sid`` (its members and index entries follow)."""
+        if s.id == sid or sid in self.stories:
+            return s
+        old = s.id
+        del self.stories[old]
+        s.id = sid
+        self.stories[sid] = s
+        for a in s.members:
+            self.of_article[a] = sid
+        for k in s.keys:
+            posting = self.postings.get(k)
+            if posting is not None and old in posting:
+                posting.pop(old)
+                posting[sid] = None
+        if old in self._active:
+            self._active[sid] = self._active.pop(old)
+            heapq.heappush(self._expiry, (self._active[sid], sid))
+        for waiting in self.waiting_dups.values():
+            waiting[:] = [sid if w == old else w for w in waiting]
+        # The order and the near pairs keep the old id: looked up through the alias (a rename
+        # must not cost a pass over every story).
+        self._alias[old] = sid
+        return s
+
     # story against story -----------------------------------------------------------------------
     def _as_input(self, s: _Story) -> tuple[StoryInput, dict[str, float]]:
         """A story's centroid as if it were one article, to weigh against other stories with
@@ -951,8 +1021,14 @@ class StoryIndex:
         (probability at least RELATED_MIN, the best story taken instead), symmetric, at most
         RELATED_MAX per story (the most probable pairs first)."""
         out: dict[str, list[str]] = defaultdict(list)
+        near: dict[tuple[str, str], float] = {}
+        for pair, p in self._near.items():
+            x, y = self._resolve(pair[0]), self._resolve(pair[1])
+            if x != y:
+                key = (x, y) if x < y else (y, x)
+                near[key] = max(near.get(key, 0.0), p)
         for _, (a, b) in sorted(
-            ((p, pair) for pair, p in self._near.items()), key=lambda x: (-x[0], x[1])
+            ((p, pair) for pair, p in near.items()), key=lambda x: (-x[0], x[1])
         ):
             if len(out[a]) < RELATED_MAX and len(out[b]) < RELATED_MAX:
                 out[a].append(b)
@@ -966,10 +1042,15 @@ class StoryIndex:
         floor = max(MERGE_MIN, self.model.threshold)
         return sorted(pair for pair, p in self._pairs.items() if p >= floor)
 
+    def _resolve(self, sid: str) -> str:
+        while sid in self._alias:
+            sid = self._alias[sid]
+        return sid
+
     def results(self) -> list[Story]:
         out = []
         for sid in self.order:
-            s = self.stories[sid]
+            s = self.stories[self._resolve(sid)]
             out.append(
                 Story(
                     id=s.id,
@@ -1059,10 +1140,11 @@ def cluster_with_related(
     SPLIT_MIN) clusters each big story again on its own and splits it into its parts."""
     stream = sorted(articles, key=stream_key)
     index = StoryIndex(model, furniture=outlet_furniture(stream))
+    index.compare_on_expiry = merge
     if assigned:
-        index.resume((a, assigned[a.id]) for a in stream if a.id in assigned)
-    for a in stream:
-        if a.id not in index.of_article:
+        index.replay(stream, assigned)
+    else:
+        for a in stream:
             index.add(a)
     found = index.results()
     pairs = index.mergeable() if merge else []
