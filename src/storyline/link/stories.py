@@ -8,6 +8,10 @@ weight here is guessed. Stories are found through an inverted index of their cen
 distinctive terms and entities, never by comparing all pairs, and a story falls out of that
 index once the stream has moved on past :data:`INDEX_HORIZON_DAYS`, so memory stays flat.
 
+Related stories come from the same pass (an article of one came close to joining the other);
+``restory`` (:func:`cluster_with_related` with ``merge``) is a fresh pass that also merges
+stories whose centroids join each other.
+
 Everything here is a pure function of plain per-article records (:class:`StoryInput`):
 :func:`inputs_from_store` builds them from a store's layers, :func:`story_input` from a text.
 """

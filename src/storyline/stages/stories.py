@@ -1,9 +1,10 @@
 """Stories: group the current articles into stories, in stream order.
 
-A build assigns only the articles no earlier build put in a story (the stored stories are put
-back first, undecided); ``storyline restory`` clusters every article again in one fresh pass
-and merges stories whose centroids now join each other. The lead embeddings are computed in the
-build's runner (workers), a shard of leads per task.
+A build assigns only the articles no earlier build put in a story (the stream is replayed in
+time order with the stored stories kept, see ``StoryIndex.replay``); ``storyline restory``
+clusters every article again in one fresh pass and merges stories whose centroids now join each
+other. The lead embeddings are computed in the build's runner (workers), a shard of leads per
+task.
 """
 
 from __future__ import annotations
