@@ -41,6 +41,7 @@ from storyline.analyse.entities.names import (
 from storyline.analyse.entities.roles import find_roles
 from storyline.analyse.lang.extensions import cached
 from storyline.analyse.lang.quotemarks import doc_quoted_tokens
+from storyline.analyse.lang.tokens import token_starts, tokens_where
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -208,8 +209,11 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
         spans.append((lo, hi, label))
     # Names the tagger missed behind a courtesy title: "Mr Lammy", "Ms Harris".
     ent_tok = {i for lo, hi, _ in spans for i in range(lo, hi)}
-    for t in doc:
-        if fold(t.text).rstrip(".") in COURTESY and t.text[:1].isupper() and t.i + 1 < len(doc):
+    courtesy = tokens_where(
+        doc, "ORTH", lambda w: fold(w).rstrip(".") in COURTESY and w[:1].isupper()
+    )
+    for t in (doc[i] for i in courtesy):
+        if t.i + 1 < len(doc):
             j = t.i + 1
             while j < len(doc) and doc[j].pos_ == "PROPN" and doc[j].text[:1].isupper():
                 if j in ent_tok:
@@ -696,7 +700,7 @@ def article_entities(doc: Doc) -> ArticleEntities:
         for k in range(n.ref.lo, n.ref.hi):
             taken[k] = True
     roles: list[RoleMention] = []
-    char_to_tok = {t.idx: t.i for t in doc}
+    char_to_tok = {idx: i for i, idx in enumerate(token_starts(doc))}
     for n in names:
         if n.ref.label != "PERSON":
             continue

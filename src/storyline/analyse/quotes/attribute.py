@@ -32,6 +32,7 @@ from storyline.analyse.lang.cues import (
 from storyline.analyse.lang.extensions import cached
 from storyline.analyse.lang.nlp import doc_text
 from storyline.analyse.lang.quotemarks import QuoteSpan, doc_quote_spans
+from storyline.analyse.lang.tokens import token_starts, tokens_where
 from storyline.analyse.lang.words import word_set
 from storyline.analyse.quotes.speakers import (
     GROUP_NOUNS,
@@ -154,34 +155,13 @@ class _Attribution:
     label: tuple[int, int] | None = None  # token range of a transcript line's "WALLACE:"
 
 
-def _token_starts(doc: Doc) -> list[int]:
-    """Each token's character offset, from the Doc's array (no Token object per token)."""
-    from spacy.attrs import IDX
-
-    return doc.to_array(IDX).tolist() if len(doc) else []
-
-
-def _lemmas_in(doc: Doc, lemmas: frozenset[str]) -> list[int]:
-    """Indices of the tokens whose lower-cased lemma is in ``lemmas``, each distinct lemma
-    looked up once."""
-    import numpy
-    from spacy.attrs import LEMMA
-
-    if not len(doc):
-        return []
-    ids = doc.to_array(LEMMA)
-    strings = doc.vocab.strings
-    wanted = [u for u in numpy.unique(ids).tolist() if strings[u].lower() in lemmas]
-    return numpy.flatnonzero(numpy.isin(ids, wanted)).tolist()
-
-
 class _Context:
     """Token lookups by character offset, shared by all quotes of one document."""
 
     def __init__(self, doc: Doc, spans: list[QuoteSpan]) -> None:
         self.doc = doc
         self.text = text = doc_text(doc)
-        self.starts = _token_starts(doc)
+        self.starts = token_starts(doc)
         self.newlines = [m.start() for m in _NEWLINE.finditer(text)]
         self.person_words: set[str] | None = None
         quoted = [False] * len(doc)
@@ -750,7 +730,8 @@ def extract_quotes(doc: Doc) -> list[Quote]:
     text = doc_text(doc)
     spans = transcript_lines(text, doc_quote_spans(doc))
     ctx = _Context(doc, spans)
-    cues = [doc[i] for i in _lemmas_in(doc, INDIRECT_LEMMAS) if not ctx.quoted[i]]
+    said = tokens_where(doc, "LEMMA", lambda lemma: lemma.lower() in INDIRECT_LEMMAS)
+    cues = [doc[i] for i in said if not ctx.quoted[i]]
     if not spans and not cues:
         return []
     # The article index is the costly part; articles with neither quotes nor speech verbs skip it.
