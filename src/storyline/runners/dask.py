@@ -16,6 +16,10 @@ Following what spaCy's maintainers advise for large jobs:
   workers is split and run one item per task; the item that still kills its worker gets
   ``lost(item, reason)`` and the build goes on.
 
+Not yet on Dask: the components' time budgets (:func:`storyline.faults.time_budget`). A Dask
+worker runs its tasks in a thread, and the budget's SIGALRM reaches only a main thread, so a
+component that runs away is not stopped here (a worker that dies still is handled).
+
 Local workers are single-threaded processes on the loopback interface (the CPU work holds the
 GIL, so threads would not add throughput), and they die with the build however it ends.
 """
