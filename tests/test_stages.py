@@ -100,3 +100,35 @@ def test_stages_clean_key_covers_only_the_cleaning_settings(built: Path, fixture
             store, build_id, replace(others, boilerplate_threshold=2.0), LocalRunner()
         )
         assert CleanStage().run(stricter) == 5
+
+
+def test_stages_clean_key_covers_the_code_cleaning_imports() -> None:
+    import ast
+    import importlib
+
+    from storyline.stages import clean as clean_stage
+
+    covered = clean_stage.CODE
+    reached: set[str] = set()
+    todo = ["storyline.clean", "storyline.link.minhash", "storyline.link.duplicates"]
+    while todo:
+        name = todo.pop()
+        module = importlib.import_module(name)
+        path = Path(module.__file__ or "")
+        files = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
+        for file in files:
+            for node in ast.walk(ast.parse(file.read_text("utf-8"))):
+                if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("storyline"):
+                    target = node.module or ""
+                    if target not in reached and not target.startswith(
+                        (
+                            "storyline.store",
+                            "storyline.model",
+                            "storyline.settings",
+                            "storyline.errors",
+                        )
+                    ):
+                        reached.add(target)
+                        todo.append(target)
+    missing = {m for m in reached if not any(m == c or m.startswith(c + ".") for c in covered)}
+    assert not missing, f"the clean key does not cover {sorted(missing)}"

@@ -60,16 +60,11 @@ class AnalyseStage:
 
 
 def component_keys() -> dict[str, str]:
-    """Each enabled component's key: its name, version and the code it runs."""
+    """Each enabled component's key: its version and the code it can reach
+    (:func:`storyline.analyse.layers.component_keys`)."""
     from storyline.analyse import layers
 
-    own = getattr(layers, "component_keys", None)
-    if own is not None:
-        keys: dict[str, str] = own()
-        return keys
-    # Until every component declares the code it uses, each covers all of the analysis code.
-    code = layers.component_versions()
-    return {c.name: f"{c.version};{code}" for c in layers.enabled_components()}
+    return layers.component_keys()
 
 
 SETTINGS = ("spacy_model", "max_analysis_chars")

@@ -27,8 +27,20 @@ from storyline.stages.progress import Bar
 from storyline.store.base import Store
 from storyline.store.rows import CleanedArticle, CleanInput
 
-CODE = ("storyline.clean", "storyline.link.minhash", "storyline.link.duplicates", __name__)
-"""The code a clean key covers: the cleaner, the fingerprints made with it, and this stage."""
+CODE = (
+    "storyline.clean",
+    "storyline.ingest.metadata",
+    "storyline.ingest.dates",
+    "storyline.analyse.lang.words",
+    "storyline.unionfind",
+    "storyline.link.minhash",
+    "storyline.link.duplicates",
+    "storyline.link.rewrite",
+    __name__,
+)
+"""The code a clean key covers: the cleaner and what it imports (line splitting, dates, the
+word pattern, union-find), the fingerprints made with it (their module, with the rewrite test
+it imports), and this stage. `tests/test_stages.py` checks that nothing it imports is missing."""
 
 
 SETTINGS = (
