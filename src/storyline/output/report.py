@@ -39,6 +39,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from storyline.analyse.lang.words import MONTH_ABBREVIATIONS
 from storyline.output.story_list import StoryListView, story_list_view
 
 __all__ = [
@@ -55,7 +56,7 @@ __all__ = [
     "write_report",
 ]
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTHS = MONTH_ABBREVIATIONS
 _DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 # Characters kept verbatim in element ids; everything else is hex-escaped with "~" (which is
 # itself escaped), so distinct article ids can never collide on one anchor. "-" is escaped too:

@@ -17,6 +17,8 @@ __all__ = [
     "HONORIFICS",
     "MALE_NAMES",
     "MALE_TITLES",
+    "MONTHS",
+    "MONTH_ABBREVIATIONS",
     "NAME_OFFICE_TITLES",
     "QUOTE_FOLD",
     "ROLE_HONORIFICS",
@@ -429,3 +431,49 @@ def fold(text: str) -> str:
     t = unicodedata.normalize("NFKD", text.translate(QUOTE_FOLD))
     t = "".join(c for c in t if not unicodedata.combining(c))
     return _SPACE.sub(" ", t).strip().lower()
+
+
+MONTHS: dict[str, int] = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+"""Month names and their abbreviations (lower case) to month numbers: the one month table
+(time expressions, datelines and metadata dates read it)."""
+
+MONTH_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+"""How a date is shown (the report, the web app): month number - 1 to its short name."""

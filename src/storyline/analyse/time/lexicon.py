@@ -11,6 +11,8 @@ import math
 import re
 from collections.abc import Iterable
 
+from storyline.analyse.lang.words import MONTHS
+
 __all__ = [
     "DECADE_WORDS",
     "DIGITS",
@@ -28,33 +30,6 @@ __all__ = [
     "alternation",
     "parse_number",
 ]
-
-MONTHS: dict[str, int] = {
-    "january": 1,
-    "jan": 1,
-    "february": 2,
-    "feb": 2,
-    "march": 3,
-    "mar": 3,
-    "april": 4,
-    "apr": 4,
-    "may": 5,
-    "june": 6,
-    "jun": 6,
-    "july": 7,
-    "jul": 7,
-    "august": 8,
-    "aug": 8,
-    "september": 9,
-    "sept": 9,
-    "sep": 9,
-    "october": 10,
-    "oct": 10,
-    "november": 11,
-    "nov": 11,
-    "december": 12,
-    "dec": 12,
-}
 
 # Monday is 0, as in ``date.weekday()``; TIMEX3 writes Monday as 1.
 WEEKDAYS: dict[str, int] = {
