@@ -101,3 +101,4 @@ def test_cli_stories_lists_the_stories_of_a_store(
     assert main(["stories", str(tmp_path / "out" / "storyline.sqlite"), "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert sum(r["size"] for r in lines) == 5 and all(r["title"] for r in lines)
+    assert all(r["related_story_ids"] == [] for r in lines)

@@ -160,6 +160,11 @@ def _stories(args: argparse.Namespace) -> int:
     with open_store(args.store) as store:
         build = store.last_build()
         rows = store.stories(build) if build is not None else []
+        related = (
+            {s.id: list(s.related_story_ids) for s in store.story_summaries(build)}
+            if build is not None and store.has_corpus(build)
+            else {}
+        )
     for row in rows:
         if args.json:
             record = {
@@ -169,6 +174,7 @@ def _stories(args: argparse.Namespace) -> int:
                 "first_date": row.first_date,
                 "last_date": row.last_date,
                 "article_ids": list(row.article_ids),
+                "related_story_ids": related.get(row.id, []),
             }
             print(json.dumps(record, ensure_ascii=False))
         else:
