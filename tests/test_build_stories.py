@@ -102,3 +102,24 @@ def test_cli_stories_lists_the_stories_of_a_store(
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert sum(r["size"] for r in lines) == 5 and all(r["title"] for r in lines)
     assert all(r["related_story_ids"] == [] for r in lines)
+
+
+def test_build_stories_related_ids_reach_the_stored_corpus(tmp_path: Path, fixtures: Path) -> None:
+    from dataclasses import replace
+
+    from storyline.runners import LocalRunner
+    from storyline.settings import DEFAULT
+    from storyline.stages import BuildContext, CorpusStage
+    from storyline.stages.stories import RELATED_RESULT
+    from storyline.store import open_store
+
+    build([fixtures / "articles"], tmp_path / "out")
+    with open_store(tmp_path / "out" / "storyline.sqlite") as store:
+        build_id = store.last_build()
+        assert build_id is not None
+        a, b = (s.id for s in store.stories(build_id)[:2])
+        ctx = BuildContext(store, build_id, replace(DEFAULT, workers=1), LocalRunner())
+        ctx.results[RELATED_RESULT] = {a: [b], b: [a]}
+        CorpusStage().run(ctx)
+        stories = {s["id"]: s for s in store.corpus(build_id).to_sections()["stories"]}
+    assert stories[a]["related_story_ids"] == [b] and stories[b]["related_story_ids"] == [a]

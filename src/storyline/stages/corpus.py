@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from storyline.link.corpus import assemble_corpus
 from storyline.model import InputFailure
 from storyline.stages.base import BuildContext, report_failure
+from storyline.stages.stories import RELATED_RESULT, with_related
 
 __all__ = ["CorpusStage"]
 
@@ -33,6 +34,8 @@ class CorpusStage:
         )
         for item in problems:
             report_failure(ctx.store, ctx.build_id, item)
+        # The stories stage's near misses: stories close to each other but not merged.
+        corpus = with_related(corpus, ctx.results.get(RELATED_RESULT))
         with ctx.store.transaction():
             ctx.store.put_corpus(ctx.build_id, corpus)
         return len(corpus.entities)
