@@ -6,6 +6,9 @@ own and not the high-water mark of every build before it. No NLP layers and no o
 written: this measures `storyline.pipeline.build(..., write_outputs=False)`.
 
     python -m bench [--sizes 1000 3000 10000] [--timeout SECONDS] [--layers-only | --no-layers]
+                    [--no-serve]
+
+Then the page latency of ``storyline serve`` over the example story (``storyline.serve.latency``).
 """
 
 from __future__ import annotations
@@ -135,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         "--layers-only", action="store_true", help="only the analysis-layer costs (bench.layers)"
     )
     p.add_argument("--no-layers", action="store_true", help="skip the analysis-layer costs")
+    p.add_argument(
+        "--no-serve", action="store_true", help="skip the web application's page latency"
+    )
     args = p.parse_args(argv)
     if args.layers_only:
         from bench import layers
@@ -202,7 +208,22 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         layers.main([])
+    if not args.no_serve:
+        print()
+        _serve_latency()
     return 0
+
+
+def _serve_latency() -> None:
+    """p50/p95 of every page type of `storyline serve` over the example story's store."""
+    from storyline.pipeline import build
+    from storyline.serve import latency
+
+    example = ROOT.parent / "examples" / "labour-trump-2024"
+    with tempfile.TemporaryDirectory(prefix="storyline-bench-serve-") as tmp:
+        print(f"serve: page latency over the example store ({example.name}) ...", flush=True)
+        build([example], Path(tmp) / "out", progress=False)
+        latency.main([str(Path(tmp) / "out" / "storyline.sqlite"), "--requests", "40"])
 
 
 def _row(name: str, r: dict[str, Any]) -> list[str]:
