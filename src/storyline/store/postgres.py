@@ -48,11 +48,9 @@ from storyline.model import (
     InputFailure,
     Mention,
     MetaValue,
-    PublishedDate,
     Quote,
     QuoteGroup,
     Removal,
-    Role,
     Span,
     Story,
     StorySummary,
@@ -61,19 +59,15 @@ from storyline.model import (
 )
 from storyline.store.postgres_app import MIGRATIONS as APP_MIGRATIONS
 from storyline.store.rows import (
-    AnalysisInput,
     ArticleBrief,
     ArticleRow,
-    BuildRow,
-    CleanCandidate,
     CleanedArticle,
     CleanInput,
-    CleanRow,
-    FileState,
     LinkInput,
     meta_from_json,
     meta_to_json,
 )
+from storyline.store.shared import SharedStore
 from storyline.store.sqlite import _STORY_LISTS as STORY_LISTS
 from storyline.store.sqlite import ARTICLE_STAGES, valid_text
 
@@ -465,9 +459,11 @@ def connect(url: str) -> _Connection:
     return _Connection(conn, url)
 
 
-class PostgresStore:
+class PostgresStore(SharedStore):
     """A storyline store in a PostgreSQL database. Use as a context manager, or call
     :meth:`close`. Same methods and behaviour as :class:`storyline.store.sqlite.Store`."""
+
+    db: _Connection
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -528,10 +524,6 @@ class PostgresStore:
         row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         return int(row[0]) if row else None
 
-    @property
-    def schema_version(self) -> int:
-        return self._version() or 0
-
     def integrity_check(self) -> str:
         """``ok`` when every table of the schema is there (PostgreSQL checks its own pages)."""
         expected = [
@@ -543,14 +535,9 @@ class PostgresStore:
         return "ok" if not missing else "missing tables: " + ", ".join(missing)
 
     # connection, transactions, lock ----------------------------------------------------------
-    def close(self) -> None:
-        self.db.close()
 
     def __enter__(self) -> PostgresStore:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     @contextmanager
     def writer_lock(self, timeout: float = 30.0) -> Iterator[None]:
@@ -649,14 +636,6 @@ class PostgresStore:
             (time.time(), pg_json(json.dumps([pg_text(i) for i in inputs]))),
         )
         return int(row[0])
-
-    def last_build(self) -> int | None:
-        """The latest build that finished (its articles are the store's current ones)."""
-        row = self.db.execute("SELECT MAX(id) FROM builds WHERE finished IS NOT NULL").fetchone()
-        return int(row[0]) if row and row[0] is not None else None
-
-    def finish_build(self, build: int) -> None:
-        self.db.execute("UPDATE builds SET finished=? WHERE id=?", (time.time(), build))
 
     def file_state(self, path: str) -> tuple[int, int, str] | None:
         row = self.db.execute(
@@ -873,12 +852,6 @@ class PostgresStore:
             ),
         )
 
-    def current_ids(self, build: int) -> list[str]:
-        return [
-            r[0]
-            for r in self.db.execute("SELECT id FROM articles WHERE build=? ORDER BY id", (build,))
-        ]
-
     def outlet_furniture_counts(self, build: int, floor: int) -> Iterator[tuple[str, str, int]]:
         """(outlet, line key, articles) for keys shared by at least ``floor`` current articles."""
         rows = self.db.execute(
@@ -925,13 +898,6 @@ class PostgresStore:
             out[aid] = (str(decoded), str(meta), str(strip))
         return out
 
-    def for_cleaning(self, build: int) -> list[tuple[str, str | None, str | None]]:
-        """(id, outlet, clean_key) of every current article; texts are read one at a time."""
-        rows = self.db.execute(
-            "SELECT id, outlet, clean_key FROM articles WHERE build=? ORDER BY id", (build,)
-        )
-        return [(str(a), o, k) for a, o, k in rows]
-
     def cleaning_input(self, article_id: str) -> tuple[str, str, str]:
         """(decoded text, meta json, strip json) of one article."""
         row = self.db.one(
@@ -940,11 +906,6 @@ class PostgresStore:
             f"article {article_id!r}",
         )
         return str(row[0]), str(row[1]), str(row[2])
-
-    def put_clean_rows(self, rows: Sequence[CleanRow]) -> None:
-        """Store cleaned articles, as made by :func:`clean_row` (in a worker process). Older
-        form of :meth:`put_cleaned`."""
-        self.put_cleaned([CleanedArticle(r[10], *r[:8]) for r in rows])
 
     def put_cleaned(self, rows: Sequence[CleanedArticle]) -> None:
         """Store cleaned articles (each then needs duplicate linking); the metadata columns
@@ -983,11 +944,6 @@ class PostgresStore:
         )
 
     # duplicates ---------------------------------------------------------------------------
-    def needing_link(self, build: int) -> list[str]:
-        rows = self.db.execute(
-            "SELECT id FROM articles WHERE build=? AND needs_link=1 ORDER BY id", (build,)
-        )
-        return [r[0] for r in rows]
 
     def replace_bands(self, article_id: str, kind: str, keys: Iterable[tuple[int, int]]) -> None:
         article_id = pg_text(article_id)
@@ -1019,14 +975,6 @@ class PostgresStore:
             return
         self.db.execute("DELETE FROM bands WHERE article_id = ANY(?)", (wanted,))
         self.db.execute("DELETE FROM edges WHERE a = ANY(?) OR b = ANY(?)", (wanted, wanted))
-
-    def has_current_bands(self, build: int) -> bool:
-        """Whether any current article is in the band index."""
-        row = self.db.execute(
-            "SELECT 1 FROM bands b JOIN articles a ON a.id = b.article_id WHERE a.build=? LIMIT 1",
-            (build,),
-        ).fetchone()
-        return row is not None
 
     def link_input(self, article_id: str) -> tuple[str, bytes, bytes]:
         """(normalised hash, near signature, content signature) of one article, as stored."""
@@ -1152,24 +1100,6 @@ class PostgresStore:
         return out
 
     # inferred dates -----------------------------------------------------------------------
-    def undated(self, build: int, only_changed: bool = False) -> list[str]:
-        """Current articles with no stated date. With ``only_changed``, those not yet looked at
-        since their text last changed (an inference already made is kept)."""
-        # A date this stage inferred itself (method "link.*") is looked at again; any other
-        # date, even one a reader marked inferred, is stated.
-        changed = (
-            " AND (date_inferred_for IS NULL OR clean_key IS NULL "
-            "OR date_inferred_for != clean_key)"
-            if only_changed
-            else ""
-        )
-        rows = self.db.execute(
-            "SELECT id FROM articles WHERE build=? AND (published IS NULL OR "
-            "(published_source='inferred' AND substr(published_method, 1, 5)='link.'))"
-            f"{changed} ORDER BY id",
-            (build,),
-        )
-        return [str(r[0]) for r in rows]
 
     def dated_neighbours(self, article_id: str, build: int, limit: int) -> list[tuple[str, str]]:
         """(id, stated date) of the current articles sharing most duplicate-index bands with
@@ -1224,13 +1154,6 @@ class PostgresStore:
         return 1 if iso else 0
 
     # analysis layers ----------------------------------------------------------------------
-    def for_analysis(self, build: int) -> list[tuple[str, str | None, str | None, str | None]]:
-        """(id, clean_key, meta json, analysis_key) of every current article."""
-        rows = self.db.execute(
-            "SELECT id, clean_key, meta, analysis_key FROM articles WHERE build=? ORDER BY id",
-            (build,),
-        )
-        return [(str(a), k, m, ak) for a, k, m, ak in rows]
 
     def put_layers(self, article_id: str, key: str, layers: dict[str, Any]) -> None:
         article_id = pg_text(article_id)
@@ -1251,11 +1174,6 @@ class PostgresStore:
             "SELECT data FROM layers WHERE article_id=? AND layer=?", (pg_text(article_id), name)
         ).fetchone()
         return json.loads(row[0]) if row else None
-
-    def current_articles_brief(self, build: int) -> list[dict[str, Any]]:
-        """Id, date, outlet and duplicate link of every current article, by date. Older form
-        of :meth:`briefs`."""
-        return [b.to_record() for b in self.briefs(build)]
 
     def briefs(self, build: int) -> list[ArticleBrief]:
         """Id, date, outlet and duplicate link of every current article, by date."""
@@ -1332,75 +1250,7 @@ class PostgresStore:
             [(pg_text(a), pg_text(r.id), n) for r in rows for n, a in enumerate(r.article_ids)],
         )
 
-    def stories(self, build: int) -> list[Story]:
-        """The stories of ``build``'s current articles, largest first, then by first date."""
-        members: dict[str, list[str]] = {}
-        for story_id, article_id in self.db.execute(
-            "SELECT s.story_id, s.article_id FROM story_articles s "
-            "JOIN articles a ON a.id = s.article_id WHERE a.build=? ORDER BY s.story_id, s.position",
-            (build,),
-        ):
-            members.setdefault(str(story_id), []).append(str(article_id))
-        rows = []
-        for sid, label, first, last, confidence, method in self.db.execute(
-            "SELECT id, label, first_date, last_date, confidence, method FROM stories"
-        ):
-            if sid in members:
-                rows.append(
-                    Story(
-                        str(sid),
-                        tuple(members[sid]),
-                        first,
-                        last,
-                        str(label),
-                        float(confidence),
-                        str(method),
-                    )
-                )
-        rows.sort(key=lambda r: (-len(r.article_ids), r.first_date or "9999", r.id))
-        return rows
-
     # typed reads ----------------------------------------------------------------------------
-    def file_row(self, path: str) -> FileState | None:
-        state = self.file_state(path)
-        return None if state is None else FileState(*state)
-
-    def build_row(self, build: int) -> BuildRow | None:
-        row = self.db.execute(
-            "SELECT id, started, finished, inputs FROM builds WHERE id=?", (build,)
-        ).fetchone()
-        if row is None:
-            return None
-        return BuildRow(int(row[0]), float(row[1]), row[2], tuple(json.loads(row[3])))
-
-    _ARTICLE_COLUMNS = (
-        "id, source, file_path, format, build, outlet, title, byline, url, published, "
-        "published_source, published_method, clean_text, removed, duplicate_of, notes, meta"
-    )
-
-    @staticmethod
-    def _article_row(row: Sequence[Any]) -> ArticleRow:
-        (aid, source, path, fmt, build, outlet, title, byline, url, pub, src, method) = row[:12]
-        text, removed, dup, notes, meta = row[12:]
-        return ArticleRow(
-            id=str(aid),
-            source=str(source),
-            file_path=str(path),
-            format=str(fmt),
-            build=int(build),
-            outlet=outlet,
-            title=title,
-            byline=byline,
-            url=url,
-            published=None
-            if pub is None
-            else PublishedDate(pub, date_precision(pub), src, src == "inferred", method),
-            text=text or "",
-            removed=tuple(Removal(**r) for r in json.loads(removed or "[]")),
-            duplicate_of=dup,
-            notes=tuple(json.loads(notes)),
-            meta=meta_from_json(meta),
-        )
 
     def article(self, article_id: str) -> ArticleRow | None:
         row = self.db.execute(
@@ -1452,9 +1302,6 @@ class PostgresStore:
             out[str(aid)] = title or ""
         return out
 
-    def clean_candidates(self, build: int) -> list[CleanCandidate]:
-        return [CleanCandidate(*r) for r in self.for_cleaning(build)]
-
     def clean_inputs(self, ids: Sequence[str]) -> dict[str, CleanInput]:
         out: dict[str, CleanInput] = {}
         for aid, decoded, meta, strip in self._select_any(
@@ -1472,17 +1319,6 @@ class PostgresStore:
         ):
             out[str(aid)] = text or ""
         return out
-
-    def analysis_inputs(self, build: int) -> list[AnalysisInput]:
-        rows = self.db.execute(
-            "SELECT id, clean_key, published, published_source, analysis_key FROM articles "
-            "WHERE build=? ORDER BY id",
-            (build,),
-        )
-        return [
-            AnalysisInput(str(a), k, pub, pub is not None and src == "inferred", ak)
-            for a, k, pub, src, ak in rows
-        ]
 
     def layers_of(self, ids: Sequence[str], name: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -1742,12 +1578,6 @@ class PostgresStore:
                 [(build, t(e.id), n, t(x)) for e in entries for n, x in enumerate(e.entity_ids)],
             )
 
-    def has_corpus(self, build: int) -> bool:
-        return (
-            self.db.execute("SELECT 1 FROM corpus_builds WHERE build=?", (build,)).fetchone()
-            is not None
-        )
-
     def corpus(self, build: int) -> Corpus:
         row = self.db.execute(
             "SELECT has_stories FROM corpus_builds WHERE build=?", (build,)
@@ -1790,12 +1620,6 @@ class PostgresStore:
             )
         ]
 
-    def _build_or_last(self, build: int | None) -> int:
-        if build is not None:
-            return build
-        last = self.last_build()
-        return -1 if last is None else last
-
     def _lists(
         self, table: str, key: str, value: str, build: int, keys: Sequence[str] | None = None
     ) -> dict[str, list[Any]]:
@@ -1812,34 +1636,6 @@ class PostgresStore:
         for k, *v in rows:
             out.setdefault(str(k), []).append(v[0] if len(v) == 1 else tuple(v))
         return out
-
-    def _entities(self, build: int, where: str = "", args: Sequence[Any] = ()) -> list[Entity]:
-        rows = self.db.execute(
-            "SELECT id, name, type, mentions, media, quotes FROM entities "
-            f"WHERE build=? {where} ORDER BY position",
-            (build, *args),
-        ).fetchall()
-        # A few entities (a server's page): their own lists; the whole build: one read each.
-        keys = None if not where else [str(r[0]) for r in rows]
-        if not rows:
-            return []
-        aliases = self._lists("entity_aliases", "entity_id", "alias", build, keys)
-        roles = self._lists("entity_roles", "entity_id", "title, date, article_id", build, keys)
-        articles = self._lists("entity_articles", "entity_id", "article_id", build, keys)
-        return [
-            Entity(
-                id=str(eid),
-                name=str(name),
-                type=str(typ),
-                aliases=tuple(aliases.get(eid, ())),
-                roles=tuple(Role(*r) for r in roles.get(eid, ())),
-                mentions=int(mentions),
-                article_ids=tuple(articles.get(eid, ())),
-                media=bool(media),
-                quotes=int(quotes),
-            )
-            for eid, name, typ, mentions, media, quotes in rows
-        ]
 
     def _quotes(self, build: int, where: str = "", args: Sequence[Any] = ()) -> list[Quote]:
         rows = self.db.execute(
