@@ -9,7 +9,16 @@ from __future__ import annotations
 import importlib
 import sys
 
-EVALUATIONS = ("extraction", "quotes", "quotes_news", "entities", "timex", "timeline", "stories")
+EVALUATIONS = (
+    "extraction",
+    "quotes",
+    "quotes_news",
+    "entities",
+    "entities_xdoc",
+    "timex",
+    "timeline",
+    "stories",
+)
 
 
 def main() -> int:
