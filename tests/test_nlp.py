@@ -98,3 +98,36 @@ def test_issue_9_long_sentence_closes_at_its_last_full_stop() -> None:
     assert max(b - a for a, b in zip([0, *starts], [*starts, len(doc)], strict=False)) <= (
         MAX_SENTENCE_TOKENS
     )
+
+
+def _annotation(doc: Any) -> list[tuple[str, str, str, str, str]]:
+    return [(t.text, t.pos_, str(t.morph), t.lemma_, t.dep_) for t in doc]
+
+
+def test_attributes_equal_the_stock_ruler_and_lemmatizer() -> None:
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    texts = [p.read_text("utf-8") for p in sorted((root / "fixtures" / "articles").glob("*.txt"))]
+    texts += [p.read_text("utf-8") for p in sorted((root.parent / "examples").rglob("*.txt"))]
+    # The ruler's multi-token rules ("gon na", "there 's", "y' all", "let 's") and tokens seen
+    # twice with different morphology (the lemmatizer's cache is keyed by it).
+    texts.append("We ai n't gon na stop. Y' all know there 's a plan, let 's go. Blocs vote.")
+    fast, stock = load_nlp(), load_nlp(fast_attributes=False)
+    assert "storyline_attributes" in fast.pipe_names
+    assert "attribute_ruler" in stock.pipe_names and "lemmatizer" in stock.pipe_names
+    assert len(texts) > 5
+    for text in texts:
+        assert _annotation(fast(text)) == _annotation(stock(text))
+
+
+def test_attributes_refuse_a_rule_they_cannot_apply() -> None:
+    from storyline.analyse.lang.attributes import _token_test
+
+    with pytest.raises(ValueError, match="SHAPE"):
+        _token_test({"SHAPE": "Xxxx"})
+    with pytest.raises(ValueError, match="FUZZY"):
+        _token_test({"LOWER": {"FUZZY": "said"}})
+    tag, lower, test = _token_test({"TAG": "VBZ", "LOWER": {"IN": ["is", "'s"]}})
+    assert (tag, lower) == ("VBZ", None)
+    assert test(("VBZ", "is", "ROOT", False)) and not test(("VBZ", "was", "ROOT", False))
