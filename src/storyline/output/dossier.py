@@ -8,12 +8,12 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import asdict
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from storyline.model import DuplicateGroup, InputFailure, MetaValue
+from storyline.model import DuplicateGroup, InputFailure, Mention, MetaValue
 from storyline.store.rows import ArticleRow, removal_records
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SCHEMA_ID",
+    "article_mentions",
     "article_record",
     "dossier_from_store",
     "dossier_json",
@@ -84,6 +85,37 @@ def article_record(row: Mapping[str, Any] | ArticleRow) -> dict[str, Any]:
     }
 
 
+# The entity layer's mention kinds in the dossier's three: a capitalised office ("the Prime
+# Minister"), a role noun ("the former president") and a description ("the company") are all
+# nominal mentions.
+_MENTION_KINDS = {"name": "name", "pronoun": "pronoun"}
+
+
+def article_mentions(
+    text: str, mentions: Iterable[Mention], entity_ids: Collection[str]
+) -> list[dict[str, Any]]:
+    """An article's entity mentions in dossier form: those of the dossier's entities whose
+    offsets still index ``text`` (a mention stored for another version of the text is
+    dropped, not shown at the wrong words), in text order."""
+    out = []
+    for m in sorted(mentions, key=lambda m: (m.start, m.end)):
+        if m.entity_id is None or m.entity_id not in entity_ids:
+            continue
+        if not (0 <= m.start < m.end <= len(text)) or text[m.start : m.end] != m.text:
+            continue
+        out.append(
+            {
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "entity_id": m.entity_id,
+                "kind": _MENTION_KINDS.get(m.kind, "nominal"),
+                "confidence": m.confidence,
+            }
+        )
+    return out
+
+
 def error_record(e: InputFailure) -> dict[str, Any]:
     """One entry of the dossier's ``errors``."""
     return {
@@ -99,12 +131,24 @@ def make_dossier(
     articles: Iterable[Mapping[str, Any] | ArticleRow],
     duplicates: Iterable[DuplicateGroup],
     errors: Iterable[InputFailure],
+    mentions: Iterable[Mention] | None = None,
     **layers: list[dict[str, Any]],
 ) -> dict[str, Any]:
+    """The dossier. With ``mentions`` (the corpus's resolved entity mentions) each article
+    carries its own, as :func:`article_mentions` gives them."""
+    records = [article_record(a) for a in articles]
+    entities = layers.get("entities", [])
+    if mentions is not None:
+        known = {str(e["id"]) for e in entities}
+        by_article: dict[str, list[Mention]] = {}
+        for m in mentions:
+            by_article.setdefault(m.article_id, []).append(m)
+        for r in records:
+            r["mentions"] = article_mentions(r["text"], by_article.get(r["id"], []), known)
     return {
         "schema": SCHEMA_ID,
-        "articles": [article_record(a) for a in articles],
-        "entities": layers.get("entities", []),
+        "articles": records,
+        "entities": entities,
         "quotes": layers.get("quotes", []),
         "timeline": layers.get("timeline", []),
         "quote_groups": layers.get("quote_groups", []),
@@ -144,8 +188,11 @@ def dossier_from_store(
         groups = group_edges(edges, store.published_of({i for e in edges for i in (e.a, e.b)}))
     sections: dict[str, list[dict[str, Any]]] = {}
     failed: list[InputFailure] = []
+    mentions: tuple[Mention, ...] | None = None
     if store.has_corpus(build):
-        sections = store.corpus(build).to_sections()
+        corpus = store.corpus(build)
+        sections = corpus.to_sections()
+        mentions = corpus.mentions
         if "stories" not in sections:
             from storyline.faults import failure
             from storyline.link.story_sections import story_section
@@ -160,7 +207,11 @@ def dossier_from_store(
                 errors.extend(failed)
                 sections["stories"] = []
     return make_dossier(
-        store.article_rows(build), groups, [*store.errors(build), *failed], **sections
+        store.article_rows(build),
+        groups,
+        [*store.errors(build), *failed],
+        mentions,
+        **sections,
     )
 
 

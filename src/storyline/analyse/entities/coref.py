@@ -168,7 +168,19 @@ def _party(words: list[str]) -> str:
 def find_role_nouns(
     doc: Doc, taken: list[bool], quoted: list[bool], sent_of: list[int]
 ) -> list[Ref]:
-    """Definite singular descriptions headed by an office noun, outside names and quotes."""
+    """Definite singular descriptions headed by an office noun, outside names and quotes; then
+    the nominal mentions (`storyline.analyse.entities.nominals`: "the company", "the
+    45-year-old"), kind "nominal", for `resolve_role_nouns` to link."""
+    # nominals.py builds on this module's Ref and clause tests: imported here, not at the top.
+    from storyline.analyse.entities.nominals import find_nominals
+
+    out = _office_nouns(doc, taken, quoted, sent_of)
+    out.extend(find_nominals(doc, taken, quoted, sent_of, out))
+    out.sort(key=lambda r: r.head)
+    return out
+
+
+def _office_nouns(doc: Doc, taken: list[bool], quoted: list[bool], sent_of: list[int]) -> list[Ref]:
     out: list[Ref] = []
     for t in doc:
         low, lo = t.lower_, t.i
@@ -300,8 +312,15 @@ def _excluded_by_clause(doc: Doc, ref_head: int, cand_head: int) -> bool:
 def resolve_role_nouns(
     doc: Doc, nouns: list[Ref], names: list[Ref], clusters: dict[int, ClusterInfo]
 ) -> None:
-    """Give each role noun the cluster whose stated title fits, else the salient candidate."""
+    """Give each role noun the cluster whose stated title fits, else the salient candidate;
+    then link the nominals among ``nouns`` and drop, in place, those no named entity fits (a
+    nominal never makes an entity of its own, see `storyline.analyse.entities.nominals`)."""
+    from storyline.analyse.entities.nominals import NOMINAL_KIND, resolve_nominals
+
+    nominals = [n for n in nouns if n.kind == NOMINAL_KIND]
     for rn in nouns:
+        if rn.kind == NOMINAL_KIND:
+            continue
         matches = [c for c in clusters.values() if c.label == "PERSON" and any(
             title_matches(rn.role_key, t) for t in c.titles)]  # fmt: skip
         if len(matches) > 1:
@@ -323,6 +342,8 @@ def resolve_role_nouns(
             rn.cluster = best
             rn.confidence = CONF_SALIENCE
             rn.method = "salience"
+    resolve_nominals(doc, nominals, names, clusters)
+    nouns[:] = [n for n in nouns if n.kind != NOMINAL_KIND or n.cluster >= 0]
 
 
 def _salient(doc: Doc, rn: Ref, names: list[Ref], clusters: dict[int, ClusterInfo]) -> int | None:

@@ -1,0 +1,509 @@
+"""Nominal mentions ("the company", "the Dutch airline", "the regulator", "the 45-year-old",
+"the chief executive") linked to the named entity they stand for, within one article.
+
+A nominal is a definite singular noun phrase whose head noun names a kind of organisation or
+person. It is linked, by rules, to an entity the article has already named:
+
+- apposition first: "KLM, the Dutch airline," is KLM, whatever the noun;
+- then the descriptors the article gives each entity: nouns in apposition to, in front of, or
+  predicated of its name ("oil giant Shell", "Shell is an energy company"), words of the name
+  itself ("Barclays Bank", "... plc"), nouns of the roles stated for a person ("chief executive
+  of Shell"), a person's age ("Smith, 45,") and gender; each linked nominal teaches its head
+  noun to the entity for the nominals after it;
+- a head noun fits an entity whose descriptors hold it, or a sibling of its family (a lender is
+  a business, like a bank); a descriptor of another family rules the entity out (the
+  regulator is not the company it fines);
+- among the entities that fit, the most salient recent one (mention count, sentence distance,
+  subject position), never a co-argument of the nominal's own verb.
+
+A nominal no entity fits is not emitted: an entity layer mention must belong to a cluster, and
+a new cluster per unlinked "the company" would put a nameless "company" entity into the
+dossier (and into the corpus resolver, which would merge such clusters across articles).
+
+The word lists below are the one home of what kind of thing a common noun names; the role
+nouns the title resolver reads (`coref.ROLE_NOUN_HEADS`) are its, not repeated here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storyline.analyse.entities.coref import (
+    ROLE_NOUN_HEADS,
+    ClusterInfo,
+    Ref,
+    _excluded_by_clause,
+    _verb_of,
+    doc_text,
+)
+from storyline.analyse.entities.names import is_media
+from storyline.analyse.entities.roles import ROLE_HEADS, title_key
+from storyline.analyse.lang.words import fold, word_set
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+__all__ = [
+    "NOMINAL_KIND",
+    "ORG_FAMILIES",
+    "PERSON_NOUNS",
+    "find_nominals",
+    "head_family",
+    "resolve_nominals",
+]
+
+NOMINAL_KIND = "nominal"
+
+# What kind of organisation a head noun names. A noun may sit in several families ("group").
+ORG_FAMILIES: dict[str, frozenset[str]] = {
+    "business": word_set(
+        """
+        company firm business group corporation conglomerate giant concern multinational
+        startup start-up maker manufacturer producer carmaker automaker chipmaker drugmaker
+        retailer supermarket grocer chain supplier provider operator carrier airline bank
+        lender insurer broker brokerage fund owner developer builder housebuilder miner
+        brewer utility telecom telco platform exchange publisher studio label brand
+        subsidiary venture consortium airliner shipper refiner exporter importer distributor
+        outfit conglomerate
+        """
+    ),
+    "public": word_set(
+        """
+        regulator watchdog agency authority commission ministry department council court
+        tribunal committee parliament legislature senate congress inspectorate ombudsman
+        body
+        """
+    ),
+    "civic": word_set(
+        """
+        union party charity organisation organization association federation league club
+        team side squad campaign movement coalition alliance group foundation trust
+        institute university college school hospital think-tank church body
+        """
+    ),
+    "media": word_set(
+        """
+        newspaper paper broadcaster magazine channel outlet network station publication
+        tabloid
+        """
+    ),
+}
+ORG_HEADS = frozenset().union(*ORG_FAMILIES.values())
+# Heads that say only "an organisation" of their family: they fit any organisation of the
+# family, and one whose descriptors the article never states.
+GENERIC_ORG_HEADS = word_set(
+    "company firm business group organisation organization body giant concern conglomerate"
+    " multinational outfit venture"
+)
+# Specific heads that name one kind of organisation; a head fits an entity the article called
+# by a head of its own kind ("the lender" after "the bank"), and not one it called by another
+# specific kind ("the bank" is not the airline). A head in no line is a kind of its own.
+_KIND_LINES = """
+bank lender
+airline carrier airliner
+insurer underwriter
+carmaker automaker manufacturer maker producer
+retailer supermarket grocer chain
+utility supplier provider
+telecom telco operator
+broker brokerage
+developer builder housebuilder
+regulator watchdog authority inspectorate ombudsman
+ministry department agency
+court tribunal
+parliament legislature senate congress
+charity foundation trust
+club team side squad
+university college school institute
+newspaper paper tabloid publication magazine
+broadcaster channel network station outlet
+"""
+ORG_KINDS: dict[str, frozenset[str]] = {
+    w: line for line in map(word_set, _KIND_LINES.strip().splitlines()) for w in line
+}
+# Words of an organisation's name that tell its family ("Shell plc", "Ford Motor Co").
+BUSINESS_NAME_WORDS = word_set(
+    "inc inc. corp corp. corporation co co. ltd ltd. plc llc ag sa s.a. nv n.v. se holdings"
+)
+# People described, not titled: they fit by gender, age and salience alone.
+PERSON_NOUNS = word_set(
+    """
+    man woman boy girl teenager teen child baby pensioner father mother husband wife son
+    daughter brother sister grandfather grandmother grandmother widow widower victim suspect
+    defendant accused driver passenger pilot actor actress singer star rapper musician
+    player striker midfielder defender goalkeeper coach manager billionaire tycoon
+    entrepreneur investor banker trader boss owner athlete runner champion veteran student
+    teacher doctor nurse officer soldier resident customer worker employee
+    """
+)
+# ROLE_HEADS hold the job words (the title resolver takes those it lists itself); the
+# descriptive and vague ones need the article to have given the job to someone.
+PERSON_HEADS = (
+    (ROLE_HEADS | PERSON_NOUNS)
+    - ROLE_NOUN_HEADS
+    - word_set("democrat republican conservative tory mate lady rival peer")
+)
+MALE_NOUNS = word_set(
+    "man boy father husband son brother grandfather widower actor businessman king prince"
+    " chairman spokesman congressman"
+)
+FEMALE_NOUNS = word_set(
+    "woman girl mother wife daughter sister grandmother widow actress businesswoman queen"
+    " princess chairwoman spokeswoman congresswoman"
+)
+# Modifiers that make a description pick out a new or different referent, not a known one.
+NEW_REFERENT_MODIFIERS = word_set(
+    "other another same only next previous last first second third such whole entire new"
+    " latest average typical"
+)
+_AGE = re.compile(r"(\d{1,3})-year-old")
+
+MAX_PREMODIFIERS = 7  # words between the determiner and the head ("a 34-year-old nurse")
+MAX_BACK_SENTENCES = 8  # an entity last named further back fits only when named twice
+CONF_APPOS = 0.9
+CONF_DESCRIPTOR = 0.8
+CONF_FAMILY = 0.7
+CONF_SALIENCE = 0.55
+BONUS_DESCRIPTOR = 2.0
+BONUS_FAMILY = 1.0
+WEIGHT_DISTANCE = 0.35
+WEIGHT_COUNT = 0.3
+COUNT_CAP = 6
+PENALTY_NOT_SUBJECT = 0.3
+# A described person ("the man") is someone just named; further back it is someone new.
+MAX_PERSON_BACK_SENTENCES = 3
+
+
+def head_family(head: str) -> frozenset[str]:
+    """The organisation families a head noun belongs to (empty: not an organisation noun)."""
+    return frozenset(f for f, words in ORG_FAMILIES.items() if head in words)
+
+
+@dataclass(slots=True)
+class _Profile:
+    """What the article says a cluster is."""
+
+    heads: set[str] = field(default_factory=set)
+    families: set[str] = field(default_factory=set)
+    ages: set[str] = field(default_factory=set)
+
+    def learn(self, head: str) -> None:
+        self.heads.add(head)
+        fam = head_family(head)
+        # "group" says nothing about which family; a specific head does.
+        if head not in GENERIC_ORG_HEADS:
+            self.families |= fam
+        elif head == "company" or head == "firm":
+            self.families.add("business")
+
+
+def _singular(word: str) -> str:
+    low = fold(word)
+    if low.endswith("ies") and len(low) > 4:
+        return low[:-3] + "y"
+    if low.endswith("s") and not low.endswith("ss") and low[:-1] in ORG_HEADS:
+        return low[:-1]
+    return low
+
+
+def _age_nominal(doc: Doc, i: int) -> tuple[int, str] | None:
+    """ "the 45-year-old" read at its "the": (index of "old", age), when no noun follows."""
+    j = i + 1
+    if j + 4 >= len(doc):
+        return None
+    piece = "".join(doc[k].text for k in range(j, j + 5))
+    m = _AGE.fullmatch(piece)
+    if m is None:
+        return None
+    nxt = doc[j + 5] if j + 5 < len(doc) else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
+        return None  # "the 45-year-old teacher": the teacher is the head
+    return j + 4, m.group(1)
+
+
+def find_nominals(
+    doc: Doc, taken: list[bool], quoted: list[bool], sent_of: list[int], known: list[Ref]
+) -> list[Ref]:
+    """Definite singular descriptions headed by an organisation or person noun, outside names,
+    stated roles and the role nouns already found (``known``)."""
+    text = doc_text(doc)
+    busy = [False] * len(doc)
+    for r in known:
+        for k in range(r.lo, r.hi):
+            busy[k] = True
+    out: list[Ref] = []
+    for det in doc:
+        low = det.lower_
+        if low not in ("the", "this", "that", "a", "an") or det.dep_ != "det":
+            continue
+        age = _age_nominal(doc, det.i) if low in ("the", "a") else None
+        if age is not None:
+            head_i, years = age
+            head = doc[head_i]
+            key = f"{years}-year-old"
+            label = "PERSON"
+        else:
+            head = det.head
+            if head.i <= det.i or head.i - det.i > MAX_PREMODIFIERS or head.pos_ != "NOUN":
+                continue
+            if head.tag_ != "NN":
+                continue  # plurals and mass uses ("the companies") are groups, not one entity
+            key = fold(head.text)
+            label = "ORG" if key in ORG_HEADS else "PERSON"
+        # "Michael O'Leary, the chief executive,", "Smith, a teacher,": in apposition to a
+        # name, any description (a stated role too, definite or not) is that entity's.
+        appos = _beside_name(head, taken)
+        if appos:
+            if age is None and not {key} & (ORG_HEADS | PERSON_HEADS | ROLE_HEADS):
+                continue
+        elif low in ("a", "an") or (
+            age is None and key not in ORG_HEADS and key not in PERSON_HEADS
+        ):
+            continue
+        elif age is None and (
+            head.dep_ in ("compound", "attr", "acomp")
+            or (head.dep_ == "npadvmod" and head.head.pos_ == "ADJ")
+        ):
+            continue  # a modifier ("the company car") or a predicate ("is the company")
+        span = range(det.i, head.i + 1)
+        if any(busy[k] or (taken[k] and not appos) for k in span):
+            continue
+        if any(doc[k].ent_type_ in ("PERSON", "ORG") for k in span):
+            continue  # "a Trump ally": the name inside is a mention of its own
+        if (
+            age is None
+            and not appos
+            and any(
+                doc[k].tag_ in ("JJS", "RBS")
+                or doc[k].ent_type_ == "ORDINAL"
+                or fold(doc[k].text) in NEW_REFERENT_MODIFIERS
+                or doc[k].text in ("'s", "’s")
+                for k in range(det.i + 1, head.i)
+            )
+        ):
+            continue
+        if not appos and any(
+            c.dep_ in ("relcl", "acl") and not (c.i > 0 and doc[c.i - 1].text == ",")
+            for c in head.children
+        ):
+            # "the company that makes X" introduces an entity; "the company, which" does not.
+            continue
+        nxt = doc[head.i + 1] if head.i + 1 < len(doc) else None
+        if nxt is not None and nxt.ent_type_ == "PERSON":
+            continue  # "the chief executive John Smith": a title, read by the role reader
+        start, end = det.idx, head.idx + len(head.text)
+        out.append(
+            Ref(
+                lo=det.i,
+                hi=head.i + 1,
+                start=start,
+                end=end,
+                text=text[start:end],
+                label=label,
+                kind=NOMINAL_KIND,
+                cluster=-1,
+                confidence=0.0,
+                method="",
+                sent=sent_of[head.i],
+                head=head.i,
+                subject=head.dep_ in ("nsubj", "nsubjpass"),
+                possessor=nxt is not None and nxt.text in ("'s", "’s"),
+                in_quote=quoted[head.i],
+                role_key=key,
+            )
+        )
+    return out
+
+
+def _beside_name(head: Token, taken: list[bool]) -> bool:
+    """Is the noun in apposition with a name ("KLM, the airline," / "the airline, KLM,")?"""
+    if head.dep_ == "appos" and taken[head.head.i] and head.head.ent_type_ in ("PERSON", "ORG"):
+        return True
+    return any(
+        c.dep_ == "appos" and taken[c.i] and c.ent_type_ in ("PERSON", "ORG") for c in head.children
+    )
+
+
+def _profiles(doc: Doc, names: list[Ref], clusters: dict[int, ClusterInfo]) -> dict[int, _Profile]:
+    """Descriptors of each named cluster, from the text around its names and from its roles."""
+    prof: dict[int, _Profile] = {}
+    for r in names:
+        p = prof.setdefault(r.cluster, _Profile())
+        for w in r.text.split():
+            low = _singular(w.strip(",.()"))
+            if r.label != "PERSON" and low in ORG_HEADS:
+                p.learn(low)
+            if r.label != "PERSON" and fold(w) in BUSINESS_NAME_WORDS:
+                p.families.add("business")
+        root = doc[r.head]
+        # "oil giant Shell", "Dutch airline KLM": nouns in front of the name, inside its phrase.
+        k = r.lo - 1
+        while k >= 0 and r.lo - k <= 3 and doc[k].head.i in range(r.lo, r.hi):
+            if doc[k].pos_ == "NOUN":
+                p.learn(_singular(doc[k].text))
+            k -= 1
+        # "the Unite union", "the Tesco chain": the noun the name qualifies.
+        if root.dep_ == "compound" and root.head.pos_ == "NOUN" and root.head.i >= r.hi:
+            p.learn(_singular(root.head.text))
+        # "Shell, the oil company," / "Smith, 45," / "Shell is an energy company".
+        related = [c for c in root.children if c.dep_ == "appos"]
+        if root.dep_ == "appos":
+            related.append(root.head)
+        if root.dep_.startswith("nsubj") and root.head.lemma_ == "be":
+            related.extend(c for c in root.head.children if c.dep_ == "attr")
+        for c in related:
+            if c.i in range(r.lo, r.hi):
+                continue
+            if c.like_num and r.label == "PERSON":
+                p.ages.add(c.text)
+            elif c.pos_ == "NOUN":
+                p.learn(_singular(c.text))
+        for m in _AGE.finditer(doc[r.hi : min(len(doc), r.hi + 8)].text):
+            if r.label == "PERSON":
+                p.ages.add(m.group(1))  # "John Smith, a 45-year-old teacher,"
+            break
+    for cid, info in clusters.items():
+        p = prof.setdefault(cid, _Profile())
+        for t in info.titles:
+            p.heads.update(title_key(t).split(" "))
+    return prof
+
+
+def _fit(nom: Ref, info: ClusterInfo, p: _Profile) -> tuple[bool, float, str]:
+    """Does the cluster fit the nominal's head? (fits, bonus, how)."""
+    head = nom.role_key
+    if nom.label == "PERSON":
+        if info.label != "PERSON":
+            return False, 0.0, ""
+        gender = "m" if head in MALE_NOUNS else "f" if head in FEMALE_NOUNS else ""
+        if gender and info.gender and gender != info.gender:
+            return False, 0.0, ""
+        age = _AGE.fullmatch(head)
+        if age is not None:
+            if p.ages:
+                ok = age.group(1) in p.ages
+                return ok, BONUS_DESCRIPTOR if ok else 0.0, "descriptor"
+            return True, 0.0, "salience"
+        if head in p.heads:
+            return True, BONUS_DESCRIPTOR, "descriptor"
+        if head in PERSON_NOUNS:
+            return True, 0.0, "salience"
+        return False, 0.0, ""  # a job no one in the article is said to have
+    if info.label != "ORG":
+        return False, 0.0, ""
+    kind = ORG_KINDS.get(head, frozenset({head}))
+    if head in p.heads or kind & p.heads:
+        return True, BONUS_DESCRIPTOR, "descriptor"
+    if head not in GENERIC_ORG_HEADS and any(h not in GENERIC_ORG_HEADS for h in p.heads):
+        return False, 0.0, ""  # called a kind of organisation this head is not
+    fam = head_family(head)
+    if p.families:
+        if fam & p.families:
+            return True, BONUS_FAMILY, "family"
+        return False, 0.0, ""  # another kind of body: the regulator is not the company
+    if "business" in fam:
+        return True, 0.0, "salience"
+    # "the union", "the court", "the council" are as often bodies the article never names:
+    # they take an entity only when the text says it is one.
+    return False, 0.0, ""
+
+
+def resolve_nominals(
+    doc: Doc, nominals: list[Ref], names: list[Ref], clusters: dict[int, ClusterInfo]
+) -> None:
+    """Give each nominal the cluster of the entity it describes (cluster stays -1 when none
+    fits); in reading order, so a linked nominal teaches its head to the ones after it."""
+    if not nominals:
+        return
+    prof = _profiles(doc, names, clusters)
+    by_tok: dict[int, Ref] = {}
+    for r in names:
+        for k in range(r.lo, r.hi):
+            by_tok[k] = r
+    media = {r.cluster for r in names if r.label == "ORG" and is_media(r.text)}
+    seen: list[Ref] = sorted(names, key=lambda r: r.head)
+    for nom in sorted(nominals, key=lambda r: r.head):
+        head = doc[nom.head]
+        appos = _appos_name(head, by_tok)
+        if appos is not None and clusters[appos.cluster].label in ("PERSON", "ORG"):
+            _link(nom, appos.cluster, CONF_APPOS, "nominal-appos", prof)
+            continue
+        best = _best(doc, nom, seen, clusters, prof, media)
+        if best is not None:
+            cid, how = best
+            conf = {"descriptor": CONF_DESCRIPTOR, "family": CONF_FAMILY}.get(how, CONF_SALIENCE)
+            _link(nom, cid, conf, f"nominal-{how}", prof)
+            seen.append(nom)
+            seen.sort(key=lambda r: r.head)
+
+
+def _link(nom: Ref, cid: int, conf: float, method: str, prof: dict[int, _Profile]) -> None:
+    nom.cluster, nom.confidence, nom.method = cid, conf, method
+    if nom.label == "ORG":
+        prof.setdefault(cid, _Profile()).learn(nom.role_key)
+    else:
+        prof.setdefault(cid, _Profile()).heads.add(nom.role_key)
+
+
+def _appos_name(head: Token, by_tok: dict[int, Ref]) -> Ref | None:
+    """The name this nominal is in apposition with ("KLM, the Dutch airline,", "the airline,
+    KLM,")."""
+    if head.dep_ == "appos" and head.head.i in by_tok:
+        return by_tok[head.head.i]
+    for c in head.children:
+        if c.dep_ == "appos" and c.i in by_tok:
+            return by_tok[c.i]
+    return None
+
+
+def _best(
+    doc: Doc,
+    nom: Ref,
+    seen: list[Ref],
+    clusters: dict[int, ClusterInfo],
+    prof: dict[int, _Profile],
+    media: set[int],
+) -> tuple[int, str] | None:
+    last: dict[int, Ref] = {}
+    counts: dict[int, int] = {}
+    for r in seen:
+        if r.head >= nom.head:
+            break
+        if r.in_quote and not nom.in_quote:
+            continue
+        last[r.cluster] = r
+        counts[r.cluster] = counts.get(r.cluster, 0) + 1
+    scored: list[tuple[float, int, str]] = []
+    for cid, r in last.items():
+        info = clusters[cid]
+        if cid in media and "media" not in head_family(nom.role_key):
+            continue  # outlets report; "the company" is not the paper that wrote it
+        ok, bonus, how = _fit(nom, info, prof.get(cid, _Profile()))
+        if not ok:
+            continue
+        dist = nom.sent - r.sent
+        limit = (
+            MAX_PERSON_BACK_SENTENCES
+            if how == "salience" and nom.label == "PERSON"
+            else (MAX_BACK_SENTENCES)
+        )
+        if dist > limit and (counts[cid] < 2 or nom.label == "PERSON"):
+            continue
+        if r.sent == nom.sent and (
+            _excluded_by_clause(doc, nom.head, r.head)
+            if nom.label == "PERSON"
+            else _verb_of(doc[nom.head]).i == _verb_of(doc[r.head]).i
+        ):
+            continue  # "Shell sued the company": co-arguments are two
+        cost = WEIGHT_DISTANCE * dist - WEIGHT_COUNT * min(counts[cid], COUNT_CAP) - bonus
+        if not r.subject:
+            cost += PENALTY_NOT_SUBJECT
+        scored.append((cost, cid, how))
+    if not scored:
+        return None
+    scored.sort()
+    if len(scored) > 1 and scored[0][2] == "salience" and scored[1][0] - scored[0][0] < 0.1:
+        return None  # two entities fit equally and nothing the text says tells them apart
+    return scored[0][1], scored[0][2]

@@ -1,0 +1,87 @@
+"""Nominal mentions ("the company", "the 45-year-old") on short hand-written texts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from storyline.analyse.entities.nominals import head_family
+from storyline.analyse.entities.resolve import ArticleEntities, article_entities
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Any:
+    from storyline.analyse.lang.nlp import load_nlp
+
+    return load_nlp()
+
+
+def _cluster_of(ae: ArticleEntities, text: str) -> int:
+    return next(m.cluster for m in ae.mentions if m.text == text)
+
+
+def _kind_of(ae: ArticleEntities, text: str) -> str:
+    return next(m.kind for m in ae.mentions if m.text == text)
+
+
+def test_nominals_apposition_and_later_description_link_to_the_name(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "KLM, the Dutch airline, said on Monday it would cut 500 jobs. "
+            "The carrier blamed higher fuel costs."
+        )
+    )
+    klm = _cluster_of(ae, "KLM")
+    assert _cluster_of(ae, "the Dutch airline") == klm
+    assert _cluster_of(ae, "The carrier") == klm  # a sibling of "airline", taught by the first
+    assert _kind_of(ae, "The carrier") == "nominal"
+    assert ae.clusters[klm].name == "KLM"
+
+
+def test_nominals_regulator_and_bank_each_find_their_own_kind(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "The Financial Conduct Authority fined Barclays Bank £20m on Tuesday. "
+            "The regulator said the bank had misled customers. The lender said it would appeal."
+        )
+    )
+    fca = _cluster_of(ae, "Financial Conduct Authority")
+    bank = _cluster_of(ae, "Barclays Bank")
+    assert _cluster_of(ae, "The regulator") == fca
+    assert _cluster_of(ae, "the bank") == bank
+    assert _cluster_of(ae, "The lender") == bank
+
+
+def test_nominals_age_picks_the_person_of_that_age(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "John Smith, 45, and Peter Brown, 52, were arrested on Friday. "
+            "The 45-year-old denied the charges."
+        )
+    )
+    assert _cluster_of(ae, "The 45-year-old") == _cluster_of(ae, "John Smith")
+
+
+def test_nominals_without_a_fitting_antecedent_are_not_emitted(nlp: Any) -> None:
+    # No union and no regulator is named: the nominals stay out of the layer rather than make
+    # a nameless entity or join the company.
+    ae = article_entities(
+        nlp("Ryanair cancelled 400 flights on Monday. The union said the regulator must act.")
+    )
+    texts = {m.text for m in ae.mentions}
+    assert "Ryanair" in texts
+    assert "The union" not in texts and "the regulator" not in texts
+    assert all(c.name not in ("union", "regulator") for c in ae.clusters)
+
+
+def test_nominals_name_inside_a_description_stays_a_name(nlp: Any) -> None:
+    ae = article_entities(nlp("Senator James Risch, a Trump ally, spoke first. Trump said no."))
+    assert _kind_of(ae, "Trump") == "name"
+    assert not any(m.text == "a Trump ally" for m in ae.mentions)
+
+
+def test_nominals_head_family_reads_the_one_word_list() -> None:
+    assert "business" in head_family("airline")
+    assert "public" in head_family("regulator")
+    assert head_family("weather") == frozenset()
