@@ -172,6 +172,38 @@ def _pairs(groups: dict[Any, Counter[str]]) -> int:
     return total
 
 
+def _corpus_scores(
+    rows: list[tuple[str, GoldMention, str, bool]],
+) -> tuple[
+    float, float, float, float, dict[str, Counter[str]], dict[tuple[str, str], Counter[str]]
+]:
+    """B-cubed precision and recall over ``rows`` pooled across articles, cross-document pair
+    recall and precision, and the mention counts behind them."""
+    gold_of: dict[str, list[int]] = defaultdict(list)
+    sys_of: dict[str, list[int]] = defaultdict(list)
+    for i, (_, g, eid, _) in enumerate(rows):
+        gold_of[g.entity].append(i)
+        sys_of[eid].append(i)
+    bp = br = 0.0
+    for _, g, eid, _ in rows:
+        gs, ss = set(gold_of[g.entity]), set(sys_of[eid])
+        inter = len(gs & ss)
+        bp += inter / len(ss)
+        br += inter / len(gs)
+    n = max(1, len(rows))
+    by_gold: dict[str, Counter[str]] = defaultdict(Counter)
+    by_sys: dict[str, Counter[str]] = defaultdict(Counter)
+    by_both: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for did, g, eid, _ in rows:
+        by_gold[g.entity][did] += 1
+        by_sys[eid][did] += 1
+        by_both[(g.entity, eid)][did] += 1
+    same = _pairs(by_both)
+    xr = same / max(1, _pairs(by_gold))
+    xp = same / max(1, _pairs(by_sys))
+    return bp / n, br / n, xr, xp, by_gold, by_both
+
+
 def score(docs: list[GoldDoc], verbose: bool = False, full_gold: bool = False) -> dict[str, float]:
     from storyline.analyse.entities.resolve import article_entities
     from storyline.analyse.lang.nlp import load_nlp
@@ -218,34 +250,20 @@ def score(docs: list[GoldDoc], verbose: bool = False, full_gold: bool = False) -
     for kinds, label in ((("name",), "names"), (("name", "nominal"), "names+nominals")):
         sel = [r for r in rows if r[1].kind in kinds]
         scores[f"mention_recall {label}"] = sum(r[3] for r in sel) / max(1, len(sel))
-    # B-cubed over names + nominals of the whole set.
-    gold_of: dict[str, list[int]] = defaultdict(list)
-    sys_of: dict[str, list[int]] = defaultdict(list)
-    for i, (_, g, eid, _) in enumerate(rows):
-        gold_of[g.entity].append(i)
-        sys_of[eid].append(i)
-    bp = br = 0.0
-    for _, g, eid, _ in rows:
-        gs, ss = set(gold_of[g.entity]), set(sys_of[eid])
-        inter = len(gs & ss)
-        bp += inter / len(ss)
-        br += inter / len(gs)
-    n = max(1, len(rows))
-    scores["bcubed_precision"] = bp / n
-    scores["bcubed_recall"] = br / n
-    scores["bcubed_f1"] = _f1(bp / n, br / n)
-    by_gold: dict[str, Counter[str]] = defaultdict(Counter)
-    by_sys: dict[str, Counter[str]] = defaultdict(Counter)
-    by_both: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for did, g, eid, _ in rows:
-        by_gold[g.entity][did] += 1
-        by_sys[eid][did] += 1
-        by_both[(g.entity, eid)][did] += 1
-    same = _pairs(by_both)
-    scores["xdoc_pair_recall"] = same / max(1, _pairs(by_gold))
-    scores["xdoc_pair_precision"] = same / max(1, _pairs(by_sys))
+    # B-cubed and cross-document pairs over names + nominals of the whole set, and over names
+    # only (the part that does not depend on nominal mentions).
+    for suffix, kinds in (("", ("name", "nominal")), (" names", ("name",))):
+        sel = [r for r in rows if r[1].kind in kinds]
+        bp, br, xr, xp, by_gold, by_both = _corpus_scores(sel)
+        scores[f"bcubed_precision{suffix}"] = bp
+        scores[f"bcubed_recall{suffix}"] = br
+        scores[f"bcubed_f1{suffix}"] = _f1(bp, br)
+        scores[f"xdoc_pair_recall{suffix}"] = xr
+        scores[f"xdoc_pair_precision{suffix}"] = xp
     if full_gold:
         scores["mention_precision names"] = matched_named / max(1, sys_named)
+    _, _, _, _, by_gold, by_both = _corpus_scores(rows)
+    by_sys = {eid for _, eid in by_both}
     if verbose:
         for ge, per in sorted(by_gold.items()):
             split = Counter(

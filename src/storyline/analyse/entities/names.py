@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from storyline.analyse.entities.lexicon import LEGAL_SUFFIXES, ORG_DESCRIPTORS
 from storyline.analyse.lang.words import (
     COURTESY_TITLES,
     FEMALE_NAMES,
@@ -35,7 +36,10 @@ __all__ = [
     "is_media",
     "name_gender",
     "name_words",
+    "org_core",
+    "org_initials",
     "org_key",
+    "org_short_forms",
     "spelling_variant",
 ]
 
@@ -201,8 +205,24 @@ def spelling_variant(a: str, b: str) -> bool:
     return _edits(fa, fb) <= MAX_FIRST_NAME_EDITS
 
 
+def _bare(word: str) -> str:
+    return fold(word).replace(".", "").rstrip(",")
+
+
+def _strip_tail(words: list[str], drop: frozenset[str]) -> list[str]:
+    """Words without the trailing ones in ``drop`` (and an "and"/"&" left before them: "Eli
+    Lilly and Co"); never all of them."""
+    out = list(words)
+    while len(out) > 1 and (_bare(out[-1]) in drop or out[-1] in ("&", "and")):
+        out.pop()
+    while len(out) > 1 and out[-1] in ("&", "and", "-", ","):
+        out.pop()
+    return out
+
+
 def org_key(text: str) -> str:
-    """Key under which organisation / place / group names are merged."""
+    """Key under which organisation / place / group names are merged: case, a leading article
+    and the legal form left out ("The Boeing Company", "Boeing Co." and "Boeing" are one)."""
     words = [w for w in fold(clean_surface(text)).split(" ") if w]
     while words and words[0] in ("the", "a", "an"):
         words = words[1:]
@@ -210,7 +230,55 @@ def org_key(text: str) -> str:
     if key in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[key]
     words = [w for w in words if w not in ORG_GENERIC] or words
+    words = _strip_tail(words, LEGAL_SUFFIXES)
     return " ".join(words).replace(".", "") if len(words) == 1 else " ".join(words)
+
+
+def org_core(text: str) -> str:
+    """`org_key` without the descriptors that say what kind of business it is ("BT Group",
+    "HSBC Holdings", "Vantor Pharmaceuticals" -> "bt", "hsbc", "vantor"): a weaker key, used only
+    where no other organisation shares it."""
+    return " ".join(_strip_tail(org_key(text).split(" "), LEGAL_SUFFIXES | ORG_DESCRIPTORS))
+
+
+def org_initials(text: str) -> frozenset[str]:
+    """Acronyms a multi-word organisation name may go by: the initials of its capitalised
+    words, with and without its legal form and descriptors ("British Telecommunications plc"
+    -> "bt", "btp"; "Meridian Power Holdings" -> "mph", "mp"). Words written in capitals give
+    all their letters ("BT Group" -> "btg"); a one-word name has none."""
+    words = [w for w in clean_surface(text).split(" ") if w]
+    while words and fold(words[0]) in ("the", "a", "an"):
+        words = words[1:]
+    if len(words) < 2:
+        return frozenset()
+    out: set[str] = set()
+    core = _strip_tail(words, LEGAL_SUFFIXES | ORG_DESCRIPTORS)
+    plain = _strip_tail(words, LEGAL_SUFFIXES)
+    for ws in (core, plain, words):
+        letters = [
+            w if w.isupper() and w.isalpha() and k < len(plain) else w[0]
+            for k, w in enumerate(ws)
+            if w[:1].isupper() or (k >= len(plain) and w[:1].isalpha())
+        ]
+        if len(letters) >= 2:
+            out.add(fold("".join(letters)))
+    return frozenset(a for a in out if len(a) >= 2)
+
+
+def org_short_forms(text: str) -> list[str]:
+    """Shorter forms of an organisation's name as written, that the same text may use for it:
+    without the legal form, then without the descriptors ("Corvane Holdings Ltd" -> "Corvane
+    Holdings", "Corvane"). Original case; the full name itself not included."""
+    words = [w for w in clean_surface(text).split(" ") if w]
+    while words and fold(words[0]) in ("the", "a", "an"):
+        words = words[1:]
+    out: list[str] = []
+    for ws in (_strip_tail(words, LEGAL_SUFFIXES),
+               _strip_tail(words, LEGAL_SUFFIXES | ORG_DESCRIPTORS)):  # fmt: skip
+        form = " ".join(ws)
+        if len(ws) < len(words) and form not in out and form[:1].isupper():
+            out.append(form)
+    return out
 
 
 def acronym(text: str) -> str:

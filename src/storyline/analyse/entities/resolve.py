@@ -24,6 +24,12 @@ from storyline.analyse.entities.coref import (
     resolve_pronouns,
     resolve_role_nouns,
 )
+from storyline.analyse.entities.lexicon import (
+    LEGAL_SUFFIXES,
+    MAKING_VERBS,
+    NOT_ENTITY_CODES,
+    PRODUCT_NOUNS,
+)
 from storyline.analyse.entities.names import (
     COURTESY_TITLES,
     FEMALE_NAMES,
@@ -35,7 +41,9 @@ from storyline.analyse.entities.names import (
     is_media,
     name_gender,
     name_words,
+    org_initials,
     org_key,
+    org_short_forms,
     spelling_variant,
 )
 from storyline.analyse.entities.roles import find_roles
@@ -187,9 +195,10 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
     names: list[_Name] = []
     covered = [False] * len(doc)
     spans: list[tuple[int, int, str]] = []
+    products = _product_names(doc)
     for ent in doc.ents:
         label = KEPT_LABELS.get(ent.label_)
-        if label is None:
+        if label is None or _not_an_entity(doc, ent.start, ent.end, label, products):
             continue
         lo, hi = _trim(doc, ent.start, ent.end)
         # "Later Mr Lammy" tagged whole: the name starts at the courtesy title.
@@ -206,7 +215,10 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
             lo = cut + 1
         if lo >= hi:
             continue
+        if hi - lo >= 2 and _legal_form(doc[hi - 1].text):
+            label = "ORG"  # "Eni SpA" tagged as a person
         spans.append((lo, hi, label))
+    spans.extend(_legal_form_names(doc, spans))
     # Names the tagger missed behind a courtesy title: "Mr Lammy", "Ms Harris".
     ent_tok = {i for lo, hi, _ in spans for i in range(lo, hi)}
     courtesy = tokens_where(
@@ -261,8 +273,163 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
                 title_end=max(title_end, lo) if title_lo < lo else inner,
             )
         )
-    _propagate_surnames(doc, names, covered, quoted, sent_of)
+    head_end = _title_case_head(doc)
+    _propagate_surnames(doc, names, covered, quoted, sent_of, head_end)
+    _propagate_org_names(doc, names, covered, quoted, sent_of, head_end)
     return names
+
+
+def defined_acronym(doc: Doc, hi: int) -> str:
+    """The acronym a name defines in brackets right after it ("Competition and Markets Authority
+    (CMA)", "British Telecommunications plc (BTP)"), or ""."""
+    if hi + 2 < len(doc) and doc[hi].text == "(" and doc[hi + 2].text == ")":
+        word = doc[hi + 1].text
+        if 2 <= len(word) <= 6 and word.isupper() and word.isalpha():
+            return word
+    return ""
+
+
+def _propagate_org_names(
+    doc: Doc,
+    names: list[_Name],
+    covered: list[bool],
+    quoted: list[bool],
+    sent_of: list[int],
+    head_end: int,
+) -> None:
+    """The tagger misses repeats of an organisation's name, its shorter forms and the acronym it
+    defines ("Corvane Holdings Ltd" ... "Corvane"; "British Telecommunications plc (BT)" ... "BT"):
+    every uncovered capitalised occurrence of one of them is a mention of the organisation."""
+    forms: dict[str, set[tuple[str, ...]]] = {}
+    for n in names:
+        if n.ref.label != "ORG":
+            continue
+        texts = [n.ref.text, *org_short_forms(n.ref.text)]
+        acr = defined_acronym(doc, n.ref.hi)
+        if acr:
+            texts.append(acr)
+        for text in texts:
+            words = tuple(text.split())
+            if words and words[0][:1].isupper():
+                forms.setdefault(words[0], set()).add(words)
+    if not forms:
+        return
+    text = doc_text(doc)
+    added = False
+    for t in doc:
+        if covered[t.i] or t.text not in forms or t.ent_type_ in ("NORP", "GPE", "PERSON"):
+            continue
+        if t.pos_ not in ("PROPN", "NOUN") and not (t.idx < head_end or t.text.isupper()):
+            continue
+        best = 0
+        for words in forms[t.text]:
+            k = len(words)
+            if t.i + k <= len(doc) and all(
+                doc[t.i + j].text == w and not covered[t.i + j] for j, w in enumerate(words)
+            ):
+                best = max(best, k)
+        if not best:
+            continue
+        hi = t.i + best
+        if t.idx >= head_end:
+            prev = doc[t.i - 1] if t.i > 0 else None
+            nxt = doc[hi] if hi < len(doc) else None
+            # Part of a longer name ("BT Sport", "the Corvane Foundation").
+            if (
+                prev is not None
+                and prev.pos_ == "PROPN"
+                and prev.text[:1].isupper()
+                and "\n" not in prev.text_with_ws
+            ):
+                continue
+            if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
+                continue
+        start, end = _char_span(doc, t.i, hi)
+        if end <= start:
+            continue
+        for k in range(t.i, hi):
+            covered[k] = True
+        ref = _name_ref(doc, t.i, hi, start, end, "ORG", quoted, sent_of)
+        ref.method = "name-propagation"
+        found = name_words(clean_surface(text[start:end]))
+        names.append(_Name(ref=ref, words=found, honorific="", title_end=t.i))
+        added = True
+    if added:
+        names.sort(key=lambda n: n.ref.lo)
+
+
+def _legal_form(word: str) -> bool:
+    """A legal form closing a company name: "Inc", "plc", "SpA", "A/S" (not a lower-case "as")."""
+    return (word[:1].isupper() or word in ("plc", "llc")) and fold(word).replace(
+        ".", ""
+    ) in LEGAL_SUFFIXES
+
+
+def _legal_form_names(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Company names the tagger missed, found by their legal form: the capitalised words before
+    an "Inc", "plc", "AG" on the same line ("Vantor Pharmaceuticals Inc won approval")."""
+    taken = {i for lo, hi, _ in spans for i in range(lo, hi)}
+    out: list[tuple[int, int, str]] = []
+    for t in doc:
+        if t.i in taken or t.i == 0 or not _legal_form(t.text):
+            continue
+        lo = t.i
+        while lo > 0 and lo - 1 not in taken and t.i - lo < 6:
+            prev = doc[lo - 1]
+            if "\n" in prev.text_with_ws:
+                break
+            capital = prev.text[:1].isupper() and prev.pos_ in ("PROPN", "NOUN", "ADJ", "X")
+            joiner = prev.text in ("&", "and", "-") and lo >= 2 and doc[lo - 2].text[:1].isupper()
+            if not (capital or joiner):
+                break
+            lo -= 1
+        while lo < t.i and not doc[lo].text[:1].isupper():
+            lo += 1
+        if lo < t.i and fold(doc[lo].text) not in ("the", "a", "an"):
+            out.append((lo, t.i + 1, "ORG"))
+    return out
+
+
+def _product_names(doc: Doc) -> set[str]:
+    """Texts of names the article uses for products: a name in apposition to a product noun
+    ("Lumetra, its weekly obesity injection") or followed by a making verb's participle ("Wegovy,
+    made by Novo Nordisk"). The article's other uses of the text are the same product."""
+    out: set[str] = set()
+    for ent in doc.ents:
+        if ent.label_ not in ("ORG", "PERSON", "GPE", "PRODUCT", "WORK_OF_ART"):
+            continue
+        root = ent.root
+        for child in root.children:
+            if child.i >= ent.start and child.i < ent.end:
+                continue
+            if (child.dep_ == "appos" and child.lemma_.lower() in PRODUCT_NOUNS) or (
+                child.dep_ == "acl"
+                and child.tag_ == "VBN"
+                and child.lemma_.lower() in MAKING_VERBS
+                and any(g.dep_ == "agent" for g in child.children)
+            ):
+                out.add(ent.text)
+    return out
+
+
+def _not_an_entity(doc: Doc, lo: int, hi: int, label: str, products: set[str]) -> bool:
+    """Tagged spans that are no one: currency codes and time zones ("EUR 4bn", "GMT"), model
+    names after a model number ("737 MAX"), products the article names as such, and a
+    nationality or group adjective before a noun ("Libyan oil", "a neo-Nazi rally")."""
+    toks = doc[lo:hi]
+    if any(t.text in NOT_ENTITY_CODES for t in toks):
+        return True
+    if toks.text in products:
+        return True
+    if label == "NORP" and (toks.root.pos_ == "ADJ" or toks.root.dep_ in ("amod", "compound")):
+        return True
+    prev = doc[lo - 1] if lo > 0 else None
+    if prev is None or hi - lo > 1 or not toks.text.isupper():
+        return False
+    # "737 MAX", "A320 NEO": a model name in capitals after a model number (not a year).
+    digits = any(c.isdigit() for c in prev.text)
+    year = prev.text.isdigit() and 1800 <= int(prev.text) <= 2100
+    return prev.text.isalnum() and digits and len(prev.text) >= 3 and not year
 
 
 def _name_ref(
@@ -299,7 +466,12 @@ def _name_ref(
 
 
 def _propagate_surnames(
-    doc: Doc, names: list[_Name], covered: list[bool], quoted: list[bool], sent_of: list[int]
+    doc: Doc,
+    names: list[_Name],
+    covered: list[bool],
+    quoted: list[bool],
+    sent_of: list[int],
+    head_end: int = 0,
 ) -> None:
     """The tagger misses some repeats of a surname it found elsewhere ("Salazar said"): every
     capitalised, uncovered token spelled as the surname of a full person name is a mention."""
@@ -312,10 +484,16 @@ def _propagate_surnames(
         return
     added = False
     for t in doc:
-        if covered[t.i] or t.text not in surnames or t.pos_ not in ("PROPN", "NOUN"):
+        in_head = t.idx < head_end
+        if covered[t.i] or t.text not in surnames:
+            continue
+        if t.pos_ not in ("PROPN", "NOUN") and not (in_head and t.pos_ == "VERB"):
             continue
         prev = doc[t.i - 1] if t.i > 0 else None
         nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
+        if in_head:
+            # In a title-case headline every word is capitalised: neighbours say nothing.
+            prev = nxt = None
         # Part of a longer name or title ("Salazar Foundation", "the Obama administration").
         if (
             prev is not None
@@ -327,8 +505,9 @@ def _propagate_surnames(
             continue  # fmt: skip
         if nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper():
             continue
-        if (nxt is not None and nxt.dep_ == "compound") or (
-            t.dep_ == "compound" and t.head.i > t.i
+        if not in_head and (
+            (nxt is not None and nxt.dep_ == "compound")
+            or (t.dep_ == "compound" and t.head.i > t.i)
         ):
             continue
         start, end = _char_span(doc, t.i, t.i + 1)
@@ -350,9 +529,21 @@ def _title_case_head(doc: Doc) -> int:
     if end <= 0:
         return 0
     words = [w for w in doc_text(doc)[:end].split() if w[:1].isalpha() and len(w) > 3]
-    if len(words) < 3 or sum(w[:1].isupper() for w in words) < 0.8 * len(words):
+    if len(words) < 2 or sum(w[:1].isupper() for w in words) < 0.8 * len(words):
         return 0
     return end
+
+
+def _used_alone(body: str, piece: str) -> bool:
+    """Does ``body`` use ``piece`` as a name of its own, not inside a longer capitalised one
+    ("Drug" in "Food and Drug Administration" is not "Drug")?"""
+    for m in re.finditer(rf"(?<!\w){re.escape(piece)}(?!\w)", body):
+        right = body[m.end() :]
+        after = right.split(None, 1)[0] if right.strip() else ""
+        glued_right = right.startswith(" ") and after[:1].isupper()
+        if not glued_right:  # "Mr Ortberg" still uses "Ortberg"
+            return True
+    return False
 
 
 def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
@@ -362,7 +553,8 @@ def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
     if not head_end:
         return
     body = doc_text(doc)[head_end:]
-    for n in names:
+    dropped: list[int] = []
+    for k, n in enumerate(names):
         r = n.ref
         if r.start >= head_end or r.hi - r.lo < 2 or r.text in body:
             continue
@@ -373,12 +565,16 @@ def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
                 piece = doc[toks[a].i : toks[a + size - 1].i + 1]
                 if piece[0].is_punct or piece[-1].is_punct:
                     continue
-                if re.search(rf"(?<!\w){re.escape(piece.text)}(?!\w)", body):
+                if _used_alone(body, piece.text):
                     best = (piece.start, piece.end)
                     break
             if best is not None:
                 break
         if best is None:
+            # No part of it is a name the article goes on to use: headline words ("Rival
+            # Struggles", "Fined Over Outage").
+            if r.label in ("PERSON", "ORG"):
+                dropped.append(k)
             continue
         lo, hi = best
         start, end = _char_span(doc, lo, hi)
@@ -386,6 +582,8 @@ def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
         r.head = doc[lo:hi].root.i
         n.words = name_words(r.text) if r.label == "PERSON" else name_words(clean_surface(r.text))
         n.title_end = max(min(n.title_end, hi), lo)
+    for k in reversed(dropped):
+        del names[k]
 
 
 _NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
@@ -439,6 +637,15 @@ def _relabel(names: list[_Name]) -> None:
     votes: dict[str, Counter[str]] = {}
     for n in names:
         votes.setdefault(org_key(" ".join(n.words)), Counter())[n.ref.label] += 1
+    # The first and last words of the company names the article writes with a legal form or a
+    # descriptor ("Banco Santander SA"): alone, such a word is the company, not a person.
+    company_words: set[str] = set()
+    for n in names:
+        if n.ref.label in ("ORG", "OTHER") and len(n.words) >= 2:
+            shorter = org_short_forms(" ".join(n.words))
+            if shorter:
+                core = [fold(w) for w in shorter[-1].split(" ")]
+                company_words.update((core[0], core[-1]))
     for n in names:
         key = fold(" ".join(n.words))
         single = len(n.words) == 1
@@ -469,6 +676,8 @@ def _relabel(names: list[_Name]) -> None:
                 n.ref.label = "GPE"
             elif other and max(other)[0] > v.get("PERSON", 0):
                 n.ref.label = max(other)[1]
+            elif not n.honorific and key not in firsts and key in company_words:
+                n.ref.label = "ORG"  # "Santander" beside "Banco Santander SA"
 
 
 def _cluster_people(names: list[_Name], next_id: int) -> int:
@@ -581,28 +790,75 @@ def _cluster_people(names: list[_Name], next_id: int) -> int:
     return next_id
 
 
-def _cluster_others(names: list[_Name], next_id: int) -> int:
+def _cluster_others(names: list[_Name], next_id: int, doc: Doc | None = None) -> int:
     keys: dict[str, int] = {}
-    acronyms: dict[str, int] = {}
     for n in names:
         if n.ref.label == "PERSON":
             continue
-        text = " ".join(n.words)
-        key = org_key(text)
+        key = org_key(" ".join(n.words))
         cid = keys.get(key)
-        if cid is None and key.replace(".", "").isalpha() and " " not in key:
-            cid = acronyms.get(key.replace(".", ""))
         if cid is None:
-            cid = next_id
+            cid = keys[key] = next_id
             next_id += 1
-            keys[key] = cid
-            ac = "".join(w[0] for w in text.split(" ") if w[:1].isupper())
-            if len(ac) >= 2 and len(text.split(" ")) >= 2:
-                acronyms.setdefault(ac.lower(), cid)
         n.ref.cluster = cid
         n.ref.confidence = CONF_ORG
+    if doc is not None:
+        _merge_org_aliases(doc, names)
     _merge_short_org_names(names)
     return next_id
+
+
+def _merge_org_aliases(doc: Doc, names: list[_Name]) -> None:
+    """An organisation's acronym and shorter forms are the organisation, wherever in the article
+    they come: the acronym a name defines in brackets, the initials of a multi-word name (with
+    or without its legal form: "British Telecommunications plc" is "BT" and "BTP"), and its name
+    without legal form and descriptors ("BT Group plc" is "BT"). A form two organisations of the
+    article could go by joins neither. The short form takes the organisation's type: the tagger
+    calls "BT" a place and "Santander" a person."""
+    defined: dict[str, set[int]] = {}
+    initials: dict[str, set[int]] = {}
+    shorter: dict[str, set[int]] = {}
+    for n in names:
+        if n.ref.label not in ("ORG", "OTHER") or len(n.words) < 2:
+            continue
+        text = " ".join(n.words)
+        acr = defined_acronym(doc, n.ref.hi)
+        if acr:
+            defined.setdefault(fold(acr), set()).add(n.ref.cluster)
+        for a in org_initials(text):
+            initials.setdefault(a, set()).add(n.ref.cluster)
+        for form in org_short_forms(text):
+            shorter.setdefault(org_key(form), set()).add(n.ref.cluster)
+    if not (defined or initials or shorter):
+        return
+    moved: dict[int, int] = {}
+    for n in names:
+        if n.ref.label == "PERSON" or n.ref.cluster in moved:
+            continue
+        text = " ".join(n.words)
+        key = org_key(text)
+        capitals = len(n.words) == 1 and text.isupper() and text.isalpha()
+        targets: set[int] = set()
+        for table, ok in ((defined, capitals), (shorter, True), (initials, capitals)):
+            if ok and not targets:
+                targets = table.get(key if table is shorter else fold(text), set())
+        targets = targets - {n.ref.cluster}
+        if len(targets) == 1:
+            moved[n.ref.cluster] = next(iter(targets))
+    if not moved:
+        return
+
+    def root(c: int) -> int:
+        seen = set()
+        while c in moved and c not in seen:
+            seen.add(c)
+            c = moved[c]
+        return c
+
+    for n in names:
+        if n.ref.label != "PERSON" and n.ref.cluster in moved:
+            n.ref.cluster = root(n.ref.cluster)
+            n.ref.label = "ORG"
 
 
 def _merge_short_org_names(names: list[_Name]) -> None:
@@ -669,7 +925,7 @@ def article_entities(doc: Doc) -> ArticleEntities:
     _trim_surname_tails(doc, names)
     _relabel(names)
     next_id = _cluster_people(names, 0)
-    next_id = _cluster_others(names, next_id)
+    next_id = _cluster_others(names, next_id, doc)
 
     infos: dict[int, ClusterInfo] = {}
     for n in names:

@@ -1,0 +1,61 @@
+"""Word lists of the entity layer: what an organisation's name carries that is not its identity,
+and capitalised words that are never a person or an organisation.
+
+Facts of usage, not of any story: every list is a closed class (legal forms, ISO codes, time
+zones) or a generic business noun. Time zones have their home in the time lexicon.
+"""
+
+from __future__ import annotations
+
+from storyline.analyse.lang.words import word_set
+from storyline.analyse.time.lexicon import TIMEZONES
+
+__all__ = [
+    "CURRENCY_CODES",
+    "LEGAL_SUFFIXES",
+    "MAKING_VERBS",
+    "NOT_ENTITY_CODES",
+    "ORG_DESCRIPTORS",
+    "PRODUCT_NOUNS",
+]
+
+# Legal forms that close a company's name ("Boeing Co", "Siemens AG", "Eni SpA", "Novo Nordisk
+# A/S"): the same company is named with and without them. Folded, without dots.
+LEGAL_SUFFIXES = word_set(
+    """
+    inc incorporated corp corporation co company companies ltd limited plc llc llp lp
+    ag se sa spa nv bv gmbh kgaa ab asa oyj a/s as pty pte bhd sarl srl sas kk
+    """
+)
+# Words that say what kind of business a name is, said or left out ("BT Group", "HSBC
+# Holdings", "Vantor Pharmaceuticals", "KLM Royal Dutch Airlines"): a name with them and the
+# name without them are the same organisation when nothing else in the corpus claims the
+# shorter form. Folded.
+ORG_DESCRIPTORS = word_set(
+    """
+    group holdings holding pharmaceuticals pharmaceutical pharma airlines airline airways
+    bank banking logistics power engineering insurance energy telecommunications telecom
+    technologies technology systems industries international partners capital motors
+    software media resources financial services worldwide global
+    """
+)
+# ISO 4217 codes the business press writes before amounts ("EUR 4bn", "USD 171.20").
+CURRENCY_CODES = word_set(
+    """
+    USD EUR GBP JPY CNY CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RUB INR BRL MXN ZAR KRW
+    HKD SGD TRY SAR AED ILS EGP NGN KES
+    """
+)
+# Capitalised codes that the tagger reads as organisations and never are one.
+NOT_ENTITY_CODES = CURRENCY_CODES | frozenset(TIMEZONES)
+# Common nouns that make a capitalised name in apposition to them a product ("Lumetra, its weekly
+# obesity injection"), and verbs whose passive participle after a name says the same
+# ("Wegovy, made by Novo Nordisk"). Folded lemmas.
+PRODUCT_NOUNS = word_set(
+    """
+    drug medicine medication injection pill vaccine treatment therapy jet aircraft plane
+    airliner car vehicle truck model phone smartphone handset device chip processor laptop
+    console software app game brand product range beer drink
+    """
+)
+MAKING_VERBS = word_set("make build develop produce manufacture sell market design brew")
