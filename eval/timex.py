@@ -14,10 +14,10 @@ and TIMEX3 offsets/type/value). The article texts are read from ``/work/devdata`
 ``$STORYLINE_DATASETS`` (``devdata/...`` and ``datasets/...`` paths); the table is skipped with a
 printed line when they are absent.
 
-Two more tables score ``eval/data/timex_news2_gold.txt`` and ``timex_news3_gold.txt``, news
-written and annotated for this project (market reports, match reports, UTC times, ranges,
-quoted letters, court, weather, results, obituaries; the files' headers give their format and
-conventions). They ship in the repository, so they are always scored and have their own floors.
+Three more tables score ``eval/data/timex_news2_gold.txt``, ``timex_news3_gold.txt`` and
+``timex_news4_gold.txt``, news written and annotated for this project (market reports, match
+reports, UTC and military times, ranges, quoted letters and emails, datelines, court, weather,
+results, obituaries; the files' headers give their format and conventions). They ship in the repository, so they are always scored and have their own floors.
 
 The dataset is read from ``$STORYLINE_DATASETS/tempeval3`` (default ``../shared/datasets``
 relative to the repository root) and never copied into the repository.
@@ -68,6 +68,16 @@ NEWS3_FLOORS: dict[str, float] = {
     "strict_f1": 0.96,
     "relaxed_f1": 0.97,
     "value_f1": 0.91,
+    "type_acc": 0.97,
+}
+# The fourth set (eval/data/timex_news4_gold.txt), written and annotated before the tagger ran
+# on it: first measured (unseen) 0.982/0.991/0.964/0.991; after three annotation slips were
+# corrected (the file's header says which) and two general fixes (a plural noun such as "title
+# hopes" is no future cue; "its July record" is behind the anchor): 1.000/1.000/0.991/0.991.
+NEWS4_FLOORS: dict[str, float] = {
+    "strict_f1": 0.97,
+    "relaxed_f1": 0.97,
+    "value_f1": 0.95,
     "type_acc": 0.97,
 }
 MIN_WORDS_PER_SECOND = 50_000
@@ -277,6 +287,7 @@ def load_news(datasets: Path) -> list[Doc] | None:
 
 NEWS2_GOLD = Path(__file__).resolve().parent / "data" / "timex_news2_gold.txt"
 NEWS3_GOLD = Path(__file__).resolve().parent / "data" / "timex_news3_gold.txt"
+NEWS4_GOLD = Path(__file__).resolve().parent / "data" / "timex_news4_gold.txt"
 _INLINE = re.compile(r"\[\[([^|\]]+)\|([A-Z]+)\|([^\]]*)\]\]")
 _HEAD = re.compile(r"^=== (\S+) dct=(\d{4}-\d\d-\d\d)$")
 
@@ -389,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, path, floors in (
         ("news2", NEWS2_GOLD, NEWS2_FLOORS),
         ("news3", NEWS3_GOLD, NEWS3_FLOORS),
+        ("news4", NEWS4_GOLD, NEWS4_FLOORS),
     ):
         docs = load_news2(path)
         c2 = Counts()

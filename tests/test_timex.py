@@ -1075,3 +1075,34 @@ def test_timex_day_in_the_present_tense_is_a_schedule() -> None:
         "DATE",
         "2024-11-05",
     )
+
+
+# --------------------------------------------------------------------------- issue 14, news4
+
+
+def test_timex_weekday_plural_noun_is_no_future_cue() -> None:
+    # "their title hopes": a noun, not "hopes to" (a Sunday paper's Saturday is the day before).
+    sunday = dt.date(2025, 2, 23)
+    text = "Arsenal beat Tottenham 2-1 on Saturday, keeping their title hopes alive."
+    assert _one(text, "Saturday", sunday).value == "2025-02-22"
+    # The verb still looks ahead.
+    assert _one("She hopes to sign on Saturday.", "Saturday", sunday).value == "2025-03-01"
+
+
+def test_timex_month_naming_a_record_is_behind_the_anchor() -> None:
+    april = dt.date(2025, 4, 9)
+    text = "The index is 20% below its July record."
+    assert _one(text, "July", april).value == "2024-07"
+    assert _one("Gold is near its April high.", "April", april).value == "2025-04"
+    # Without such a noun, a present-tense month ahead stays ahead.
+    assert _one("The index is expected to recover in July.", "July", april).value == "2025-07"
+
+
+def test_timex_month_of_that_year_is_one_expression_in_the_year_discussed() -> None:
+    text = "The flu emerged in March 2009. By June of that year it was a pandemic."
+    assert _found(text)["June of that year"] == ("DATE", "2009-06")
+    later = "He won in 2004 and lost in May of the following year, in the summer of that year."
+    found = _found(later)
+    assert found["May of the following year"] == ("DATE", "2005-05")
+    # The following year moved the year under discussion.
+    assert found["the summer of that year"] == ("DATE", "2005-SU")

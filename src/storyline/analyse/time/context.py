@@ -298,11 +298,29 @@ class Context:
         return None
 
 
+# Future words that are as often plural nouns: after a determiner or a possessive ("keeping
+# their title hopes alive", "the plans") they are not a tense.
+_NOUN_LIKE_FUTURE = frozenset({"hopes", "plans", "plan", "aims"})
+_NOUN_DETERMINERS = frozenset(
+    {"the", "a", "an", "their", "his", "her", "its", "our", "my", "your", "whose", "these"}
+)
+
+
+def _noun_use(words: list[str], j: int) -> bool:
+    """``words[j]`` is a noun-like future word with a determiner one or two words before it."""
+    if words[j].lower() not in _NOUN_LIKE_FUTURE:
+        return False
+    return any(w.lower() in _NOUN_DETERMINERS for w in words[max(0, j - 2) : j])
+
+
 def _scan(lw: list[str], rw: list[str]) -> Tense:
     """The tense of the nearest tense-bearing word, left and right alternately."""
+    both = [*lw, *rw]
     for i in range(max(len(lw), len(rw))):
         if i < len(lw):
             t = _classify(lw[-1 - i])
+            if t == "future" and _noun_use(both, len(lw) - 1 - i):
+                t = ""
             if t == "past" and i + 1 < len(lw) and _passive(lw[-2 - i]):
                 t = ""
             elif t == "future" and _had_before(lw, len(lw) - 1 - i):
@@ -311,6 +329,8 @@ def _scan(lw: list[str], rw: list[str]) -> Tense:
                 return t
         if i < len(rw):
             t = _classify(rw[i])
+            if t == "future" and _noun_use(both, len(lw) + i):
+                t = ""
             if t == "past" and i > 0 and _passive(rw[i - 1]):
                 t = ""
             elif t == "future" and _had_before(rw, i):

@@ -694,6 +694,8 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
         # "the warmest for a January since 2021": any January; "a June agreement" is one.
         return Norm("DATE", f"XXXX-{month:02d}", CONF_VAGUE)
     a = ctx.anchor
+    if not pre and _PAST_MARK_AFTER.match(after):
+        pre = "last" if a is None or month != a.month else "this"
     if pre in ("last", "this past"):
         year = None if a is None else bounded_year(a.year if month < a.month else a.year - 1)
     elif pre in ("next", "this coming"):
@@ -705,6 +707,11 @@ def _month_alone(m: re.Match[str], ctx: Context) -> Norm | None:
     if year is None:
         return Norm("DATE", f"XXXX-{month:02d}", CONF_TENSE)
     return Norm("DATE", month_value(year, month), CONF_TENSE)
+
+
+# "its July record", "the March high": a month naming where a measure peaked is behind us,
+# whatever the tense of the clause ("is 20% below its July record").
+_PAST_MARK_AFTER = re.compile(r"\s+(?:record|high|low|peak)s?\b", re.IGNORECASE)
 
 
 _NOT_A_YEAR_AFTER = re.compile(
@@ -1499,6 +1506,26 @@ def _anaphoric_day(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", _unit_value(d, unit), CONF_TENSE)
 
 
+def _of_that_year(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "June of that year", "the summer of the following year", "May 3 of the same year": a
+    month or season of the year under discussion (the last one the text named), one expression,
+    so that the month is not first read against the document's date."""
+    which = " ".join(m["which"].lower().split())
+    step = 1 if which in ("the following", "the next") else -1 if "previous" in which else 0
+    year = None if ctx.ref_year is None else bounded_year(ctx.ref_year + step)
+    if m["season"]:
+        code = SEASONS[m["season"].lower()]
+        return Norm("DATE", f"{year_value(year) if year else 'XXXX'}-{code}", CONF_TENSE)
+    month = MONTHS[m["mon"].lower()]
+    day = int(m["day"]) if m["day"] else 0
+    if year is None:
+        return Norm("DATE", f"XXXX-{month:02d}" + (f"-{day:02d}" if day else ""), CONF_VAGUE)
+    if day:
+        d = make_date(year, month, day)
+        return None if d is None else Norm("DATE", day_value(d), CONF_TENSE)
+    return Norm("DATE", month_value(year, month), CONF_TENSE)
+
+
 def _the_day(m: re.Match[str], ctx: Context) -> Norm | None:
     """ "shares rose 3% on the day", "later in the day": in a report that runs
     over one trading or match day, the day under discussion (the last day mentioned, else the
@@ -2013,6 +2040,17 @@ RULES: tuple[Rule, ...] = (
         _anaphoric_day,
         anaphoric=True,
         keys=("unit", "pod"),
+    ),
+    Rule(
+        "timex.anaphoric",
+        _r(
+            rf"{_B}(?:(?P<mon>{_FULL_MONTHS})(?:\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?)?"
+            rf"|(?:the\s+)?(?P<season>spring|summer|autumn|fall|winter))\s+of\s+(?P<which>that"
+            rf"|that\s+same|the\s+same|the\s+following|the\s+next|the\s+previous)\s+year{_E}"
+        ),
+        _of_that_year,
+        anaphoric=True,
+        keys=("month", "season"),
     ),
     Rule(
         "timex.anaphoric",
