@@ -422,3 +422,109 @@ def test_issue_9_repeated_sentence_pronouns_in_linear_time(nlp: Any) -> None:
     ae = article_entities(doc)
     assert time.perf_counter() - started < 4.0
     assert any(m.kind == "pronoun" for m in ae.mentions)
+
+
+def test_entities_legal_form_is_not_part_of_the_key() -> None:
+    from storyline.analyse.entities.names import org_core, org_initials, org_key
+
+    assert org_key("The Boeing Company") == org_key("Boeing Co.") == org_key("Boeing")
+    assert org_key("Eli Lilly and Co") == "eli lilly"
+    assert org_core("BT Group plc") == "bt"
+    assert org_core("Deutsche Telekom AG") == "deutsche telekom"
+    assert {"bt", "btp"} <= org_initials("British Telecommunications plc")
+    assert org_initials("Boeing") == frozenset()
+
+
+def test_entities_acronym_defined_after_its_first_use_joins_the_name(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "BT Plans More Job Cuts\nBT will cut a further 10,000 jobs, the group said. "
+            "British Telecommunications plc (BT) said the cuts came on top of earlier ones."
+        )
+    )
+    bts = {m.cluster for m in ae.mentions if m.text in ("BT", "British Telecommunications plc")}
+    assert len(bts) == 1
+    assert ae.clusters[bts.pop()].type == "ORG"
+
+
+def test_entities_acronym_with_the_legal_form_joins_the_name(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Ofcom fined British Telecommunications plc on Thursday. The regulator said "
+            "BTP had failed to route calls for eleven hours."
+        )
+    )
+    assert _cluster_of(ae, "BTP") == _cluster_of(ae, "British Telecommunications plc")
+    assert _cluster_of(ae, "Ofcom") != _cluster_of(ae, "BTP")
+
+
+def test_entities_currency_codes_time_zones_and_model_names_are_not_entities(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Boeing said the 737 MAX line would reopen at 08:00 GMT. The shares closed at "
+            "USD 171.20, and Airbus raised EUR 4bn from investors."
+        )
+    )
+    texts = {m.text for m in ae.mentions}
+    assert {"Boeing", "Airbus"} <= texts
+    assert not any(w in t for t in texts for w in ("GMT", "USD", "EUR", "MAX"))
+
+
+def test_entities_nationality_adjective_is_not_an_entity(nlp: Any) -> None:
+    ae = article_entities(
+        nlp("Libyan oil output fell after a neo-Nazi group blockaded the port, Eni said.")
+    )
+    assert {c.type for c in ae.clusters} <= {"ORG", "PERSON", "GPE", "OTHER"}
+    assert not any(m.label == "NORP" for m in ae.mentions)
+
+
+def test_entities_headline_fragment_is_dropped_name_kept(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Airbus Lifts Delivery Goal as Rival Struggles\nAirbus raised its delivery target "
+            "on Thursday, citing strong demand for its jets."
+        )
+    )
+    texts = [m.text for m in ae.mentions if m.kind == "name"]
+    assert "Rival Struggles" not in texts
+    assert texts.count("Airbus") == 2
+
+
+def test_entities_company_word_beside_its_full_name_is_the_company(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Banco Santander SA agreed on Monday to buy TSB. Santander executive chair Ana "
+            "Botin said the deal would close this year."
+        )
+    )
+    assert _cluster_of(ae, "Santander") == _cluster_of(ae, "Banco Santander SA")
+    assert ae.clusters[_cluster_of(ae, "Santander")].type == "ORG"
+    assert _cluster_of(ae, "Ana Botin") != _cluster_of(ae, "Santander")
+
+
+def test_entities_corpus_links_organisation_forms_across_articles(nlp: Any) -> None:
+    a = article_entities(nlp("The Federal Aviation Administration widened its review of Boeing."))
+    b = article_entities(nlp("Boeing Co will slow output while the FAA audit continues."))
+    c = article_entities(nlp("TSB Bank plc has five million customers, The Boeing Company said."))
+    d = article_entities(nlp("The bank TSB was sold on Monday, officials said."))
+    _, where = resolve_corpus(
+        [("a", "2026-01-12", a), ("b", "2026-01-13", b), ("c", "2026-01-14", c), ("d", None, d)]
+    )
+
+    def eid(ae: ArticleEntities, art: str, text: str) -> str:
+        return where[(art, _cluster_of(ae, text))]
+
+    assert eid(a, "a", "Federal Aviation Administration") == eid(b, "b", "FAA")
+    assert eid(a, "a", "Boeing") == eid(b, "b", "Boeing Co") == eid(c, "c", "Boeing Company")
+    assert eid(c, "c", "TSB Bank plc") == eid(d, "d", "TSB")
+    assert eid(a, "a", "Boeing") != eid(a, "a", "Federal Aviation Administration")
+
+
+def test_entities_corpus_keeps_two_people_of_one_surname_apart(nlp: Any) -> None:
+    a = article_entities(nlp("Jerome Powell said the Fed was in no hurry. Powell spoke again."))
+    b = article_entities(nlp("James Powell, an analyst at Jefferies, said Powell was wrong."))
+    _, where = resolve_corpus([("a", "2026-02-04", a), ("b", "2026-02-05", b)])
+    assert (
+        where[("a", _cluster_of(a, "Jerome Powell"))]
+        != where[("b", _cluster_of(b, "James Powell"))]
+    )

@@ -16,11 +16,20 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 
 from storyline.analyse.entities.coref import title_matches
-from storyline.analyse.entities.names import fold, name_words, org_key, spelling_variant
+from storyline.analyse.entities.names import (
+    fold,
+    name_words,
+    org_core,
+    org_initials,
+    org_key,
+    org_short_forms,
+    spelling_variant,
+)
 from storyline.analyse.entities.resolve import ArticleEntities, RoleMention
 from storyline.analyse.entities.resolve import Mention as EntityMention
 from storyline.analyse.entities.roles import title_key
 from storyline.model import Entity, Role
+from storyline.unionfind import UnionFind
 
 __all__ = ["Entity", "Role", "resolve_corpus"]
 
@@ -47,6 +56,8 @@ class _Group:
     articles: set[str] = field(default_factory=set)
     media: bool = False
     members: list[tuple[str, int]] = field(default_factory=list)
+    # The texts of its name mentions (not role nouns or nominals): what the corpus may link by.
+    written: set[str] = field(default_factory=set)
 
 
 def _slug(name: str) -> str:
@@ -167,7 +178,79 @@ def resolve_corpus(
         _add(groups, key, aid, pub, ae, cid, members)
         where[(aid, cid)] = key
     _resolve_role_clusters(groups, where, pending_roles, members)
+    _merge_organisations(groups, where, full)
     return _finish(groups, where)
+
+
+def _merge_organisations(
+    groups: dict[str, _Group],
+    where: dict[tuple[str, int], str],
+    full: dict[str, list[tuple[str, str]]],
+) -> None:
+    """One organisation however the corpus's articles name it (each article already joined its
+    own forms): groups that share a written name ("BT" in the article on "British
+    Telecommunications plc (BT)" and in the one on "BT Group plc"), the same name without legal
+    form and descriptors ("TSB" / "TSB Bank plc"), an acronym and the one multi-word name in the
+    corpus whose initials it is ("FAA" / "Federal Aviation Administration"), and a lone word that
+    opens or closes the one company name with a legal form that holds it ("Santander" / "Banco
+    Santander SA"), which the tagger may have called a person. A form two organisations of the
+    corpus could go by joins neither."""
+    orgs = [k for k, g in groups.items() if k.startswith("o:") and not g.media]
+    # Lone words the tagger called people, with no person of that surname in the corpus.
+    lone = [k for k in groups if k.startswith("p:") and " " not in k and k[2:] not in full]
+    if not orgs:
+        return
+    uf: UnionFind[str] = UnionFind(orgs)
+    by_written: dict[str, set[str]] = {}
+    by_core: dict[str, set[str]] = {}
+    by_initials: dict[str, set[str]] = {}
+    edge_words: dict[str, set[str]] = {}
+    for k in orgs:
+        g = groups[k]
+        for text in g.written | {k[2:]}:
+            key = org_key(text)
+            by_written.setdefault(key, set()).add(k)
+            by_core.setdefault(org_core(text), set()).add(k)
+            for a in org_initials(text):
+                by_initials.setdefault(a, set()).add(k)
+            shorter = org_short_forms(text)
+            if shorter:
+                core = org_key(shorter[-1]).split(" ")
+                if len(core) > 1:
+                    for w in (core[0], core[-1]):
+                        edge_words.setdefault(w, set()).add(k)
+    for table in (by_written, by_core):
+        for ks in table.values():
+            if 1 < len(ks) <= 3:  # a form many groups share (a descriptor alone) links none
+                first, *rest = sorted(ks)
+                for k in rest:
+                    uf.union(first, k)
+    for k in [*orgs, *lone]:
+        g = groups[k]
+        word = k[2:]
+        capitals = any(t.isupper() and t.isalpha() and fold(t) == word for t in g.written)
+        targets = {uf.find(t) for t in by_initials.get(word, ())} if capitals else set()
+        if not targets:
+            targets = {uf.find(t) for t in edge_words.get(word, ())}
+        targets.discard(uf.find(k) if k in groups and k.startswith("o:") else "")
+        if len(targets) == 1 and " " not in word:
+            uf.union(next(iter(targets)), k)
+    moved = {k: uf.find(k) for k in [*orgs, *lone] if uf.find(k) != k}
+    for k, root in moved.items():
+        g, into = groups.pop(k), groups[root]
+        for typ, n in g.type_votes.items():
+            into.type_votes["ORG" if typ == "PERSON" else typ] += n
+        into.names.update(g.names)
+        into.aliases |= g.aliases
+        into.written |= g.written
+        into.roles.update(g.roles)
+        into.mentions += g.mentions
+        into.articles |= g.articles
+        into.members += g.members
+    if moved:
+        for ref, key in where.items():
+            if key in moved:
+                where[ref] = moved[key]
 
 
 def _pick(cands: list[str], mentions: dict[str, int]) -> str | None:
@@ -204,6 +287,7 @@ def _add(
         for n in [n for n in g.names if n.lower().startswith("the ")]:
             del g.names[n]
     g.aliases.update(c.aliases)
+    g.written.update(m.text for m in ms if m.kind == "name")
     g.mentions += len(ms)
     aid = aid.removesuffix(_CAPTION)
     g.articles.add(aid)

@@ -299,15 +299,20 @@ def _propagate_org_names(
 ) -> None:
     """The tagger misses repeats of an organisation's name, its shorter forms and the acronym it
     defines ("Corvane Holdings Ltd" ... "Corvane"; "British Telecommunications plc (BT)" ... "BT"):
-    every uncovered capitalised occurrence of one of them is a mention of the organisation."""
+    every uncovered capitalised occurrence of one of them (of its initials: in capitals) is a
+    mention of the organisation."""
     forms: dict[str, set[tuple[str, ...]]] = {}
     for n in names:
         if n.ref.label != "ORG":
             continue
         texts = [n.ref.text, *org_short_forms(n.ref.text)]
+        if len(texts) > 1 and len(texts[-1].split()) > 1:
+            texts.append(texts[-1].split()[-1])  # "Santander" of "Banco Santander SA"
         acr = defined_acronym(doc, n.ref.hi)
         if acr:
             texts.append(acr)
+        # Its initials, matched only where written in capitals ("BTP").
+        texts.extend(a.upper() for a in org_initials(n.ref.text) if a.isalpha())
         for text in texts:
             words = tuple(text.split())
             if words and words[0][:1].isupper():
