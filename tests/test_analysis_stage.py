@@ -161,3 +161,50 @@ def test_issue_9_quote_groups_of_thousands_of_quotes_in_linear_time() -> None:
     groups = group_quotes(quotes, articles)
     assert time.perf_counter() - started < 3.0
     assert [g["quote_ids"] for g in groups if "b-q7" in g["quote_ids"]]
+
+
+def test_analysis_stage_stores_the_lead_embedding_that_clustering_reads(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    import numpy as np
+    import pytest
+
+    from storyline.analyse.lang import embeddings
+    from storyline.stages import stories
+
+    if not embeddings.available():
+        pytest.skip("the sentence-embedding model is not installed")
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(A, "utf-8")
+    (src / "b.txt").write_text(B, "utf-8")
+    out = tmp_path / "out"
+    build([src], out)
+    db = sqlite3.connect(out / "storyline.sqlite")
+    stored = dict(db.execute("SELECT article_id, data FROM layers WHERE layer='embedding'"))
+    db.close()
+    assert set(stored) == {"a", "b"}
+    vectors = {k: embeddings.decode(json.loads(v)) for k, v in stored.items()}
+    for v in vectors.values():
+        assert v.shape == (embeddings.DIM,) and abs(float(np.linalg.norm(v)) - 1.0) < 1e-2
+
+    # The stories stage reads them: nobody embeds again.
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("embedded again")
+
+    monkeypatch.setattr(embeddings, "embed", refuse)
+    monkeypatch.setattr(stories, "embed_leads", refuse)
+    from storyline.settings import DEFAULT
+    from storyline.store import open_store
+
+    store = open_store(out / "storyline.sqlite")
+    try:
+        build_id = store.last_build()
+        assert build_id is not None
+        inputs = stories.story_inputs(store, build_id, DEFAULT)
+    finally:
+        store.close()
+    assert {a.id for a in inputs} == {"a", "b"}
+    for a in inputs:
+        assert a.embedding is not None
+        assert np.allclose(a.embedding, vectors[a.id])

@@ -57,6 +57,8 @@ class Component:
     serialise: Callable[[Any, Any], Any]
     requires: tuple[str, ...] = ()
     assigns: tuple[str, ...] = ()
+    titled: bool = False
+    """Reads the article's title (``context.title``): its stored layer is keyed by it too."""
 
     def fn(self, doc: Any, ctx: AnalysisContext) -> Any:
         """The layer's JSON data for one article."""
@@ -102,6 +104,23 @@ def _events(doc: Any, ctx: AnalysisContext) -> Any:
     return article_events(doc, ctx.published, ctx.published_inferred)
 
 
+def _embedding(doc: Any, ctx: AnalysisContext) -> Any:
+    # The lead's sentence embedding for story clustering, made here so that the workers share
+    # it with the parse and a later build reads it from the store instead of re-embedding.
+    # It reads the text, not the parse: a new parse does not re-embed.
+    from storyline.analyse.lang import embeddings
+
+    if not embeddings.available():
+        return None
+    return embeddings.embed([embeddings.lead_text(ctx.title, doc.text)])[0]
+
+
+def _embedding_record(vector: Any) -> str | None:
+    from storyline.analyse.lang.embeddings import encode
+
+    return None if vector is None else encode(vector)
+
+
 def _layer(records: Callable[[Any], Any]) -> Callable[[Any, Any], Any]:
     def of(found: Any, doc: Any) -> Any:
         return records(found)
@@ -115,6 +134,7 @@ _QUOTES = "storyline.analyse.quotes.attribute"
 _TIMEX = "storyline.analyse.time.tagged"
 _ENTITIES = "storyline.analyse.entities.resolve"
 _EVENTS = "storyline.analyse.time.events"
+_EMBEDDINGS = "storyline.analyse.lang.embeddings"
 
 COMPONENTS: tuple[Component, ...] = (
     Component("sentences", "1", _NLP, _doc, _layer(serialise.sentence_records)),
@@ -155,6 +175,7 @@ COMPONENTS: tuple[Component, ...] = (
         _layer(serialise.event_records),
         requires=("timexes", "quoted_chars"),
     ),
+    Component("embedding", "1", _EMBEDDINGS, _embedding, _layer(_embedding_record), titled=True),
 )
 
 

@@ -37,6 +37,7 @@ class _Job:
     published: str | None
     inferred: bool
     captions: str
+    title: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,15 +73,33 @@ SETTINGS = ("spacy_model", "max_analysis_chars")
 
 
 def analysis_keys(
-    clean_key: str | None, published: str | None, keys: Mapping[str, str], settings: Settings
+    clean_key: str | None,
+    published: str | None,
+    keys: Mapping[str, str],
+    settings: Settings,
+    title: str | None = None,
+    titled: Iterable[str] = (),
 ) -> dict[str, str]:
     """One article's key per component: its clean text (by the clean key), its date, the
-    component's own key and the settings of the parse."""
+    component's own key and the settings of the parse; and its title for the ``titled``
+    components (those that read it)."""
     config = settings_key(settings, SETTINGS)
-    return {
-        name: hashlib.sha1(f"{clean_key}|{published}|{key}|{config}".encode()).hexdigest()[:20]
-        for name, key in keys.items()
-    }
+    reads_title = set(titled)
+
+    def key_of(name: str, key: str) -> str:
+        extra = f"|{title}" if name in reads_title else ""
+        return hashlib.sha1(f"{clean_key}|{published}|{key}|{config}{extra}".encode()).hexdigest()[
+            :20
+        ]
+
+    return {name: key_of(name, key) for name, key in keys.items()}
+
+
+def titled_components() -> frozenset[str]:
+    """The enabled components whose layer depends on the article's title."""
+    from storyline.analyse.layers import enabled_components
+
+    return frozenset(c.name for c in enabled_components() if c.titled)
 
 
 def _stored_keys(old: str | None) -> dict[str, str]:
@@ -96,9 +115,18 @@ def _stored_keys(old: str | None) -> dict[str, str]:
 
 def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool: Runner) -> int:
     keys = component_keys()
+    titled = titled_components()
+    rows = store.analysis_inputs(build_id)
+    titles: dict[str, str] = {}
+    if titled:
+        for start in range(0, len(rows), settings.batch_items):
+            titles |= store.titles_of(
+                [row.id for row in rows[start : start + settings.batch_items]]
+            )
     todo: list[tuple[AnalysisInput, dict[str, str], tuple[str, ...]]] = []
-    for row in store.analysis_inputs(build_id):
-        wanted = analysis_keys(row.clean_key, row.published, keys, settings)
+    for row in rows:
+        title = titles.get(row.id) or None
+        wanted = analysis_keys(row.clean_key, row.published, keys, settings, title, titled)
         before = _stored_keys(row.analysis_key)
         run = tuple(name for name in keys if before.get(name) != wanted[name])
         if run or set(before) != set(wanted):
@@ -119,6 +147,7 @@ def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool:
                     row.published,
                     row.published_inferred,
                     captions,
+                    titles.get(row.id) or None,
                 )
             )
     bar.stage("analyse", len(jobs))
@@ -257,7 +286,7 @@ def _analyse_shard(shard: list[_Job], settings: Settings) -> list[_Result]:
         layers: dict[str, Any] = {}
         doc = docs.get(aid)
         if doc is not None:
-            ctx = AnalysisContext(job.published, job.inferred, caption_docs.get(aid))
+            ctx = AnalysisContext(job.published, job.inferred, caption_docs.get(aid), job.title)
             seconds = budget(settings, job.text)
             for component in _needed(components, job.run):
                 value, problem = _run_component(component, doc, ctx, seconds, aid)

@@ -14,3 +14,5 @@ class AnalysisContext:
     published_inferred: bool = False
     captions: Any = None
     """The parse of the article's photo captions (text cleaning removed from the body), or None."""
+    title: str | None = None
+    """The article's title (metadata, not part of the clean text)."""
