@@ -3,15 +3,17 @@
 Gold: eval/data/nominals_gold.txt, short passages written for this project with every PERSON
 and ORG name and every description of one marked inline as ``[[surface|entity|kind]]``; an
 entity key starting with "_" is never named in its passage, so its nominals must stay unlinked.
-Also read, when present, E1's business-news set (eval/data/entities_business_gold.jsonl, the
-entities gold format with ``kind`` "nominal" on nominal mentions; texts inline as ``text``).
+Also read, when present, the business-news set of `eval.entities_xdoc`
+(eval/data/entities_business.txt: names and some nominals marked; so on it a system nominal
+that overlaps no gold mention may be a right one the gold left out).
 
 Figures:
 - mention recall: gold name and nominal mentions some system mention (not a pronoun)
   overlaps, and the same for nominals alone;
-- nominal link precision: system nominal mentions (kinds nominal, role-noun, title) whose
-  cluster is the one holding most of the gold entity's names; a system nominal that overlaps no
-  gold mention, or one of a never-named entity, counts against it;
+- nominal link precision: system nominal mentions (kinds nominal, role-noun, title) put in a
+  cluster that holds one of the gold entity's names; one of a never-named entity counts
+  against it, and so (on the written set, whose gold marks every description) does one that
+  overlaps no gold mention;
 - nominal link recall: gold nominals of named entities put in that entity's cluster.
 
 Run from the repo root: ``python -m eval.nominals`` (``-v`` lists errors).
@@ -19,17 +21,15 @@ Run from the repo root: ``python -m eval.nominals`` (``-v`` lists errors).
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "eval" / "data" / "nominals_gold.txt"
-BUSINESS = REPO / "eval" / "data" / "entities_business_gold.jsonl"
+BUSINESS = REPO / "eval" / "data" / "entities_business.txt"
 _MARK = re.compile(r"\[\[([^|\]]+)\|([^|\]]+)\|(name|nominal|pronoun)\]\]")
 NOMINAL_KINDS = frozenset({"nominal", "role-noun", "title"})
 # Pinned floors (a little under the scores when set): main() fails below these.
@@ -69,32 +69,26 @@ def read_gold(path: Path = GOLD) -> list[tuple[str, list[GoldMention]]]:
     return [parse_passage(p.strip()) for p in passages if p.strip()]
 
 
-def _business(path: Path = BUSINESS) -> list[tuple[str, list[GoldMention]]]:
-    if not path.exists():
+def _business() -> list[tuple[str, list[GoldMention]]]:
+    """E1's business-news set (eval/data/entities_business.txt), read by its own reader; its
+    entity ids are corpus-wide, which is as good as per-article here."""
+    if not BUSINESS.exists():
         return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        rec: dict[str, Any] = json.loads(line)
-        text = rec.get("text")
-        if not isinstance(text, str):
-            continue
-        ms = [
-            GoldMention(m["start"], m["end"], m["text"], str(k), m["kind"])
-            for k, e in enumerate(rec["entities"])
-            for m in e["mentions"]
-            if text[m["start"] : m["end"]] == m["text"]
-        ]
-        out.append((text, ms))
-    return out
+    from eval.entities_xdoc import read_business
+
+    return [
+        (d.text, [GoldMention(m.start, m.end, m.text, m.entity, m.kind) for m in d.mentions])
+        for d in read_business(BUSINESS)
+    ]
 
 
 def _overlap(a0: int, a1: int, b0: int, b1: int) -> int:
     return min(a1, b1) - max(a0, b0)
 
 
-def score(passages: list[tuple[str, list[GoldMention]]], verbose: bool = False) -> dict[str, float]:
+def score(
+    passages: list[tuple[str, list[GoldMention]]], verbose: bool = False, full_gold: bool = True
+) -> dict[str, float]:
     from storyline.analyse.entities.resolve import article_entities
     from storyline.analyse.lang.nlp import load_nlp
 
@@ -103,6 +97,8 @@ def score(passages: list[tuple[str, list[GoldMention]]], verbose: bool = False) 
     for text, gold in passages:
         ae = article_entities(nlp(text))
         sysm = [m for m in ae.mentions if m.kind != "pronoun"]
+        # Each gold entity's system clusters: those its gold names land in (a name the
+        # resolver split in two leaves a nominal right in either).
         names_of: dict[str, Counter[int]] = {}
         for g in gold:
             if g.kind != "name":
@@ -110,7 +106,7 @@ def score(passages: list[tuple[str, list[GoldMention]]], verbose: bool = False) 
             best = max(sysm, key=lambda m: _overlap(g.start, g.end, m.start, m.end), default=None)
             if best is not None and _overlap(g.start, g.end, best.start, best.end) > 0:
                 names_of.setdefault(g.entity, Counter())[best.cluster] += 1
-        home = {e: cnt.most_common(1)[0][0] for e, cnt in names_of.items()}
+        home = {e: set(cnt) for e, cnt in names_of.items()}
         for g in gold:
             if g.kind == "pronoun":
                 continue
@@ -122,7 +118,7 @@ def score(passages: list[tuple[str, list[GoldMention]]], verbose: bool = False) 
                 c["found_nominal"] += bool(hit)
                 if not g.entity.startswith("_"):
                     c["gold_nominal_named"] += 1
-                    c["linked_nominal"] += any(m.cluster == home.get(g.entity) for m in hit)
+                    c["linked_nominal"] += any(m.cluster in home.get(g.entity, ()) for m in hit)
             if verbose and not hit and not g.entity.startswith("_"):
                 print(
                     f"  missed {g.kind}: {g.text!r} ({text[max(0, g.start - 30) : g.end + 20]!r})"
@@ -131,14 +127,17 @@ def score(passages: list[tuple[str, list[GoldMention]]], verbose: bool = False) 
         for m in sysm:
             if m.kind not in NOMINAL_KINDS:
                 continue
-            c["sys_nominal"] += 1
             g = max(gold, key=lambda x: _overlap(x.start, x.end, m.start, m.end), default=None)
+            overlaps = g is not None and _overlap(g.start, g.end, m.start, m.end) > 0
+            if not overlaps and not full_gold:
+                continue  # a description the partial gold does not mark: not judged
             ok = (
                 g is not None
-                and _overlap(g.start, g.end, m.start, m.end) > 0
+                and overlaps
                 and not g.entity.startswith("_")
-                and home.get(g.entity) == m.cluster
+                and m.cluster in home.get(g.entity, ())
             )
+            c["sys_nominal"] += 1
             c["sys_nominal_ok"] += ok
             if verbose and not ok:
                 print(f"  wrong link: {m.text!r} -> {names[m.cluster]!r} "
@@ -161,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         if not passages:
             print(f"nominals ({name}): no gold")
             continue
-        scores = score(passages, verbose)
+        scores = score(passages, verbose, full_gold=name == "written")
         print(f"nominals ({name}): {len(passages)} passages")
         for k, v in scores.items():
             floor = FLOORS.get(k) if name == "written" else None

@@ -342,8 +342,11 @@ def resolve_role_nouns(
             rn.cluster = best
             rn.confidence = CONF_SALIENCE
             rn.method = "salience"
-    resolve_nominals(doc, nominals, names, clusters)
+    uncovered = resolve_nominals(doc, nominals, names, clusters)
     nouns[:] = [n for n in nouns if n.kind != NOMINAL_KIND or n.cluster >= 0]
+    # Names a nominal uncovered ("Ofgem, the energy regulator,") join the mentions here.
+    nouns.extend(uncovered)
+    nouns.sort(key=lambda r: r.head)
 
 
 def _salient(doc: Doc, rn: Ref, names: list[Ref], clusters: dict[int, ClusterInfo]) -> int | None:

@@ -27,6 +27,7 @@ nouns the title resolver reads (`coref.ROLE_NOUN_HEADS`) are its, not repeated h
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -38,9 +39,16 @@ from storyline.analyse.entities.coref import (
     _verb_of,
     doc_text,
 )
-from storyline.analyse.entities.names import is_media
-from storyline.analyse.entities.roles import ROLE_HEADS, title_key
-from storyline.analyse.lang.words import fold, word_set
+from storyline.analyse.entities.names import (
+    FEMALE_NAMES,
+    MALE_NAMES,
+    NAME_OFFICE_TITLES,
+    PLACE_NAMES,
+    is_media,
+)
+from storyline.analyse.entities.roles import ROLE_HEADS, TITLE_MODIFIERS, title_key
+from storyline.analyse.lang.quotemarks import doc_quoted_tokens
+from storyline.analyse.lang.words import COURTESY_TITLES, fold, word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -63,7 +71,7 @@ ORG_FAMILIES: dict[str, frozenset[str]] = {
         company firm business group corporation conglomerate giant concern multinational
         startup start-up maker manufacturer producer carmaker automaker chipmaker drugmaker
         retailer supermarket grocer chain supplier provider operator carrier airline bank
-        lender insurer broker brokerage fund owner developer builder housebuilder miner
+        lender insurer broker brokerage fund developer builder housebuilder miner
         brewer utility telecom telco platform exchange publisher studio label brand
         subsidiary venture consortium airliner shipper refiner exporter importer distributor
         outfit conglomerate
@@ -72,6 +80,7 @@ ORG_FAMILIES: dict[str, frozenset[str]] = {
     "public": word_set(
         """
         regulator watchdog agency authority commission ministry department council court
+        administration
         tribunal committee parliament legislature senate congress inspectorate ombudsman
         body
         """
@@ -110,8 +119,8 @@ utility supplier provider
 telecom telco operator
 broker brokerage
 developer builder housebuilder
-regulator watchdog authority inspectorate ombudsman
-ministry department agency
+regulator watchdog authority inspectorate ombudsman agency administration commission
+ministry department
 court tribunal
 parliament legislature senate congress
 charity foundation trust
@@ -154,6 +163,7 @@ FEMALE_NOUNS = word_set(
     " princess chairwoman spokeswoman congresswoman"
 )
 # Modifiers that make a description pick out a new or different referent, not a known one.
+POSSESSIVE_DETERMINERS = word_set("its his her their")
 NEW_REFERENT_MODIFIERS = word_set(
     "other another same only next previous last first second third such whole entire new"
     " latest average typical"
@@ -163,6 +173,18 @@ _AGE = re.compile(r"(\d{1,3})-year-old")
 MAX_PREMODIFIERS = 7  # words between the determiner and the head ("a 34-year-old nurse")
 MAX_BACK_SENTENCES = 8  # an entity last named further back fits only when named twice
 CONF_APPOS = 0.9
+CONF_UNCOVERED = 0.8
+# Clusters of uncovered names are numbered from here: the entity layer numbers its own from
+# zero, before and after this module runs, and renumbers all of them at the end.
+UNCOVERED_CLUSTER_BASE = 1_000_000
+# Candidates not yet names (`_loose_subjects`) hold provisional ids at and below this one.
+LOOSE_CLUSTER_BASE = -1_000
+PENALTY_LOOSE = 0.15  # a word the tagger did not call a name is a weaker antecedent
+MAX_LOOSE_BACK_SENTENCES = 2
+# Words that make a capitalised run a person's name or title, not an organisation's.
+PERSON_WORDS = (
+    MALE_NAMES | FEMALE_NAMES | ROLE_HEADS | TITLE_MODIFIERS | COURTESY_TITLES | NAME_OFFICE_TITLES
+)
 CONF_DESCRIPTOR = 0.8
 CONF_FAMILY = 0.7
 CONF_SALIENCE = 0.55
@@ -208,6 +230,27 @@ def _singular(word: str) -> str:
     return low
 
 
+_PREMODIFIER_POS = frozenset({"ADJ", "NOUN", "PROPN", "NUM"})
+
+
+def _np_head(doc: Doc, i: int) -> int | None:
+    """The head noun of the noun phrase the determiner at i opens, read off the words (the
+    last noun of its run of modifiers) rather than the parse, which the small model gets wrong
+    often enough ("The agency capped production" as one phrase)."""
+    head = None
+    k = i + 1
+    while k < len(doc) and k - i <= MAX_PREMODIFIERS + 1:
+        t = doc[k]
+        if (t.pos_ not in _PREMODIFIER_POS and t.tag_ != "HYPH") or "\n" in doc[k - 1].text_with_ws:
+            break
+        if t.pos_ == "PROPN" and head is not None:
+            return None  # "the airline KLM": the noun qualifies a name
+        if t.pos_ == "NOUN":
+            head = k
+        k += 1
+    return head
+
+
 def _age_nominal(doc: Doc, i: int) -> tuple[int, str] | None:
     """ "the 45-year-old" read at its "the": (index of "old", age), when no noun follows."""
     j = i + 1
@@ -218,7 +261,9 @@ def _age_nominal(doc: Doc, i: int) -> tuple[int, str] | None:
     if m is None:
         return None
     nxt = doc[j + 5] if j + 5 < len(doc) else None
-    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN"):
+    if nxt is not None and (
+        nxt.pos_ == "PROPN" or (nxt.pos_ == "NOUN" and fold(nxt.text) in PERSON_HEADS)
+    ):
         return None  # "the 45-year-old teacher": the teacher is the head
     return j + 4, m.group(1)
 
@@ -236,7 +281,8 @@ def find_nominals(
     out: list[Ref] = []
     for det in doc:
         low = det.lower_
-        if low not in ("the", "this", "that", "a", "an") or det.dep_ != "det":
+        poss = low in POSSESSIVE_DETERMINERS and det.dep_ == "poss"
+        if not poss and (low not in ("the", "this", "that", "a", "an") or det.dep_ != "det"):
             continue
         age = _age_nominal(doc, det.i) if low in ("the", "a") else None
         if age is not None:
@@ -245,16 +291,20 @@ def find_nominals(
             key = f"{years}-year-old"
             label = "PERSON"
         else:
-            head = det.head
-            if head.i <= det.i or head.i - det.i > MAX_PREMODIFIERS or head.pos_ != "NOUN":
+            found = _np_head(doc, det.i)
+            if found is None:
                 continue
+            head = doc[found]
             if head.tag_ != "NN":
                 continue  # plurals and mass uses ("the companies") are groups, not one entity
-            key = fold(head.text)
+            key = org_head(fold(head.text))
             label = "ORG" if key in ORG_HEADS else "PERSON"
         # "Michael O'Leary, the chief executive,", "Smith, a teacher,": in apposition to a
-        # name, any description (a stated role too, definite or not) is that entity's.
-        appos = _beside_name(head, taken)
+        # name, any description (a stated role too, definite or not) is that entity's. A
+        # capitalised word the tagger missed counts ("Ofgem, the energy regulator,").
+        appos = _beside_name(head, taken) or _beside_propn(doc, head, taken, quoted) is not None
+        if poss and not appos:
+            continue  # "its chief executive" elsewhere is whoever "its" is
         if appos:
             if age is None and not {key} & (ORG_HEADS | PERSON_HEADS | ROLE_HEADS):
                 continue
@@ -315,6 +365,48 @@ def find_nominals(
             )
         )
     return out
+
+
+def org_head(word: str) -> str:
+    """The organisation head a noun is read as: itself, or "maker" for the compounds the press
+    makes at will ("planemaker", "chipmaker", "toymaker")."""
+    if word not in ORG_HEADS and word.endswith("maker") and len(word) > len("maker") + 2:
+        return "maker"
+    return word
+
+
+def _propn_run(doc: Doc, i: int, taken: list[bool]) -> tuple[int, int] | None:
+    """The run of capitalised proper nouns around token i, none of them in a name already."""
+
+    def ok(k: int) -> bool:
+        t = doc[k]
+        return t.pos_ == "PROPN" and t.text[:1].isupper() and not taken[k] and not t.is_space
+
+    if not ok(i):
+        return None
+    lo, hi = i, i + 1
+    while lo > 0 and ok(lo - 1) and "\n" not in doc[lo - 1].text_with_ws:
+        lo -= 1
+    while hi < len(doc) and ok(hi) and "\n" not in doc[hi - 1].text_with_ws:
+        hi += 1
+    return lo, hi
+
+
+def _beside_propn(
+    doc: Doc, head: Token, taken: list[bool], quoted: list[bool]
+) -> tuple[int, int] | None:
+    """A proper-noun run outside every name, in apposition with the noun: the tagger missed a
+    name the description says is an organisation or a person."""
+    partners = [c.i for c in head.children if c.dep_ == "appos"]
+    if head.dep_ == "appos":
+        partners.append(head.head.i)
+    for i in partners:
+        if quoted[i] or abs(i - head.i) > MAX_PREMODIFIERS + 2:
+            continue
+        run = _propn_run(doc, i, taken)
+        if run is not None and doc[run[0] : run[1]].root.i == i:
+            return run
+    return None
 
 
 def _beside_name(head: Token, taken: list[bool]) -> bool:
@@ -412,11 +504,16 @@ def _fit(nom: Ref, info: ClusterInfo, p: _Profile) -> tuple[bool, float, str]:
 
 def resolve_nominals(
     doc: Doc, nominals: list[Ref], names: list[Ref], clusters: dict[int, ClusterInfo]
-) -> None:
+) -> list[Ref]:
     """Give each nominal the cluster of the entity it describes (cluster stays -1 when none
-    fits); in reading order, so a linked nominal teaches its head to the ones after it."""
+    fits); in reading order, so a linked nominal teaches its head to the ones after it.
+
+    Returns the names the nominals uncovered: a proper-noun run the tagger missed, in
+    apposition with a description ("Ofgem, the energy regulator,"), is a name of the type the
+    description says, with a new cluster in ``clusters``, and so is every later run of the same
+    words outside a name."""
     if not nominals:
-        return
+        return []
     prof = _profiles(doc, names, clusters)
     by_tok: dict[int, Ref] = {}
     for r in names:
@@ -424,19 +521,155 @@ def resolve_nominals(
             by_tok[k] = r
     media = {r.cluster for r in names if r.label == "ORG" and is_media(r.text)}
     seen: list[Ref] = sorted(names, key=lambda r: r.head)
+    found: list[Ref] = []
+    loose = _loose_subjects(doc, _taken(doc, by_tok, nominals), doc_quoted_tokens(doc))
     for nom in sorted(nominals, key=lambda r: r.head):
         head = doc[nom.head]
         appos = _appos_name(head, by_tok)
+        if appos is None:
+            appos = _uncover(doc, nom, by_tok, nominals, clusters, found)
         if appos is not None and clusters[appos.cluster].label in ("PERSON", "ORG"):
             _link(nom, appos.cluster, CONF_APPOS, "nominal-appos", prof)
-            continue
-        best = _best(doc, nom, seen, clusters, prof, media)
-        if best is not None:
+        else:
+            free = [r for r in loose if nom.label == "ORG" and not any(
+                k in by_tok for k in range(r.lo, r.hi))]  # fmt: skip
+            best = _best(doc, nom, seen, clusters, prof, media, free)
+            if best is None:
+                continue
             cid, how = best
+            if cid <= LOOSE_CLUSTER_BASE:
+                run = next((r.lo, r.hi) for r in free if r.cluster == cid)
+                taken = _taken(doc, by_tok, nominals)
+                named = _register(doc, run, "ORG", "nominal-subject", taken, by_tok, clusters,
+                                  found)  # fmt: skip
+                if named is None:
+                    continue
+                cid = named.cluster
+                prof[cid] = _Profile()
             conf = {"descriptor": CONF_DESCRIPTOR, "family": CONF_FAMILY}.get(how, CONF_SALIENCE)
             _link(nom, cid, conf, f"nominal-{how}", prof)
-            seen.append(nom)
-            seen.sort(key=lambda r: r.head)
+        seen = sorted([*seen, nom, *(r for r in found if r not in seen)], key=lambda r: r.head)
+    return found
+
+
+def _taken(doc: Doc, by_tok: dict[int, Ref], nominals: list[Ref]) -> list[bool]:
+    taken = [False] * len(doc)
+    for k in by_tok:
+        taken[k] = True
+    for r in nominals:
+        for k in range(r.lo, r.hi):
+            taken[k] = True
+    return taken
+
+
+def _uncover(
+    doc: Doc,
+    nom: Ref,
+    by_tok: dict[int, Ref],
+    nominals: list[Ref],
+    clusters: dict[int, ClusterInfo],
+    found: list[Ref],
+) -> Ref | None:
+    """The name a nominal in apposition uncovers (see `resolve_nominals`); None when there
+    is none."""
+    taken = _taken(doc, by_tok, nominals)
+    run = _beside_propn(doc, doc[nom.head], taken, doc_quoted_tokens(doc))
+    if run is None:
+        return None
+    return _register(doc, run, nom.label, "nominal-apposition", taken, by_tok, clusters, found)
+
+
+def _register(
+    doc: Doc,
+    run: tuple[int, int],
+    label: str,
+    method: str,
+    taken: list[bool],
+    by_tok: dict[int, Ref],
+    clusters: dict[int, ClusterInfo],
+    found: list[Ref],
+) -> Ref | None:
+    """A new name cluster for the proper-noun run and every later run of the same words
+    outside a name, registered in ``by_tok``, ``clusters`` and ``found``; its first mention."""
+    quoted = doc_quoted_tokens(doc)
+    words = [t.text for t in doc[run[0] : run[1]]]
+    cid = UNCOVERED_CLUSTER_BASE + len(clusters)
+    while cid in clusters:
+        cid += 1
+    sent_of = {t.i: k for k, sent in enumerate(doc.sents) for t in sent}
+    first: Ref | None = None
+    n = len(words)
+    for i in range(len(doc) - n + 1):
+        if any(taken[k] for k in range(i, i + n)) or [t.text for t in doc[i : i + n]] != words:
+            continue
+        if _propn_run(doc, i, taken) != (i, i + n):
+            continue  # part of a longer name
+        ref = _span_ref(doc, i, i + n, label, "name", sent_of, quoted)
+        ref.cluster, ref.confidence, ref.method = cid, CONF_UNCOVERED, method
+        for k in range(i, i + n):
+            taken[k] = True
+            by_tok[k] = ref
+        found.append(ref)
+        first = first or ref
+    if first is None:
+        return None
+    # Its count is the entity layer's to keep: it counts every mention it is handed.
+    clusters[cid] = ClusterInfo(id=cid, label=label, name=first.text)
+    return first
+
+
+def _loose_subjects(doc: Doc, taken: list[bool], quoted: list[bool]) -> list[Ref]:
+    """Proper-noun runs the tagger left out of every name that are the subject of a clause
+    ("Aviva has agreed to buy Direct Line"): candidates for an organisation nominal, made names
+    only when one takes them. Runs that read as a person's or a place's name, or that sit in a
+    title-case line, are not."""
+    sent_of = {t.i: k for k, sent in enumerate(doc.sents) for t in sent}
+    out: list[Ref] = []
+    for t in doc:
+        if t.dep_ not in ("nsubj", "nsubjpass") or quoted[t.i]:
+            continue
+        run = _propn_run(doc, t.i, taken)
+        if run is None or doc[run[0] : run[1]].root.i != t.i:
+            continue
+        toks = doc[run[0] : run[1]]
+        if any(x.ent_type_ not in ("", "ORG") for x in toks):
+            continue
+        if any(fold(x.text) in PERSON_WORDS for x in toks):
+            continue  # "Chief Executive Guillaume Faury", "Sarah": a person
+        if fold(toks.text) in PLACE_NAMES:
+            continue
+        words = [w for w in t.sent if w.is_alpha][1:]
+        if len(words) >= 3 and sum(w.text[:1].isupper() for w in words) > 0.6 * len(words):
+            continue  # a headline in title case: every word is capitalised
+        ref = _span_ref(doc, run[0], run[1], "ORG", "name", sent_of, quoted)
+        ref.cluster = LOOSE_CLUSTER_BASE - len(out)
+        out.append(ref)
+    return out
+
+
+def _span_ref(
+    doc: Doc, lo: int, hi: int, label: str, kind: str, sent_of: dict[int, int], quoted: list[bool]
+) -> Ref:
+    root = doc[lo:hi].root
+    nxt = doc[hi] if hi < len(doc) else None
+    start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+    return Ref(
+        lo=lo,
+        hi=hi,
+        start=start,
+        end=end,
+        text=doc_text(doc)[start:end],
+        label=label,
+        kind=kind,
+        cluster=-1,
+        confidence=0.0,
+        method="",
+        sent=sent_of[root.i],
+        head=root.i,
+        subject=root.dep_ in ("nsubj", "nsubjpass"),
+        possessor=nxt is not None and nxt.text in ("'s", "’s"),
+        in_quote=quoted[root.i],
+    )
 
 
 def _link(nom: Ref, cid: int, conf: float, method: str, prof: dict[int, _Profile]) -> None:
@@ -465,6 +698,7 @@ def _best(
     clusters: dict[int, ClusterInfo],
     prof: dict[int, _Profile],
     media: set[int],
+    loose: Sequence[Ref] = (),
 ) -> tuple[int, str] | None:
     last: dict[int, Ref] = {}
     counts: dict[int, int] = {}
@@ -475,9 +709,14 @@ def _best(
             continue
         last[r.cluster] = r
         counts[r.cluster] = counts.get(r.cluster, 0) + 1
+    unnamed = ClusterInfo(id=LOOSE_CLUSTER_BASE, label="ORG", name="")
+    for r in loose:
+        if r.head < nom.head and r.sent >= nom.sent - MAX_LOOSE_BACK_SENTENCES:
+            last[r.cluster] = r
+            counts[r.cluster] = 1
     scored: list[tuple[float, int, str]] = []
     for cid, r in last.items():
-        info = clusters[cid]
+        info = clusters[cid] if cid > LOOSE_CLUSTER_BASE else unnamed
         if cid in media and "media" not in head_family(nom.role_key):
             continue  # outlets report; "the company" is not the paper that wrote it
         ok, bonus, how = _fit(nom, info, prof.get(cid, _Profile()))
@@ -500,6 +739,8 @@ def _best(
         cost = WEIGHT_DISTANCE * dist - WEIGHT_COUNT * min(counts[cid], COUNT_CAP) - bonus
         if not r.subject:
             cost += PENALTY_NOT_SUBJECT
+        if cid <= LOOSE_CLUSTER_BASE:
+            cost += PENALTY_LOOSE
         scored.append((cost, cid, how))
     if not scored:
         return None
