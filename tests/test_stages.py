@@ -132,3 +132,20 @@ def test_stages_clean_key_covers_the_code_cleaning_imports() -> None:
                         todo.append(target)
     missing = {m for m in reached if not any(m == c or m.startswith(c + ".") for c in covered)}
     assert not missing, f"the clean key does not cover {sorted(missing)}"
+
+
+def test_stages_every_stage_is_heard_in_order(tmp_path: Path, fixtures: Path) -> None:
+    heard: list[tuple[str, int, int | None]] = []
+    build(
+        [fixtures / "articles"],
+        tmp_path / "out",
+        engine="local",
+        on_progress=lambda stage, done, total: heard.append((stage, done, total)),
+    )
+    order = [s for i, (s, _, _) in enumerate(heard) if i == 0 or heard[i - 1][0] != s]
+    assert order == ["ingest", "clean", "link", "dates", "analyse", "stories", "corpus", "outputs"]
+    for stage in order:
+        events = [(done, total) for s, done, total in heard if s == stage]
+        assert events[0] == (0, None)  # heard as it starts, before it knows its size
+        done, total = events[-1]
+        assert total is not None and done == total, stage

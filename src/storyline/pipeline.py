@@ -123,7 +123,11 @@ def build(
         ctx = BuildContext(store, build_id, settings, runner, bar)
         for stage in order:
             log.info("build %d: %s", build_id, stage.name)
+            began = time.perf_counter()
+            bar.begin(stage.name)
             ctx.results[stage.name] = stage.run(ctx)
+            bar.end(stage.name)
+            log.info("build %d: %s took %.2f s", build_id, stage.name, time.perf_counter() - began)
         n = store.count_current(build_id)
         errors = store.errors(build_id)
         store.finish_build(build_id)

@@ -56,6 +56,25 @@ class Bar:
         if self.listener is not None:
             self.listener(name, 0, total)
 
+    def begin(self, name: str) -> None:
+        """A stage starts (before it knows its size, if it ever says): every stage is heard,
+        those that never count their items too, so a listener can time each."""
+        if self.listener is not None:
+            self.listener(name, 0, None)
+
+    def end(self, name: str) -> None:
+        """A stage is done: heard with its final count as its total (one item done of one for a
+        stage that never counted)."""
+        count = self.counts.get(name)
+        if count is None:
+            self.counts[name] = count = [1, 1]
+        elif count[1] is not None and count[0] == count[1]:
+            return  # its last advance was heard as done
+        else:
+            count[1] = count[0]
+        if self.listener is not None:
+            self.listener(name, count[0], count[1])
+
     def advance(self, name: str, n: int = 1) -> None:
         if self.progress is not None and name in self.tasks:
             self.progress.advance(self.tasks[name], n)
