@@ -11,7 +11,7 @@ Two gold sets, each resolved as one corpus the way a build resolves it (every ar
 
 Scores (gold pronouns are left out of all of them):
 - mention recall: share of gold mentions that some system mention (not a pronoun) overlaps with
-  the type PERSON or ORG; for names, and for names + nominals (gold role nouns and titles
+  the type PERSON or ORG (the type of the corpus entity it went to, as the dossier shows it); for names, and for names + nominals (gold role nouns and titles
   count as nominals).
 - B-cubed over the gold mentions of the whole set, each mapped to the corpus entity of the system
   mention that overlaps it most (unmatched: a singleton), gold clusters being the corpus-wide ids.
@@ -35,6 +35,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BUSINESS = REPO / "eval" / "data" / "entities_business.txt"
+# Written after the rules were fixed on BUSINESS and never tuned on: the check of that work.
+BUSINESS_CHECK = REPO / "eval" / "data" / "entities_business_check.txt"
 POLNEAR = REPO / "eval" / "data" / "entities_gold.jsonl"
 # Pinned floors, a little under the scores of the committed code, on the names-only figures
 # (nominal mentions come from another component and are scored without a floor here). Scores
@@ -48,6 +50,7 @@ FLOORS: dict[str, dict[str, float]] = {
         "xdoc_pair_recall names": 0.88,  # 0.909 (0.473)
         "xdoc_pair_precision names": 0.95,  # 0.984 (0.966)
     },
+    "business_check": {},
     "polnear": {
         "mention_recall names": 0.97,  # 0.982 (0.981)
         "bcubed_precision names": 0.98,  # 0.999 (0.999)
@@ -227,6 +230,7 @@ def score(docs: list[GoldDoc], verbose: bool = False, full_gold: bool = False) -
     per_doc = {d.id: article_entities(nlp(d.text)) for d in docs}
     entities, where = resolve_corpus((d.id, d.published or None, per_doc[d.id]) for d in docs)
     names = {e.id: e.name for e in entities}
+    types = {e.id: e.type for e in entities}
     # gold mention -> (doc, gold entity, system entity or a unique miss, found as PER/ORG)
     rows: list[tuple[str, GoldMention, str, bool]] = []
     spurious: list[tuple[str, str, str]] = []
@@ -242,8 +246,10 @@ def score(docs: list[GoldDoc], verbose: bool = False, full_gold: bool = False) -
                 ov = min(g.end, m.end) - max(g.start, m.start)
                 if ov > best_ov:
                     best, best_ov = m, ov
-            found = best is not None and best.label in ("PERSON", "ORG")
             eid = where.get((d.id, best.cluster)) if best is not None else None
+            # The type the dossier gives it: its corpus entity's, else the article's.
+            label = types.get(eid or "", best.label if best is not None else "")
+            found = label in ("PERSON", "ORG")
             rows.append((d.id, g, eid or f"\x00miss:{d.id}:{k}", found))
             if verbose and not found:
                 got = f"{best.text!r} {best.label}" if best is not None else "nothing"
@@ -308,6 +314,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"entities_xdoc {name}:")
         if name == "business":
             docs, full = read_business(), True
+        elif name == "business_check":
+            docs, full = read_business(BUSINESS_CHECK), True
         else:
             docs, full = read_polnear(), False
         if not docs:
