@@ -73,11 +73,14 @@ FRESH_DIR = REPO / "eval" / "data" / "quotes_fresh"
 FRESH_GOLD = REPO / "eval" / "data" / "quotes_fresh_gold.jsonl"
 # Pinned floors on the fresh set (reading (a) overlap/exact F1, speaker span, speaker name):
 # main() fails below them.
+# Measured before any issue-14 fix: 0.988 / 0.988 / 0.864 / 0.827; after: 1.000 / 1.000 /
+# 1.000 / 0.988. The fixes were made looking at this set, so it is in-sample now: the untuned
+# second set (quotes_fresh2) is the honest figure.
 FRESH_FLOORS = {
-    "overlap_f1": 0.0,
-    "exact_f1": 0.0,
-    "speaker_span_acc": 0.0,
-    "speaker_name_acc": 0.0,
+    "overlap_f1": 0.97,
+    "exact_f1": 0.97,
+    "speaker_span_acc": 0.96,
+    "speaker_name_acc": 0.95,
 }
 SCORED_MIN = 0.3  # as eval.quotes.SCORED_MIN: scare quotes and interviewer echoes sit below
 REGEX = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"|‘([^‘’\n]+?)’(?!\w)")

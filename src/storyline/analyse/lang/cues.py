@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from storyline.analyse.lang.cue_lexicon import HARVESTED_CUE_LEMMAS
 from storyline.analyse.lang.words import word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
 
-# Verbs that introduce speech or writing. Lemmas, lower case.
-CUE_LEMMAS = word_set(
+# Verbs that introduce speech or writing. Lemmas, lower case: the hand list below, and the verbs
+# harvested from PolNeAR train's cue spans (cue_lexicon, made by eval/train_quotes_cues.py).
+HAND_CUE_LEMMAS = word_set(
     """
     say tell add write reply respond answer insist claim argue explain note warn state declare
     announce continue conclude recall suggest admit acknowledge complain tweet post joke quip muse
@@ -31,6 +33,7 @@ CUE_LEMMAS = word_set(
     email text posit theorize speculate quote cite bark crack elaborate opine cry
     """
 )
+CUE_LEMMAS = HAND_CUE_LEMMAS | HARVESTED_CUE_LEMMAS
 # Verbs that speak only with a particle or object: "went on", "pointed out", "shot back",
 # "as he put it".
 PHRASAL_CUES = {
@@ -145,8 +148,16 @@ def cue_subject(verb: Token, quoted: Sequence[bool], depth: int = 0) -> tuple[To
         if child.dep_ in ("nsubj", "csubj"):
             if not any(c.isalnum() for c in child.text):
                 continue  # a dash ("―") the tagger took for a noun
-            if child.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
-                return verb.head, False
+            if child.lower_ in ("who", "that", "which"):
+                # "Karen Holt, who has run the shelter and who said …": the relative pronoun
+                # stands for the noun its clause hangs on, through any "and" between.
+                up = verb
+                for _ in range(MAX_CHAIN):
+                    if up.dep_ != "conj":
+                        break
+                    up = up.head
+                if up.dep_ == "relcl":
+                    return up.head, False
             return child, False
         if child.dep_ in ("nsubjpass", "auxpass"):
             passive = True
@@ -154,6 +165,18 @@ def cue_subject(verb: Token, quoted: Sequence[bool], depth: int = 0) -> tuple[To
         for child in verb.children:
             if child.dep_ == "agent":
                 for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return pobj, False
+        # "was called “the finest Loman of his generation” by The Stage": the parser hung the
+        # agent on the quoted words.
+        for t in verb.subtree:
+            if (
+                t.i > verb.i
+                and t.lower_ == "by"
+                and t.dep_ in ("prep", "agent")
+                and quoted_near(t, quoted)
+            ):
+                for pobj in t.children:
                     if pobj.dep_ == "pobj":
                         return pobj, False
         return None, True
@@ -189,15 +212,26 @@ def cue_subject(verb: Token, quoted: Sequence[bool], depth: int = 0) -> tuple[To
     return None, False
 
 
-def inverted_speaker(verb: Token) -> Token | None:
+def quoted_near(tok: Token, quoted: Sequence[bool]) -> bool:
+    """Is ``tok`` right after a quoted token (a closing mark and a comma at most between)?"""
+    for j in range(tok.i - 1, max(tok.i - 3, -1), -1):
+        if quoted[j]:
+            return True
+        if not tok.doc[j].is_punct:
+            return False
+    return False
+
+
+def inverted_speaker(verb: Token, any_verb: bool = False) -> Token | None:
     """ "…,” said Robin Maynard, half joking": the name right after an inverted cue, read off
     the word order because the parser often hangs it on whatever clause follows.
 
     The noun phrase runs to the first comma, preposition or clause; its last proper noun is
     the name ("said Los Angeles-based attorney Edgar Martirosyan", "said Florida’s Rick
-    Wilson").
+    Wilson"). ``any_verb``: the verb right after a quote need not invert usually ("…,”
+    sighed Bill Harding": the caller has checked the word order).
     """
-    if verb.lemma_.lower() not in INVERSION_LEMMAS:
+    if not any_verb and verb.lemma_.lower() not in INVERSION_LEMMAS:
         return None
     doc = verb.doc
     run: list[Token] = []
@@ -274,7 +308,9 @@ def chain_cue(tokens: list[Token]) -> tuple[Token | None, bool]:
     roots = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
     if not roots:
         return None, False
-    tok = roots[0]
+    # The opening mark hangs on the verb as punctuation; the quoted words' own root says how
+    # the quote attaches ("called the budget “a tax on …”": oprd, not punct).
+    tok = next((t for t in roots if not t.is_punct), roots[0])
     for _ in range(MAX_CHAIN):
         head = tok.head
         if head.i == tok.i:
@@ -289,6 +325,11 @@ def chain_cue(tokens: list[Token]) -> tuple[Token | None, bool]:
                 return head, False
             if dep == "advcl" and head.lemma_.lower() not in ("say", "tell", "add"):
                 return None, False
+            if dep == "prep" and head.dep_ == "ccomp" and is_cue(head.head):
+                # "said she had written it “in the gaps …”": an adjunct of a cue verb that is
+                # itself reported speech stays inside the reported speech.
+                tok = head
+                continue
             if dep in ("advcl", "prep", "npadvmod", "advmod", "nsubj", "nsubjpass"):
                 return None, False
         tok = head

@@ -70,6 +70,7 @@ CONF_ECHO = 0.7  # partial quote whose words a quote of the same article gives t
 # Methods of partial quotes that name no speaker: their words may echo an attributed quote.
 ECHO_METHODS = frozenset({"quotes.scare", "quotes.partial-cue-passive", "quotes.unattributed"})
 ECHO_MIN_WORD = 6  # a one-word quote echoes a sentence only if the word is this long
+ECHO_MIN_PULLED = 5  # words of an unattributed direct quote that may echo (a pull quote)
 # Single words too common to tie a one-word quote to somebody's sentence.
 ECHO_STOPWORDS = word_set(
     """
@@ -79,6 +80,18 @@ ECHO_STOPWORDS = word_set(
 )
 # Verbs that name rather than quote: what it called “a clear threat” is a partial quote.
 NAMING_LEMMAS = frozenset({"call", "dub", "label", "brand", "term", "describe", "name", "nickname"})
+# Participles that name a thing without quoting anyone ("known as “neonics”", "titled “…”").
+NAMING_PARTICIPLES = word_set("know refer title entitle christen bill market style")
+# Nouns that announce a name, not words ("the nickname “Slim”", "the slogan “Fair Shares”").
+NAMING_NOUNS = word_set(
+    """
+    nickname slogan motto title name term phrase hashtag moniker tagline banner headline
+    label brand series show programme program book novel film movie song album play podcast
+    """
+)
+# Determiners that, outside the marks, make the quoted words the name of a thing.
+# Possessives stay out: "Trump's “beautiful wall”" is still his phrase.
+DEFINITE_DETS = word_set("the this that these those")
 # Words that open a subordinate clause: after them a comma does not introduce a quote.
 SUBORDINATORS = word_set(
     "that if because when while which who whether although though since as after before"
@@ -102,6 +115,7 @@ MIN_INDIRECT_TOKENS = 3
 CUE_NOUN_FORMS = frozenset({"write", "writes", "states", "notes", "adds", "says", "tweets"})
 # Tokens after a quote searched for "…,” Trent Lott, who was …, told lawmakers".
 TRAILING_WINDOW = 30
+TRAILING_VERB_REACH = 8  # tokens after a quote within which a non-lexicon speech verb may sit
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
 OPEN_ENDINGS = (",", "?", "!", "—", "–", "-", "…", ":")
@@ -256,35 +270,56 @@ def _subject_only(ctx: _Context, lo: int, hi: int) -> bool:
 
 def _trailing_verb(ctx: _Context, after: int, hi: int) -> _Attribution | None:
     """ "…,” an angry Hollande retaliated.", "…,” Toomey fumed on Tuesday.", "…,” reacted
-    Trump.": a short clause closing the quote's sentence whose verb is no cue verb but whose
-    subject is somebody who can speak (a person, a group, a title, an ad or statement)."""
+    Trump.", "…,” sighed Bill Harding, pointing at a field": a clause right after the quote
+    whose verb is no cue verb of the lexicon but whose subject is somebody who can speak (a
+    person, a group, a title, an ad or statement, "the 17-year-old"). The verb must come within
+    `TRAILING_VERB_REACH` tokens of the quote; what follows it (an apposition, a participle)
+    may run on."""
     toks: list[Token] = []
     for t in ctx.tokens(after, hi, TRAILING_WINDOW):
         if ctx.quoted[t.i] or t.text in (".", "!", "?", ";") or "\n" in t.text:
             break
         toks.append(t)
-    verbs = [t for t in toks if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP")]
-    if not verbs or len(toks) > 12:
+    verbs = [
+        t
+        for t in toks[:TRAILING_VERB_REACH]
+        if t.pos_ == "VERB" and t.tag_ in ("VBD", "VBZ", "VBP", "VBN")
+    ]
+    if not verbs:
         return None
     verb = verbs[0]
+    lo = toks[0].i
+    inverted = verb.i == lo or (verb.i == lo + 1 and toks[0].is_punct)
+    if verb.tag_ == "VBN" and not inverted:
+        return None
     if any(
-        c.dep_ in ("auxpass", "nsubjpass", "dobj", "ccomp", "xcomp") and not ctx.quoted[c.i]
+        c.dep_ in ("auxpass", "nsubjpass", "ccomp", "xcomp") and not ctx.quoted[c.i]
         for c in verb.children
     ):
         return None
-    lo = toks[0].i
-    if verb.i == lo or (verb.i == lo + 1 and toks[0].is_punct):
-        subj = inverted_speaker(verb) if verb.i + 1 < len(ctx.doc) else None
+    if inverted:
+        subj = inverted_speaker(verb, any_verb=True) if verb.i + 1 < len(ctx.doc) else None
         if subj is None or subj.pos_ != "PROPN":
             return None
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "obj") and not ctx.quoted[c.i]]
+        if any(o.i != subj.i and o.i not in {t.i for t in subj.subtree} for o in objects):
+            return None
     else:
+        if any(c.dep_ in ("dobj", "obj") and not ctx.quoted[c.i] for c in verb.children):
+            return None
         between = [t for t in toks if t.i < verb.i and not t.is_punct]
         if not between or not _subject_only(ctx, lo, verb.i):
             return None
         subj = stretch_head(between)
         if subj is None:
             return None
-        if not (
+        described = between[0].lower_ in ("the", "a", "an") and all(
+            t.pos_ in ("DET", "NUM", "ADJ", "NOUN") for t in between
+        )
+        if described:
+            # "the 17-year-old beamed": the description itself, from its head.
+            subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i), subj)
+        elif not (
             _speaker_like(subj) is not None or subj.lemma_.lower() in SOURCE_NOUNS
         ) or subj.lower_ in ("it", "this", "that"):
             return None
@@ -376,8 +411,11 @@ def _embedded(ctx: _Context, local: str, lo: int, open_at: int, before: Token | 
     if _is_headline(local):
         return False
     if before is not None and is_cue(before):
-        return before.lemma_.lower() in NAMING_LEMMAS or (
-            before.i > 0 and before.doc[before.i - 1].text in ("-", "so")
+        lemma = before.lemma_.lower()
+        return (
+            lemma in NAMING_LEMMAS
+            or lemma in NAMING_PARTICIPLES
+            or (before.i > 0 and before.doc[before.i - 1].text in ("-", "so"))
         )
     if local.endswith((":", "—", "–")):
         return False
@@ -515,6 +553,75 @@ def _modifier_quote(ctx: _Context, q: QuoteSpan) -> bool:
     )
 
 
+def _title_aside(ctx: _Context, q: QuoteSpan, local: str, after: int, phi: int) -> bool:
+    """A title-cased quote after a comma or a cue whose sentence runs on in lower case with no
+    cue of its own: a title or a slogan standing in the reporter's sentence, not a quote the
+    cue before it introduces (that one opens a sentence of its own: "he said, “We Won.”")."""
+    if local.endswith(":") or q.close_at is None:
+        return False
+    if not _title_in_sentence(ctx.text[q.start : q.end]):
+        return False
+    rest = ctx.text[after:phi].lstrip(" ,")
+    return rest[:1].islower() and _trailing_cue(ctx, after, phi) is None
+
+
+def _names_thing(ctx: _Context, q: QuoteSpan, cue: Token | None) -> bool:
+    """Is the quoted phrase the name of a thing, not words somebody said? Three shapes:
+
+    - a naming participle or noun right before it, with no agent after it: 'the site, dubbed
+      “Space Hub Sutherland”', 'a practice known as “shrinkflation”', 'known by the nickname
+      “Slim”' (but 'was called “a masterpiece” by one reviewer' is the reviewer's words);
+    - a naming verb whose quoted object is capitalised like a name: 'calls its customers
+      “Pennies”';
+    - a noun phrase whose determiner stands outside the marks: 'the “year of efficiency”',
+      'a new “discharge lounge”' (a lone quoted word, 'a “senseless” hope', and 'called it a
+      “witch hunt”' stay the speaker's).
+    """
+    doc = ctx.doc
+    i = ctx.tok_at(q.open_at) - 1
+    if i < 0 or q.close_at is None:
+        return False
+    words = [t for t in ctx.tokens(q.start, q.end) if not t.is_punct and not t.is_space]
+    if not words:
+        return False
+    prev = doc[i]
+    if prev.lower_ == "as" and i > 0:
+        prev = doc[i - 1]
+    lemma = prev.lemma_.lower()
+    if lemma in NAMING_NOUNS and prev.pos_ == "NOUN":
+        return True
+    if prev.tag_ == "VBN" and (lemma in NAMING_LEMMAS or lemma in NAMING_PARTICIPLES):
+        passive = any(c.dep_ in ("auxpass", "aux") for c in prev.children)
+        if not passive and not _agent_after(ctx, q):
+            return True
+    if (
+        cue is not None
+        and cue.lemma_.lower() in NAMING_LEMMAS
+        and all(w.text[:1].isupper() or w.lower_ in TITLE_SMALL for w in words)
+    ):
+        return True
+    if len(words) < 2 or any(w.pos_ in ("VERB", "AUX") for w in words):
+        return False
+    j = i
+    adjectives = 0
+    while j >= 0 and doc[j].pos_ == "ADJ" and not ctx.quoted[j]:
+        j -= 1
+        adjectives += 1
+    if j < 0 or ctx.quoted[j] or words[0].pos_ == "DET":
+        return False
+    det = doc[j]
+    if det.lower_ in DEFINITE_DETS:
+        return True
+    return det.lower_ in ("a", "an") and adjectives > 0
+
+
+def _agent_after(ctx: _Context, q: QuoteSpan) -> bool:
+    """ "“…” by The Stage": an agent right after the quote names who said it."""
+    assert q.close_at is not None
+    nxt = ctx.text[q.close_at + 1 : q.close_at + 6].lstrip(" ,")
+    return nxt.startswith("by ")
+
+
 def _title_in_sentence(quoted: str) -> bool:
     body = quoted.replace("…", " ").strip().rstrip(".,;:!?")
     words = [w for w in (w.strip("'\"“”‘’()…") for w in body.split()) if w]
@@ -609,7 +716,7 @@ def _attribute(
         cue, interviewer = chain_cue(toks_in)
         if interviewer:
             return _Attribution(None, None, "quotes.interviewer-echo", CONF_INTERVIEWER), kind
-        if _title_in_sentence(tail) or _modifier_quote(ctx, q):
+        if _title_in_sentence(tail) or _modifier_quote(ctx, q) or _names_thing(ctx, q, cue):
             # 'said on “Meet the Press.”', 'a project called “Hebron Smart City.”': a title or a
             # name in quote marks, not the speaker's words.
             return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
@@ -636,6 +743,10 @@ def _attribute(
         return _Attribution(None, None, "quotes.continuation", CONF_CONTINUATION, done[-1]), kind
     if local.endswith((":", ",")) or (before_tok is not None and is_cue(before_tok)):
         cue = _leading_cue(ctx, lo, q.open_at)
+        if cue is not None and _title_aside(ctx, q, local, after, phi):
+            # 'her new book, “The Salt Orchard,” at the library', 'placards reading “Hands Off
+            # Our Services” and …': a title in a sentence that goes on, no cue after it.
+            return _Attribution(None, None, "quotes.scare", CONF_SCARE), kind
         if cue is not None:
             if local.endswith(",") and _mixed(text, plo, q.open_at):
                 return _from_cue(cue, "quotes.mixed-cue", CONF_PARTIAL, ctx.quoted), "partial"
@@ -786,11 +897,20 @@ def _echoes(quotes: list[Quote]) -> list[Quote]:
     out: list[Quote] = []
     for q in quotes:
         part = _stems(q.text)
+        # A direct quote no cue attributes may be a pull quote or a headline repeating the
+        # body's words ("‘We were never told …’" above "“We were never told …,” said Carla
+        # Mendes"): it is that speaker's when it is a sentence long.
+        pulled = (
+            q.kind == "direct"
+            and q.method == "quotes.unattributed"
+            and not _title_in_sentence(q.text)
+        )
         if (
             q.speaker is not None
-            or q.kind != "partial"
+            or (q.kind != "partial" and not pulled)
             or q.method not in ECHO_METHODS
             or not part
+            or (pulled and len(part) < ECHO_MIN_PULLED)
             or (len(part) == 1 and (len(part[0]) < ECHO_MIN_WORD or part[0] in ECHO_STOPWORDS))
         ):
             out.append(q)
@@ -852,7 +972,7 @@ def _indirect_quotes(ctx: _Context, index: ArticleIndex, cues: list[Token]) -> l
                 subj = None
             speaker: str | None = None
             speaker_span: Span | None = None
-            if subj is not None and not (lo <= subj.i < hi):
+            if subj is not None and not (lo <= subj.i < hi) and _wordy(subj):
                 slo, shi = np_span(subj)
                 while doc[slo].idx < plo:
                     slo += 1
@@ -875,6 +995,12 @@ def _indirect_quotes(ctx: _Context, index: ArticleIndex, cues: list[Token]) -> l
     return out
 
 
+def _wordy(tok: Token) -> bool:
+    """A speaker mention has a letter or digit in it: a bad parse once made "." the speaker."""
+    lo, hi = np_span(tok)
+    return any(c.isalnum() for t in tok.doc[lo:hi] for c in t.text)
+
+
 def _direct_quotes(ctx: _Context, spans: list[QuoteSpan], index: ArticleIndex) -> list[Quote]:
     doc = ctx.doc
     out: list[Quote] = []
@@ -893,7 +1019,7 @@ def _direct_quotes(ctx: _Context, spans: list[QuoteSpan], index: ArticleIndex) -
         elif att.label is not None:
             speaker_span = ctx.span(*att.label)
             speaker = label_name(index, speaker_span.text)
-        elif att.speaker_tok is not None:
+        elif att.speaker_tok is not None and _wordy(att.speaker_tok):
             lo, hi = np_span(att.speaker_tok)
             sp = doc[lo:hi]
             speaker_span = ctx.span(lo, hi)

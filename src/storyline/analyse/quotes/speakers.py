@@ -82,6 +82,7 @@ _SPACE = re.compile(r"\s+")
 # Title words looked at before a name ("shadow foreign secretary David Lammy"): a longer run of
 # capitalised words is a list of names, and walking it for every name was quadratic.
 MAX_TITLE_WORDS = 8
+MAX_APPOSED_WORDS = 4  # words of a name set off by commas after a description
 
 
 @dataclass(slots=True)
@@ -677,7 +678,31 @@ def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> 
             if child.dep_ == "appos" and child.ent_type_ == "PERSON" and not index.quoted[child.i]:
                 lo, hi = np_span(child)
                 return _surface(index, mention_name(index, lo, hi))
+        named = _apposed_name(doc, span, index)
+        if named is not None:
+            return _surface(index, mention_name(index, *named))
     return _surface(index, mention_name(index, span.start, span.end))
+
+
+def _apposed_name(doc: Doc, span: Span, index: ArticleIndex) -> tuple[int, int] | None:
+    """ "Its vice-president, Rachel Carr, said": a name set off by commas right after a
+    description, read off the word order (the parser often makes it a second subject)."""
+    i = span.end
+    # "vice-president": the tagger may split a hyphenated title after its first part.
+    while i < min(len(doc), span.end + 4) and (doc[i].text == "-" or doc[i - 1].text == "-"):
+        i += 1
+    if i >= len(doc) or doc[i].text != ",":
+        return None
+    j = i + 1
+    while j < len(doc) and j - i <= MAX_APPOSED_WORDS and doc[j].pos_ == "PROPN":
+        j += 1
+    if j == i + 1 or j >= len(doc) or doc[j].text != "," or any(index.quoted[i:j]):
+        return None
+    if not any(
+        doc[k].ent_type_ == "PERSON" or doc[k].text in index.person_words for k in range(i + 1, j)
+    ):
+        return None
+    return i + 1, j
 
 
 def label_name(index: ArticleIndex, label: str) -> str:

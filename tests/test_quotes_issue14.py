@@ -1,0 +1,145 @@
+"""Quotes on unseen news (issue 14): names and titles in quote marks are nobody's words, speech
+verbs outside the hand lexicon still attribute, and speakers in relative clauses, appositions
+and pull quotes are found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from storyline.analyse.lang.cues import CUE_LEMMAS, HAND_CUE_LEMMAS
+from storyline.analyse.lang.nlp import load_nlp
+from storyline.analyse.quotes.attribute import CONF_PARTIAL, Quote, extract_quotes
+
+Extract = Callable[[str], list[Quote]]
+FRESH = Path(__file__).resolve().parent.parent / "eval" / "data" / "quotes_fresh"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    nlp: Language = load_nlp()
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def quotes(nlp: Language) -> Extract:
+    def run(text: str) -> list[Quote]:
+        return extract_quotes(nlp(text))
+
+    return run
+
+
+def _one(found: list[Quote], fragment: str) -> Quote:
+    hits = [q for q in found if fragment in q.text and q.kind != "indirect"]
+    assert len(hits) == 1, [q.text for q in found]
+    return hits[0]
+
+
+def _nobodys(q: Quote) -> bool:
+    return q.speaker is None and q.confidence < CONF_PARTIAL
+
+
+def test_quotes_title_in_a_running_sentence_is_not_a_direct_quote(quotes: Extract) -> None:
+    text = (
+        "The novelist Mara Okafor will read from her new book, “The Salt Orchard,” at the "
+        "library on Thursday.\n\n"
+        "Protesters held placards reading “Hands Off Our Services” and “Cut Salaries, Not "
+        "Libraries”.\n"
+    )
+    found = quotes(text)
+    for frag in ("Salt Orchard", "Hands Off", "Cut Salaries"):
+        assert _nobodys(_one(found, frag)), frag
+
+
+def test_quotes_title_before_its_own_cue_stays_a_quote(quotes: Extract) -> None:
+    q = _one(quotes("Ms Okafor smiled.\n\n“Go Home Now,” she told the crowd.\n"), "Go Home")
+    assert q.kind == "direct" and q.speaker == "Okafor"
+
+
+def test_quotes_named_things_in_reported_speech_are_nobodys(quotes: Extract) -> None:
+    text = (
+        "Supermarkets are shrinking packs, a practice known as “shrinkflation,” according to "
+        "the consumer group Which?.\n\n"
+        "The cuts follow what analysts have dubbed the “year of efficiency” across the "
+        "industry.\n\n"
+        "Dr Alan Moss said the trust was opening a new “discharge lounge” to free up beds.\n\n"
+        "The company, which calls its customers “Pennies,” has 1.2 million users.\n"
+    )
+    found = quotes(text)
+    for frag in ("shrinkflation", "year of efficiency", "discharge lounge", "Pennies"):
+        assert _nobodys(_one(found, frag)), frag
+
+
+def test_quotes_naming_verb_with_an_agent_or_a_plain_phrase_is_speech(quotes: Extract) -> None:
+    text = (
+        "The book has been called “a quiet masterpiece” by one reviewer.\n\n"
+        "Opposition leader Tom Birch called the budget “a tax on hard-working families” on "
+        "Tuesday.\n"
+    )
+    found = quotes(text)
+    masterpiece = _one(found, "quiet masterpiece")
+    assert masterpiece.speaker_span is not None and "reviewer" in masterpiece.speaker_span.text
+    assert _one(found, "hard-working").speaker == "Tom Birch"
+
+
+def test_quotes_speech_verbs_outside_the_lexicon_attribute(quotes: Extract) -> None:
+    assert {"sigh", "beam", "enthuse"}.isdisjoint(CUE_LEMMAS)
+    text = (
+        "Farmers say a wet spring has left fields unplanted.\n\n"
+        "“You cannot put a tractor on that,” sighed Bill Harding, pointing at a field of "
+        "standing water.\n\n"
+        "“I just tried to enjoy it,” the 17-year-old beamed afterwards.\n\n"
+        "“We have never seen anything like it,” enthused general manager Tom Akers.\n"
+    )
+    found = quotes(text)
+    assert _one(found, "tractor").speaker == "Bill Harding"
+    beamed = _one(found, "enjoy it")
+    assert beamed.speaker_span is not None and "17-year-old" in beamed.speaker_span.text
+    assert _one(found, "anything like it").speaker == "Tom Akers"
+
+
+def test_quotes_relative_pronoun_through_and_names_the_antecedent(quotes: Extract) -> None:
+    text = (
+        "The warning came from Karen Holt, who has run the shelter for a decade and who said "
+        "the building had become “unsafe and unaffordable.”\n"
+    )
+    q = _one(quotes(text), "unaffordable")
+    assert q.speaker_span is not None and q.speaker_span.text == "Karen Holt"
+
+
+def test_quotes_name_set_off_after_a_description_is_the_speaker(quotes: Extract) -> None:
+    text = (
+        "The National Farmers’ Union warned that prices could rise.\n\n"
+        "Its vice-president, Rachel Carr, said the season was shaping up to be “one of the "
+        "worst in living memory.”\n"
+    )
+    assert _one(quotes(text), "living memory").speaker == "Rachel Carr"
+
+
+def test_quotes_pull_quote_takes_the_speaker_of_the_body_quote(quotes: Extract) -> None:
+    text = (
+        "‘We were never told the river could rise that fast’\n\n"
+        "Residents of Millbrook say warnings came too late.\n\n"
+        "“We were never told the river could rise that fast,” said Carla Mendes, 52.\n"
+    )
+    found = [q for q in quotes(text) if "never told" in q.text]
+    assert [q.speaker for q in found] == ["Carla Mendes", "Carla Mendes"]
+
+
+def test_quotes_harvested_cues_add_verbs_but_no_belief_or_light_verbs() -> None:
+    assert {"bemoan", "chide", "deride"} <= CUE_LEMMAS - HAND_CUE_LEMMAS
+    assert {"think", "believe", "want", "issue", "point", "accord"}.isdisjoint(
+        CUE_LEMMAS - HAND_CUE_LEMMAS
+    )
+
+
+def test_quotes_no_speaker_span_is_only_punctuation(nlp: Language) -> None:
+    texts = sorted(FRESH.glob("*.txt"))
+    assert len(texts) >= 40
+    for path in texts:
+        for q in extract_quotes(nlp(path.read_text(encoding="utf-8"))):
+            if q.speaker_span is not None:
+                assert any(c.isalnum() for c in q.speaker_span.text), (path.name, q)
