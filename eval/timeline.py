@@ -1,18 +1,23 @@
 """Score timeline summarisation on the Timeline17 development topics.
 
-Standard set-up (Ghalandari & Ifrim 2020, news-tls): for each gold timeline the system produces
-as many dates as the gold has and, per date, as many sentences as the gold averages (rounded).
+The main table is the product path (:mod:`eval.timeline_build`): ``storyline build`` on each
+topic's articles as a user would give them (a JSONL input with ``published``), the dossier's
+timeline read with ``--timeline-dates N --timeline-sentences M`` taken from the gold timeline,
+scored by date F1 and alignment ROUGE-1; then the leave-one-topic-out figure of the timeline's
+constants on the same builds, which is the one to quote (the constants were chosen on these
+four topics).
+
+``--news-tls`` adds the older research protocol (Ghalandari & Ifrim 2020, news-tls): only the
+articles and days inside the gold timeline's own span, a reduced text (the first five lines
+and the lines with a resolvable date) parsed without NER, and the topic's keywords. The gold
+span is an oracle no build has, which is why that table reads far higher than the product.
 Scores: date F1 and alignment-based ROUGE-1/2 F1 ("align, date-content costs, many-to-one",
 as news-tls reports it), computed with tilse when it is installed (``pip install tilse`` into
 the venv, an eval-only dependency) and otherwise with a faithful reimplementation here.
 
-Speed: parsing every sentence of thousands of articles is slow, so each article is first cut
-down to its lead (the first five lines: the news) and the lines holding a resolvable date
-expression; that reduced text is parsed with NER disabled (participants do not enter the
-scores) and handed to :func:`article_events` like a full article.
-
-    python -m eval.timeline              # table; exit 1 if a mean score is under its floor
-    python -m eval.timeline --topic bpoil_foxnews --show   # print the produced timeline
+    python -m eval.timeline              # tables; exit 1 if a mean score is under its floor
+    python -m eval.timeline --show       # and each built timeline, gold days starred
+    python -m eval.timeline --news-tls   # also the gold-span protocol (and its own CV)
     python -m eval.timeline --example [--show]   # only the example story's key events
 
 The example story (``examples/labour-trump-2024``) is built with the pipeline and its timeline
@@ -49,6 +54,7 @@ from storyline.link.timeline import TimelineEntry, build_timeline
 # are candidates, summary sentences central to their day and to the whole story). Issue 14
 # (collection span, furniture, constants by leave-one-topic-out), this module's ROUGE: 0.725,
 # 0.173, 0.040.
+# The gold-span protocol (``--news-tls``) only.
 FLOORS: dict[str, float] = {"date_f1": 0.70, "rouge1_f1": 0.127, "rouge2_f1": 0.034}
 # Leave-one-topic-out (eval.timeline_cv: constants chosen on three topics, scored on the fourth),
 # measured 0.704 date F1 and 0.170 ROUGE-1 F1 (this module's ROUGE, tilse absent).
@@ -313,6 +319,20 @@ def main(argv: list[str] | None = None) -> int:
     if not root.is_dir():
         print(f"skipped: dataset not found ({root})")
         return 0 if example_ok else 1
+    from eval import timeline_build
+
+    failed = timeline_build.check(args)
+    if "--news-tls" in args:
+        print()
+        failed += news_tls(root, only, show)
+    if failed:
+        print("FAILED floors: " + ", ".join(failed))
+        return 1
+    return 0 if example_ok else 1
+
+
+def news_tls(root: Path, only: str | None, show: bool) -> list[str]:
+    """The gold-span protocol's table (and its leave-one-topic-out); the floors it misses."""
     from storyline.analyse.lang.nlp import load_nlp
 
     nlp = load_nlp()
@@ -321,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
     topics: dict[str, tuple[list[Any], list[list[Any]], list[str]]] = {}
     words_total = 0
     secs_total = 0.0
+    print("news-tls protocol (articles and days inside the gold span, reduced text, keywords)")
     print(
         f"{'topic':24} {'arts':>5} {'dates':>5} {'M':>2} {'dateF1':>7} {'R1-F1':>7} "
         f"{'R2-F1':>7} {'words/s':>8}"
@@ -351,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {mark} {e.date} {e.score:5.2f} {e.summary[:150]}")
     if not rows:
         print("skipped: no topics")
-        return 0
+        return []
     mean = {k: sum(s[k] for _, s in rows) / len(rows) for k in FLOORS}
     print(
         f"{'mean':24} {'':5} {'':5} {'':2} {mean['date_f1']:7.3f} {mean['rouge1_f1']:7.3f} "
@@ -359,17 +380,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print("reference (DATEWISE, all of Timeline17): date F1 0.544, R1 0.120, R2 0.035")
     if only:
-        return 0
+        return []
     from eval.timeline_cv import report
 
     print()
     cv = report(topics)
-    failed = [k for k, v in mean.items() if v < FLOORS[k]]
-    failed += [f"cross-validated {k}" for k, v in cv.items() if v < CV_FLOORS[k]]
-    if failed:
-        print("FAILED floors: " + ", ".join(failed))
-        return 1
-    return 0 if example_ok else 1
+    failed = [f"news-tls {k}" for k, v in mean.items() if v < FLOORS[k]]
+    failed += [f"news-tls cross-validated {k}" for k, v in cv.items() if v < CV_FLOORS[k]]
+    return failed
 
 
 if __name__ == "__main__":

@@ -56,6 +56,16 @@ def test_timeline_participants_are_mapped() -> None:
     assert tl[0].participants == ("e1",)
 
 
+@pytest.fixture
+def neutral_priors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Date salience by counting alone: the priors for early, remembered and on-topic days have
+    their own tests below."""
+    monkeypatch.setattr(timeline_mod, "EARLY_WEIGHT", 0.0)
+    monkeypatch.setattr(timeline_mod, "RETRO_WEIGHT", 0.0)
+    monkeypatch.setattr(timeline_mod, "OFFTOPIC_POWER", 0.0)
+
+
+@pytest.mark.usefixtures("neutral_priors")
 def test_timeline_max_dates_picks_salient_dates() -> None:
     items = []
     for i in range(5):
@@ -264,6 +274,7 @@ def test_timeline_mentions_count_for_salience_but_are_not_entries() -> None:
     assert len(top.evidence) == 2
 
 
+@pytest.mark.usefixtures("neutral_priors")
 def test_timeline_summary_prefers_sentences_on_the_story_topic() -> None:
     day = "2024-05-06"
     off = _ev("The home team won the football cup final in Madrid that night.", day)
@@ -304,3 +315,94 @@ def test_timeline_entry_summary_is_a_member_with_the_entry_date() -> None:
     tl = build_timeline([("a1", "2024-07-02", None, [day, month])])
     on_day = [e for e in tl if e.date == "2024-07-04"]
     assert on_day and on_day[0].summary == "the general election on Thursday"
+
+
+def test_timeline_collection_span_reads_quantiles_not_extremes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import datetime as dt
+
+    days = [dt.date(2010, 5, 1) + dt.timedelta(days=i) for i in range(50)]
+    stray = [dt.date(1999, 1, 1), dt.date(2019, 1, 1)]  # a misdated record, an archive page
+    monkeypatch.setattr(timeline_mod, "SPAN_QUANTILE", 0.02)
+    assert timeline_mod.collection_span([*stray, *days]) == (days[0], days[-1])
+    monkeypatch.setattr(timeline_mod, "SPAN_QUANTILE", 0.0)
+    assert timeline_mod.collection_span([*stray, *days]) == (stray[0], stray[1])
+    assert timeline_mod.collection_span([]) is None
+
+
+@pytest.mark.usefixtures("neutral_priors")
+def test_timeline_a_day_later_articles_remember_outranks_a_day_reported_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    blast = _ev("The rig exploded on April 20, killing eleven workers.", "2010-04-20")
+    hearing = _ev("The committee held a hearing on May 12 on the spill.", "2010-05-12")
+    # Two articles of the day name the hearing; two written weeks later remember the blast.
+    items = [
+        ("h1", "2010-05-12", None, [hearing]),
+        ("h2", "2010-05-13", None, [hearing]),
+        ("b1", "2010-06-01", None, [blast]),
+        ("b2", "2010-06-02", None, [blast]),
+        ("h3", "2010-05-12", None, [hearing]),
+    ]
+    monkeypatch.setattr(timeline_mod, "EARLY_WEIGHT", 0.0)
+    monkeypatch.setattr(timeline_mod, "RETRO_WEIGHT", 0.0)
+    monkeypatch.setattr(timeline_mod, "SPAN_MARGIN_DAYS", 30)  # the blast is inside the span
+    (top,) = build_timeline(items, max_dates=1, max_sentences=1)
+    assert top.date == "2010-05-12"  # three reports beat two memories
+    monkeypatch.setattr(timeline_mod, "RETRO_WEIGHT", 1.0)
+    (top,) = build_timeline(items, max_dates=1, max_sentences=1)
+    assert top.date == "2010-04-20"
+
+
+@pytest.mark.usefixtures("neutral_priors")
+def test_timeline_off_topic_articles_count_less(monkeypatch: pytest.MonkeyPatch) -> None:
+    spill = [
+        "Oil from the spill reached the marshes of Louisiana as BP engineers fought the leak.",
+        "BP engineers tried again to cap the leaking well as oil spread across the gulf.",
+        "The oil spill from the BP well spread east as engineers prepared a new cap.",
+        "BP said the oil leak from its gulf well had slowed after engineers fitted a cap.",
+        "Engineers for BP lowered a cap onto the leaking well as oil reached the marshes.",
+        "Oil kept spreading in the gulf while BP engineers worked on the leaking well.",
+    ]
+    # Three reports of the spill name one day, three more name other days of it.
+    items = [
+        (f"s{i}", "2010-06-05", None, [_ev(t, "2010-06-01" if i < 3 else f"2010-06-0{i}")])
+        for i, t in enumerate(spill)
+    ]
+    # Four pages about other things name another day.
+    other = [
+        "The football club signed a striker on June 2 for a record fee, its manager said.",
+        "A new bakery opened downtown on June 2, selling bread and cakes to shoppers.",
+        "The council approved a budget for schools and parks on June 2 after a long debate.",
+        "A jazz festival drew crowds to the riverside on June 2 despite the heavy rain.",
+    ]
+    items += [(f"o{i}", "2010-06-05", None, [_ev(t, "2010-06-02")]) for i, t in enumerate(other)]
+    monkeypatch.setattr(timeline_mod, "EARLY_WEIGHT", 0.0)
+    monkeypatch.setattr(timeline_mod, "OFFTOPIC_POWER", 0.0)
+    (top,) = build_timeline(items, max_dates=1, max_sentences=1)
+    assert top.date == "2010-06-02"  # four off-topic pages outvote three reports
+    monkeypatch.setattr(timeline_mod, "OFFTOPIC_POWER", 2.0)
+    (top,) = build_timeline(items, max_dates=1, max_sentences=1)
+    assert top.date == "2010-06-01"
+
+
+@pytest.mark.usefixtures("neutral_priors")
+def test_timeline_early_days_of_the_collection_weigh_more(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _ev("The rig exploded on April 20, killing eleven workers.", "2010-04-20")
+    late = _ev("The relief well finally sealed the well on September 19.", "2010-09-19")
+    items = [
+        ("a", "2010-04-21", None, [first]),
+        ("b", "2010-09-20", None, [late]),
+        ("c", "2010-09-21", None, [late]),
+    ]
+    # The collection's other articles, published in between, name no day.
+    news = "Clean-up crews worked along the coast as the fishing ban stayed in place."
+    items += [
+        (f"m{k}", f"2010-0{k}-15", None, [_lead(news, f"2010-0{k}-15")]) for k in range(5, 10)
+    ]
+    monkeypatch.setattr(timeline_mod, "RETRO_WEIGHT", 0.0)
+    monkeypatch.setattr(timeline_mod, "EARLY_WEIGHT", 0.0)
+    assert build_timeline(items, max_dates=1, max_sentences=1)[0].date == "2010-09-19"
+    monkeypatch.setattr(timeline_mod, "EARLY_WEIGHT", 3.0)
+    assert build_timeline(items, max_dates=1, max_sentences=1)[0].date == "2010-04-20"

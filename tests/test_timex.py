@@ -1106,3 +1106,10 @@ def test_timex_month_of_that_year_is_one_expression_in_the_year_discussed() -> N
     assert found["May of the following year"] == ("DATE", "2005-05")
     # The following year moved the year under discussion.
     assert found["the summer of that year"] == ("DATE", "2005-SU")
+
+
+def test_timex_military_hours_after_at_or_with_a_leading_zero_are_clock_times() -> None:
+    assert _found("The launch is at 1430 hours.")["1430 hours"] == ("TIME", "2024-07-02T14:30")
+    assert _found("Troops moved at 0600 hours.")["0600 hours"] == ("TIME", "2024-07-02T06:00")
+    # A count of hours stays a duration.
+    assert _found("They logged 1500 hours of flight time.")["1500 hours"][0] == "DURATION"

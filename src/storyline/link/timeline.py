@@ -13,6 +13,7 @@ leads and bare mentions only serve summaries). No sentence summarises two dates.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import math
@@ -192,10 +193,32 @@ LENGTH_PENALTY = 0.3
 # this many days before its first publication date to its last. Older days are background
 # ("the 2008 crash"), not the story's; the first articles may report the days before them.
 SPAN_MARGIN_DAYS = 7
+# The span is read from the publication dates robustly: from this quantile of them to the
+# matching upper one, so that a stray article years away (an archive page, a misdated record)
+# cannot stretch it. Zero is the plain first and last date.
+SPAN_QUANTILE = 0.02
+# A day the articles published days later still name is one the story kept returning to: the
+# explosion, the first case. Each such article counts this much more towards the day (DATEWISE's
+# salience counts references; this separates reports of the day from memories of it).
+RETRO_WEIGHT = 1.0
+RETRO_DAYS = 2
+# A collection gathered by keywords holds pages about something else (a sports page naming the
+# oil company, a digest of the day's news). An article's references count in proportion to how
+# close its sentences are to the collection's centroid, relative to the median article, to this
+# power (0: every article counts fully).
+OFFTOPIC_POWER = 1.0
+# A collection keeps growing after its story broke (follow-ups, inquiries, anniversaries), and
+# the days a timeline is for are mostly those of its opening: a day's salience is multiplied by
+# 1 + EARLY_WEIGHT * (the share of the collection published after it).
+EARLY_WEIGHT = 3.0
 # Page furniture that names a date ("Page last updated at 11:42 GMT on Tuesday, 3 May 2011"):
 # evidence of nothing but the page. A short sentence that is only that is not an event.
+# The same stamp told as a sentence ("This article was published on guardian.co.uk at 10.20 BST
+# on Tuesday 12 May 2009"), wherever the flattened page put it.
 _FURNITURE = re.compile(
-    r"^\W*(?:page\s+)?(?:last\s+)?(?:updated|published|posted|modified|first\s+published)\b",
+    r"^\W*(?:page\s+)?(?:last\s+)?(?:updated|published|posted|modified|first\s+published)\b"
+    r"|\b(?:article|story|page|post|item)\s+(?:was|is|has\s+been)\s+(?:first\s+|last\s+)?"
+    r"(?:published|updated|modified|posted)\s+(?:on|at)\b",
     re.IGNORECASE,
 )
 FURNITURE_MAX_WORDS = 16
@@ -238,6 +261,7 @@ class _Item:
     ents: frozenset[str]
     weight: float
     order: int
+    published: dt.date | None = None
 
 
 @dataclass(slots=True)
@@ -336,7 +360,17 @@ def _day(date: str) -> dt.date | None:
 
 
 def _furniture(text: str) -> bool:
-    return _FURNITURE.match(text) is not None and len(text.split()) <= FURNITURE_MAX_WORDS
+    return _FURNITURE.search(text) is not None and len(text.split()) <= FURNITURE_MAX_WORDS
+
+
+def collection_span(published: Sequence[dt.date]) -> tuple[dt.date, dt.date] | None:
+    """The collection's own time span: its publication dates from the ``SPAN_QUANTILE``
+    quantile to the ``1 - SPAN_QUANTILE`` one (nearest rank), None without any date."""
+    if not published:
+        return None
+    days = sorted(published)
+    k = min(len(days) - 1, int(SPAN_QUANTILE * len(days)))
+    return days[k], days[len(days) - 1 - k]
 
 
 def _in_span(
@@ -374,11 +408,13 @@ def build_timeline(
     """
     raw: list[tuple[str, str, Event, frozenset[str]]] = []
     published: list[dt.date] = []
+    pub_of: dict[str, dt.date] = {}
     for article_id, pub, duplicate_of, events in sorted(items, key=lambda x: x[0]):
         canon = duplicate_of or article_id
         day = _day((pub or "")[:10])
         if day is not None:
             published.append(day)
+            pub_of[article_id] = day
         for ev in events:
             if _furniture(ev.text):
                 continue
@@ -391,8 +427,9 @@ def build_timeline(
     # A scheduled event ("the general election on Thursday") is its noun phrase, not the
     # sentence around it, which is usually about something else.
     summarise = max_dates is not None or max_sentences is not None
-    if summarise and published:
-        raw = _in_span(raw, min(published), max(published))
+    span = collection_span(published)
+    if summarise and span is not None:
+        raw = _in_span(raw, *span)
         if not raw:
             return []
     vecs = _vectorise(
@@ -408,6 +445,7 @@ def build_timeline(
             ents,
             _METHOD_WEIGHT.get(_base_method(ev.method), 0.5) * ev.confidence,
             i,
+            pub_of.get(a),
         )
         for i, ((a, c, ev, ents), v) in enumerate(zip(raw, vecs, strict=True))
     ]
@@ -553,13 +591,40 @@ def _entries(clusters: list[_Cluster]) -> list[TimelineEntry]:
 _DAY_FORM = re.compile(r"\d{4}-\d\d-\d\d")
 
 
-def _date_scores(its: Sequence[_Item]) -> dict[str, float]:
-    """Salience of each day: distinct articles that refer to it, mentions counting most."""
-    per: dict[str, dict[str, float]] = defaultdict(dict)
+def _article_relevance(its: Sequence[_Item], topic: dict[str, float]) -> dict[str, float]:
+    """How much each article's references count: its closeness to the collection's centroid
+    relative to the median article's, capped at 1, to the power ``OFFTOPIC_POWER``."""
+    if OFFTOPIC_POWER <= 0.0:
+        return {}
+    by_art: dict[str, list[dict[str, float]]] = defaultdict(list)
     for it in its:
-        if _DAY_FORM.fullmatch(it.event.date) is None or _day(it.event.date) is None:
+        by_art[it.canon].append(it.vec)
+    topic_norm = _norm(topic)
+    sims = {a: _cos(_centroid(vs), topic, None, topic_norm) for a, vs in by_art.items()}
+    ranked = sorted(sims.values())
+    median = ranked[len(ranked) // 2] if ranked else 0.0
+    if median <= 0.0:
+        return {}
+    return {a: min(1.0, s / median) ** OFFTOPIC_POWER for a, s in sims.items()}
+
+
+def _date_scores(
+    its: Sequence[_Item], relevance: dict[str, float] | None = None
+) -> dict[str, float]:
+    """Salience of each day: distinct articles that refer to it, mentions counting most,
+    memories of the day (``RETRO_WEIGHT``) more, off-topic articles less."""
+    per: dict[str, dict[str, float]] = defaultdict(dict)
+    rel = relevance or {}
+    for it in its:
+        if _DAY_FORM.fullmatch(it.event.date) is None:
             continue  # a candidate is a calendar day ("2011-XX-XX" or "2011-W05-1" is not)
+        day = _day(it.event.date)
+        if day is None:
+            continue
         w = _METHOD_WEIGHT.get(_base_method(it.event.method), 0.5)
+        if it.published is not None and (it.published - day).days >= RETRO_DAYS:
+            w *= 1.0 + RETRO_WEIGHT
+        w *= rel.get(it.canon, 1.0)
         cur = per[it.event.date].get(it.canon, 0.0)
         per[it.event.date][it.canon] = max(cur, w)
     return {d: sum(v.values()) for d, v in per.items()}
@@ -571,7 +636,7 @@ def _summarise(
     topic = _centroid([it.vec for it in its])
     lead = [it for it in its if _is_lead(it)]
     its = [it for it in its if not _is_lead(it)]
-    scores = _date_scores(its)
+    scores = _date_scores(its, _article_relevance(its, topic))
     by_date: dict[str, list[_Item]] = defaultdict(list)
     for it in its:
         if it.event.date in scores:
@@ -592,6 +657,13 @@ def _summarise(
             by_date[d].append(it)
     for d, arts in pub_arts.items():
         scores[d] = scores.get(d, 0.0) + PUB_WEIGHT * len(arts)
+    if EARLY_WEIGHT > 0.0:
+        pub_by_art = {it.canon: it.published for it in (*its, *lead) if it.published is not None}
+        pubs = sorted(d.isoformat() for d in pub_by_art.values())
+        if pubs:
+            for d in scores:
+                later = len(pubs) - bisect.bisect_right(pubs, d)
+                scores[d] *= 1.0 + EARLY_WEIGHT * later / len(pubs)
     ranked = sorted(scores, key=lambda d: (-scores[d], d))
     chosen: list[str] = []
     chosen_vec: dict[str, dict[str, float]] = {}

@@ -1379,6 +1379,10 @@ def _military(m: re.Match[str], ctx: Context) -> Norm | None:
     return _clock_norm(ctx, int(m["h"]), int(m["mi"]), m["tz"] or m["tz3"], m.end())
 
 
+def _military_hours(m: re.Match[str], ctx: Context) -> Norm | None:
+    return _clock_norm(ctx, int(m["h"] or m["h0"]), int(m["mi"]), None, m.end())
+
+
 def _holiday_date(name: str, year: int) -> dt.date | None:
     """The holiday's day in ``year``, None for an unknown name or off the calendar."""
     if bounded_year(year) is None:
@@ -1919,6 +1923,17 @@ RULES: tuple[Rule, ...] = (
         ),
         _ago,
         keys=("unit", "pod"),
+    ),
+    Rule(
+        "timex.time",
+        # "at 1430 hours", "0600 hours": "hours" alone (no zone) makes a clock only after "at"
+        # or with a leading zero; "1500 hours of flight time" stays a duration.
+        _r(
+            r"(?:(?<=\bat\s)(?P<h>[01]\d|2[0-3])|(?<![\w$£€#.,:/-])(?P<h0>0\d))(?P<mi>[0-5]\d)"
+            r"\s+hours(?!\s+(?:of|a|per|to|and)\b)(?![\w])"
+        ),
+        _military_hours,
+        keys=("digit",),
     ),
     Rule(
         "timex.duration",
