@@ -125,8 +125,8 @@ def score(
                 )
         names = {cl.id: cl.name for cl in ae.clusters}
         for m in sysm:
-            if m.kind not in NOMINAL_KINDS:
-                continue
+            if m.kind not in NOMINAL_KINDS or m.method == "unresolved":
+                continue  # not a link: a description the system tied to no named entity
             g = max(gold, key=lambda x: _overlap(x.start, x.end, m.start, m.end), default=None)
             overlaps = g is not None and _overlap(g.start, g.end, m.start, m.end) > 0
             if not overlaps and not full_gold:

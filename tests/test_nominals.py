@@ -8,6 +8,8 @@ import pytest
 
 from storyline.analyse.entities.nominals import head_family
 from storyline.analyse.entities.resolve import ArticleEntities, article_entities
+from storyline.link.corpus import _named_only
+from storyline.link.entities import resolve_corpus
 
 
 @pytest.fixture(scope="module")
@@ -63,16 +65,27 @@ def test_nominals_age_picks_the_person_of_that_age(nlp: Any) -> None:
     assert _cluster_of(ae, "The 45-year-old") == _cluster_of(ae, "John Smith")
 
 
-def test_nominals_without_a_fitting_antecedent_are_not_emitted(nlp: Any) -> None:
-    # No union and no regulator is named: the nominals stay out of the layer rather than make
-    # a nameless entity or join the company.
+def test_nominals_without_a_fitting_antecedent_stay_unlinked_and_out_of_the_corpus(
+    nlp: Any,
+) -> None:
+    # No union and no regulator is named: each stays a mention of its own ("unresolved"), not
+    # Ryanair's, and the corpus makes no entity of either.
     ae = article_entities(
-        nlp("Ryanair cancelled 400 flights on Monday. The union said the regulator must act.")
+        nlp(
+            "Ryanair cancelled 400 flights on Monday. The union said the regulator must act. "
+            "The union wants talks."
+        )
     )
-    texts = {m.text for m in ae.mentions}
-    assert "Ryanair" in texts
-    assert "The union" not in texts and "the regulator" not in texts
-    assert all(c.name not in ("union", "regulator") for c in ae.clusters)
+    by_text = {m.text: m for m in ae.mentions}
+    ryanair = by_text["Ryanair"].cluster
+    for text in ("The union", "the regulator"):
+        assert by_text[text].kind == "nominal" and by_text[text].method == "unresolved"
+        assert by_text[text].cluster != ryanair
+    unions = [m.cluster for m in ae.mentions if m.text == "The union"]
+    assert len(unions) == 2 and len(set(unions)) == 1  # one union, said twice
+    entities, cluster_map = resolve_corpus([("a", "2024-01-01", _named_only(ae))])
+    assert [e.name for e in entities] == ["Ryanair"]
+    assert set(cluster_map.values()) == {entities[0].id}
 
 
 def test_nominals_name_inside_a_description_stays_a_name(nlp: Any) -> None:

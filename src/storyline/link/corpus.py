@@ -254,10 +254,11 @@ def _entities(
     for a in articles:
         data = layers.get(a["id"])
         if data is not None:
-            per_article[a["id"]] = analyse.ArticleEntities.from_json(data)
+            per_article[a["id"]] = _named_only(analyse.ArticleEntities.from_json(data))
         data = caption_layers.get(a["id"])
         if data is not None:
-            captions.append((a["id"], a["published"], analyse.ArticleEntities.from_json(data)))
+            caption = _named_only(analyse.ArticleEntities.from_json(data))
+            captions.append((a["id"], a["published"], caption))
     found, cmap = link.resolve_corpus(
         (
             (a["id"], a["published"], per_article[a["id"]])
@@ -282,6 +283,27 @@ def _entities(
         for e in found
     ]
     return out, dict(cmap), per_article
+
+
+def _named_only(ae: Any) -> Any:
+    """The article's entities without the clusters made only of nominals no named entity took
+    ("the union" of an article that never names it): they are mentions, not entities, so they
+    reach neither the corpus entities nor the dossier's mentions. Cluster ids are renumbered
+    (the corpus resolver reads a cluster by its position)."""
+    from storyline.analyse.entities.nominals import is_unlinked
+
+    keep = {m.cluster for m in ae.mentions if not is_unlinked(m.kind, m.method)}
+    keep |= {r.cluster for r in ae.roles}
+    if len(keep) == len(ae.clusters):
+        return ae
+    new_id = {c.id: n for n, c in enumerate(c for c in ae.clusters if c.id in keep)}
+    return type(ae)(
+        clusters=tuple(replace(c, id=new_id[c.id]) for c in ae.clusters if c.id in new_id),
+        mentions=tuple(
+            replace(m, cluster=new_id[m.cluster]) for m in ae.mentions if m.cluster in new_id
+        ),
+        roles=tuple(replace(r, cluster=new_id[r.cluster]) for r in ae.roles if r.cluster in new_id),
+    )
 
 
 _GROUP_HEAD = re.compile(

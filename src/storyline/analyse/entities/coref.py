@@ -313,8 +313,9 @@ def resolve_role_nouns(
     doc: Doc, nouns: list[Ref], names: list[Ref], clusters: dict[int, ClusterInfo]
 ) -> None:
     """Give each role noun the cluster whose stated title fits, else the salient candidate;
-    then link the nominals among ``nouns`` and drop, in place, those no named entity fits (a
-    nominal never makes an entity of its own, see `storyline.analyse.entities.nominals`)."""
+    then link the nominals among ``nouns`` (`storyline.analyse.entities.nominals`: those no
+    named entity fits get a cluster of their own, method "unresolved") and add, in place, the
+    names they uncovered."""
     from storyline.analyse.entities.nominals import NOMINAL_KIND, resolve_nominals
 
     nominals = [n for n in nouns if n.kind == NOMINAL_KIND]
@@ -342,10 +343,8 @@ def resolve_role_nouns(
             rn.cluster = best
             rn.confidence = CONF_SALIENCE
             rn.method = "salience"
-    uncovered = resolve_nominals(doc, nominals, names, clusters)
-    nouns[:] = [n for n in nouns if n.kind != NOMINAL_KIND or n.cluster >= 0]
     # Names a nominal uncovered ("Ofgem, the energy regulator,") join the mentions here.
-    nouns.extend(uncovered)
+    nouns.extend(resolve_nominals(doc, nominals, names, clusters))
     nouns.sort(key=lambda r: r.head)
 
 
@@ -451,7 +450,14 @@ def resolve_pronouns(
     sent_key: list[str],
 ) -> list[Ref]:
     """Third-person pronouns resolved in reading order; each resolution informs later ones."""
-    pool = sorted([r for r in refs if r.cluster >= 0], key=lambda r: r.head)
+    from storyline.analyse.entities.nominals import is_unlinked
+
+    # A description no named entity took ("the official") is a weak antecedent: measured on
+    # the entity gold, pronouns resolved to them were more often someone named.
+    pool = sorted(
+        [r for r in refs if r.cluster >= 0 and not is_unlinked(r.kind, r.method)],
+        key=lambda r: r.head,
+    )
     out: list[Ref] = []
     by_head: dict[int, list[Ref]] = {}
     for r in pool:

@@ -16,9 +16,11 @@ person. It is linked, by rules, to an entity the article has already named:
 - among the entities that fit, the most salient recent one (mention count, sentence distance,
   subject position), never a co-argument of the nominal's own verb.
 
-A nominal no entity fits is not emitted: an entity layer mention must belong to a cluster, and
-a new cluster per unlinked "the company" would put a nameless "company" entity into the
-dossier (and into the corpus resolver, which would merge such clusters across articles).
+A nominal no named entity fits is still a mention of a person or organisation: it keeps a
+cluster of its own with method "unresolved" (as a role noun no one holds does), so
+`storyline annotate` lists it with no entity; the corpus step (`storyline.link.corpus`) leaves
+such clusters out, so no nameless "company" entity reaches the dossier, and the dossier's
+article mentions hold only mentions of its entities.
 
 The word lists below are the one home of what kind of thing a common noun names; the role
 nouns the title resolver reads (`coref.ROLE_NOUN_HEADS`) are its, not repeated here.
@@ -57,8 +59,10 @@ __all__ = [
     "NOMINAL_KIND",
     "ORG_FAMILIES",
     "PERSON_NOUNS",
+    "UNLINKED_METHOD",
     "find_nominals",
     "head_family",
+    "is_unlinked",
     "resolve_nominals",
 ]
 
@@ -174,6 +178,8 @@ MAX_PREMODIFIERS = 7  # words between the determiner and the head ("a 34-year-ol
 MAX_BACK_SENTENCES = 8  # an entity last named further back fits only when named twice
 CONF_APPOS = 0.9
 CONF_UNCOVERED = 0.8
+CONF_UNLINKED = 0.3
+UNLINKED_METHOD = "unresolved"  # the entity layer's word for a description no one holds
 # Clusters of uncovered names are numbered from here: the entity layer numbers its own from
 # zero, before and after this module runs, and renumbers all of them at the end.
 UNCOVERED_CLUSTER_BASE = 1_000_000
@@ -196,6 +202,11 @@ COUNT_CAP = 6
 PENALTY_NOT_SUBJECT = 0.3
 # A described person ("the man") is someone just named; further back it is someone new.
 MAX_PERSON_BACK_SENTENCES = 3
+
+
+def is_unlinked(kind: str, method: str) -> bool:
+    """Is this entity-layer mention a nominal no named entity took?"""
+    return kind == NOMINAL_KIND and method == UNLINKED_METHOD
 
 
 def head_family(head: str) -> frozenset[str]:
@@ -549,7 +560,28 @@ def resolve_nominals(
             conf = {"descriptor": CONF_DESCRIPTOR, "family": CONF_FAMILY}.get(how, CONF_SALIENCE)
             _link(nom, cid, conf, f"nominal-{how}", prof)
         seen = sorted([*seen, nom, *(r for r in found if r not in seen)], key=lambda r: r.head)
+    _unlinked(nominals, clusters)
     return found
+
+
+def _unlinked(nominals: list[Ref], clusters: dict[int, ClusterInfo]) -> None:
+    """Nominals no named entity fits keep a cluster of their own, one per head noun and type
+    in the article ("the union" twice is one union), method "unresolved", as the entity layer
+    does for role nouns no one holds: they are mentions of a person or an organisation the
+    text never names (`storyline annotate` lists them with no entity; the corpus leaves
+    them out, so no nameless entity reaches the dossier)."""
+    own: dict[tuple[str, str], int] = {}
+    for nom in nominals:
+        if nom.cluster >= 0:
+            continue
+        key = (nom.label, nom.role_key)
+        if key not in own:
+            cid = UNCOVERED_CLUSTER_BASE + len(clusters)
+            while cid in clusters:
+                cid += 1
+            own[key] = cid
+            clusters[cid] = ClusterInfo(id=cid, label=nom.label, name=nom.text)
+        nom.cluster, nom.confidence, nom.method = own[key], CONF_UNLINKED, UNLINKED_METHOD
 
 
 def _taken(doc: Doc, by_tok: dict[int, Ref], nominals: list[Ref]) -> list[bool]:
