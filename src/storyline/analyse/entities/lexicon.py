@@ -11,9 +11,11 @@ from storyline.analyse.lang.words import word_set
 from storyline.analyse.time.lexicon import TIMEZONES
 
 __all__ = [
+    "COMPANY_NOUNS",
     "CURRENCY_CODES",
     "LEGAL_SUFFIXES",
     "MAKING_VERBS",
+    "MARKET_INDICES",
     "NOT_ENTITY_CODES",
     "ORG_DESCRIPTORS",
     "PRODUCT_NOUNS",
@@ -59,3 +61,21 @@ PRODUCT_NOUNS = word_set(
     """
 )
 MAKING_VERBS = word_set("make build develop produce manufacture sell market design brew")
+# Stock market indices, which the tagger reads as organisations ("the Dow", "the FTSE 100").
+# Folded; matched on the whole name.
+MARKET_INDICES = frozenset(
+    """dow|dow jones|dow jones industrial average|ftse|ftse 100|ftse 250|s&p|s&p 500|nikkei|
+    nikkei 225|hang seng|dax|cac|cac 40|stoxx|stoxx 600|euro stoxx 50|kospi|sensex|topix|
+    ibex|ibex 35|nasdaq composite|nasdaq 100|russell 2000|asx 200""".replace("\n", "").split("|")
+)
+MARKET_INDICES = frozenset(w.strip() for w in MARKET_INDICES)
+# Nouns a company's name modifies and a place's does not ("Jefferies analysts", "Maersk shares",
+# "analysts at Jefferies"): a name tagged as a place in front of one is a company. Office titles
+# a country shares ("US president") are left out. Folded lemmas.
+COMPANY_NOUNS = word_set(
+    """
+    share stock shareholder investor analyst boss chairman chairwoman founder board
+    executive ceo cfo spokesman spokeswoman spokesperson employee staff subsidiary unit
+    division brand customer economist strategist
+    """
+)

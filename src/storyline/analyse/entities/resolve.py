@@ -25,12 +25,15 @@ from storyline.analyse.entities.coref import (
     resolve_role_nouns,
 )
 from storyline.analyse.entities.lexicon import (
+    COMPANY_NOUNS,
     LEGAL_SUFFIXES,
     MAKING_VERBS,
+    MARKET_INDICES,
     NOT_ENTITY_CODES,
     PRODUCT_NOUNS,
 )
 from storyline.analyse.entities.names import (
+    COUNTRY_ALIASES,
     COURTESY_TITLES,
     FEMALE_NAMES,
     MALE_NAMES,
@@ -217,8 +220,11 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
             continue
         if hi - lo >= 2 and _legal_form(doc[hi - 1].text):
             label = "ORG"  # "Eni SpA" tagged as a person
+        elif label in ("GPE", "OTHER") and _company_context(doc, lo, hi):
+            label = "ORG"  # "analysts at Jefferies", "Maersk shares"
         spans.append((lo, hi, label))
     spans.extend(_legal_form_names(doc, spans))
+    spans.extend(_defined_names(doc, spans))
     # Names the tagger missed behind a courtesy title: "Mr Lammy", "Ms Harris".
     ent_tok = {i for lo, hi, _ in spans for i in range(lo, hi)}
     courtesy = tokens_where(
@@ -302,12 +308,15 @@ def _propagate_org_names(
     every uncovered capitalised occurrence of one of them (of its initials: in capitals) is a
     mention of the organisation."""
     forms: dict[str, set[tuple[str, ...]]] = {}
+    body_only: set[tuple[str, ...]] = set()
     for n in names:
         if n.ref.label != "ORG":
             continue
         texts = [n.ref.text, *org_short_forms(n.ref.text)]
         if len(texts) > 1 and len(texts[-1].split()) > 1:
-            texts.append(texts[-1].split()[-1])  # "Santander" of "Banco Santander SA"
+            # "Santander" of "Banco Santander SA"; not in a headline, where "Oil" of "National
+            # Oil Corp" is any capitalised word.
+            body_only.add((texts[-1].split()[-1],))
         acr = defined_acronym(doc, n.ref.hi)
         if acr:
             texts.append(acr)
@@ -317,17 +326,22 @@ def _propagate_org_names(
             words = tuple(text.split())
             if words and words[0][:1].isupper():
                 forms.setdefault(words[0], set()).add(words)
+    for words in body_only:
+        if words[0][:1].isupper():
+            forms.setdefault(words[0], set()).add(words)
     if not forms:
         return
     text = doc_text(doc)
     added = False
-    for t in doc:
-        if covered[t.i] or t.text not in forms or t.ent_type_ in ("NORP", "GPE", "PERSON"):
+    for t in (doc[i] for i in tokens_where(doc, "ORTH", forms.__contains__)):
+        if covered[t.i] or t.ent_type_ in ("NORP", "GPE", "PERSON"):
             continue
         if t.pos_ not in ("PROPN", "NOUN") and not (t.idx < head_end or t.text.isupper()):
             continue
         best = 0
         for words in forms[t.text]:
+            if t.idx < head_end and words in body_only:
+                continue
             k = len(words)
             if t.i + k <= len(doc) and all(
                 doc[t.i + j].text == w and not covered[t.i + j] for j, w in enumerate(words)
@@ -375,8 +389,8 @@ def _legal_form_names(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple
     an "Inc", "plc", "AG" on the same line ("Vantor Pharmaceuticals Inc won approval")."""
     taken = {i for lo, hi, _ in spans for i in range(lo, hi)}
     out: list[tuple[int, int, str]] = []
-    for t in doc:
-        if t.i in taken or t.i == 0 or not _legal_form(t.text):
+    for t in (doc[i] for i in tokens_where(doc, "ORTH", _legal_form)):
+        if t.i in taken or t.i == 0:
             continue
         lo = t.i
         while lo > 0 and lo - 1 not in taken and t.i - lo < 6:
@@ -393,6 +407,53 @@ def _legal_form_names(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple
         if lo < t.i and fold(doc[lo].text) not in ("the", "a", "an"):
             out.append((lo, t.i + 1, "ORG"))
     return out
+
+
+_NAME_JOINERS = frozenset({"and", "of", "for", "&", "the", "on", "de", "du", "des", "la"})
+
+
+def _defined_names(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Organisation names the tagger missed before the acronym they define: the capitalised
+    words (and the "and", "of" between them) right before "(CMA)" whose initials spell it ("The
+    Competition and Markets Authority (CMA)")."""
+    taken = {i for lo, hi, _ in spans for i in range(lo, hi)}
+    out: list[tuple[int, int, str]] = []
+    for t in (doc[i] for i in tokens_where(doc, "ORTH", "(".__eq__)):
+        if t.i == 0 or t.i - 1 in taken:
+            continue
+        acr = defined_acronym(doc, t.i)
+        if not acr:
+            continue
+        lo = t.i
+        while lo > 0 and lo - 1 not in taken and t.i - lo < 10:
+            prev = doc[lo - 1]
+            if "\n" in prev.text_with_ws or not (
+                prev.text[:1].isupper() or prev.lower_ in _NAME_JOINERS
+            ):
+                break
+            lo -= 1
+        # The shortest tail of the run whose capitalised words' initials are the acronym.
+        for a in range(t.i - 1, lo - 1, -1):
+            caps = [w.text for w in doc[a : t.i] if w.text[:1].isupper()]
+            if doc[a].text[:1].isupper() and fold("".join(w[0] for w in caps)) == fold(acr):
+                if a < t.i - 1 or len(caps) > 1:
+                    out.append((a, t.i, "ORG"))
+                break
+    return out
+
+
+def _company_context(doc: Doc, lo: int, hi: int) -> bool:
+    """Is the name, which the tagger took for a place, used as a company: modifying a noun
+    only companies have ("Jefferies analysts", "Maersk shares") or after "analysts at"? Known
+    places and countries never are."""
+    key = fold(doc[lo:hi].text)
+    if key in PLACE_NAMES or key in COUNTRY_ALIASES or key in COUNTRY_ALIASES.values():
+        return False
+    root = doc[lo:hi].root
+    head = root.head
+    if root.dep_ in ("compound", "poss") and head.i >= hi:
+        return head.lemma_.lower() in COMPANY_NOUNS
+    return root.dep_ == "pobj" and head.lower_ == "at" and head.head.lemma_.lower() in COMPANY_NOUNS
 
 
 def _product_names(doc: Doc) -> set[str]:
@@ -423,6 +484,8 @@ def _not_an_entity(doc: Doc, lo: int, hi: int, label: str, products: set[str]) -
     nationality or group adjective before a noun ("Libyan oil", "a neo-Nazi rally")."""
     toks = doc[lo:hi]
     if any(t.text in NOT_ENTITY_CODES for t in toks):
+        return True
+    if fold(toks.text).removeprefix("the ") in MARKET_INDICES:
         return True
     if toks.text in products:
         return True
