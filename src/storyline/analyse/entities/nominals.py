@@ -78,7 +78,7 @@ ORG_FAMILIES: dict[str, frozenset[str]] = {
         lender insurer broker brokerage fund developer builder housebuilder miner
         brewer utility telecom telco platform exchange publisher studio label brand
         subsidiary venture consortium airliner shipper refiner exporter importer distributor
-        outfit conglomerate
+        outfit service
         """
     ),
     "public": word_set(
@@ -86,7 +86,7 @@ ORG_FAMILIES: dict[str, frozenset[str]] = {
         regulator watchdog agency authority commission ministry department council court
         administration
         tribunal committee parliament legislature senate congress inspectorate ombudsman
-        body
+        body service
         """
     ),
     "civic": word_set(
@@ -108,7 +108,7 @@ ORG_HEADS = frozenset().union(*ORG_FAMILIES.values())
 # family, and one whose descriptors the article never states.
 GENERIC_ORG_HEADS = word_set(
     "company firm business group organisation organization body giant concern conglomerate"
-    " multinational outfit venture"
+    " multinational outfit venture service"
 )
 # Specific heads that name one kind of organisation; a head fits an entity the article called
 # by a head of its own kind ("the lender" after "the bank"), and not one it called by another
@@ -148,7 +148,13 @@ PERSON_NOUNS = word_set(
     defendant accused driver passenger pilot actor actress singer star rapper musician
     player striker midfielder defender goalkeeper coach manager billionaire tycoon
     entrepreneur investor banker trader boss owner athlete runner champion veteran student
-    teacher doctor nurse officer soldier resident customer worker employee
+    teacher doctor nurse officer soldier resident customer worker employee accountant
+    servant engineer farmer footballer cricketer golfer boxer cyclist swimmer jockey
+    politician academic researcher chef artist author novelist poet filmmaker comedian
+    dancer designer architect surgeon dentist pharmacist solicitor barrister
+    banker landlord tenant shopkeeper retiree grandparent parent pupil graduate
+    entertainer presenter musician guitarist drummer singer-songwriter dutchman
+    frenchman englishman scotsman welshman irishman briton scot spaniard swede dane
     """
 )
 # ROLE_HEADS hold the job words (the title resolver takes those it lists itself); the
@@ -739,6 +745,8 @@ def _best(
             break
         if r.in_quote and not nom.in_quote:
             continue
+        if r.method == "nominal-appos":
+            continue  # "Renaissance, a group of local companies,": the name's mention again
         last[r.cluster] = r
         counts[r.cluster] = counts.get(r.cluster, 0) + 1
     unnamed = ClusterInfo(id=LOOSE_CLUSTER_BASE, label="ORG", name="")
@@ -758,17 +766,18 @@ def _best(
         limit = (
             MAX_PERSON_BACK_SENTENCES
             if how == "salience" and nom.label == "PERSON"
-            else (MAX_BACK_SENTENCES)
+            else MAX_BACK_SENTENCES
         )
-        if dist > limit and (counts[cid] < 2 or nom.label == "PERSON"):
-            continue
         if r.sent == nom.sent and (
             _excluded_by_clause(doc, nom.head, r.head)
             if nom.label == "PERSON"
             else _verb_of(doc[nom.head]).i == _verb_of(doc[r.head]).i
         ):
             continue  # "Shell sued the company": co-arguments are two
-        cost = WEIGHT_DISTANCE * dist - WEIGHT_COUNT * min(counts[cid], COUNT_CAP) - bonus
+        count = counts.get(cid, 1)
+        if dist > limit and (count < 2 or nom.label == "PERSON"):
+            continue
+        cost = WEIGHT_DISTANCE * dist - WEIGHT_COUNT * min(count, COUNT_CAP) - bonus
         if not r.subject:
             cost += PENALTY_NOT_SUBJECT
         if cid <= LOOSE_CLUSTER_BASE:
