@@ -225,13 +225,38 @@ _JSON_ESCAPES = {"\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 def dossier_json(dossier: Mapping[str, Any]) -> str:
     """The dossier as written to ``dossier.json``: strict JSON (no NaN or Infinity) that always
-    encodes to valid UTF-8."""
+    encodes to valid UTF-8, one top-level key a line and one item of each list a line."""
     try:
-        text = json.dumps(dossier, ensure_ascii=False, indent=1, allow_nan=False)
+        text = _layout(dossier)
     except ValueError:
         # A NaN or infinite score, or an integer too long to print, is no value: null.
-        text = json.dumps(_strict(dossier), ensure_ascii=False, indent=1, allow_nan=False)
+        text = _layout(_strict(dossier))
     return _JSON_UNSAFE_RE.sub(lambda m: _JSON_ESCAPES.get(m.group(), "\ufffd"), text) + "\n"
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(", ", ": "))
+
+
+def _layout(dossier: Mapping[str, Any]) -> str:
+    # json.dumps with an indent runs the pure-Python encoder: it was most of the outputs stage
+    # (4 s of 7 on 40 articles). Each article, quote or entity is encoded by the C encoder on
+    # its own line instead, which still reads and diffs well.
+    if not isinstance(dossier, Mapping):
+        return _dumps(dossier)
+    lines = ["{"]
+    last = len(dossier) - 1
+    for n, (key, value) in enumerate(dossier.items()):
+        comma = "," if n < last else ""
+        name = _dumps(str(key))
+        if isinstance(value, list | tuple) and value:
+            lines.append(f" {name}: [")
+            lines.append(",\n".join(f"  {_dumps(item)}" for item in value))
+            lines.append(f" ]{comma}")
+        else:
+            lines.append(f" {name}: {_dumps(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines)
 
 
 def _strict(value: Any) -> Any:
