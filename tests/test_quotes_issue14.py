@@ -143,3 +143,23 @@ def test_quotes_no_speaker_span_is_only_punctuation(nlp: Language) -> None:
         for q in extract_quotes(nlp(path.read_text(encoding="utf-8"))):
             if q.speaker_span is not None:
                 assert any(c.isalnum() for c in q.speaker_span.text), (path.name, q)
+
+
+def test_quotes_age_description_is_the_person_just_named(quotes: Extract) -> None:
+    text = (
+        "Everton’s Jordan Pike, whose late header earned a point, was delighted. “Nobody gave "
+        "us a chance,” the 23-year-old said.\n"
+    )
+    q = _one(quotes(text), "Nobody gave")
+    assert q.speaker_span is not None and q.speaker_span.text == "the 23-year-old"
+    assert q.speaker == "Jordan Pike"
+
+
+def test_quotes_lone_capitalised_word_echoes_no_quote(quotes: Extract) -> None:
+    text = (
+        "The new “Carmen” opened on Friday.\n\n"
+        "“Carmen is not a victim. She chooses everything,” Iris Aldo said afterwards.\n"
+    )
+    found = quotes(text)
+    assert _nobodys(_one([q for q in found if q.text == "Carmen"], "Carmen"))
+    assert _one(found, "not a victim").speaker == "Iris Aldo"

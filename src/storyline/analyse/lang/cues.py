@@ -273,6 +273,10 @@ def stretch_head(tokens: Sequence[Token]) -> Token | None:
     for t in nouns:
         if t.head.i not in inside and t.ent_type_ not in ("DATE", "TIME"):
             return t
+    for t in tokens:
+        # "the 23-year-old said": the subject is the adjective, the noun only its modifier.
+        if t.dep_ in SUBJECT_DEPS and t.head.i not in inside and t.pos_ == "ADJ":
+            return t
     propn = [t for t in nouns if t.pos_ == "PROPN"]
     if not propn:
         return nouns[0] if nouns else None

@@ -912,6 +912,8 @@ def _echoes(quotes: list[Quote]) -> list[Quote]:
             or not part
             or (pulled and len(part) < ECHO_MIN_PULLED)
             or (len(part) == 1 and (len(part[0]) < ECHO_MIN_WORD or part[0] in ECHO_STOPWORDS))
+            # A lone capitalised word ("“Carmen”") is a name or a title, not a word echoed.
+            or (len(part) == 1 and q.text.strip(" .,;:!?")[:1].isupper())
         ):
             out.append(q)
             continue

@@ -79,6 +79,7 @@ MAX_SENTENCE_MENTIONS = 32
 PENALTY_PRONOUN = 0.5  # how far back a pronoun looks for its antecedent
 ANONYMOUS_DETS = frozenset({"a", "an", "some", "several", "many", "one", "two", "three", "other"})
 _SPACE = re.compile(r"\s+")
+_AGE = re.compile(r"^the (?:\d+|[a-z]+(?:-[a-z]+)?)[ -]year[ -]old$")
 # Title words looked at before a name ("shadow foreign secretary David Lammy"): a longer run of
 # capitalised words is a list of names, and walking it for every name was quadratic.
 MAX_TITLE_WORDS = 8
@@ -150,6 +151,15 @@ def _name_words(text: str) -> list[str]:
     return _strip_honorifics(words)
 
 
+def _unowned(words: list[str]) -> list[str]:
+    """Name words without an owner before a possessive ("Everton’s Jordan Pike" -> "Jordan
+    Pike") and without a possessive ending of their own ("Trump's" -> "Trump")."""
+    cut = max((n for n, w in enumerate(words[:-1]) if w.endswith("'s")), default=-1)
+    if not all(w[:1].isupper() for w in words[cut + 1 :]):
+        cut = -1  # "Donald Trump's campaign" stays whole
+    return [w[:-2] if w.endswith("'s") else w for w in words[cut + 1 :]]
+
+
 def _gender_of_words(words: list[str]) -> str:
     for w in words:
         lw = w.lower()
@@ -183,7 +193,7 @@ def build_index(doc: Doc, quoted: list[bool]) -> ArticleIndex:
     # Full names: the longest PERSON entity containing a given name word.
     for ent in person_ents:
         words = _name_words(ent.text)
-        words = [w[:-2] if w.endswith("'s") else w for w in words]
+        words = _unowned(words)
         if not words:
             continue
         full = " ".join(words)
@@ -270,6 +280,11 @@ def _index_titles(idx: ArticleIndex) -> None:
         idx.title_names.setdefault("pm", idx.title_names["prime minister"])
 
 
+def _age_description(doc: Doc, lo: int, hi: int) -> bool:
+    """ "the 23-year-old": a person described by age, who is the person the story is about."""
+    return bool(_AGE.match(doc[lo:hi].text.lower()))
+
+
 def _mention_kind(doc: Doc, head: Token, lo: int, hi: int) -> tuple[str, str, bool]:
     low = head.lower_
     if head.pos_ == "PRON":
@@ -290,7 +305,7 @@ def _mention_kind(doc: Doc, head: Token, lo: int, hi: int) -> tuple[str, str, bo
         return "title", "m", False
     if low in FEMALE_NOUNS:
         return "title", "f", False
-    if low in TITLE_HEADS or head.lemma_.lower() in TITLE_HEADS:
+    if low in TITLE_HEADS or head.lemma_.lower() in TITLE_HEADS or _age_description(doc, lo, hi):
         return "title", "", head.tag_ in ("NNS", "NNPS")
     if head.ent_type_ in ("GPE", "LOC", "FAC"):
         return "group", "", True  # "the US", "China": a place speaks only as "it"/"they"
@@ -388,8 +403,7 @@ def _opens_paragraph(doc: Doc, i: int) -> bool:
 
 def canonical_name(idx: ArticleIndex, text: str) -> str | None:
     """Fullest in-article name for a person mention; honorifics stripped."""
-    words = _name_words(text)
-    words = [w[:-2] if w.endswith("'s") else w for w in words]
+    words = _unowned(_name_words(text))
     if not words:
         return None
     caps = [w for w in words if w[:1].isupper()]
@@ -549,7 +563,11 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
                 return idx.title_names[k]
         # "The prime minister said" after "Keir Starmer has congratulated …" is Starmer, but
         # "the spokesman" or "the lawyer" speaks for someone else: staff titles never borrow.
-        if span[0].lower_ == "the" and head.tag_ == "NN" and head.lower_ not in STAFF_TITLES:
+        if (
+            span[0].lower_ == "the"
+            and head.lower_ not in STAFF_TITLES
+            and (head.tag_ == "NN" or _age_description(doc, lo, hi))
+        ):
             m = _nearest_person_subject(idx, head)
             if m is not None:
                 return canonical_name(idx, m.text)
