@@ -406,3 +406,26 @@ def test_timeline_early_days_of_the_collection_weigh_more(monkeypatch: pytest.Mo
     assert build_timeline(items, max_dates=1, max_sentences=1)[0].date == "2010-09-19"
     monkeypatch.setattr(timeline_mod, "EARLY_WEIGHT", 3.0)
     assert build_timeline(items, max_dates=1, max_sentences=1)[0].date == "2010-04-20"
+
+
+def test_timeline_summary_survives_odd_dates_and_publications() -> None:
+    odd = [
+        _ev("The archive opened on the first day of the calendar.", "0001-01-01"),
+        _ev("The vault will be sealed until the end of all days.", "9999-12-31"),
+        _ev("The talks resumed in the spring of that year in Geneva.", "2011"),
+        _ev("The ship sailed from the port in May that year, its log says.", "2011-05"),
+    ]
+    lead = _lead("Rescuers searched the gulf for the missing crew.", "0001-01-01")
+    items = [
+        ("a", None, None, odd),
+        ("b", "0001-01-01", None, [lead, odd[0]]),
+        ("c", "9999-12-31", None, [odd[1]]),
+        ("d", "not a date", None, odd[2:]),
+        ("e", "2011-05-03", "e", []),
+    ]
+    # Neither the summaries nor the full timeline may raise; what comes out is a real date.
+    for tl in (
+        build_timeline(items),
+        *(build_timeline(items, max_dates=n, max_sentences=2) for n in (None, 1, 5)),
+    ):
+        assert all(len(e.date) in (4, 7, 10) and e.date[:4].isdigit() for e in tl)

@@ -1113,3 +1113,17 @@ def test_timex_military_hours_after_at_or_with_a_leading_zero_are_clock_times() 
     assert _found("Troops moved at 0600 hours.")["0600 hours"] == ("TIME", "2024-07-02T06:00")
     # A count of hours stays a duration.
     assert _found("They logged 1500 hours of flight time.")["1500 hours"][0] == "DURATION"
+
+
+def test_timex_page_stamp_clock_takes_the_date_after_an_abbreviated_weekday() -> None:
+    wednesday = dt.date(2024, 5, 15)
+    (stamp,) = tag_timexes("Updated 3:45 PM ET, Tue May 14, 2024", wednesday)
+    assert (stamp.type, stamp.value) == ("TIME", "2024-05-14T15:45")
+
+
+def test_timex_the_week_ended_a_day_is_that_days_week() -> None:
+    wednesday = dt.date(2024, 5, 15)  # ISO week 20
+    found = _found("Stocks rose in the week ended May 10, data showed.", wednesday)
+    assert found["the week"] == ("DATE", "2024-W19")
+    # A week with no day after it is still the document's.
+    assert _found("Stocks rose this week.", wednesday)["this week"] == ("DATE", "2024-W20")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from storyline.analyse.time.calendar import make_date
 from storyline.analyse.time.context import Context
@@ -35,7 +35,13 @@ _YEAR_MONTH_VALUE = re.compile(r"^(\d{4})(?:-(\d\d)(?!\d))?")
 _CLOCK_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d|XXXX-XX-XX)(T\d\d(?::\d\d)?Z?)$")
 # What may separate a date from the clock time it goes with ("Friday, 10 p.m.").
 _JOIN_GAP = re.compile(r"^[ ,]{0,3}(?:at\s+)?$")
-_JOIN_GAP_TIME_FIRST = re.compile(r"^[ ,]{0,3}(?:on\s+)?$")
+# "the week ended May 10", "the week to Friday": the week is the one that day ends.
+_WEEK_NOUN = re.compile(r"^(?:the|that)\s+week$", re.IGNORECASE)
+_WEEK_ENDING_GAP = re.compile(r"^\s+(?:ended|ending|ends|to|through)\s+(?:on\s+)?$")
+# A page's stamp may name the weekday between them, abbreviated ("3:45 PM ET, Tue May 14, 2024").
+_JOIN_GAP_TIME_FIRST = re.compile(
+    r"^[ ,]{0,3}(?:on\s+)?(?:(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?,?\s+)?$"
+)
 # A dated piece of correspondence the article quotes: "In an email dated March 3, 2019, she
 # wrote: “I will see you on Friday.”" Its own relative expressions ("Friday", "yesterday")
 # count from its date, not from the article's.
@@ -185,6 +191,16 @@ def _join_clock_times(text: str, items: list[Timex]) -> list[Timex]:
                 out.append(_merged(text, cur, nxt, cur.value + clock.group(1), cur.method))
                 i += 2
                 continue
+            week_end = _DAY_VALUE.match(nxt.value) if nxt.type == "DATE" else None
+            if (
+                week_end
+                and _WEEK_NOUN.match(cur.text)
+                and _WEEK_ENDING_GAP.match(gap)
+                and (day := make_date(*map(int, week_end.groups()))) is not None
+            ):
+                # "the week ended May 10": the week that day closes, not the document's.
+                iso = day.isocalendar()
+                cur = replace(cur, value=f"{iso[0]:04d}-W{iso[1]:02d}")
             clock_first = cur.method == "timex.time" and _CLOCK_VALUE.match(cur.value)
             day_next = _DAY_VALUE.match(nxt.value) and nxt.type == "DATE"
             if clock_first and day_next and _JOIN_GAP_TIME_FIRST.match(gap) and "on" not in gap:
