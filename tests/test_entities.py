@@ -528,3 +528,36 @@ def test_entities_corpus_keeps_two_people_of_one_surname_apart(nlp: Any) -> None
         where[("a", _cluster_of(a, "Jerome Powell"))]
         != where[("b", _cluster_of(b, "James Powell"))]
     )
+
+
+def test_entities_full_name_behind_capitalised_office_words_is_recovered(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Chief Executive Guillaume Faury told reporters on Thursday. Faury said demand "
+            "was strong."
+        )
+    )
+    names = [m.text for m in ae.mentions if m.kind == "name" and m.label == "PERSON"]
+    assert "Guillaume Faury" in names
+    assert _cluster_of(ae, "Guillaume Faury") == _cluster_of(ae, "Faury")
+
+
+def test_entities_name_before_the_acronym_it_defines_is_found(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "The Competition and Markets Authority (CMA) said on Tuesday it would review the "
+            "deal. The CMA has 40 working days to decide."
+        )
+    )
+    full = _cluster_of(ae, "Competition and Markets Authority")
+    assert full == next(m.cluster for m in ae.mentions if m.text.endswith("CMA"))
+    assert ae.clusters[full].type == "ORG"
+
+
+def test_entities_place_tagged_company_before_a_company_noun_is_a_company(nlp: Any) -> None:
+    ae = article_entities(
+        nlp("Analysts at Jefferies cut their price target. London shares fell on Monday.")
+    )
+    types = {m.text: m.label for m in ae.mentions if m.kind == "name"}
+    assert types.get("Jefferies") == "ORG"
+    assert types.get("London", "GPE") == "GPE"

@@ -49,7 +49,7 @@ from storyline.analyse.entities.names import (
     org_short_forms,
     spelling_variant,
 )
-from storyline.analyse.entities.roles import find_roles
+from storyline.analyse.entities.roles import ROLE_HEADS, TITLE_MODIFIERS, find_roles
 from storyline.analyse.lang.extensions import cached
 from storyline.analyse.lang.quotemarks import doc_quoted_tokens
 from storyline.analyse.lang.tokens import token_starts, tokens_where
@@ -280,9 +280,52 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
             )
         )
     head_end = _title_case_head(doc)
+    _recover_full_names(doc, names, covered, quoted, sent_of)
     _propagate_surnames(doc, names, covered, quoted, sent_of, head_end)
     _propagate_org_names(doc, names, covered, quoted, sent_of, head_end)
     return names
+
+
+def _recover_full_names(
+    doc: Doc, names: list[_Name], covered: list[bool], quoted: list[bool], sent_of: list[int]
+) -> None:
+    """A full name the tagger missed behind capitalised office words ("Chief Executive Guillaume
+    Faury told reporters", then "Faury declined"): an uncovered run of capitalised proper nouns
+    ending in a name the article uses alone for a person is that person's full name, without the
+    office words before it (which the role reader then reads)."""
+    lone = {n.words[0] for n in names if n.ref.label == "PERSON" and len(n.words) == 1}
+    if not lone:
+        return
+    titles = ROLE_HEADS | TITLE_MODIFIERS | NAME_TITLES
+    added = False
+    for i in tokens_where(doc, "ORTH", lone.__contains__):
+        if covered[i] or i == 0:
+            continue
+        if i + 1 < len(doc) and doc[i + 1].pos_ == "PROPN" and doc[i + 1].text[:1].isupper():
+            continue
+        lo = i
+        while lo > 0 and not covered[lo - 1] and i - lo < 5:
+            prev = doc[lo - 1]
+            if prev.pos_ != "PROPN" or not prev.text[:1].isupper() or "\n" in prev.text_with_ws:
+                break
+            lo -= 1
+        first = lo
+        while first < i and fold(doc[first].text).rstrip(".") in titles:
+            first += 1
+        if first == i or i - first > 2:
+            continue  # nothing but office words before it, or too long to be one name
+        start, end = _char_span(doc, first, i + 1)
+        if end <= start:
+            continue
+        for k in range(first, i + 1):
+            covered[k] = True
+        ref = _name_ref(doc, first, i + 1, start, end, "PERSON", quoted, sent_of)
+        ref.method = "full-name-recovery"
+        words = name_words(doc_text(doc)[start:end])
+        names.append(_Name(ref=ref, words=words, honorific="", title_end=first))
+        added = True
+    if added:
+        names.sort(key=lambda n: n.ref.lo)
 
 
 def defined_acronym(doc: Doc, hi: int) -> str:
