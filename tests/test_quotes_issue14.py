@@ -163,3 +163,24 @@ def test_quotes_lone_capitalised_word_echoes_no_quote(quotes: Extract) -> None:
     found = quotes(text)
     assert _nobodys(_one([q for q in found if q.text == "Carmen"], "Carmen"))
     assert _one(found, "not a victim").speaker == "Iris Aldo"
+
+
+def test_quotes_inverted_order_names_the_speaker_whatever_the_verb(quotes: Extract) -> None:
+    text = (
+        "Rovers won 2-1.\n\n"
+        "“Lucky? Rubbish,” scoffed Dean Walsh, the Rovers manager.\n\n"
+        "“It is over,” admitted the minister, Clara Holt, 58.\n"
+    )
+    found = quotes(text)
+    assert _one(found, "Rubbish").speaker == "Dean Walsh"
+    assert _one(found, "It is over").speaker == "Clara Holt"
+
+
+def test_quotes_subject_the_parser_hung_elsewhere_is_the_noun_before_the_cue(
+    quotes: Extract,
+) -> None:
+    text = (
+        "Speaking to reporters in Leeds, the prime minister, Keir Starmer, said: “We will fix "
+        "this.”\n"
+    )
+    assert _one(quotes(text), "fix this").speaker == "Keir Starmer"

@@ -353,7 +353,9 @@ def _from_cue(
                 return _Attribution(inverted, cue_range(cue), method, conf)
         if head is not None:
             return _Attribution(head, cue_range(cue), method, conf)
-        inverted = inverted_speaker(cue)
+        # Nothing between the quote and the cue: the word order is inverted whatever the verb
+        # ("…,” scoffed Dean Walsh").
+        inverted = inverted_speaker(cue, any_verb=not between)
         if inverted is not None:
             return _Attribution(inverted, cue_range(cue), method, conf)
     subj, passive = cue_subject(cue, quoted)
@@ -386,6 +388,16 @@ def _from_cue(
                 if subj is None:
                     subj = inverted_speaker(doc[i])
             break
+    if subj is None and cue.tag_ in ("VBD", "VBZ", "VBP") and cue.i > 0:
+        # "Speaking in Leeds, the prime minister, Keir Starmer, said:": a finite cue always has
+        # a subject; when the parser hung it elsewhere, the speaker-like noun ending right
+        # before the verb is it.
+        j = cue.i - 1
+        if cue.doc[j].text == "," and j > 0:
+            j -= 1
+        left = cue.doc[j]
+        if not quoted[j] and left.pos_ in ("PROPN", "NOUN") and _speaker_like(left) is not None:
+            subj = left
     return _Attribution(subj, cue_range(cue), method, conf)
 
 

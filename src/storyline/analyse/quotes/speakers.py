@@ -690,8 +690,9 @@ def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> 
         if m is None:
             return None
         return _surface(index, mention_name(index, m.start, m.end))
-    if head.pos_ == "NOUN":
-        # "The Slate technology columnist David Auerbach": the description's named apposition.
+    if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and head.text.islower()):
+        # "The Slate technology columnist David Auerbach": the description's named apposition
+        # (a lower-case "minister" the tagger called a proper noun is a description too).
         for child in head.children:
             if child.dep_ == "appos" and child.ent_type_ == "PERSON" and not index.quoted[child.i]:
                 lo, hi = np_span(child)
