@@ -561,3 +561,15 @@ def test_entities_place_tagged_company_before_a_company_noun_is_a_company(nlp: A
     types = {m.text: m.label for m in ae.mentions if m.kind == "name"}
     assert types.get("Jefferies") == "ORG"
     assert types.get("London", "GPE") == "GPE"
+
+
+def test_entities_headline_nationality_and_product_models_are_not_entities(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Danish Jets Join Air Patrols Nato\nDenmark sent four F-16 jets to Lithuania on "
+            "Monday to join Nato air patrols over the Baltic, the Danish defence ministry said."
+        )
+    )
+    names = {c.name for c in ae.clusters}
+    assert "Nato" in names
+    assert not names & {"Danish", "Danish Jets Join", "F-16"}

@@ -68,7 +68,7 @@ __all__ = [
 
 KEPT_LABELS = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "NORP": "NORP", "EVENT": "EVENT",
-    "FAC": "OTHER", "LOC": "OTHER", "LAW": "OTHER", "WORK_OF_ART": "OTHER", "PRODUCT": "OTHER",
+    "FAC": "OTHER", "LOC": "OTHER", "LAW": "OTHER", "WORK_OF_ART": "OTHER", "PRODUCT": "PRODUCT",
 }  # fmt: skip
 # Titles that may open a person's name in the text ("Mr Lammy", "Senator James Risch"); office
 # words like "secretary" are left to the role reader so "foreign secretary" stays whole.
@@ -665,6 +665,9 @@ def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
         return
     body = doc_text(doc)[head_end:]
     dropped: list[int] = []
+    # What the article writes as a nationality or group ("the Danish defence ministry"): a
+    # headline name cut down to one of these is that adjective ("Danish Jets Join").
+    groups = {e.text for e in doc.ents if e.label_ == "NORP" and e.start_char >= head_end}
     for k, n in enumerate(names):
         r = n.ref
         if r.start >= head_end or r.hi - r.lo < 2 or r.text in body:
@@ -689,6 +692,9 @@ def _trim_headline_names(doc: Doc, names: list[_Name]) -> None:
             continue
         lo, hi = best
         start, end = _char_span(doc, lo, hi)
+        if doc_text(doc)[start:end] in groups:
+            dropped.append(k)
+            continue
         r.lo, r.hi, r.start, r.end, r.text = lo, hi, start, end, doc_text(doc)[start:end]
         r.head = doc[lo:hi].root.i
         n.words = name_words(r.text) if r.label == "PERSON" else name_words(clean_surface(r.text))
@@ -919,6 +925,23 @@ def _cluster_others(names: list[_Name], next_id: int, doc: Doc | None = None) ->
     return next_id
 
 
+def _drop_products(names: list[_Name]) -> None:
+    """Products and models the tagger named ("F-16", "iPhone 16") are nobody: a cluster of
+    product names only is dropped; a product name that joined an organisation's cluster (the tagger's
+    "Banco Santander's") stays with it."""
+    kinds: dict[int, set[str]] = {}
+    for n in names:
+        kinds.setdefault(n.ref.cluster, set()).add(n.ref.label)
+        # The tagger also calls some company names products ("Banco Santander's"): a name of
+        # several words without a model number is kept.
+        if len(n.words) > 1 and not any(c.isdigit() for c in n.ref.text):
+            kinds[n.ref.cluster].add("OTHER")
+    names[:] = [n for n in names if kinds[n.ref.cluster] != {"PRODUCT"}]
+    for n in names:
+        if n.ref.label == "PRODUCT":
+            n.ref.label = "OTHER"
+
+
 def _merge_org_aliases(doc: Doc, names: list[_Name]) -> None:
     """An organisation's acronym and shorter forms are the organisation, wherever in the article
     they come: the acronym a name defines in brackets, the initials of a multi-word name (with
@@ -1037,6 +1060,7 @@ def article_entities(doc: Doc) -> ArticleEntities:
     _relabel(names)
     next_id = _cluster_people(names, 0)
     next_id = _cluster_others(names, next_id, doc)
+    _drop_products(names)
 
     infos: dict[int, ClusterInfo] = {}
     for n in names:
