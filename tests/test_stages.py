@@ -149,3 +149,32 @@ def test_stages_every_stage_is_heard_in_order(tmp_path: Path, fixtures: Path) ->
         assert events[0] == (0, None)  # heard as it starts, before it knows its size
         done, total = events[-1]
         assert total is not None and done == total, stage
+
+
+def test_stages_an_exact_copy_is_parsed_once_and_gets_the_same_layers(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    text = (fixtures / "articles" / "planet_rail.txt").read_text("utf-8")
+    (src / "rail.txt").write_text(text, "utf-8")
+    (src / "rail_copy.txt").write_text(text, "utf-8")  # a wire copy, byte for byte
+    (src / "other.txt").write_text(
+        (fixtures / "articles" / "planet_budget.txt").read_text("utf-8"), "utf-8"
+    )
+    parsed: list[str] = []
+    real = analyse_stage._parse_all
+
+    def counting(texts: list[str], names: list[str], *args: Any) -> list[Any]:
+        parsed.extend(n for n, t in zip(names, texts, strict=True) if t)
+        return real(texts, names, *args)
+
+    monkeypatch.setattr(analyse_stage, "_parse_all", counting)
+    build([src], tmp_path / "out", engine="local")
+    # (_parse_all parses a shard's texts, then their captions: the names say whose.)
+    assert len(set(parsed) & {"rail", "rail_copy"}) == 1 and "other" in parsed
+    layers = _layers(tmp_path / "out" / "storyline.sqlite")
+    names = {name for _, name in layers}
+    assert {"quotes", "entities", "timexes"} <= names
+    for name in names:
+        assert layers[("rail", name)] == layers[("rail_copy", name)], name

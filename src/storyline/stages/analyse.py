@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from storyline.clean.boilerplate import caption_texts
@@ -154,24 +154,46 @@ def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool:
     if not jobs:
         return 0
     by_id = {job.article_id: job for job in jobs}
+    unique, copies = _copies(jobs)
     shards = [
-        jobs[i : i + settings.analysis_shard] for i in range(0, len(jobs), settings.analysis_shard)
+        unique[i : i + settings.analysis_shard]
+        for i in range(0, len(unique), settings.analysis_shard)
     ]
     with store.transaction():
         pending = 0
         for results in pool.map_isolated(_analyse_shard, shards, settings, _lost, warm=_load_model):
             for result in results:
-                job = by_id[result.article_id]
-                layers = _kept_layers(store, job, keys) | result.layers
-                store.put_layers(result.article_id, json.dumps(result.keys, sort_keys=True), layers)
-                article_failures(store, [result.article_id], "analyse", result.failures)
-                bar.advance("analyse")
-                pending += 1
+                for job in (by_id[result.article_id], *copies.get(result.article_id, ())):
+                    aid = job.article_id
+                    layers = _kept_layers(store, job, keys) | result.layers
+                    store.put_layers(aid, json.dumps(result.keys, sort_keys=True), layers)
+                    problems = [replace(f, source=aid, article_id=aid) for f in result.failures]
+                    article_failures(store, [aid], "analyse", problems)
+                    bar.advance("analyse")
+                    pending += 1
             if pending >= settings.commit_every:
                 store.checkpoint()
                 log.debug("analyse: committed %d articles", pending)
                 pending = 0
     return len(jobs)
+
+
+def _copies(jobs: list[_Job]) -> tuple[list[_Job], dict[str, list[_Job]]]:
+    """The jobs to run, and for each the jobs that are exact copies of it: the same clean text,
+    date and title (so the same key for every component), the same captions and components to
+    run. A copy's layers would be the first's byte for byte, so it is parsed once: wire copies
+    are common in a pile of news, and the parse is most of a build."""
+    first: dict[tuple[Any, ...], _Job] = {}
+    unique: list[_Job] = []
+    copies: dict[str, list[_Job]] = {}
+    for job in jobs:
+        same = (tuple(sorted(job.keys.items())), job.run, job.captions, job.inferred)
+        lead = first.setdefault(same, job)
+        if lead is job:
+            unique.append(job)
+        else:
+            copies.setdefault(lead.article_id, []).append(job)
+    return unique, copies
 
 
 def _kept_layers(store: Store, job: _Job, names: Iterable[str]) -> dict[str, Any]:
