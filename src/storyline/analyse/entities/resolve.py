@@ -927,14 +927,14 @@ def _cluster_others(names: list[_Name], next_id: int, doc: Doc | None = None) ->
 
 def _drop_products(names: list[_Name]) -> None:
     """Products and models the tagger named ("F-16", "iPhone 16") are nobody: a cluster of
-    product names only is dropped; a product name that joined an organisation's cluster (the tagger's
-    "Banco Santander's") stays with it."""
+    product names with model numbers only is dropped; other product names stay (as OTHER, or
+    with the organisation whose cluster they joined)."""
     kinds: dict[int, set[str]] = {}
     for n in names:
         kinds.setdefault(n.ref.cluster, set()).add(n.ref.label)
-        # The tagger also calls some company names products ("Banco Santander's"): a name of
-        # several words without a model number is kept.
-        if len(n.words) > 1 and not any(c.isdigit() for c in n.ref.text):
+        # The tagger also calls company names products ("Maersk", "Banco Santander's"): only
+        # a name with a model number in it ("F-16", "iPhone 16") is surely a product.
+        if not any(c.isdigit() for c in n.ref.text):
             kinds[n.ref.cluster].add("OTHER")
     names[:] = [n for n in names if kinds[n.ref.cluster] != {"PRODUCT"}]
     for n in names:
