@@ -45,11 +45,13 @@ SCORED_MIN = 0.3
 SPLIT = "dev"
 # Pinned floors: main() fails when a score drops below these (a couple of points under the
 # scores reached when they were set).
+# Dev is never tuned on by the learned parts: the cue verbs harvested from train
+# (eval/train_quotes_cues.py) make these train -> dev figures.
 FLOORS = {
-    "exact_f1": 0.92,  # reached 0.938 (train 0.940)
-    "overlap_f1": 0.925,  # reached 0.944 (train 0.945)
-    "speaker_span_acc": 0.925,  # reached 0.947 (train 0.946)
-    "speaker_name_acc": 0.94,  # reached 0.964 (train 0.944)
+    "exact_f1": 0.925,  # reached 0.939 (0.938 before the issue-14 work)
+    "overlap_f1": 0.93,  # reached 0.945 (0.944)
+    "speaker_span_acc": 0.935,  # reached 0.950 (0.950)
+    "speaker_name_acc": 0.955,  # reached 0.970 (0.970)
     "indirect_precision": 0.94,  # reached 0.965 (overlap with paraphrase attributions)
 }
 MAX_OVERHEAD = 0.20  # quote layer cost over the spaCy parse

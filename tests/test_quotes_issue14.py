@@ -184,3 +184,21 @@ def test_quotes_subject_the_parser_hung_elsewhere_is_the_noun_before_the_cue(
         "this.”\n"
     )
     assert _one(quotes(text), "fix this").speaker == "Keir Starmer"
+
+
+def test_quotes_fresh_gold_is_built_from_its_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The committed gold and texts are what --build-fresh makes of the hand-written source,
+    and every annotation line matches a quoted span (the builder raises otherwise)."""
+    import importlib
+
+    monkeypatch.syspath_prepend(str(FRESH.parent.parent.parent))
+    module = importlib.import_module("eval.quotes_news")
+    for name in ("quotes_fresh", "quotes_fresh2"):
+        data = FRESH.parent
+        out = tmp_path / f"{name}.jsonl"
+        module._build_set(data / f"{name}_src.txt", tmp_path / name, out)
+        assert out.read_text("utf-8") == (data / f"{name}_gold.jsonl").read_text("utf-8")
+        for text in (tmp_path / name).glob("*.txt"):
+            assert text.read_text("utf-8") == (data / name / text.name).read_text("utf-8")
