@@ -28,6 +28,7 @@ nouns the title resolver reads (`coref.ROLE_NOUN_HEADS`) are its, not repeated h
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -193,6 +194,8 @@ UNCOVERED_CLUSTER_BASE = 1_000_000
 LOOSE_CLUSTER_BASE = -1_000
 PENALTY_LOOSE = 0.15  # a word the tagger did not call a name is a weaker antecedent
 MAX_LOOSE_BACK_SENTENCES = 2
+MAX_LOOSE_CANDIDATES = 8  # the unnamed subjects just before a nominal that it may take
+MAX_SCAN_MENTIONS = 120  # mentions before a nominal that salience reads
 # Words that make a capitalised run a person's name or title, not an organisation's.
 PERSON_WORDS = (
     MALE_NAMES | FEMALE_NAMES | ROLE_HEADS | TITLE_MODIFIERS | COURTESY_TITLES | NAME_OFFICE_TITLES
@@ -531,43 +534,117 @@ def resolve_nominals(
     words outside a name."""
     if not nominals:
         return []
+    st = _State(doc, names, nominals, clusters)
     prof = _profiles(doc, names, clusters)
-    by_tok: dict[int, Ref] = {}
-    for r in names:
-        for k in range(r.lo, r.hi):
-            by_tok[k] = r
     media = {r.cluster for r in names if r.label == "ORG" and is_media(r.text)}
-    seen: list[Ref] = sorted(names, key=lambda r: r.head)
-    found: list[Ref] = []
-    loose = _loose_subjects(doc, _taken(doc, by_tok, nominals), doc_quoted_tokens(doc))
+    loose = _loose_subjects(doc, st) if any(n.label == "ORG" for n in nominals) else []
+    loose_heads = [r.head for r in loose]
     for nom in sorted(nominals, key=lambda r: r.head):
         head = doc[nom.head]
-        appos = _appos_name(head, by_tok)
+        appos = _appos_name(head, st.by_tok)
         if appos is None:
-            appos = _uncover(doc, nom, by_tok, nominals, clusters, found)
+            run = _beside_propn(doc, head, st.taken, st.quoted)
+            if run is not None:
+                appos = st.register(run, nom.label, "nominal-apposition")
         if appos is not None and clusters[appos.cluster].label in ("PERSON", "ORG"):
             _link(nom, appos.cluster, CONF_APPOS, "nominal-appos", prof)
         else:
-            free = [r for r in loose if nom.label == "ORG" and not any(
-                k in by_tok for k in range(r.lo, r.hi))]  # fmt: skip
-            best = _best(doc, nom, seen, clusters, prof, media, free)
+            free: list[Ref] = []
+            if nom.label == "ORG":
+                k = bisect.bisect_left(loose_heads, nom.head)
+                free = [r for r in loose[max(0, k - MAX_LOOSE_CANDIDATES) : k] if not st.covered(r)]
+            best = _best(doc, nom, st.before(nom.head), clusters, prof, media, free)
             if best is None:
                 continue
             cid, how = best
             if cid <= LOOSE_CLUSTER_BASE:
                 run = next((r.lo, r.hi) for r in free if r.cluster == cid)
-                taken = _taken(doc, by_tok, nominals)
-                named = _register(doc, run, "ORG", "nominal-subject", taken, by_tok, clusters,
-                                  found)  # fmt: skip
+                named = st.register(run, "ORG", "nominal-subject")
                 if named is None:
                     continue
                 cid = named.cluster
                 prof[cid] = _Profile()
             conf = {"descriptor": CONF_DESCRIPTOR, "family": CONF_FAMILY}.get(how, CONF_SALIENCE)
             _link(nom, cid, conf, f"nominal-{how}", prof)
-        seen = sorted([*seen, nom, *(r for r in found if r not in seen)], key=lambda r: r.head)
+        st.add(nom)
     _unlinked(nominals, clusters)
-    return found
+    return st.found
+
+
+class _State:
+    """One article's mentions while its nominals are resolved: every lookup a nominal needs
+    built once (a text of thousands of nominals must not rebuild them per nominal)."""
+
+    def __init__(
+        self, doc: Doc, names: list[Ref], nominals: list[Ref], clusters: dict[int, ClusterInfo]
+    ) -> None:
+        self.doc = doc
+        self.clusters = clusters
+        self.by_tok: dict[int, Ref] = {k: r for r in names for k in range(r.lo, r.hi)}
+        self.taken = [False] * len(doc)
+        for r in [*names, *nominals]:
+            for k in range(r.lo, r.hi):
+                self.taken[k] = True
+        self.quoted = doc_quoted_tokens(doc)
+        self.sent_of = [0] * len(doc)
+        for n, sent in enumerate(doc.sents):
+            for t in sent:
+                self.sent_of[t.i] = n
+        self.seen: list[Ref] = sorted(names, key=lambda r: r.head)
+        self.heads = [r.head for r in self.seen]
+        self.found: list[Ref] = []
+        self._at: dict[str, list[int]] | None = None
+
+    def add(self, ref: Ref) -> None:
+        k = bisect.bisect_right(self.heads, ref.head)
+        self.seen.insert(k, ref)
+        self.heads.insert(k, ref.head)
+
+    def before(self, head: int) -> list[Ref]:
+        """The mentions before the token, the nearest MAX_SCAN_MENTIONS of them: salience is
+        read in the stretch of text before a nominal, not in all of a very long one."""
+        k = bisect.bisect_left(self.heads, head)
+        return self.seen[max(0, k - MAX_SCAN_MENTIONS) : k]
+
+    def covered(self, r: Ref) -> bool:
+        return any(k in self.by_tok for k in range(r.lo, r.hi))
+
+    def register(self, run: tuple[int, int], label: str, method: str) -> Ref | None:
+        """A new name cluster for the proper-noun run and every run of the same words outside
+        a name; its first mention (None when the run is taken meanwhile)."""
+        doc = self.doc
+        if self._at is None:
+            self._at = {}
+            for t in doc:
+                if t.pos_ == "PROPN":
+                    self._at.setdefault(t.text, []).append(t.i)
+        words = [t.text for t in doc[run[0] : run[1]]]
+        n = len(words)
+        cid = UNCOVERED_CLUSTER_BASE + len(self.clusters)
+        while cid in self.clusters:
+            cid += 1
+        first: Ref | None = None
+        for i in self._at.get(words[0], []):
+            if i + n > len(doc) or any(self.taken[k] for k in range(i, i + n)):
+                continue
+            if [t.text for t in doc[i : i + n]] != words or _propn_run(doc, i, self.taken) != (
+                i,
+                i + n,
+            ):
+                continue  # another word, or part of a longer name
+            ref = _span_ref(doc, i, i + n, label, "name", self.sent_of, self.quoted)
+            ref.cluster, ref.confidence, ref.method = cid, CONF_UNCOVERED, method
+            for k in range(i, i + n):
+                self.taken[k] = True
+                self.by_tok[k] = ref
+            self.found.append(ref)
+            self.add(ref)
+            first = first or ref
+        if first is None:
+            return None
+        # Its count is the entity layer's to keep: it counts every mention it is handed.
+        self.clusters[cid] = ClusterInfo(id=cid, label=label, name=first.text)
+        return first
 
 
 def _unlinked(nominals: list[Ref], clusters: dict[int, ClusterInfo]) -> None:
@@ -590,83 +667,16 @@ def _unlinked(nominals: list[Ref], clusters: dict[int, ClusterInfo]) -> None:
         nom.cluster, nom.confidence, nom.method = own[key], CONF_UNLINKED, UNLINKED_METHOD
 
 
-def _taken(doc: Doc, by_tok: dict[int, Ref], nominals: list[Ref]) -> list[bool]:
-    taken = [False] * len(doc)
-    for k in by_tok:
-        taken[k] = True
-    for r in nominals:
-        for k in range(r.lo, r.hi):
-            taken[k] = True
-    return taken
-
-
-def _uncover(
-    doc: Doc,
-    nom: Ref,
-    by_tok: dict[int, Ref],
-    nominals: list[Ref],
-    clusters: dict[int, ClusterInfo],
-    found: list[Ref],
-) -> Ref | None:
-    """The name a nominal in apposition uncovers (see `resolve_nominals`); None when there
-    is none."""
-    taken = _taken(doc, by_tok, nominals)
-    run = _beside_propn(doc, doc[nom.head], taken, doc_quoted_tokens(doc))
-    if run is None:
-        return None
-    return _register(doc, run, nom.label, "nominal-apposition", taken, by_tok, clusters, found)
-
-
-def _register(
-    doc: Doc,
-    run: tuple[int, int],
-    label: str,
-    method: str,
-    taken: list[bool],
-    by_tok: dict[int, Ref],
-    clusters: dict[int, ClusterInfo],
-    found: list[Ref],
-) -> Ref | None:
-    """A new name cluster for the proper-noun run and every later run of the same words
-    outside a name, registered in ``by_tok``, ``clusters`` and ``found``; its first mention."""
-    quoted = doc_quoted_tokens(doc)
-    words = [t.text for t in doc[run[0] : run[1]]]
-    cid = UNCOVERED_CLUSTER_BASE + len(clusters)
-    while cid in clusters:
-        cid += 1
-    sent_of = {t.i: k for k, sent in enumerate(doc.sents) for t in sent}
-    first: Ref | None = None
-    n = len(words)
-    for i in range(len(doc) - n + 1):
-        if any(taken[k] for k in range(i, i + n)) or [t.text for t in doc[i : i + n]] != words:
-            continue
-        if _propn_run(doc, i, taken) != (i, i + n):
-            continue  # part of a longer name
-        ref = _span_ref(doc, i, i + n, label, "name", sent_of, quoted)
-        ref.cluster, ref.confidence, ref.method = cid, CONF_UNCOVERED, method
-        for k in range(i, i + n):
-            taken[k] = True
-            by_tok[k] = ref
-        found.append(ref)
-        first = first or ref
-    if first is None:
-        return None
-    # Its count is the entity layer's to keep: it counts every mention it is handed.
-    clusters[cid] = ClusterInfo(id=cid, label=label, name=first.text)
-    return first
-
-
-def _loose_subjects(doc: Doc, taken: list[bool], quoted: list[bool]) -> list[Ref]:
+def _loose_subjects(doc: Doc, st: _State) -> list[Ref]:
     """Proper-noun runs the tagger left out of every name that are the subject of a clause
     ("Aviva has agreed to buy Direct Line"): candidates for an organisation nominal, made names
     only when one takes them. Runs that read as a person's or a place's name, or that sit in a
     title-case line, are not."""
-    sent_of = {t.i: k for k, sent in enumerate(doc.sents) for t in sent}
     out: list[Ref] = []
     for t in doc:
-        if t.dep_ not in ("nsubj", "nsubjpass") or quoted[t.i]:
+        if t.dep_ not in ("nsubj", "nsubjpass") or st.quoted[t.i]:
             continue
-        run = _propn_run(doc, t.i, taken)
+        run = _propn_run(doc, t.i, st.taken)
         if run is None or doc[run[0] : run[1]].root.i != t.i:
             continue
         toks = doc[run[0] : run[1]]
@@ -679,14 +689,14 @@ def _loose_subjects(doc: Doc, taken: list[bool], quoted: list[bool]) -> list[Ref
         words = [w for w in t.sent if w.is_alpha][1:]
         if len(words) >= 3 and sum(w.text[:1].isupper() for w in words) > 0.6 * len(words):
             continue  # a headline in title case: every word is capitalised
-        ref = _span_ref(doc, run[0], run[1], "ORG", "name", sent_of, quoted)
+        ref = _span_ref(doc, run[0], run[1], "ORG", "name", st.sent_of, st.quoted)
         ref.cluster = LOOSE_CLUSTER_BASE - len(out)
         out.append(ref)
     return out
 
 
 def _span_ref(
-    doc: Doc, lo: int, hi: int, label: str, kind: str, sent_of: dict[int, int], quoted: list[bool]
+    doc: Doc, lo: int, hi: int, label: str, kind: str, sent_of: list[int], quoted: list[bool]
 ) -> Ref:
     root = doc[lo:hi].root
     nxt = doc[hi] if hi < len(doc) else None
