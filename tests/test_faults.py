@@ -451,3 +451,31 @@ def test_issue_9_annotate_writes_utf8_json_under_the_c_locale(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout.decode("utf-8"))
     assert record["text"].startswith("Costs rose to £5")
+
+
+def test_faults_time_budget_stops_a_block_outside_the_main_thread() -> None:
+    # Dask runs its tasks in worker threads, where no signal can be delivered.
+    import threading
+
+    seen: dict[str, Any] = {}
+
+    def task() -> None:
+        started = time.monotonic()
+        try:
+            with time_budget(0.2, "loop"):
+                while time.monotonic() - started < 10:
+                    pass
+        except TimeBudgetExceeded as exc:
+            seen["error"] = exc
+        seen["seconds"] = time.monotonic() - started
+        with time_budget(5, "quick"):
+            pass
+        time.sleep(0.3)  # a cancelled budget never fires later
+        seen["after"] = True
+
+    worker = threading.Thread(target=task)
+    worker.start()
+    worker.join(15)
+    assert isinstance(seen.get("error"), TimeBudgetExceeded)
+    assert "loop stopped" in str(seen["error"]) and seen["seconds"] < 5
+    assert seen.get("after") is True

@@ -91,12 +91,18 @@ def _can_alarm() -> bool:
 def time_budget(seconds: float | None, what: str) -> Iterator[None]:
     """Raise :class:`TimeBudgetExceeded` inside the block once ``seconds`` have passed.
 
-    Works where a signal can be delivered (the main thread of a POSIX process: the build and its
-    workers); elsewhere the block simply runs. Budgets do not nest: an inner one replaces the
-    outer one for its duration and the outer one is restored after it.
+    In the main thread of a POSIX process (the build and its forked workers) a timer signal
+    interrupts the block; budgets do not nest there: an inner one replaces the outer one for its
+    duration and the outer one is restored after it. In any other thread (a Dask worker runs its
+    tasks in one) a watchdog timer raises the exception in the block's thread instead, between
+    two bytecodes, as the signal handler would.
     """
-    if not seconds or seconds <= 0 or not _can_alarm():
+    if not seconds or seconds <= 0:
         yield
+        return
+    if not _can_alarm():
+        with _thread_budget(seconds, what):
+            yield
         return
 
     def _expired(signum: int, frame: Any) -> None:
@@ -114,6 +120,46 @@ def time_budget(seconds: float | None, what: str) -> Iterator[None]:
         if outer_left:
             left = outer_left - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
+@contextlib.contextmanager
+def _thread_budget(seconds: float, what: str) -> Iterator[None]:
+    import ctypes
+
+    message = f"{what} stopped: over its time budget of {seconds:g} s"
+
+    class Expired(TimeBudgetExceeded):
+        def __init__(self) -> None:
+            super().__init__(message)
+
+    target = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def fire() -> None:
+        with lock:
+            if state["done"]:
+                return
+            state["fired"] = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                ctypes.c_ulong(target), ctypes.py_object(Expired)
+            )
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            fired = state["fired"]
+        if fired:
+            # Fired but not yet raised (the block ended in between): take it back and raise it
+            # here, so that it never surfaces later in code that has no budget.
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)
+            raise Expired()
 
 
 _PR_SET_PDEATHSIG = 1

@@ -203,9 +203,13 @@ def _kept_layers(store: Store, job: _Job, names: Iterable[str]) -> dict[str, Any
 
 
 def _load_model(settings: Settings) -> None:
+    """A worker's warm-up: the models load once, before any article's time budget starts."""
+    from storyline.analyse.lang import embeddings
     from storyline.analyse.lang.nlp import load_nlp
 
     load_nlp(settings.spacy_model)
+    if "embedding" in component_keys() and embeddings.available():
+        embeddings.embed(["warm-up"])
 
 
 def _lost(job: _Job, reason: str) -> _Result:
