@@ -1,14 +1,14 @@
 """Word lists of the entity layer: what an organisation's name carries that is not its identity,
 and capitalised words that are never a person or an organisation.
 
-Facts of usage, not of any story: every list is a closed class (legal forms, ISO codes, time
-zones) or a generic business noun. Time zones have their home in the time lexicon.
+Facts of usage, not of any story: every list is a closed class (legal forms, ISO codes) or a
+generic business noun. Time zones are not listed here: the time family owns that list and no
+family imports another, so the entity layer knows a zone by its place after a clock time.
 """
 
 from __future__ import annotations
 
 from storyline.analyse.lang.words import word_set
-from storyline.analyse.time.lexicon import TIMEZONES
 
 __all__ = [
     "COMPANY_NOUNS",
@@ -49,7 +49,7 @@ CURRENCY_CODES = word_set(
     """
 )
 # Capitalised codes that the tagger reads as organisations and never are one.
-NOT_ENTITY_CODES = CURRENCY_CODES | frozenset(TIMEZONES)
+NOT_ENTITY_CODES = CURRENCY_CODES
 # Common nouns that make a capitalised name in apposition to them a product ("Lumetra, its weekly
 # obesity injection"), and verbs whose passive participle after a name says the same
 # ("Wegovy, made by Novo Nordisk"). Folded lemmas.

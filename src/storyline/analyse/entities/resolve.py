@@ -521,6 +521,9 @@ def _product_names(doc: Doc) -> set[str]:
     return out
 
 
+_CLOCK = re.compile(r"\d{1,2}[:.]\d{2}|\d{1,2}[ap]\.?m\.?", re.IGNORECASE)
+
+
 def _not_an_entity(doc: Doc, lo: int, hi: int, label: str, products: set[str]) -> bool:
     """Tagged spans that are no one: currency codes and time zones ("EUR 4bn", "GMT"), model
     names after a model number ("737 MAX"), products the article names as such, and a
@@ -528,13 +531,23 @@ def _not_an_entity(doc: Doc, lo: int, hi: int, label: str, products: set[str]) -
     toks = doc[lo:hi]
     if any(t.text in NOT_ENTITY_CODES for t in toks):
         return True
+    prev = doc[lo - 1] if lo > 0 else None
+    # A time zone: capitals right after a clock time ("08:00 GMT", "06:00 UTC", "9am ET").
+    if (
+        hi - lo == 1
+        and toks.text.isupper()
+        and toks.text.isalpha()
+        and len(toks.text) <= 5
+        and prev is not None
+        and (prev.ent_type_ == "TIME" or _CLOCK.fullmatch(prev.text))
+    ):
+        return True
     if fold(toks.text).removeprefix("the ") in MARKET_INDICES:
         return True
     if toks.text in products:
         return True
     if label == "NORP" and (toks.root.pos_ == "ADJ" or toks.root.dep_ in ("amod", "compound")):
         return True
-    prev = doc[lo - 1] if lo > 0 else None
     if prev is None or hi - lo > 1 or not toks.text.isupper():
         return False
     # "737 MAX", "A320 NEO": a model name in capitals after a model number (not a year).
