@@ -261,7 +261,12 @@ def _np_head(doc: Doc, i: int) -> int | None:
     k = i + 1
     while k < len(doc) and k - i <= MAX_PREMODIFIERS + 1:
         t = doc[k]
-        if (t.pos_ not in _PREMODIFIER_POS and t.tag_ != "HYPH") or "\n" in doc[k - 1].text_with_ws:
+        # "the newly married man", "the injured driver": adverbs and participles qualify a
+        # noun still to come, never one already read ("the man arrested yesterday").
+        participle = head is None and (t.pos_ == "ADV" or t.tag_ in ("VBN", "VBG"))
+        if (t.pos_ not in _PREMODIFIER_POS and t.tag_ != "HYPH" and not participle) or "\n" in doc[
+            k - 1
+        ].text_with_ws:
             break
         if t.pos_ == "PROPN" and head is not None:
             return None  # "the airline KLM": the noun qualifies a name
