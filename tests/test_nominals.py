@@ -98,3 +98,25 @@ def test_nominals_head_family_reads_the_one_word_list() -> None:
     assert "business" in head_family("airline")
     assert "public" in head_family("regulator")
     assert head_family("weather") == frozenset()
+
+
+def test_nominals_apposition_uncovers_a_name_the_tagger_missed(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Ofgem, the energy regulator, has raised the price cap by 10%. The watchdog said "
+            "wholesale gas prices had pushed up costs. Ofgem also fined Octopus."
+        )
+    )
+    ofgem = [m for m in ae.mentions if m.text == "Ofgem"]
+    assert len(ofgem) == 2 and {m.kind for m in ofgem} == {"name"}
+    assert len({m.cluster for m in ofgem}) == 1
+    assert _cluster_of(ae, "the energy regulator") == ofgem[0].cluster
+    assert _cluster_of(ae, "The watchdog") == ofgem[0].cluster
+    assert ae.clusters[ofgem[0].cluster].type == "ORG"
+
+
+def test_nominals_possessive_apposition_is_the_named_person(nlp: Any) -> None:
+    ae = article_entities(
+        nlp("HSBC posted record profits. Noel Quinn, its outgoing chief executive, was pleased.")
+    )
+    assert _cluster_of(ae, "its outgoing chief executive") == _cluster_of(ae, "Noel Quinn")
