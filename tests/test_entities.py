@@ -573,3 +573,15 @@ def test_entities_headline_nationality_and_product_models_are_not_entities(nlp: 
     names = {c.name for c in ae.clusters}
     assert "Nato" in names
     assert not names & {"Danish", "Danish Jets Join", "F-16"}
+
+
+def test_entities_name_conjoined_to_an_organisation_is_one(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Harwell Logistics Group Ltd chairman Nigel Shaw said the company had hired Goldman "
+            "Sachs and Barclays to run the listing."
+        )
+    )
+    types = {m.text: m.label for m in ae.mentions if m.kind == "name"}
+    assert types.get("Barclays") == "ORG"
+    assert types.get("Nigel Shaw") == "PERSON"

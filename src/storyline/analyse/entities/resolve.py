@@ -225,6 +225,7 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
         spans.append((lo, hi, label))
     spans.extend(_legal_form_names(doc, spans))
     spans.extend(_defined_names(doc, spans))
+    spans.extend(_conjoined_names(doc, spans))
     # Names the tagger missed behind a courtesy title: "Mr Lammy", "Ms Harris".
     ent_tok = {i for lo, hi, _ in spans for i in range(lo, hi)}
     courtesy = tokens_where(
@@ -449,6 +450,30 @@ def _legal_form_names(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple
             lo += 1
         if lo < t.i and fold(doc[lo].text) not in ("the", "a", "an"):
             out.append((lo, t.i + 1, "ORG"))
+    return out
+
+
+def _conjoined_names(doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Names the tagger missed in a list with an organisation it found ("hired Goldman Sachs
+    and Barclays"): capitalised proper nouns conjoined to an organisation name are one too."""
+    taken = {i for lo, hi, _ in spans for i in range(lo, hi)}
+    out: list[tuple[int, int, str]] = []
+    for lo, hi, label in spans:
+        if label != "ORG":
+            continue
+        root = doc[lo:hi].root
+        for t in root.children:
+            if t.dep_ != "conj" or t.i in taken or t.pos_ != "PROPN" or not t.text[:1].isupper():
+                continue
+            a = t.i
+            while a > 0 and doc[a - 1].dep_ == "compound" and doc[a - 1].pos_ == "PROPN":
+                if a - 1 in taken or not doc[a - 1].text[:1].isupper():
+                    break
+                a -= 1
+            if any(i in taken for i in range(a, t.i + 1)):
+                continue
+            out.append((a, t.i + 1, "ORG"))
+            taken.update(range(a, t.i + 1))
     return out
 
 
