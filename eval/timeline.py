@@ -53,9 +53,10 @@ from storyline.link.timeline import TimelineEntry, build_timeline
 # date F1 0.725, ROUGE-1 F1 0.131, ROUGE-2 F1 0.037 (days named without an event count and
 # are candidates, summary sentences central to their day and to the whole story). Issue 14
 # (collection span, furniture, constants by leave-one-topic-out), this module's ROUGE: 0.725,
-# 0.173, 0.040.
-# The gold-span protocol (``--news-tls``) only.
-FLOORS: dict[str, float] = {"date_f1": 0.70, "rouge1_f1": 0.127, "rouge2_f1": 0.034}
+# 0.173, 0.040. The gold-span protocol (``--news-tls``) only: with the build's priors for early
+# and remembered days (issue 14, product path; redundant once the gold span is given) it reads
+# about 0.704 / 0.164 on the previously cached events, so the floors go a little down.
+FLOORS: dict[str, float] = {"date_f1": 0.68, "rouge1_f1": 0.127, "rouge2_f1": 0.034}
 # Leave-one-topic-out (eval.timeline_cv: constants chosen on three topics, scored on the fourth),
 # measured 0.704 date F1 and 0.170 ROUGE-1 F1 (this module's ROUGE, tilse absent).
 CV_FLOORS: dict[str, float] = {"date_f1": 0.68, "rouge1_f1": 0.16}

@@ -31,9 +31,21 @@ from typing import Any
 from eval import timeline as tl_eval
 
 CACHE = Path(__file__).resolve().parent / "_cache"
-# Floors pinned a little under the figures measured on the product path (filled in below).
-FLOORS: dict[str, float] = {"date_f1": 0.0, "rouge1_f1": 0.0}
-CV_FLOORS: dict[str, float] = {"date_f1": 0.0, "rouge1_f1": 0.0}
+# Floors pinned a little under the figures measured on the product path (this module's ROUGE,
+# tilse absent). Before issue 14's third session the builds scored date F1 0.348, ROUGE-1 0.113
+# (0.417/0.207, 0.333/0.084, 0.308/0.058, 0.333/0.101): the old eval's 0.725 came from keeping
+# only the articles and days inside the gold timeline's span, which no build knows. With the
+# span from publication-date quantiles, remembered days, off-topic articles down-weighted and
+# the collection's opening favoured: in-sample 0.654 / 0.175, leave-one-topic-out 0.616 / 0.164.
+FLOORS: dict[str, float] = {"date_f1": 0.63, "rouge1_f1": 0.165}
+CV_FLOORS: dict[str, float] = {"date_f1": 0.59, "rouge1_f1": 0.155}
+
+
+# A topic bigger than this is built on an even sample of it (every k-th article in
+# publication order, so the sample keeps the collection's whole span): a full parse of
+# thousands of articles takes too long for an eval on two shared cores. The dev topics have
+# 76-296 articles and are built whole.
+MAX_TOPIC_ARTICLES = 1500
 
 
 def topic_input(topic: Path) -> Path:
@@ -42,7 +54,7 @@ def topic_input(topic: Path) -> Path:
     out = CACHE / f"tlb_{topic.name}_in.jsonl"
     if out.is_file():
         return out
-    rows = []
+    rows: list[dict[str, Any]] = []
     with (topic / "articles.jsonl").open(encoding="utf-8") as f:
         for line in f:
             if not line.strip():
@@ -53,6 +65,11 @@ def topic_input(topic: Path) -> Path:
             if pub:
                 row["published"] = pub
             rows.append(row)
+    if len(rows) > MAX_TOPIC_ARTICLES:
+        rows.sort(key=lambda r: (str(r.get("published") or ""), r["id"]))
+        step = len(rows) / MAX_TOPIC_ARTICLES
+        rows = [rows[int(i * step)] for i in range(MAX_TOPIC_ARTICLES)]
+        print(f"  {topic.name}: built on {len(rows)} sampled articles", file=sys.stderr)
     CACHE.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     return out
@@ -105,7 +122,6 @@ def store_items(topic: Path) -> list[tuple[str, str | None, str | None, list[Any
 
 # The constants of storyline.link.timeline searched by leave-one-topic-out on the build path.
 BUILD_GRID: dict[str, tuple[Any, ...]] = {
-    "SPAN_QUANTILE": (0.0, 0.02),
     "RETRO_WEIGHT": (0.0, 1.0, 3.0),
     "OFFTOPIC_POWER": (0.0, 1.0, 2.0),
     "EARLY_WEIGHT": (1.0, 3.0, 10.0),

@@ -326,6 +326,9 @@ def test_timeline_collection_span_reads_quantiles_not_extremes(
     stray = [dt.date(1999, 1, 1), dt.date(2019, 1, 1)]  # a misdated record, an archive page
     monkeypatch.setattr(timeline_mod, "SPAN_QUANTILE", 0.02)
     assert timeline_mod.collection_span([*stray, *days]) == (days[0], days[-1])
+    # The story's first article, three weeks before the bulk, stays inside.
+    opening = dt.date(2010, 4, 10)
+    assert timeline_mod.collection_span([opening, *stray, *days]) == (opening, days[-1])
     monkeypatch.setattr(timeline_mod, "SPAN_QUANTILE", 0.0)
     assert timeline_mod.collection_span([*stray, *days]) == (stray[0], stray[1])
     assert timeline_mod.collection_span([]) is None
