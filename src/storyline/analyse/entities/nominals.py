@@ -551,7 +551,7 @@ def resolve_nominals(
             run = _beside_propn(doc, head, st.taken, st.quoted)
             if run is not None:
                 appos = st.register(run, nom.label, "nominal-apposition")
-        if appos is not None and clusters[appos.cluster].label in ("PERSON", "ORG"):
+        if appos is not None and _appos_fits(nom, appos, clusters[appos.cluster]):
             _link(nom, appos.cluster, CONF_APPOS, "nominal-appos", prof)
         else:
             free: list[Ref] = []
@@ -723,6 +723,18 @@ def _span_ref(
         possessor=nxt is not None and nxt.text in ("'s", "’s"),
         in_quote=quoted[root.i],
     )
+
+
+def _appos_fits(nom: Ref, name: Ref, info: ClusterInfo) -> bool:
+    """An apposition joins a description to its name; the tagger's type of the name may be
+    wrong ("Verdi, the services union," as a person), so a description of the other type
+    still joins a name right beside it, never one the parser attached from further off
+    ("Matt Simmons, founder of Simmons and Co., an oil investment firm")."""
+    if info.label not in ("PERSON", "ORG"):
+        return False
+    if info.label == nom.label:
+        return True
+    return nom.lo - name.hi <= 2 or name.lo - nom.hi <= 2
 
 
 def _link(nom: Ref, cid: int, conf: float, method: str, prof: dict[int, _Profile]) -> None:
