@@ -128,21 +128,21 @@ def score(
         for m in sysm:
             if m.kind not in NOMINAL_KINDS or m.method == "unresolved":
                 continue  # not a link: a description the system tied to no named entity
-            g = max(gold, key=lambda x: _overlap(x.start, x.end, m.start, m.end), default=None)
-            overlaps = g is not None and _overlap(g.start, g.end, m.start, m.end) > 0
+            near = max(gold, key=lambda x: _overlap(x.start, x.end, m.start, m.end), default=None)
+            overlaps = near is not None and _overlap(near.start, near.end, m.start, m.end) > 0
             if not overlaps and not full_gold:
                 continue  # a description the partial gold does not mark: not judged
             ok = (
-                g is not None
+                near is not None
                 and overlaps
-                and not g.entity.startswith("_")
-                and m.cluster in home.get(g.entity, ())
+                and not near.entity.startswith("_")
+                and m.cluster in home.get(near.entity, ())
             )
             c["sys_nominal"] += 1
             c["sys_nominal_ok"] += ok
             if verbose and not ok:
                 print(f"  wrong link: {m.text!r} -> {names[m.cluster]!r} "
-                      f"(gold {g.entity if g else None}; {m.method})")  # fmt: skip
+                      f"(gold {near.entity if near else None}; {m.method})")  # fmt: skip
     return {
         "mentions": c["gold"],
         "nominals": c["gold_nominal"],
