@@ -202,3 +202,19 @@ def test_quotes_fresh_gold_is_built_from_its_source(
         assert out.read_text("utf-8") == (data / f"{name}_gold.jsonl").read_text("utf-8")
         for text in (tmp_path / name).glob("*.txt"):
             assert text.read_text("utf-8") == (data / name / text.name).read_text("utf-8")
+
+
+def test_quotes_description_borrows_no_person_the_article_titled_otherwise(
+    quotes: Extract,
+) -> None:
+    text = (
+        "Mayor Lisa Grant spoke on Sunday.\n\n"
+        "The governor, whose approval rating has slumped, insisted: “We are on the right "
+        "track.”\n\n"
+        "“We will rebuild,” the mayor told CNN’s Jake Tapper.\n"
+    )
+    found = quotes(text)
+    assert _one(found, "right track").speaker is None
+    rebuild = _one(found, "rebuild")
+    assert rebuild.speaker == "Lisa Grant"
+    assert rebuild.speaker_span is not None and rebuild.speaker_span.text == "the mayor"

@@ -569,8 +569,11 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
             and (head.tag_ == "NN" or _age_description(doc, lo, hi))
         ):
             m = _nearest_person_subject(idx, head)
-            if m is not None:
-                return canonical_name(idx, m.text)
+            name = canonical_name(idx, m.text) if m is not None else None
+            # "The governor" is not the person the article titled "Mayor Lisa Grant".
+            titled = {k.split()[-1] for k, v in idx.title_names.items() if v == name}
+            if name is not None and (not titled or head.lower_ in titled):
+                return name
         return None
     if head.lemma_.lower() in SOURCE_NOUNS:
         author = _author_of(idx, head)
