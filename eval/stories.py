@@ -387,7 +387,14 @@ def fit_logistic(
     return w[:-1], float(w[-1]), mean, scale
 
 
-def model_from(w: np.ndarray, b: float, mean: np.ndarray, scale: np.ndarray, t: float) -> Any:
+def model_from(
+    w: np.ndarray,
+    b: float,
+    mean: np.ndarray,
+    scale: np.ndarray,
+    t: float,
+    undated_t: float | None = None,
+) -> Any:
     from storyline.link.stories import StoryModel
 
     return StoryModel(
@@ -396,6 +403,7 @@ def model_from(w: np.ndarray, b: float, mean: np.ndarray, scale: np.ndarray, t: 
         threshold=t,
         mean=tuple(float(v) for v in mean),
         scale=tuple(float(v) for v in scale),
+        undated_threshold=undated_t,
     )
 
 
@@ -447,28 +455,36 @@ class Fitter:
         )
         weight *= len(weight) / weight.sum()
         w, b, mean, scale = fit_logistic(x, y, weight if BALANCE else None)
-        scores: dict[float, float] = {}
+        # Two thresholds, each chosen on its own streams: the dated one on the dated streams,
+        # the undated one on the undated (a stream is one or the other).
+        chosen: list[float | None] = []
+        for dated in (True, False):
+            group = [st for _, st in both if _dated(st[0]) == dated]
+            scores: dict[float, float] = {}
 
-        def score(t: float) -> float:
-            if t not in scores:
-                model = model_from(w, b, mean, scale, t)
-                scores[t] = float(
-                    np.mean(
-                        [
-                            bcubed(assignment(cluster_stories(st[0], model)), st[1])[2]
-                            for _, st in both
-                        ]
+            def score(
+                t: float, group: list[Stream] = group, scores: dict[float, float] = scores
+            ) -> float:
+                if t not in scores:
+                    model = model_from(w, b, mean, scale, t, t)
+                    scores[t] = float(
+                        np.mean(
+                            [bcubed(assignment(cluster_stories(i, model)), g)[2] for i, g in group]
+                        )
                     )
-                )
-            return scores[t]
+                return scores[t]
 
-        # A coarse grid, then halfway steps around its best (each step is a pass per stream).
-        best = max(THRESHOLDS, key=lambda t: (score(t), -t))
-        for t in (round(best - 0.025, 4), round(best + 0.025, 4)):
-            if 0.0 < t < 1.0:
-                score(t)
-        best = max(scores, key=lambda t: (scores[t], -t))
-        return model_from(w, b, mean, scale, best)
+            if not group:
+                chosen.append(None)
+                continue
+            # A coarse grid, then halfway steps around its best (a step is a pass per stream).
+            best = max(THRESHOLDS, key=lambda t: (score(t), -t))
+            for t in (round(best - 0.025, 4), round(best + 0.025, 4)):
+                if 0.0 < t < 1.0:
+                    score(t)
+            chosen.append(max(scores, key=lambda t: (scores[t], -t)))
+        dated_t = next(t for t in chosen if t is not None)
+        return model_from(w, b, mean, scale, dated_t, chosen[1])
 
 
 def _dated(inputs: Sequence[Any]) -> bool:
@@ -487,6 +503,7 @@ def write_weights(model: Any) -> None:
         "weights": [round(v, 6) for v in model.weights],
         "bias": round(model.bias, 6),
         "threshold": model.threshold,
+        "undated_threshold": model.undated_threshold,
         "mean": [round(v, 6) for v in model.mean],
         "scale": [round(v, 6) for v in model.scale],
         "fitted_on": list(FIT_SETS),
@@ -719,7 +736,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "--fit" in args:
         shipped = fitter.fit([(n, data[n]) for n in fit_names])
         write_weights(shipped)
-        print(f"   fitted on {', '.join(fit_names)}: threshold {shipped.threshold}")
+        print(
+            f"   fitted on {', '.join(fit_names)}: threshold {shipped.threshold}, "
+            f"undated {shipped.undated_threshold}"
+        )
     table = {name: views(name, data[name]) for name in data}
     base = _baseline_table(table)
     failed = []

@@ -284,3 +284,16 @@ def test_stories_lookalike_dev_stream_is_labelled_in_pairs() -> None:
     assert all(n >= 2 for n in sizes.values())
     assert all(n == 2 for n in kinds.values())  # every event has its look-alike
     assert all(r["text"] and "===" not in r["text"] for r in rows)
+
+
+def test_stories_undated_articles_use_the_undated_threshold() -> None:
+    from storyline.link.stories import default_model
+
+    # Everything joins when dated, nothing when undated: the undated threshold decides alone.
+    model = replace(default_model(), threshold=0.0, undated_threshold=1.0 + 1e-9)
+    dated = cluster_stories([MILLER, LOPEZ], model)
+    assert len(dated) == 1
+    apart = cluster_stories([replace(a, published=None) for a in (MILLER, LOPEZ)], model)
+    assert len(apart) == 2
+    assert model.threshold_for(None, 5) == model.threshold_for(5, None) == 1.0 + 1e-9
+    assert replace(model, undated_threshold=None).threshold_for(None, None) == 0.0

@@ -186,6 +186,8 @@ FEATURES = (
     "title_names_missing",
     "story_title_names",
     "title_number_conflict",
+    "tfidf_undated",
+    "embedding_undated",
 )
 """Article-vs-story features the model weighs (in this order)."""
 
@@ -198,6 +200,15 @@ class StoryModel:
     """Join the best story when its probability reaches this; otherwise start a new one."""
     mean: tuple[float, ...] = ()
     scale: tuple[float, ...] = ()
+    undated_threshold: float | None = None
+    """The threshold when the article or the story has no date (None: ``threshold``). Chosen
+    apart: with no date the content alone decides, and its probabilities are not the same
+    scale of evidence as with a date gap beside them."""
+
+    def threshold_for(self, day: int | None, last_day: int | None) -> float:
+        if (day is None or last_day is None) and self.undated_threshold is not None:
+            return self.undated_threshold
+        return self.threshold
 
     def linear(self) -> tuple[tuple[float, ...], float]:
         """Weights and bias on the raw features (the standardisation folded in)."""
@@ -227,6 +238,9 @@ def default_model() -> StoryModel:
         threshold=float(MODEL["threshold"]),
         mean=tuple(MODEL["mean"]),
         scale=tuple(MODEL["scale"]),
+        undated_threshold=(
+            float(MODEL["undated_threshold"]) if "undated_threshold" in MODEL else None
+        ),
     )
 
 
@@ -683,9 +697,11 @@ class StoryIndex:
             mine = prep.names_set
             log_n = math.log(self.n_docs + 1) + 1.0
             df = self.df
+            # table[d] == log(d + 1): a list look-up, not a logarithm per word and candidate.
+            table = _log_table(self.n_docs + 2)
             total = found = 0.0
             for k in s.lead_names:
-                w = log_n - math.log(df.get(k, 0) + 1)
+                w = log_n - table[df.get(k, 0)]
                 total += w
                 if k in mine:
                     found += w
@@ -711,9 +727,10 @@ class StoryIndex:
             mentions = prep.mentions
             log_n = math.log(self.n_docs + 1) + 1.0
             df = self.df
+            table = _log_table(self.n_docs + 2)
             total = found = 0.0
             for k, c in s.title_names.items():
-                w = c * (log_n - math.log(df.get(k, 0) + 1))
+                w = c * (log_n - table[df.get(k, 0)])
                 total += w
                 if k in mentions:
                     found += w
@@ -750,6 +767,9 @@ class StoryIndex:
             title_names_missing,
             story_title_names,
             title_number_conflict,
+            # With no date, content alone decides: its weights apart.
+            tfidf * undated,
+            emb * undated,
         ]
 
     def _prepared(self, a: StoryInput) -> _Prepared:
@@ -976,7 +996,7 @@ class StoryIndex:
         for s, p in scored:
             if p > best_p:  # the first best wins a tie (candidates come in a fixed order)
                 best, best_p = s, p
-        if best is not None and best_p >= self.model.threshold:
+        if best is not None and best_p >= self.model.threshold_for(day, best.last_day):
             self._join(best, a, terms, day, best_p)
             self._near_by(best, scored)
             return best.id
@@ -1058,7 +1078,7 @@ class StoryIndex:
                 for s, p in scored:
                     if s.id not in taken and p > best_p:
                         best, best_p = s, p
-                if best is not None and best_p >= self.model.threshold:
+                if best is not None and best_p >= self.model.threshold_for(day, best.last_day):
                     home = self._rename(best, sid)
                 else:
                     home = self._new_story(a, day, sid)
