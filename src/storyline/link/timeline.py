@@ -273,19 +273,27 @@ class _Item:
 
 @dataclass(slots=True)
 class _Cluster:
+    """Events merged into one entry. ``centroid`` is the members' vector sum (cosine, the only
+    use, ignores scale), kept with its squared norm so that adding an event and comparing one
+    cost the event's words, not the cluster's whole vocabulary."""
+
     date: str
     items: list[_Item] = field(default_factory=list)
     centroid: dict[str, float] = field(default_factory=dict)
     ents: set[str] = field(default_factory=set)
+    square: float = 0.0
 
     def add(self, it: _Item) -> None:
         self.items.append(it)
         self.ents |= it.ents
-        n = len(self.items)
-        keys = set(self.centroid) | set(it.vec)
-        self.centroid = {
-            k: (self.centroid.get(k, 0.0) * (n - 1) + it.vec.get(k, 0.0)) / n for k in keys
-        }
+        total = self.centroid
+        for k, x in it.vec.items():
+            old = total.get(k, 0.0)
+            total[k] = old + x
+            self.square += (old + x) * (old + x) - old * old
+
+    def cos(self, vec: dict[str, float]) -> float:
+        return _cos(self.centroid, vec, math.sqrt(max(self.square, 0.0)) or None)
 
 
 def _tokens(text: str) -> list[str]:
@@ -511,7 +519,7 @@ def _cluster(its: list[_Item]) -> list[_Cluster]:
             cl = out[ci]
             if cl.date[:4] != year:
                 continue  # as before: clusters are compared within a year
-            sim = _cos(cl.centroid, it.vec)
+            sim = cl.cos(it.vec)
             if it.ents and cl.ents:
                 sim += 0.15 * len(it.ents & cl.ents) / len(it.ents | cl.ents)
             # Coarse dates (a month, a year) hold few events: share of words is enough.
@@ -576,7 +584,7 @@ def _entries(clusters: list[_Cluster]) -> list[TimelineEntry]:
             cl.items,
             key=lambda it: (
                 it.event.date == date,
-                _cos(cl.centroid, it.vec)
+                cl.cos(it.vec)
                 + it.event.confidence
                 - (SIDE_CLAUSE_PENALTY if _SIDE_CLAUSE.match(it.event.summary) else 0.0),
                 -it.order,
