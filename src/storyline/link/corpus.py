@@ -417,19 +417,29 @@ def group_quotes(
         if len(w) >= _MIN_GROUP_WORDS:
             for k in range(len(w) - _MIN_GROUP_WORDS + 1):
                 index[" ".join(w[k : k + _MIN_GROUP_WORDS])].append(i)
+    article = [q["article_id"] for q in quotes]
+    speaker = [q["speaker_entity_id"] for q in quotes]
+    # A pair sharing a long passage meets in every one of its shingles' buckets: decided once.
+    seen: set[tuple[int, int]] = set()
     for members in index.values():
+        if len(members) < 2:
+            continue
         # Quotes come article by article, so a bucket's members of one article are a run: each
         # member meets the next _GROUP_PEERS members of later articles, never its own article's
         # (5,000 quotes of one article sharing four words made 12 million pairs).
         run_end = [len(members)] * len(members)
         for x in range(len(members) - 2, -1, -1):
-            same = quotes[members[x]]["article_id"] == quotes[members[x + 1]]["article_id"]
+            same = article[members[x]] == article[members[x + 1]]
             run_end[x] = run_end[x + 1] if same else x + 1
         for x, i in enumerate(members):
             for j in members[run_end[x] : run_end[x] + _GROUP_PEERS]:
-                if find(i) == find(j) or quotes[i]["article_id"] == quotes[j]["article_id"]:
+                pair = (i, j)
+                if pair in seen:
                     continue
-                si, sj = quotes[i]["speaker_entity_id"], quotes[j]["speaker_entity_id"]
+                seen.add(pair)
+                if article[i] == article[j] or find(i) == find(j):
+                    continue
+                si, sj = speaker[i], speaker[j]
                 if si and sj and si != sj:
                     continue
                 a, b = joined[i], joined[j]
