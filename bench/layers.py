@@ -1,7 +1,9 @@
 """`make bench`, part two: what each analysis component costs on top of the spaCy parse it reads.
 
-The issues set the budgets: quotes at most 20% of the parse, entities at most 15%, all components
-together at most 18% (a build at 0.85 of the raw parse's throughput), and the time-expression
+The issues set the budgets: quotes at most 20% of the parse, entities at most 15%, all annotating
+components together at most 18% (a build at 0.85 of the raw parse's throughput), the lead
+embedding (a component since issue 13, before a serial step of the stories stage) at most 12%
+on its own, and the time-expression
 tagger at least 50,000 words/s on its own. Texts: the bundled example story (real UK news, quotes
 and captions included, cleaned and dated as the build does) plus, when present, the synthetic
 articles of the bench corpus and the PolNeAR dev texts, so that timings cover a few hundred
@@ -32,8 +34,12 @@ ROOT = Path(__file__).resolve().parent
 EXAMPLE = ROOT.parent / "examples" / "labour-trump-2024"
 DATASETS = Path(os.environ.get("STORYLINE_DATASETS", ROOT.parent.parent / "shared" / "datasets"))
 POLNEAR = DATASETS / "polnear" / "dev" / "text"
-BUDGETS = {"quotes": 0.20, "entities": 0.15}
+BUDGETS = {"quotes": 0.20, "entities": 0.15, "embedding": 0.12}
 TOTAL_MAX = 0.18
+APART = frozenset({"embedding"})
+"""Counted apart from TOTAL_MAX: the lead embedding of story clustering, which moved here from
+the stories stage (where it ran in the build process after the parse) and has its own budget;
+TOTAL_MAX is the annotating components' budget of issue 10."""
 TIMEX_MIN_WPS = 50_000.0
 
 
@@ -161,11 +167,13 @@ def main(argv: list[str] | None = None) -> int:
         failed |= verdict == "OVER"
         limit = f"<= {budget:.0%}" if budget is not None else "-"
         print(f"  {name:16s} {secs:8.2f} {share:9.1%}  {limit} {verdict}")
-    total = sum(costs.values())
+    total = sum(secs for name, secs in costs.items() if name not in APART)
     ok_total = total / t_parse <= TOTAL_MAX
     failed |= not ok_total
-    print(f"  {'all components':16s} {total:8.2f} {total / t_parse:9.1%}  <= {TOTAL_MAX:.0%} "
+    print(f"  {'all but embedding':16s} {total:8.2f} {total / t_parse:9.1%}  <= {TOTAL_MAX:.0%} "
           f"{'ok' if ok_total else 'OVER'}")  # fmt: skip
+    every = sum(costs.values())
+    print(f"  {'all components':16s} {every:8.2f} {every / t_parse:9.1%}  -")
     wps = words / t_timex
     ok = wps >= TIMEX_MIN_WPS
     failed |= not ok
