@@ -178,3 +178,18 @@ def test_stages_an_exact_copy_is_parsed_once_and_gets_the_same_layers(
     assert {"quotes", "entities", "timexes"} <= names
     for name in names:
         assert layers[("rail", name)] == layers[("rail_copy", name)], name
+
+
+def test_stages_dates_reuse_sentence_tokens_without_changing_a_date() -> None:
+    from storyline.link.timeline import infer_published
+
+    news = "Labour has filed an official complaint with federal election authorities today."
+    other = "The council approved the new budget for the coming year after a long debate."
+    dated = [("d1", "2024-10-24", f"{news} More."), ("d2", "2024-09-01", f"{other} Again.")]
+    undated = [("u1", None, f"{news} Later."), ("u2", None, f"{other} Then.")]
+    cache: dict[str, list[list[str]]] = {}
+    for u in undated:
+        assert infer_published([u, *dated], cache) == infer_published([u, *dated])
+    assert infer_published([undated[0], *dated], cache) == {"u1": "2024-10-24"}
+    assert infer_published([undated[1], *dated], cache) == {"u2": "2024-09-01"}
+    assert set(cache) == {"d1", "d2", "u1", "u2"}  # each article's sentences split once

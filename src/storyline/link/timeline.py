@@ -326,11 +326,15 @@ def _vectorise(texts: Sequence[str], smooth: bool = False) -> list[dict[str, flo
     """Sublinear tf-idf vectors. ``smooth`` is scikit-learn's idf, ln((1 + n) / (1 + df)) + 1,
     which keeps the story's own words (in most sentences) in the vectors: right for summaries,
     whose sentences should be about the story; matching events wants them out."""
-    toks = [_tokens(t) for t in texts]
+    return _weigh([_tokens(t) for t in texts], smooth)
+
+
+def _weigh(toks: Sequence[list[str]], smooth: bool = False) -> list[dict[str, float]]:
+    """`_vectorise` of texts already split into tokens."""
     df: Counter[str] = Counter()
     for ts in toks:
         df.update(set(ts))
-    n = len(texts) + 1
+    n = len(toks) + 1
     out: list[dict[str, float]] = []
     for ts in toks:
         tf = Counter(ts)
@@ -818,6 +822,7 @@ def _split_sentences(text: str) -> Iterator[str]:
 
 def infer_published(
     articles: Iterable[tuple[str, str | None, str]],
+    tokens: dict[str, list[list[str]]] | None = None,
 ) -> dict[str, str]:
     """A publication date for each undated article: that of the dated article it shares most
     news sentences with.
@@ -826,32 +831,50 @@ def infer_published(
     same day repeat its sentences nearly word for word ("has filed an official complaint with
     federal election authorities"), while background (an earlier dinner) recurs for weeks, so
     close sentence pairs count far more than general word overlap. Callers flag these dates as
-    inferred.
+    inferred. ``tokens`` keeps each article's sentence tokens across calls (by article id: a
+    caller that asks about many undated articles against the same dated ones splits each once).
     """
     rows = sorted(articles, key=lambda r: r[0])
     dated = [r for r in rows if r[1]]
     undated = [r for r in rows if not r[1]]
     if not dated or not undated:
         return {}
-    sents = {r[0]: _news_sentences(r[2]) for r in rows}
-    flat = [(aid, s) for aid, ss in sents.items() for s in ss]
-    vecs = _vectorise([s for _, s in flat])
+    known = {} if tokens is None else tokens
+    for r in rows:
+        if r[0] not in known:
+            known[r[0]] = [_tokens(s) for s in _news_sentences(r[2])]
+    flat = [(r[0], ts) for r in rows for ts in known[r[0]]]
+    vecs = _weigh([ts for _, ts in flat])
     by_art: dict[str, list[dict[str, float]]] = defaultdict(list)
     for (aid, _), v in zip(flat, vecs, strict=True):
         by_art[aid].append(v)
+    norms = {aid: [_norm(v) for v in vs] for aid, vs in by_art.items()}
+    # Each dated article's sentences by word, so a sentence meets only the sentences it shares a
+    # word with (the cosines of every pair of sentences were most of a build's dates stage).
+    postings: dict[str, dict[str, list[tuple[int, float]]]] = {}
+    for r in dated:
+        words: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for j, w in enumerate(by_art[r[0]]):
+            for term, x in w.items():
+                words[term].append((j, x))
+        postings[r[0]] = words
     out: dict[str, str] = {}
     for aid, _, _ in undated:
 
         def affinity(r: tuple[str, str | None, str], aid: str = aid) -> tuple[float, str, str]:
+            words, theirs = postings[r[0]], norms[r[0]]
             total = 0.0
-            for v in by_art[aid]:
-                best = max((_cos(v, w) for w in by_art[r[0]]), default=0.0)
+            for v, nv in zip(by_art[aid], norms[aid], strict=True):
+                dots: dict[int, float] = defaultdict(float)
+                for term, x in v.items():
+                    for j, y in words.get(term, ()):
+                        dots[j] += x * y
+                best = max((d / (nv * theirs[j]) for j, d in dots.items() if d), default=0.0)
                 if best >= 0.3:
                     total += best * best
             return total, r[1] or "", r[0]
 
-        best_row = max(dated, key=affinity)
-        assert best_row[1] is not None
-        if affinity(best_row)[0] > 0.0:  # no shared news sentence: no evidence for any date
-            out[aid] = best_row[1][:10]
+        scored = max(affinity(r) for r in dated)
+        if scored[0] > 0.0:  # no shared news sentence: no evidence for any date
+            out[aid] = scored[1][:10]
     return out
