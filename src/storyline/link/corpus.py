@@ -418,7 +418,7 @@ def group_quotes(
             for k in range(len(w) - _MIN_GROUP_WORDS + 1):
                 index[" ".join(w[k : k + _MIN_GROUP_WORDS])].append(i)
     article = [q["article_id"] for q in quotes]
-    speaker = [q["speaker_entity_id"] for q in quotes]
+    speaker_of = [q["speaker_entity_id"] for q in quotes]
     # A pair sharing a long passage meets in every one of its shingles' buckets: decided once.
     seen: set[tuple[int, int]] = set()
     for members in index.values():
@@ -439,7 +439,7 @@ def group_quotes(
                 seen.add(pair)
                 if article[i] == article[j] or find(i) == find(j):
                     continue
-                si, sj = speaker[i], speaker[j]
+                si, sj = speaker_of[i], speaker_of[j]
                 if si and sj and si != sj:
                     continue
                 a, b = joined[i], joined[j]
