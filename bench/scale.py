@@ -87,9 +87,10 @@ def _parse_child(texts: list[str], result: Any) -> None:
     t0 = time.perf_counter()
     nlp = spacy.load(MODEL)
     loaded = time.perf_counter()
+    cpu = time.process_time()
     for _ in nlp.pipe(texts, batch_size=8):
         pass
-    result.put((loaded - t0, time.perf_counter() - loaded))
+    result.put((loaded - t0, time.perf_counter() - loaded, time.process_time() - cpu))
 
 
 def raw_parse(texts: list[str], processes: int) -> dict[str, float]:
@@ -104,7 +105,20 @@ def raw_parse(texts: list[str], processes: int) -> dict[str, float]:
     got = [queue.get() for _ in procs]
     for p in procs:
         p.join()
-    return {"load_s": max(g[0] for g in got), "parse_s": max(g[1] for g in got)}
+    return {
+        "load_s": max(g[0] for g in got),
+        "parse_s": max(g[1] for g in got),
+        "cpu_s": sum(g[2] for g in got),
+    }
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its children that ended (the build's workers)."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _build_child(inputs: list[str], out: str, engine: str, workers: int, result: str) -> None:
@@ -112,7 +126,7 @@ def _build_child(inputs: list[str], out: str, engine: str, workers: int, result:
     from storyline.settings import DEFAULT
 
     stages: dict[str, float] = {}
-    last = {"stage": "", "t": time.perf_counter()}
+    last: dict[str, Any] = {"stage": "", "t": time.perf_counter()}
 
     def heard(stage: str, done: int, total: int | None) -> None:
         now = time.perf_counter()
@@ -139,6 +153,7 @@ def _build_child(inputs: list[str], out: str, engine: str, workers: int, result:
                 "articles": report.articles,
                 "errors": len(report.errors),
                 "stages": stages,
+                "cpu_s": _cpu_seconds(),
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             }
@@ -173,8 +188,8 @@ def parse_part(n: int, timeout: float) -> dict[str, Any]:
             r = raw_parse(texts, procs)
             out[f"raw_parse_{procs}"] = r
             print(f"  raw spaCy parse, {procs} process(es): {r['parse_s']:.1f}s "
-                  f"({words / r['parse_s']:,.0f} words/s; model load {r['load_s']:.1f}s)",
-                  flush=True)  # fmt: skip
+                  f"({words / r['parse_s']:,.0f} words/s; model load {r['load_s']:.1f}s; "
+                  f"CPU {r['cpu_s']:.1f}s)", flush=True)  # fmt: skip
         for engine in ("process", "dask"):
             for workers in (1, 2):
                 dest = Path(tmp) / f"out-{engine}-{workers}"
@@ -187,7 +202,8 @@ def parse_part(n: int, timeout: float) -> dict[str, Any]:
                 raw = out[f"raw_parse_{workers}"]["parse_s"]
                 print(f"  build {engine} x{workers}: {r['seconds']:.1f}s "
                       f"({words / r['seconds']:,.0f} words/s) = {raw / r['seconds']:.2f} x the raw "
-                      f"parse at {workers}; stages "
+                      f"parse at {workers}; CPU {r['cpu_s']:.1f}s = raw parse CPU "
+                      f"{out['raw_parse_1']['cpu_s'] / r['cpu_s']:.2f} x; stages "
                       + ", ".join(f"{k} {v:.1f}s" for k, v in r["stages"].items()),
                       flush=True)  # fmt: skip
         for engine in ("process", "dask"):
@@ -233,6 +249,7 @@ def _store_child(size: int, db: str, result: str) -> None:
                 "articles": report.articles,
                 "groups": len(report.duplicates),
                 "errors": len(report.errors),
+                "cpu_s": _cpu_seconds(),
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
             }
@@ -271,6 +288,7 @@ def _cluster_child(db: str, result: str) -> None:
                 "read_s": read,
                 "cluster_s": clustered,
                 "embed_500_s": embed_s if leads else None,
+                "cpu_s": _cpu_seconds(),
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         )
