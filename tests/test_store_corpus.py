@@ -218,8 +218,11 @@ def test_store_dossier_from_store_equals_the_assembled_dossier(tmp_path: Path) -
         sections["stories"] = story_section(
             store.stories(build), store.current_articles_brief(build), sections
         )
-        expected = make_dossier(store.articles_for_output(build), [], [], **sections)
-        store.put_corpus(build, assemble_corpus(store, build, errors=[]))
+        corpus = assemble_corpus(store, build, errors=[])
+        expected = make_dossier(
+            store.articles_for_output(build), [], [], corpus.mentions, **sections
+        )
+        store.put_corpus(build, corpus)
         got = dossier_from_store(store, build)
     assert _normal(got) == _normal(expected)
     validate_dossier(_normal(got))

@@ -107,7 +107,8 @@ def story_dossier(
         groups = group_edges(edges, store.published_of({i for e in edges for i in (e.a, e.b)}))
     errors = [e for e in store.errors(build) if e.article_id in members] + problems
     rows = [r for r in store.article_rows(build) if r.id in members]
-    return make_dossier(rows, _story_groups(groups, members), errors, **sections)
+    groups_in = _story_groups(groups, members)
+    return make_dossier(rows, groups_in, errors, corpus.mentions, **sections)
 
 
 def _related_of(store: Store, build: int, story_id: str) -> list[str]:
