@@ -76,6 +76,7 @@ INVERTED_SUBJECT_DEPS = frozenset({"dobj", "obj", "attr", "npadvmod", "appos", "
 # Cues whose object is the addressee, part of the cue ("told ITV").
 ADDRESSEE = frozenset({"tell", "ask", "inform", "assure", "reassure", "advise"})
 MAX_CHAIN = 12  # longest head chain walked from a partial quote up to its cue verb
+AGENT_REACH = 40  # tokens after a passive cue searched for the "by …" hung on its quote
 
 
 def is_cue(tok: Token) -> bool:
@@ -169,12 +170,13 @@ def cue_subject(verb: Token, quoted: Sequence[bool], depth: int = 0) -> tuple[To
                         return pobj, False
         # "was called “the finest Loman of his generation” by The Stage": the parser hung the
         # agent on the quoted words.
-        for t in verb.subtree:
+        doc = verb.doc
+        for t in doc[verb.i + 1 : min(len(doc), verb.i + AGENT_REACH)]:
             if (
-                t.i > verb.i
-                and t.lower_ == "by"
+                t.lower_ == "by"
                 and t.dep_ in ("prep", "agent")
                 and quoted_near(t, quoted)
+                and verb.is_ancestor(t)
             ):
                 for pobj in t.children:
                     if pobj.dep_ == "pobj":
