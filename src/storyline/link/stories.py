@@ -143,9 +143,10 @@ of its own, won). Not fitted: there are no labelled related pairs; see docs/cont
 MERGE_MIN = 0.9
 """``restory`` merges two stories when one's centroid joins the other with this probability.
 Above the articles' join threshold (0.85): a centroid carries more names and terms than an
-article, so the model, fitted on articles, is over-confident with it. On the dev streams
-(in-sample) 0.85 gave gva B-cubed F1 0.931 / PolNeAR 0.786, 0.9 gave 0.934 / 0.791, 0.95 gave
-0.933 / 0.791; no merges 0.931 / 0.791."""
+article, so the model, fitted on articles, is over-confident with it. Chosen with an earlier
+model (0.85 gave gva B-cubed F1 0.931 / PolNeAR 0.786, 0.9 gave 0.934 / 0.791, 0.95 gave
+0.933 / 0.791; no merges 0.931 / 0.791); with the current one restory gives gva 0.934 (online
+0.930), PolNeAR 0.798 (0.805), lookalike 0.850 (0.850): not re-chosen."""
 RELATED_MAX = 5
 """Related stories kept per story (the most probable first)."""
 LEAD_CHARS = 400
