@@ -63,6 +63,7 @@ def neutral_priors(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(timeline_mod, "EARLY_WEIGHT", 0.0)
     monkeypatch.setattr(timeline_mod, "RETRO_WEIGHT", 0.0)
     monkeypatch.setattr(timeline_mod, "OFFTOPIC_POWER", 0.0)
+    monkeypatch.setattr(timeline_mod, "SAME_SENTENCE_ONCE", False)
 
 
 @pytest.mark.usefixtures("neutral_priors")
@@ -432,3 +433,21 @@ def test_timeline_summary_survives_odd_dates_and_publications() -> None:
         *(build_timeline(items, max_dates=n, max_sentences=2) for n in (None, 1, 5)),
     ):
         assert all(len(e.date) in (4, 7, 10) and e.date[:4].isdigit() for e in tl)
+
+
+@pytest.mark.usefixtures("neutral_priors")
+def test_timeline_a_sentence_reprinted_under_several_ids_counts_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    copied = _ev("On April 16, four days before the blast, a manager left the rig.", "2010-04-16")
+    told = [
+        _ev("The rig exploded on April 20, killing eleven workers.", "2010-04-20"),
+        _ev("Eleven workers died when the rig blew up on April 20.", "2010-04-20"),
+    ]
+    items = [(f"c{i}", "2010-07-21", None, [copied]) for i in range(3)]
+    items += [(f"t{i}", "2010-04-21", None, [ev]) for i, ev in enumerate(told)]
+    (top,) = build_timeline(items, max_dates=1, max_sentences=1)
+    assert top.date == "2010-04-16"  # three copies outvote two reports
+    monkeypatch.setattr(timeline_mod, "SAME_SENTENCE_ONCE", True)
+    (top,) = build_timeline(items, max_dates=1, max_sentences=1)
+    assert top.date == "2010-04-20"
