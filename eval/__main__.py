@@ -15,6 +15,7 @@ EVALUATIONS = (
     "quotes_news",
     "entities",
     "entities_xdoc",
+    "nominals",
     "timex",
     "timeline",
     "stories",

@@ -163,3 +163,19 @@ def test_annotate_long_text_is_parsed_in_pieces(monkeypatch: pytest.MonkeyPatch)
     assert len(layers["quotes"]) == 20
     for q in layers["quotes"]:
         assert text[q["start"] : q["end"]] == q["text"]
+
+
+def test_annotate_nominal_mentions_validate(tmp_path: Path) -> None:
+    import jsonschema
+
+    (tmp_path / "b.txt").write_text(
+        "Shell, the oil company, raised its dividend on Thursday. The company said profits rose "
+        "sharply in the quarter.\n",
+        "utf-8",
+    )
+    out = io.StringIO()
+    assert run([str(tmp_path / "b.txt")], "2024-09-27", out) == 0
+    (line,) = (json.loads(x) for x in out.getvalue().splitlines())
+    jsonschema.validate(line, annotate_schema())
+    kinds = {m["text"]: m["kind"] for m in line["mentions"]}
+    assert "nominal" in kinds.values(), kinds
