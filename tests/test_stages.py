@@ -193,3 +193,16 @@ def test_stages_dates_reuse_sentence_tokens_without_changing_a_date() -> None:
     assert infer_published([undated[0], *dated], cache) == {"u1": "2024-10-24"}
     assert infer_published([undated[1], *dated], cache) == {"u2": "2024-09-01"}
     assert set(cache) == {"d1", "d2", "u1", "u2"}  # each article's sentences split once
+
+
+def test_stages_dates_of_articles_without_a_news_sentence() -> None:
+    from storyline.link.timeline import infer_published
+
+    news = "Labour has filed an official complaint with federal election authorities today."
+    rows = [
+        ("d1", "2024-10-24", news),
+        ("d2", "2024-09-01", "Short."),
+        ("u1", None, "Too short."),
+        ("u2", None, news),
+    ]
+    assert infer_published(rows, {}) == infer_published(rows) == {"u2": "2024-10-24"}

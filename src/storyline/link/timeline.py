@@ -859,7 +859,8 @@ def infer_published(
     by_art: dict[str, list[dict[str, float]]] = defaultdict(list)
     for (aid, _), v in zip(flat, vecs, strict=True):
         by_art[aid].append(v)
-    norms = {aid: [_norm(v) for v in vs] for aid, vs in by_art.items()}
+    # Every article, those without a news sentence too (they meet nothing).
+    norms = {r[0]: [_norm(v) for v in by_art[r[0]]] for r in rows}
     # Each dated article's sentences by word, so a sentence meets only the sentences it shares a
     # word with (the cosines of every pair of sentences were most of a build's dates stage).
     postings: dict[str, dict[str, list[tuple[int, float]]]] = {}
