@@ -206,3 +206,20 @@ def test_stages_dates_of_articles_without_a_news_sentence() -> None:
         ("u2", None, news),
     ]
     assert infer_published(rows, {}) == infer_published(rows) == {"u2": "2024-10-24"}
+
+
+def test_stages_articles_of_one_date_are_not_copies(tmp_path: Path) -> None:
+    # The analysis keys name the cleaning, the date and the code, not the text: two different
+    # articles of one date (here both undated) must each be parsed.
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text("Jane Doe said the council would fight the plan in court.\n")
+    (src / "b.txt").write_text("John Smith opened the new bridge over the river in Leeds.\n")
+    build([src], tmp_path / "out", engine="local")
+    with open_store(tmp_path / "out" / "storyline.sqlite") as store:
+        build_id = store.last_build()
+        assert build_id is not None
+        assert {r.published for r in store.analysis_inputs(build_id)} == {None}
+    layers = _layers(tmp_path / "out" / "storyline.sqlite")
+    assert layers[("a", "sentences")] != layers[("b", "sentences")]
+    assert "Jane Doe" in layers[("a", "entities")] and "John Smith" in layers[("b", "entities")]

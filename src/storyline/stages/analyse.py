@@ -155,10 +155,7 @@ def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool:
         return 0
     by_id = {job.article_id: job for job in jobs}
     unique, copies = _copies(jobs)
-    shards = [
-        unique[i : i + settings.analysis_shard]
-        for i in range(0, len(unique), settings.analysis_shard)
-    ]
+    shards = _shards(unique, settings.analysis_shard)
     with store.transaction():
         pending = 0
         for results in pool.map_isolated(_analyse_shard, shards, settings, _lost, warm=_load_model):
@@ -178,16 +175,38 @@ def analyse_all(store: Store, build_id: int, settings: Settings, bar: Bar, pool:
     return len(jobs)
 
 
+def _shards(jobs: list[_Job], size: int) -> list[list[_Job]]:
+    """Shards of ``size`` jobs, smaller towards the end (half, then a quarter of ``size`` for the
+    last few), so that no worker sits idle for a whole shard while another finishes the last
+    one: at 2 workers and 100 articles that idle end was most of a shard's parse."""
+    out: list[list[_Job]] = []
+    at = 0
+    while at < len(jobs):
+        left = len(jobs) - at
+        step = size if left > 4 * size else max(1, size // 2) if left > size else max(1, size // 4)
+        out.append(jobs[at : at + step])
+        at += step
+    return out
+
+
 def _copies(jobs: list[_Job]) -> tuple[list[_Job], dict[str, list[_Job]]]:
     """The jobs to run, and for each the jobs that are exact copies of it: the same clean text,
-    date and title (so the same key for every component), the same captions and components to
+    title, captions and date, the same key for every component and the same components to
     run. A copy's layers would be the first's byte for byte, so it is parsed once: wire copies
     are common in a pile of news, and the parse is most of a build."""
     first: dict[tuple[Any, ...], _Job] = {}
     unique: list[_Job] = []
     copies: dict[str, list[_Job]] = {}
     for job in jobs:
-        same = (tuple(sorted(job.keys.items())), job.run, job.captions, job.inferred)
+        # The keys name the cleaning, the date and the code, not the text: the text is compared.
+        same = (
+            job.text,
+            job.title,
+            job.captions,
+            job.inferred,
+            tuple(sorted(job.keys.items())),
+            job.run,
+        )
         lead = first.setdefault(same, job)
         if lead is job:
             unique.append(job)
