@@ -149,7 +149,11 @@ def _opening_mark_before(text: str, a: int) -> int:
     return j if k < 0 or text[k] in "\n.:,!?" else a
 
 
-def _gold_for(text: str, ann: Path) -> list[GoldQuote]:
+def read_brat(
+    ann: Path,
+) -> tuple[dict[str, tuple[str, list[tuple[int, int]]]], list[dict[str, str]]]:
+    """A PolNeAR brat file: its text-bound spans (id -> label, fragments) and its attribution
+    relations (role -> span id)."""
     spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
     rels: list[dict[str, str]] = []
     for line in ann.read_text(encoding="utf-8").splitlines():
@@ -160,6 +164,11 @@ def _gold_for(text: str, ann: Path) -> list[GoldQuote]:
             spans[parts[0]] = (label, [(a, b) for a, b in frags])
         elif line.startswith("E") and len(parts) >= 2:
             rels.append(dict(p.split(":", 1) for p in parts[1].split() if ":" in p))
+    return spans, rels
+
+
+def _gold_for(text: str, ann: Path) -> list[GoldQuote]:
+    spans, rels = read_brat(ann)
     out: list[GoldQuote] = []
     # ''NYT style'' double quotes: same-length substitution keeps offsets.
     text = text.replace("''", '"\x01')

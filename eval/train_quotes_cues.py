@@ -38,16 +38,9 @@ CACHE = REPO / "eval" / "_cache" / "polnear_train_cues.json"
 
 def _spans(ann: Path, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """All Cue spans of one annotation file, and those whose attribution's Content is quoted."""
-    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
-    rels: list[dict[str, str]] = []
-    for line in ann.read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if line.startswith("T") and len(parts) >= 2:
-            label, _, rest = parts[1].partition(" ")
-            frags = [tuple(map(int, f.split())) for f in rest.split(";")]
-            spans[parts[0]] = (label, [(a, b) for a, b in frags])
-        elif line.startswith("E") and len(parts) >= 2:
-            rels.append(dict(p.split(":", 1) for p in parts[1].split() if ":" in p))
+    from eval.quotes import read_brat
+
+    spans, rels = read_brat(ann)
     cues = [f for label, frags in spans.values() if label == "Cue" for f in frags]
     quoted: list[tuple[int, int]] = []
     for rel in rels:
