@@ -225,10 +225,12 @@ def _load_model(settings: Settings) -> None:
     """A worker's warm-up: the models load once, before any article's time budget starts."""
     from storyline.analyse.lang import embeddings
     from storyline.analyse.lang.nlp import load_nlp
+    from storyline.analyse.layers import enabled_components
 
     load_nlp(settings.spacy_model)
-    if "embedding" in component_keys() and embeddings.available():
-        embeddings.embed(["warm-up"])
+    # The names only: the keys would walk the import graph again in every worker.
+    if any(c.name == "embedding" for c in enabled_components()) and embeddings.available():
+        embeddings.load()
 
 
 def _lost(job: _Job, reason: str) -> _Result:
@@ -260,10 +262,10 @@ def _parse_all(
 ) -> list[Any]:
     """Parse ``texts`` together (any length: long ones in pieces); if that fails, one by one,
     so one bad text costs only its own parse (``None`` in its place)."""
-    from storyline.analyse.lang.nlp import load_nlp, parse_texts
+    from storyline.analyse.lang.nlp import parse_texts
 
     model = settings.spacy_model
-    load_nlp(model)  # once per process, and not on any article's time budget
+    _load_model(settings)  # the models, once per process, and not on any article's time budget
 
     def together() -> list[Any]:
         with time_budget(sum(budget(settings, t) for t in texts), "parse"):

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DIM", "MAX_TOKENS", "available", "decode", "embed", "encode", "lead_text"]
+__all__ = ["DIM", "MAX_TOKENS", "available", "decode", "embed", "encode", "lead_text", "load"]
 
 DIM = 384
 MAX_TOKENS = 128
@@ -92,6 +92,11 @@ def _load() -> tuple[Any, Any]:
         str(files[0]), sess_options=options, providers=["CPUExecutionProvider"]
     )
     return tokenizer, session
+
+
+def load() -> None:
+    """Read the model and its tokenizer now (once per process), not inside the first embed."""
+    _load()
 
 
 def lead_text(title: str | None, text: str) -> str:
