@@ -80,6 +80,14 @@ NEWS4_FLOORS: dict[str, float] = {
     "value_f1": 0.95,
     "type_acc": 0.97,
 }
+# The fifth set (eval/data/timex_news5_gold.txt, datelines marked SKIP and not scored), written
+# and annotated before the tagger ran on it: first measured (unseen) see NEWS5_FLOORS' note.
+NEWS5_FLOORS: dict[str, float] = {
+    "strict_f1": 0.0,
+    "relaxed_f1": 0.0,
+    "value_f1": 0.0,
+    "type_acc": 0.0,
+}
 MIN_WORDS_PER_SECOND = 50_000
 SUBCORPORA = ("TimeBank", "AQUAINT")
 # Repeat the speed measurement and keep the best run: the machine is shared.
@@ -107,6 +115,9 @@ class Doc:
     text: str
     anchor: dt.date
     gold: list[Gold]
+    # Spans not scored (datelines in news5): gold there is dropped, and so is any tagged
+    # expression overlapping one.
+    skip: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(slots=True)
@@ -191,6 +202,8 @@ def _context(text: str, start: int, end: int) -> str:
 
 
 def score_doc(doc: Doc, system: list[Timex]) -> Counts:
+    if doc.skip:
+        system = [s for s in system if not any(s.start < e and b < s.end for b, e in doc.skip)]
     c = Counts(gold=len(doc.gold), system=len(system))
     exact = {(g.start, g.end) for g in doc.gold}
     c.strict = sum((s.start, s.end) in exact for s in system)
@@ -288,6 +301,7 @@ def load_news(datasets: Path) -> list[Doc] | None:
 NEWS2_GOLD = Path(__file__).resolve().parent / "data" / "timex_news2_gold.txt"
 NEWS3_GOLD = Path(__file__).resolve().parent / "data" / "timex_news3_gold.txt"
 NEWS4_GOLD = Path(__file__).resolve().parent / "data" / "timex_news4_gold.txt"
+NEWS5_GOLD = Path(__file__).resolve().parent / "data" / "timex_news5_gold.txt"
 _INLINE = re.compile(r"\[\[([^|\]]+)\|([A-Z]+)\|([^\]]*)\]\]")
 _HEAD = re.compile(r"^=== (\S+) dct=(\d{4}-\d\d-\d\d)$")
 
@@ -301,7 +315,7 @@ def parse_inline(text: str, where: str) -> tuple[str, list[Gold]]:
         out.append(text[pos : m.start()])
         length += m.start() - pos
         words, typ, value = m.groups()
-        if typ not in ("DATE", "TIME", "DURATION", "SET") or not value:
+        if typ not in ("DATE", "TIME", "DURATION", "SET", "SKIP") or not value:
             raise ValueError(f"{where}: bad annotation {m.group()!r}")
         gold.append(Gold(length, length + len(words), typ, value))
         out.append(words)
@@ -322,8 +336,10 @@ def load_news2(path: Path = NEWS2_GOLD) -> list[Doc]:
 
     def flush() -> None:
         if head is not None:
-            text, gold = parse_inline("\n".join(lines), f"{path.name} {head[0]}")
-            docs.append(Doc(head[0], "news2", text, head[1], gold))
+            text, marked = parse_inline("\n".join(lines), f"{path.name} {head[0]}")
+            gold = [g for g in marked if g.type != "SKIP"]
+            skip = tuple((g.start, g.end) for g in marked if g.type == "SKIP")
+            docs.append(Doc(head[0], "news2", text, head[1], gold, skip))
 
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         m = _HEAD.match(line)
@@ -401,6 +417,7 @@ def main(argv: list[str] | None = None) -> int:
         ("news2", NEWS2_GOLD, NEWS2_FLOORS),
         ("news3", NEWS3_GOLD, NEWS3_FLOORS),
         ("news4", NEWS4_GOLD, NEWS4_FLOORS),
+        ("news5", NEWS5_GOLD, NEWS5_FLOORS),
     ):
         docs = load_news2(path)
         c2 = Counts()
