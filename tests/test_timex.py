@@ -1127,3 +1127,62 @@ def test_timex_the_week_ended_a_day_is_that_days_week() -> None:
     assert found["the week"] == ("DATE", "2024-W19")
     # A week with no day after it is still the document's.
     assert _found("Stocks rose this week.", wednesday)["this week"] == ("DATE", "2024-W20")
+
+
+def test_timex_fixture_in_the_present_tense_is_ahead() -> None:
+    # A Friday: the fixtures' present tense ("host", "travel to", "goes on display") is a
+    # schedule, so the weekday is the coming one; "since March" on the right is another
+    # expression's word, not this one's tense.
+    friday = dt.date(2025, 9, 12)
+    text = "Celtic host Rangers on Saturday in the first game since March."
+    assert _found(text, friday)["Saturday"] == ("DATE", "2025-09-13")
+    text = "Celtic then travel to Munich to face Bayern on Wednesday."
+    assert _found(text, friday)["Wednesday"] == ("DATE", "2025-09-17")
+    text = "A letter he wrote 80 years ago goes on display on Monday."
+    assert _found(text, friday)["Monday"] == ("DATE", "2025-09-15")
+
+
+def test_timex_noun_like_present_verb_is_no_tense() -> None:
+    # "head of" is a noun: the weekday keeps the past reading of a news report.
+    text = "On Wednesday, Ricardo Alarcon, head of the assembly and the man in charge of talks."
+    assert _found(text, dt.date(2000, 2, 10))["Wednesday"] == ("DATE", "2000-02-09")
+
+
+def test_timex_attribution_after_a_comma_does_not_set_the_tense() -> None:
+    # "forecasters said" dates the report, not the storm: the nearer "said" used to win over
+    # the clause's "will" and put Thursday behind the anchor.
+    text = "Heavy rain will spread north, reaching Scotland on Thursday, forecasters said."
+    assert _found(text, dt.date(2023, 10, 10))["Thursday"] == ("DATE", "2023-10-12")
+
+
+def test_timex_yearless_day_after_a_full_date_of_another_year_takes_its_year() -> None:
+    text = "A letter dated June 2, 1944 is on show. Hale landed in Normandy on June 6."
+    assert _found(text, dt.date(2024, 6, 7))["June 6"] == ("DATE", "1944-06-06")
+    # Far from that date (months away, or long after it in the text) the anchor decides.
+    text = "He was born on June 2, 1944. The exhibition opens on December 6."
+    assert _found(text, dt.date(2024, 6, 7))["December 6"] == ("DATE", "2024-12-06")
+
+
+def test_timex_quoted_letter_counts_its_own_days_from_its_last_day() -> None:
+    text = 'In the letter, dated June 2, 1944, he wrote: "We sail tomorrow or the day after."'
+    found = _found(text, dt.date(2024, 6, 7))
+    assert found["tomorrow"] == ("DATE", "1944-06-03")
+    assert found["the day after"] == ("DATE", "1944-06-04")
+
+
+def test_timex_that_season_is_the_season_of_the_time_discussed() -> None:
+    text = (
+        "The river flooded in March 2022. That spring it rose twice. She reopened the "
+        "following winter."
+    )
+    found = _found(text, dt.date(2025, 5, 18))
+    assert found["That spring"] == ("DATE", "2022-SP")
+    assert found["the following winter"] == ("DATE", "2022-WI")
+    text = "The cold came in January 2022. That winter was long. The previous summer was dry."
+    found = _found(text, dt.date(2025, 5, 18))
+    assert found["That winter"] == ("DATE", "2021-WI")
+    assert found["The previous summer"] == ("DATE", "2021-SU")
+    assert _found("It opened in 1998. That summer it flooded.")["That summer"] == (
+        "DATE",
+        "1998-SU",
+    )

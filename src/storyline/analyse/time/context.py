@@ -30,6 +30,17 @@ _SENTENCE_END = re.compile(
 )
 # Cheap pre-check: most windows hold no sentence end at all.
 _MAYBE_END = re.compile(r"[.!?;]\S*\s|\n\s*\n")
+# An attribution closing the clause ("rain from Thursday, forecasters said on Tuesday", "..., said
+# the minister"): the reporting verb dates the report, not what it reports, so the tense guess
+# stops at its comma.
+_ATTRIBUTION_AFTER = re.compile(
+    r",\s*[\"'”’]?\s*(?:(?:[A-Za-z][\w.'’-]*\s+){1,4}(?:said|says|told|added|according)"
+    r"|(?:said|says|added|according)\b)"
+)
+# Words that are tense-bearing on the left ("since", "ago" right before a date say where it
+# lies) but on the right open or close another time expression ("on Saturday in the first game
+# since March"), which says nothing about this one.
+_LEFT_ONLY = frozenset({"since", "ago"})
 # A word, not the letters of "5am" or "2pm" ("am" would read as the present tense).
 _WORD = re.compile(r"\b[A-Za-z]+(?:['’][a-z]+)?")
 
@@ -75,8 +86,14 @@ _PRESENT = frozenset(
         *("is", "are", "am", "says", "say", "remains", "begins", "starts", "opens"),
         *("ends", "closes", "meets", "arrives", "leaves", "travels", "visits", "expires"),
         *("resumes", "returns", "kicks", "faces", "heads"),
+        # The same schedule with a plural subject ("Celtic host Rangers on Saturday", "the
+        # leaders meet on Friday"), and the fixtures' own verbs ("plays", "goes on display").
+        *("goes", "plays", "hosts", "host", "face", "meet", "travel", "visit", "head"),
     }
 )
+# Of those, the ones as often nouns ("head of state", "a visit to Paris", "the face of"): a verb
+# only before "to" or a name ("travel to Munich", "face Bayern") and after no determiner.
+_NOUN_LIKE_PRESENT = frozenset({"host", "face", "meet", "travel", "visit", "head"})
 _PAST = frozenset(
     {
         "said",
@@ -240,6 +257,8 @@ class Context:
         "ref_day",
         "ref_month",
         "ref_year",
+        "story_day",
+        "story_pos",
         "text",
     )
 
@@ -258,6 +277,11 @@ class Context:
         # "a year ago" with the same quarter of the previous year.
         self.last_quarter: tuple[int, int] | None = None
         self.last_quarter_pos = -(10**9)
+        # The last date written out in full (day, month and year) in another year than the
+        # anchor's, and where it ended: a narrative set in that time ("dated June 2, 1944 ...
+        # landed in Normandy on June 6") gives its year-less days that year.
+        self.story_day: dt.date | None = None
+        self.story_pos = -(10**9)
 
     def tense(self, start: int, end: int) -> Tense:
         """The tense of the nearest tense-bearing word around ``text[start:end]``."""
@@ -272,6 +296,10 @@ class Context:
             stop = _SENTENCE_END.search(right)
             if stop is not None:
                 right = right[: stop.start()]
+        if "," in right:
+            said = _ATTRIBUTION_AFTER.search(right)
+            if said is not None:
+                right = right[: said.start()]
         lw = _WORD.findall(left)[-TENSE_WINDOW_WORDS:]
         rw = _WORD.findall(right)[:TENSE_WINDOW_WORDS]
         if "set" in lw or "set" in rw:
@@ -313,13 +341,29 @@ def _noun_use(words: list[str], j: int) -> bool:
     return any(w.lower() in _NOUN_DETERMINERS for w in words[max(0, j - 2) : j])
 
 
+def _noun_present(words: list[str], j: int) -> bool:
+    """``words[j]`` is a present verb that is as often a noun, and here reads as one."""
+    if words[j].lower() not in _NOUN_LIKE_PRESENT:
+        return False
+    nxt = words[j + 1] if j + 1 < len(words) else ""
+    prev = words[j - 1].lower() if j > 0 else ""
+    return not (nxt == "to" or nxt[:1].isupper()) or prev in _NOUN_DETERMINERS
+
+
+def _noun_read(tense: Tense, words: list[str], j: int) -> bool:
+    """The tense-bearing ``words[j]`` reads as a noun here ("their title hopes", "head of")."""
+    if tense == "future":
+        return _noun_use(words, j)
+    return tense == "present" and _noun_present(words, j)
+
+
 def _scan(lw: list[str], rw: list[str]) -> Tense:
     """The tense of the nearest tense-bearing word, left and right alternately."""
     both = [*lw, *rw]
     for i in range(max(len(lw), len(rw))):
         if i < len(lw):
             t = _classify(lw[-1 - i])
-            if t == "future" and _noun_use(both, len(lw) - 1 - i):
+            if _noun_read(t, both, len(lw) - 1 - i):
                 t = ""
             if t == "past" and i + 1 < len(lw) and _passive(lw[-2 - i]):
                 t = ""
@@ -328,8 +372,8 @@ def _scan(lw: list[str], rw: list[str]) -> Tense:
             if t:
                 return t
         if i < len(rw):
-            t = _classify(rw[i])
-            if t == "future" and _noun_use(both, len(lw) + i):
+            t = "" if rw[i].lower() in _LEFT_ONLY else _classify(rw[i])
+            if _noun_read(t, both, len(lw) + i):
                 t = ""
             if t == "past" and i > 0 and _passive(rw[i - 1]):
                 t = ""

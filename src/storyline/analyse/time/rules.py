@@ -61,6 +61,11 @@ CONF_VAGUE = 0.6
 NEAREST_MONTHS = 2
 # A year-less day this close to the document date is read in the year that keeps it close.
 NEAR_DAYS = 31
+# A year-less day within this many days of, and this many characters after, a date written in
+# full in another year than the document's belongs to that date's year (a narrative in the
+# past, a quoted letter's events): "dated June 2, 1944 ... landed in Normandy on June 6".
+STORY_DAYS = 45
+STORY_CHARS = 400
 # Four-digit numbers read as years only inside this range (outside it they need a preposition).
 YEAR_MIN, YEAR_MAX = 1800, 2099
 
@@ -519,6 +524,8 @@ def _month_day_reading(m: re.Match[str], ctx: Context, year_text: str | None) ->
         year = bounded_year(a.year if (month, day) > (a.month, a.day) else a.year + 1)
     elif a is not None and m["wd"]:
         year = _year_matching_weekday(a, month, day, WEEKDAYS[m["wd"].lower()])
+    elif (story := _story_year(ctx, month, day, m.start())) is not None:
+        year = story
     else:
         year = _year_for_month(ctx, month, day, m.start(), m.end())
     if year is None:
@@ -529,6 +536,18 @@ def _month_day_reading(m: re.Match[str], ctx: Context, year_text: str | None) ->
     if d is None:
         return None
     return Norm("DATE", day_value(d), CONF_ABSOLUTE if year_text else CONF_TENSE)
+
+
+def _story_year(ctx: Context, month: int, day: int, start: int) -> int | None:
+    """The year of a narrative the text has just dated in full, if this year-less day is near
+    that date (within ``STORY_DAYS`` of it, at most ``STORY_CHARS`` after it)."""
+    told = ctx.story_day
+    if told is None or start - ctx.story_pos > STORY_CHARS:
+        return None
+    d = make_date(told.year, month, day)
+    if d is None or abs((d - told).days) > STORY_DAYS:
+        return None
+    return told.year
 
 
 def _day_range_end(m: re.Match[str], ctx: Context) -> Norm | None:
@@ -1530,6 +1549,44 @@ def _of_that_year(m: re.Match[str], ctx: Context) -> Norm | None:
     return Norm("DATE", month_value(year, month), CONF_TENSE)
 
 
+_SEASON_INDEX = {"SP": 0, "SU": 1, "FA": 2, "WI": 3}
+
+
+def _season_ordinal(year: int, month: int) -> int:
+    """Seasons counted from year 0 (spring 0, summer 1, autumn 2, winter 3, which begins in
+    December): the one ``month`` of ``year`` falls in."""
+    if month <= 2:
+        return (year - 1) * 4 + 3
+    return year * 4 + (month - 3) // 3
+
+
+def _season_of_story(m: re.Match[str], ctx: Context) -> Norm | None:
+    """ "That spring", "the following winter": a season of the time under discussion (the last
+    month the text named), not of the document's year. "That" is the season that month falls in
+    or that year's; "the following" is the next one after it; "the previous" the last before."""
+    code = SEASONS[m["season"].lower()]
+    if ctx.ref_month is None:
+        return Norm("DATE", f"XXXX-{code}", CONF_VAGUE)
+    year, month = ctx.ref_month
+    which = " ".join(m["which"].lower().split())
+    idx = _SEASON_INDEX[code]
+    if ctx.ref_year is not None and ctx.ref_year != year:
+        # The text last named a year alone ("It opened in 1998. That summer ..."): that year's
+        # season, or the next or previous year's.
+        step = 1 if which in ("the following", "the next") else -1 if "pre" in which else 0
+        bounded = bounded_year(ctx.ref_year + step)
+        return Norm("DATE", f"{year_value(bounded) if bounded else 'XXXX'}-{code}", CONF_TENSE)
+    ref = _season_ordinal(year, month)
+    if which in ("the following", "the next"):
+        target = ref + 1 + (idx - (ref + 1)) % 4
+    elif which in ("the previous", "the preceding"):
+        target = ref - 1 - ((ref - 1) - idx) % 4
+    else:
+        target = ref if ref % 4 == idx else year * 4 + idx
+    bounded = bounded_year(target // 4)
+    return Norm("DATE", f"{year_value(bounded) if bounded else 'XXXX'}-{code}", CONF_TENSE)
+
+
 def _the_day(m: re.Match[str], ctx: Context) -> Norm | None:
     """ "shares rose 3% on the day", "later in the day": in a report that runs
     over one trading or match day, the day under discussion (the last day mentioned, else the
@@ -2055,6 +2112,17 @@ RULES: tuple[Rule, ...] = (
         _anaphoric_day,
         anaphoric=True,
         keys=("unit", "pod"),
+    ),
+    Rule(
+        "timex.anaphoric",
+        _r(
+            rf"{_B}(?P<which>that|that\s+same|the\s+same|the\s+following|the\s+next"
+            rf"|the\s+previous|the\s+preceding)\s+(?P<season>spring|summer|autumn|fall|winter)"
+            rf"(?!\s+of\b|[\w-])"
+        ),
+        _season_of_story,
+        anaphoric=True,
+        keys=("season",),
     ),
     Rule(
         "timex.anaphoric",

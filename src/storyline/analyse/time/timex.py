@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from storyline.analyse.time.calendar import make_date
 from storyline.analyse.time.context import Context
-from storyline.analyse.time.rules import RULES, TRIGGER_WORDS, Norm, Rule
+from storyline.analyse.time.rules import CONF_ABSOLUTE, RULES, TRIGGER_WORDS, Norm, Rule
 
 __all__ = ["Timex", "tag_timexes"]
 
@@ -32,6 +32,11 @@ _TOKEN = re.compile(r"[a-z]+|[0-9]+")
 _DAY_VALUE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)$")
 # Any calendar DATE value's year (and month): "1998", "1998-06", "1998-Q3", "1998-06-05".
 _YEAR_MONTH_VALUE = re.compile(r"^(\d{4})(?:-(\d\d)(?!\d))?")
+# A season's value ("2022-WI") and the month it begins in.
+_SEASON_VALUE = re.compile(r"^\d{4}-(SP|SU|FA|WI)$")
+_SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+# A date written out with its year ("June 2, 1944", "2 June 1944", "1944-06-02").
+_FULL_YEAR = re.compile(r"(?<!\d)(?:1[5-9]|20)\d\d(?!\d)")
 _CLOCK_VALUE = re.compile(r"^(?:\d{4}-\d\d-\d\d|XXXX-XX-XX)(T\d\d(?::\d\d)?Z?)$")
 # What may separate a date from the clock time it goes with ("Friday, 10 p.m.").
 _JOIN_GAP = re.compile(r"^[ ,]{0,3}(?:at\s+)?$")
@@ -267,17 +272,29 @@ def tag_timexes(text: str, anchor: dt.date | None = None) -> list[Timex]:
         items.append(
             Timex(start, end, text[start:end], norm.type, norm.value, norm.confidence, c.rule.name)
         )
+        day = _DAY_VALUE.match(norm.value) if norm.type == "DATE" else None
+        ref = None if day is None else make_date(int(day[1]), int(day[2]), int(day[3]))
         if here is not ctx:
-            continue  # inside the quoted letter: its dates do not move the article's reference
-        day = _DAY_VALUE.match(norm.value)
-        if day is not None and norm.type == "DATE":
-            ref = make_date(int(day[1]), int(day[2]), int(day[3]))
+            # Inside the quoted letter: its dates move the letter's own reference ("tomorrow
+            # or the day after"), never the article's.
             if ref is not None:
-                ctx.ref_day = ref
-                quoted = _quoted_correspondence(text, start, end, ref)
+                here.ref_day = ref
+            continue
+        if ref is not None:
+            ctx.ref_day = ref
+            if (
+                norm.confidence >= CONF_ABSOLUTE
+                and _FULL_YEAR.search(text, start, end)
+                and (anchor is None or ref.year != anchor.year)
+            ):
+                ctx.story_day, ctx.story_pos = ref, end
+            quoted = _quoted_correspondence(text, start, end, ref)
         coarse = _YEAR_MONTH_VALUE.match(norm.value)
         if coarse is not None and norm.type == "DATE":
             ctx.ref_year = int(coarse[1])
             if coarse[2] and 1 <= int(coarse[2]) <= 12:
                 ctx.ref_month = (int(coarse[1]), int(coarse[2]))
+            elif (season := _SEASON_VALUE.match(norm.value)) is not None:
+                # A season names its months too: "That winter ... the previous summer".
+                ctx.ref_month = (int(coarse[1]), _SEASON_MONTH[season[1]])
     return _join_clock_times(text, items)
