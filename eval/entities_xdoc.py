@@ -37,6 +37,9 @@ REPO = Path(__file__).resolve().parent.parent
 BUSINESS = REPO / "eval" / "data" / "entities_business.txt"
 # Written after the rules were fixed on BUSINESS and never tuned on: the check of that work.
 BUSINESS_CHECK = REPO / "eval" / "data" / "entities_business_check.txt"
+# General news (politics, sport, science, local crime) written in the third round of issue 14
+# before any rule was changed for it: titles, surnames, nominals, unnamed people.
+NEWS = REPO / "eval" / "data" / "entities_news.txt"
 POLNEAR = REPO / "eval" / "data" / "entities_gold.jsonl"
 # Pinned floors, a little under the scores of the committed code, on the names-only figures
 # (nominal mentions come from another component and are scored without a floor here). Scores
@@ -56,6 +59,7 @@ FLOORS: dict[str, dict[str, float]] = {
         "bcubed_f1 names": 0.94,  # 0.966 (0.828)
         "xdoc_pair_recall names": 0.83,  # 0.865 (0.404)
     },
+    "news": {},
     "polnear": {
         "mention_recall names": 0.97,  # 0.985 (0.981)
         "bcubed_precision names": 0.98,  # 0.999 (0.999)
@@ -229,10 +233,13 @@ def _corpus_scores(
 def score(docs: list[GoldDoc], verbose: bool = False, full_gold: bool = False) -> dict[str, float]:
     from storyline.analyse.entities.resolve import article_entities
     from storyline.analyse.lang.nlp import load_nlp
+    from storyline.link.corpus import _named_only
     from storyline.link.entities import resolve_corpus
 
     nlp = load_nlp()
-    per_doc = {d.id: article_entities(nlp(d.text)) for d in docs}
+    # As the build does it: the stored layer without the nominal-only clusters no name took
+    # (they reach neither the corpus entities nor the dossier's mentions), then the corpus.
+    per_doc = {d.id: _named_only(article_entities(nlp(d.text))) for d in docs}
     entities, where = resolve_corpus((d.id, d.published or None, per_doc[d.id]) for d in docs)
     names = {e.id: e.name for e in entities}
     types = {e.id: e.type for e in entities}
@@ -321,6 +328,8 @@ def main(argv: list[str] | None = None) -> int:
             docs, full = read_business(), True
         elif name == "business_check":
             docs, full = read_business(BUSINESS_CHECK), True
+        elif name == "news":
+            docs, full = read_business(NEWS), True
         else:
             docs, full = read_polnear(), False
         if not docs:
