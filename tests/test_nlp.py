@@ -121,6 +121,45 @@ def test_attributes_equal_the_stock_ruler_and_lemmatizer() -> None:
         assert _annotation(fast(text)) == _annotation(stock(text))
 
 
+def test_attributes_shipped_memo_is_for_this_model() -> None:
+    # A new model or spaCy silently voids the shipped memo (builds get slower, not wrong):
+    # re-learn it with ``python -m eval.train_attributes_memo``.
+    from storyline.analyse.lang.attributes import MEMO_FILE, Attributes
+
+    fast = load_nlp()
+    fresh = Attributes(fast.get_pipe("attribute_ruler"), fast.get_pipe("lemmatizer"), "x")
+    assert not fresh.absorb_file(MEMO_FILE)  # another model's name: another signature
+    attributes = fast.get_pipe("storyline_attributes")
+    probe = Attributes(fast.get_pipe("attribute_ruler"), fast.get_pipe("lemmatizer"), "x")
+    probe.signature = attributes.signature
+    assert probe.absorb_file(MEMO_FILE)
+    assert len(probe.export_memo()["rules"]) > 10_000
+
+
+def test_attributes_memo_moves_between_processes_unchanged() -> None:
+    from storyline.analyse.lang.attributes import ATTRIBUTES_PIPE
+
+    text = "The ministers were told there 's a plan. She had been running; they ai n't gon na wait."
+    nlp = load_nlp()
+    attributes = nlp.get_pipe(ATTRIBUTES_PIPE)
+    expected = _annotation(nlp(text))
+    saved = attributes.export_memo()
+    try:
+        attributes.clear_memo()
+        assert attributes.export_memo()["rules"] == []
+        assert attributes.absorb_memo(saved)
+        # Served from the memo alone: learning anything now would fail.
+        learn = attributes._learn
+        attributes._learn = None
+        try:
+            assert _annotation(nlp(text)) == expected
+        finally:
+            attributes._learn = learn
+        assert not attributes.absorb_memo({**saved, "signature": "another model"})
+    finally:
+        attributes.absorb_memo(saved)
+
+
 def test_attributes_refuse_a_rule_they_cannot_apply() -> None:
     from storyline.analyse.lang.attributes import _token_test
 

@@ -136,7 +136,10 @@ def _replace_attributes(nlp: Any) -> None:
     if not Language.has_factory(ATTRIBUTES_PIPE):
 
         def make(nlp: Any, name: str) -> Attributes:
-            return Attributes(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer"))
+            model = f"{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+            made = Attributes(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer"), model)
+            made.absorb_file()
+            return made
 
         Language.factory(ATTRIBUTES_PIPE, func=make)
     nlp.add_pipe(ATTRIBUTES_PIPE, after="lemmatizer")
