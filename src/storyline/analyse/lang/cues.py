@@ -76,6 +76,13 @@ INVERTED_SUBJECT_DEPS = frozenset({"dobj", "obj", "attr", "npadvmod", "appos", "
 # Cues whose object is the addressee, part of the cue ("told ITV").
 ADDRESSEE = frozenset({"tell", "ask", "inform", "assure", "reassure", "advise"})
 MAX_CHAIN = 12  # longest head chain walked from a partial quote up to its cue verb
+# Words whose period ends no sentence ("Mr. Gidley said", "Sen. John McCain").
+ABBREVIATIONS = word_set(
+    """
+    mr mrs ms dr sen rep gov gen col lt sgt capt st jr sr prof rev messrs mt ft u.s no vs
+    jan feb mar apr aug sept sep oct nov dec inc corp co ltd
+    """
+)
 AGENT_REACH = 40  # tokens after a passive cue searched for the "by …" hung on its quote
 
 
@@ -246,11 +253,24 @@ def inverted_speaker(verb: Token, any_verb: bool = False) -> Token | None:
         named = t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "NUM", "PART") or _mistagged_name(t)
         if named or glued or modifier:
             run.append(t)
-        elif t.text == "." and run and run[-1].pos_ == "PROPN":
-            continue  # "Sen." split from its period
+        elif (
+            t.text == "."
+            and run
+            and run[-1].pos_ == "PROPN"
+            and run[-1].lower_.rstrip(".") in ABBREVIATIONS
+        ):
+            continue  # "Sen" split from its period; "…, said Ronan Keane. France …" ends here
         else:
             break
     propn = [t for t in run if t.pos_ == "PROPN" or _mistagged_name(t)]
+    # "said Brazil’s climate envoy, Luiza Andrade Figueiredo,": an owner before "’s" is not the
+    # speaker when only common nouns follow it; the described person is (and the resolver
+    # takes the name set off after the description).
+    owned = [t for t in run if t.tag_ == "POS" or t.lower_ in ("’s", "'s")]
+    if propn and owned and owned[-1].i > propn[-1].i:
+        nouns = [t for t in run if t.pos_ == "NOUN" and t.i > owned[-1].i]
+        if nouns:
+            return nouns[-1]
     if propn:
         return propn[-1]
     nouns = [t for t in run if t.pos_ == "NOUN"]

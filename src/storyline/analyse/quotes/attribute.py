@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from storyline.analyse.lang.cues import (
+    ABBREVIATIONS,
     ADDRESSEE,
     SOURCE_NOUNS,
     chain_cue,
@@ -61,6 +62,7 @@ CONF_PARTIAL = 0.75  # partial quote inside reported speech
 CONF_COLON = 0.8  # "Trump: ‘…’", "She then addressed the crowd: “…”": no cue verb before the colon
 CONF_FOLLOW_ON = 0.65  # quote paragraph with no cue after a quoted paragraph
 CONF_PARA = 0.5  # quote paragraph with no cue after a paragraph about one person
+CONF_NEXT = 0.7  # quote paragraph named by the next sentence ("So says Alasdair MacLeod")
 CONF_PASSIVE = 0.6  # "was told ...": somebody's words, speaker not named
 CONF_UNATTRIBUTED = 0.4  # sentence-like quote with no cue anywhere near
 CONF_SCARE = 0.2  # short quoted phrase with no cue: scare quote, title or name
@@ -116,19 +118,13 @@ CUE_NOUN_FORMS = frozenset({"write", "writes", "states", "notes", "adds", "says"
 # Tokens after a quote searched for "…,” Trent Lott, who was …, told lawmakers".
 TRAILING_WINDOW = 30
 TRAILING_VERB_REACH = 8  # tokens after a quote within which a non-lexicon speech verb may sit
+MAX_GOVERNING = 4  # clauses climbed from a passive cue to the speech verb reporting it
 LEADING_WINDOW = 40  # tokens before a quote searched for "Sir Keir told Sky News: ‘…’"
 # A quote ending in one of these (inside or right after its marks) expects a trailing cue.
 OPEN_ENDINGS = (",", "?", "!", "—", "–", "-", "…", ":")
 # "…” ― Pamela Padilla": a name credited after a dash, the vox-pop convention.
 # Possessive: a long capitalised run must not be tried in every split into four words.
 _DASH_CREDIT = re.compile(r"\s*[―—–-]{1,2}\s*((?:[A-Z][\w.’'-]*+\s?){1,4})\s*$")
-# Words whose period ends no sentence ("Mr. Gidley said", "Sen. John McCain").
-ABBREVIATIONS = word_set(
-    """
-    mr mrs ms dr sen rep gov gen col lt sgt capt st jr sr prof rev messrs mt ft u.s no vs
-    jan feb mar apr aug sept sep oct nov dec inc corp co ltd
-    """
-)
 # Short words a title leaves in lower case ("Tales from the Crypt").
 TITLE_SMALL = word_set("a an the of in on at to for from and or but by with as is are vs")
 # "Follow Pam Key on Twitter @pamkeyNEN.": a reporter's sign-off caught in a quoted transcript.
@@ -136,6 +132,7 @@ _SIGN_OFF = re.compile(r"Follow [A-Z][^.]{0,60} on (?:Twitter|Facebook|Instagram
 MAX_SENTENCE_CHARS = 5_000  # no sentence of news is longer; bounds the look back for its start
 OPEN_QUOTE_CHARS = "“‘\"'«„"
 _NEWLINE = re.compile("\n")
+_FIRST_QUESTION = re.compile(r"(?m)^Q\.?:[ \t]")
 _SENT_END = re.compile(r"[.!?][\"'”’)]*\s+(?=[A-Z“‘\"']|$)")
 
 
@@ -224,6 +221,14 @@ def _leading_cue(ctx: _Context, lo: int, open_at: int) -> Token | None:
         if ctx.quoted[i]:
             continue
         t = ctx.doc[i]
+        if t.text in (".", "!", "?"):
+            # The cue of the sentence before belongs to its own speaker: "…, said Ireland coach
+            # Ronan Keane. France coach Lucien Barthe disagreed: “…”" is Barthe's.
+            break
+        if t.tag_ == "VBN" and t.dep_ == "acl":
+            # "said in a statement read by police:": a participle describing a noun is no act
+            # of speech; the finite cue before it is.
+            continue
         if is_cue(t) or _according(t):
             return t
         seen += 1
@@ -360,6 +365,18 @@ def _from_cue(
             return _Attribution(inverted, cue_range(cue), method, conf)
     subj, passive = cue_subject(cue, quoted)
     if subj is None and passive:
+        # "He cautioned that the results needed to be confirmed: “…”": a passive cue inside
+        # what a speech verb reports is that verb's content; its subject speaks.
+        up = cue
+        for _ in range(MAX_GOVERNING):
+            if up.dep_ not in ("ccomp", "xcomp", "advcl", "conj") or up.head.i == up.i:
+                break
+            up = up.head
+            if is_cue(up):
+                said, _ = cue_subject(up, quoted)
+                if said is not None:
+                    return _Attribution(said, cue_range(up), method, conf)
+                break
         return _Attribution(None, cue_range(cue), method + "-passive", CONF_PASSIVE)
     if subj is None:
         # "said Skelly, explaining …: “…”": the name after the cue the participle hangs on.
@@ -491,7 +508,18 @@ def _colon_subject(ctx: _Context, lo: int, hi: int) -> Token | None:
     if root is not None and root.pos_ in ("VERB", "AUX"):
         for child in root.children:
             if child.dep_ == "nsubj" and child.pos_ in ("PROPN", "PRON", "NOUN"):
-                return _speaker_like(child)
+                found = _speaker_like(child)
+                if found is None:
+                    # "His neighbour Sue Dyer was blunter:": the name the description heads.
+                    found = next(
+                        (
+                            c
+                            for c in child.children
+                            if c.dep_ == "appos" and c.ent_type_ == "PERSON"
+                        ),
+                        None,
+                    )
+                return found
         return None
     if len(words) <= 6 and any(t.pos_ == "PROPN" or _named_elsewhere(ctx, t) for t in words):
         return stretch_head(words)
@@ -694,12 +722,25 @@ def _transcript(ctx: _Context, q: QuoteSpan, plo: int) -> _Attribution | None:
         if q.continued:
             return _Attribution(None, None, "quotes.transcript", CONF_UNATTRIBUTED)
         return None
-    if m.group(1).rstrip(".") in ("Q", "A"):
+    if m.group(1).rstrip(".") == "A":
+        # The answers of a "Q:"/"A:" interview are the interviewee's: the person its
+        # introduction names first ("The chef Amara Nwosu opened … We asked her …").
+        return _Attribution(_interviewee(ctx), None, "quotes.transcript", CONF_CUE)
+    if m.group(1).rstrip(".") == "Q":
         return _Attribution(None, None, "quotes.transcript", CONF_CUE)
     lo, hi = ctx.tok_at(m.start(1)), ctx.tok_at(m.end(1))
     if hi <= lo:
         return None
     return _Attribution(None, None, "quotes.transcript", CONF_CUE, label=(lo, hi))
+
+
+def _interviewee(ctx: _Context) -> Token | None:
+    """The first person named before the first "Q:" line, when the article has one."""
+    first_q = _FIRST_QUESTION.search(ctx.text)
+    if first_q is None:
+        return None
+    end = ctx.tok_at(first_q.start())
+    return next((e.root for e in ctx.doc.ents if e.label_ == "PERSON" and e.end <= end), None)
 
 
 def _attribute(
@@ -775,6 +816,10 @@ def _attribute(
     if open_end:
         cue = _trailing_cue(ctx, after, phi)
         if cue is not None:
+            if local.endswith(",") and _mixed(text, plo, q.open_at):
+                # "With thousands of systems, “there is no single point of failure,” he said.":
+                # the reporter began the sentence the quote finishes.
+                kind = "partial"
             return _from_cue(
                 cue, "quotes.trailing-cue", CONF_CUE, ctx.quoted, ctx.tok_at(after)
             ), kind
@@ -841,7 +886,39 @@ def _attribute(
         return _from_cue(cue, "quotes.head-cue", CONF_PARTIAL, ctx.quoted), kind
     words = len(tail.split())
     conf = CONF_UNATTRIBUTED if words >= 4 and not _title_like(tail) else CONF_SCARE
+    if whole_para and conf == CONF_UNATTRIBUTED and q.close_at is not None:
+        att = _next_sentence_cue(ctx, phi)
+        if att is not None:
+            return att, kind
     return _Attribution(None, None, "quotes.unattributed", conf), kind
+
+
+def _next_sentence_cue(ctx: _Context, phi: int) -> _Attribution | None:
+    """A quote paragraph whose speaker the next sentence names: "That was how Maria Costa
+    described the explosion", "So says Alasdair MacLeod, 84", "The words were spoken by union
+    leader Declan Murphy". The cue there reports nothing of its own (no clause of reported
+    speech, no quote in its sentence), so what it reports is the quote before it."""
+    text = ctx.text
+    start = phi
+    while start < len(text) and text[start] in "\n \t\r\u00a0":
+        start += 1
+    if start >= len(text):
+        return None
+    sentence: list[Token] = []
+    for t in ctx.tokens(start, ctx.para(start)[1]):
+        if ctx.quoted[t.i] or t.text in ("“", "”", '"', "‘"):
+            return None
+        if t.text in (".", "!", "?", ";"):
+            break
+        sentence.append(t)
+    cue = next((t for t in sentence if is_cue(t) and t.pos_ in ("VERB", "AUX")), None)
+    if cue is None or any(c.dep_ in ("ccomp", "xcomp") for c in cue.children):
+        return None
+    att = _from_cue(cue, "quotes.next-sentence", CONF_NEXT, ctx.quoted)
+    tok = att.speaker_tok
+    if tok is None or tok.pos_ not in ("PROPN", "NOUN") or _speaker_like(tok) is None:
+        return None
+    return att
 
 
 def extract_quotes(doc: Doc) -> list[Quote]:

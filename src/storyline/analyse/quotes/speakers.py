@@ -55,6 +55,15 @@ TITLE_HEADS = word_set(
     minister secretary president leader chancellor candidate nominee chairman chair spokesman
     spokeswoman governor senator mayor premier pm chief director official aide adviser advisor
     speaker ambassador commissioner lawyer attorney manager executive head founder
+    judge coroner prosecutor coach boss captain skipper envoy
+    """
+)
+# Nationality nouns the tagger does not call NORP ("the Pole", "the Spaniard" come out as
+# organisations): with "the", a person the story has just named ("…,” the Swede said).
+NATIONALITY_NOUNS = word_set(
+    """
+    pole spaniard swede dane finn scot briton brit turk croat serb slovak slovene czech greek
+    thai kiwi aussie argentine filipino filipina
     """
 )
 # Titles of people who speak for someone else: never the person named just before.
@@ -65,6 +74,7 @@ STAFF_TITLES = word_set(
     """
 )
 NAMED_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+PLACE_OR_TIME = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "NORP", "CARDINAL"})
 # Capitalised words of a job title that precede a name ("Shadow Commons Leader Chris Philp").
 TITLE_WORDS = word_set(
     "shadow commons foreign home former deputy chief vice general first press ranking democrat "
@@ -285,11 +295,31 @@ def _age_description(doc: Doc, lo: int, hi: int) -> bool:
     return bool(_AGE.match(doc[lo:hi].text.lower()))
 
 
+def _nationality_description(doc: Doc, lo: int, hi: int) -> str | None:
+    """ "the Swede", "the Irishman", "the Frenchwoman": one capitalised singular nationality
+    noun after "the" describes a person named before it; its gender ("m", "f" or "")."""
+    if hi - lo != 2 or doc[lo].lower_ != "the":
+        return None
+    t = doc[lo + 1]
+    low = t.lower_
+    if not t.text[:1].isupper() or t.tag_ not in ("NN", "NNP"):
+        return None
+    for suffix, gender in (("woman", "f"), ("man", "m")):
+        # "Irishman", "Frenchwoman", "Scotsman" (the tagger calls them NORP or ORG).
+        root = low.removesuffix(suffix)
+        if low.endswith(suffix) and len(root) > 2 and root.endswith(("ch", "sh", "ts", "nx")):
+            return gender
+    return "" if t.ent_type_ == "NORP" or low in NATIONALITY_NOUNS else None
+
+
 def _mention_kind(doc: Doc, head: Token, lo: int, hi: int) -> tuple[str, str, bool]:
     low = head.lower_
     if head.pos_ == "PRON":
         g = PRONOUN_GENDER.get(low, "")
         return "pronoun", g, low in PLURAL_PRONOUNS
+    nationality = _nationality_description(doc, lo, hi)
+    if nationality is not None:
+        return "title", nationality, False
     words = [t.text for t in doc[lo:hi]]
     if head.ent_type_ == "PERSON" or (
         head.pos_ == "PROPN" and any(w.lower() in HONORIFICS for w in words)
@@ -359,6 +389,8 @@ def _index_mentions(idx: ArticleIndex) -> None:
             and all(w in idx.person_words or _is_honorific(w) for w in caps)
         ):
             kind, plural = "person", False  # a person the tagger took for an organisation
+        elif kind == "group" and h.pos_ == "PROPN" and _aged(doc, hi):
+            kind, plural = "person", False  # "Alasdair MacLeod, 84,": only people have ages
         if kind == "person":
             canon = canonical_name(idx, doc[lo:hi].text)
             if canon and not gender:
@@ -385,6 +417,18 @@ def _index_mentions(idx: ArticleIndex) -> None:
     idx.mentions.sort(key=lambda m: m.head)
     for m in idx.mentions:
         idx.by_sent.setdefault(m.sent, []).append(m)
+
+
+def _aged(doc: Doc, end: int) -> bool:
+    """Is the mention ending at token ``end`` followed by an age set off by commas?"""
+    return (
+        end + 2 < len(doc)
+        and doc[end].text == ","
+        and doc[end + 1].like_num
+        and doc[end + 1].text.isdigit()
+        and 0 < int(doc[end + 1].text) < 120
+        and doc[end + 2].text == ","
+    )
 
 
 def _is_possessor(tok: Token) -> bool:
@@ -556,6 +600,9 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
             j += 1
         return canonical_name(idx, ents[-1].text if ents else _name_tail(span))
     low_words = [t.lower_ for t in span if t.lower_ not in ("the", "a", "an")]
+    if _nationality_description(doc, lo, hi) is not None:
+        m = _nearest_person_subject(idx, head)
+        return mention_name(idx, m.start, m.end) if m is not None else None
     if kind == "title" and head.pos_ != "PROPN":
         key = " ".join(low_words)
         for k in (key, " ".join(low_words[-2:]), low_words[-1] if low_words else ""):
@@ -569,7 +616,8 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
             and (head.tag_ == "NN" or _age_description(doc, lo, hi))
         ):
             m = _nearest_person_subject(idx, head)
-            name = canonical_name(idx, m.text) if m is not None else None
+            # Read as a mention: "Mrs Justice Patricia Kerr" is Patricia Kerr, not "Mrs".
+            name = mention_name(idx, m.start, m.end) if m is not None else None
             # "The governor" is not the person the article titled "Mayor Lisa Grant".
             titled = {k.split()[-1] for k, v in idx.title_names.items() if v == name}
             if name is not None and (not titled or head.lower_ in titled):
@@ -633,10 +681,18 @@ def _group_name(idx: ArticleIndex, span: Span) -> str:
 
 def _nearest_person_subject(idx: ArticleIndex, tok: Token) -> Mention | None:
     sent = idx.sent_of[tok.i]
+    doc = idx.doc
     for s in range(sent, max(-1, sent - 3), -1):
-        for m in idx.by_sent.get(s, ()):
-            if m.head < tok.i and m.subject and m.kind == "person" and not m.in_quote:
-                return m
+        found = [
+            m
+            for m in idx.by_sent.get(s, ())
+            if m.head < tok.i and m.subject and m.kind == "person" and not m.in_quote
+        ]
+        # The parsed subject before a name that only opens the paragraph: in "Castleford boss
+        # Tomasz Wójcik was full of praise", a club the tagger took for a person is no subject.
+        parsed = [m for m in found if doc[m.head].dep_ in ("nsubj", "nsubjpass")]
+        if parsed or found:
+            return (parsed or found)[0]
     return None
 
 
@@ -692,18 +748,28 @@ def resolve_speaker(doc: Doc, span: Span, index: ArticleIndex | None = None) -> 
             return name
         if m is None:
             return None
-        return _surface(index, mention_name(index, m.start, m.end))
+        # "The Conservative candidate, Tom Riley, blamed … he quipped": the antecedent's name.
+        named = _described(doc, doc[m.start : m.end], index)
+        return _surface(index, named or mention_name(index, m.start, m.end))
+    return _surface(
+        index, _described(doc, span, index) or mention_name(index, span.start, span.end)
+    )
+
+
+def _described(doc: Doc, span: Span, index: ArticleIndex) -> str | None:
+    """The name a description is given beside it, or None when it is no description."""
+    head = span.root
     if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and head.text.islower()):
         # "The Slate technology columnist David Auerbach": the description's named apposition
         # (a lower-case "minister" the tagger called a proper noun is a description too).
         for child in head.children:
             if child.dep_ == "appos" and child.ent_type_ == "PERSON" and not index.quoted[child.i]:
                 lo, hi = np_span(child)
-                return _surface(index, mention_name(index, lo, hi))
+                return mention_name(index, lo, hi)
         named = _apposed_name(doc, span, index)
         if named is not None:
-            return _surface(index, mention_name(index, *named))
-    return _surface(index, mention_name(index, span.start, span.end))
+            return mention_name(index, *named)
+    return None
 
 
 def _apposed_name(doc: Doc, span: Span, index: ArticleIndex) -> tuple[int, int] | None:
@@ -722,6 +788,13 @@ def _apposed_name(doc: Doc, span: Span, index: ArticleIndex) -> tuple[int, int] 
         return None
     if not any(
         doc[k].ent_type_ == "PERSON" or doc[k].text in index.person_words for k in range(i + 1, j)
+    ) and (
+        # "Mr Mehta’s sister, Anjali, said": a person's description takes the name set off
+        # after it even when the tagger typed that name an organisation; a place or a date set
+        # off after a description is no name of it.
+        span.root.lemma_.lower() in GROUP_NOUNS
+        or span.root.ent_type_
+        or any(doc[k].ent_type_ in PLACE_OR_TIME for k in range(i + 1, j))
     ):
         return None
     return i + 1, j
