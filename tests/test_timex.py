@@ -1186,3 +1186,56 @@ def test_timex_that_season_is_the_season_of_the_time_discussed() -> None:
         "DATE",
         "1998-SU",
     )
+
+
+def test_timex_far_plan_in_the_sentence_sets_the_tense() -> None:
+    # "will" stands beyond the nine-word window; the whole sentence is read for a plan.
+    text = (
+        "Eileen Collins will be named commander of the Space Shuttle Columbia for a mission "
+        "in December."
+    )
+    assert _found(text, dt.date(1998, 3, 4))["December"] == ("DATE", "1998-12")
+
+
+def test_timex_far_past_verb_does_not_override_the_nearest_month() -> None:
+    # Only a plan counts from beyond the window: the far "had" leaves "November" the nearest.
+    text = (
+        "Traders had come in early in the morning to start the first trading day for November "
+        "transactions."
+    )
+    assert _found(text, dt.date(1989, 10, 30))["November"] == ("DATE", "1989-11")
+
+
+def test_timex_next_to_is_a_place_not_a_plan() -> None:
+    text = (
+        "More than 100 people have been killed and more than 1,000 others wounded in the blasts "
+        "next to the U.S. embassies in Kenya and Tanzania on Friday."
+    )
+    assert _found(text, dt.date(1998, 8, 8))["Friday"] == ("DATE", "1998-08-07")
+
+
+def test_timex_un_participle_is_an_adjective_and_irregular_pasts_count() -> None:
+    # "unspecified" is no past tense: "would be paid" decides, January is ahead.
+    text = "The split would be paid on a still unspecified date in January to holders."
+    assert _found(text, dt.date(1989, 10, 26))["January"] == ("DATE", "1990-01")
+    # "tore" is a past tense the "-ed" test cannot see.
+    text = "The bullet could not be stopped; it tore through his window and into him Friday."
+    assert _found(text, dt.date(1998, 10, 25))["Friday"] == ("DATE", "1998-10-23")
+
+
+def test_timex_through_a_month_takes_the_nearest_reading() -> None:
+    # "through" ends periods behind and ahead alike: the nearest reading decides.
+    loans = "The group of lenders offers revolving loans through January."
+    assert _found(loans, dt.date(1989, 10, 30))["January"] == ("DATE", "1990-01")
+    sales = "Sales this year through August were weak."
+    assert _found(sales, dt.date(1989, 10, 27))["August"] == ("DATE", "1989-08")
+
+
+def test_timex_holiday_within_a_month_is_the_nearest_one() -> None:
+    anchor = dt.date(2013, 11, 27)
+    assert _found("We ate turkey on Thanksgiving.", anchor)["Thanksgiving"] == (
+        "DATE",
+        "2013-11-28",
+    )
+    # Months away, the tense still decides.
+    assert _found("We ate chocolate at Easter.", anchor)["Easter"] == ("DATE", "2013-03-31")

@@ -17,6 +17,9 @@ Tense = Literal["past", "present", "future", ""]
 
 # How far (in words) either side of an expression the tense guess looks.
 TENSE_WINDOW_WORDS = 9
+# When those windows hold no tense, the rest of the sentence (up to 160 characters either side)
+# is read too, for a future or present verb only.
+WIDEN_TO_SENTENCE = True
 # How far (in characters) a remembered quarter still decides what "a year ago" means.
 QUARTER_MEMORY_CHARS = 600
 
@@ -172,6 +175,12 @@ _PAST = frozenset(
         "taught",
         "understood",
         "upheld",
+        # More irregular pasts, which the "-ed" test misses.
+        *("tore", "swore", "bore", "woke", "spun", "slid", "shook", "stuck", "swept", "wept"),
+        *("slept", "bent", "bled", "dug", "flung", "forbade", "forgave", "overcame", "rang"),
+        *("sang", "shone", "shrank", "sprang", "strode", "swam", "swung", "underwent", "ate"),
+        *("undertook", "blew", "built", "clung", "crept", "drank", "knelt", "overtook", "sat"),
+        *("withheld", "foresaw", "mistook", "oversaw", "rebuilt"),
     }
 )
 # Auxiliaries after which a participle is not itself the tense ("will be closed", "to be
@@ -218,6 +227,11 @@ _NOT_PAST_ED = frozenset(
 )
 
 
+# "un-...-ed" words are adjectives ("an unspecified date", "markets untouched by the crisis",
+# "unchanged"), never a verb's past tense ("under", "unite" start otherwise).
+_UN_ADJECTIVE = re.compile(r"un(?!der|ite|it)[a-z]{3,}ed$")
+
+
 def _classify(word: str) -> Tense:
     w = word.lower().replace("’", "'")
     if w in _FUTURE or w.endswith("'ll"):
@@ -226,7 +240,7 @@ def _classify(word: str) -> Tense:
         return "past"
     if w in _PRESENT:
         return "present"
-    if len(w) > 3 and w.endswith("ed") and w not in _NOT_PAST_ED:
+    if len(w) > 3 and w.endswith("ed") and w not in _NOT_PAST_ED and not _UN_ADJECTIVE.match(w):
         return "past"
     return ""
 
@@ -318,7 +332,20 @@ class Context:
             t = _scan(near_l, near_r)
             if t:
                 return t
-        return _scan(lw, rw)
+        t = _scan(lw, rw)
+        if t or not WIDEN_TO_SENTENCE:
+            return t
+        # Nothing within the window: the sentence's verb may stand further out ("will be named
+        # commander of the Space Shuttle Columbia for a mission in December").
+        wide_l = _WORD.findall(left)
+        wide_r = _WORD.findall(right)
+        if len(wide_l) <= len(lw) and len(wide_r) <= len(rw):
+            return ""
+        t = _scan(wide_l, wide_r)
+        # Only a plan counts from that far: news is told in the past, so a past verb at the
+        # far end of the sentence is mostly background, and the callers' defaults (the nearest
+        # reading, the past side) already do better than it.
+        return t if t in ("future", "present") else ""
 
     def quarter_nearby(self, pos: int) -> tuple[int, int] | None:
         if self.last_quarter is not None and pos - self.last_quarter_pos <= QUARTER_MEMORY_CHARS:
@@ -353,6 +380,9 @@ def _noun_present(words: list[str], j: int) -> bool:
 def _noun_read(tense: Tense, words: list[str], j: int) -> bool:
     """The tense-bearing ``words[j]`` reads as a noun here ("their title hopes", "head of")."""
     if tense == "future":
+        # "next to the embassy" is a place.
+        if words[j].lower() == "next" and j + 1 < len(words) and words[j + 1].lower() == "to":
+            return True
         return _noun_use(words, j)
     return tense == "present" and _noun_present(words, j)
 

@@ -208,7 +208,7 @@ _CLOCK_BETWEEN = (
     r"(?:(?:\d{1,2}(?:[:.]\d\d)?\s*[ap]\.?\s?m\.?|noon|midnight)(?:\s+[A-Z]{2,4})?,?\s+)?"
 )
 _FUTURE_CUE = re.compile(
-    r"(?:\b(?:by|until|till|effective|payable|due|starting|beginning|through|record"
+    r"(?:\b(?:by|until|till|effective|payable|due|starting|beginning|record"
     r"|scheduled\s+for|set\s+for|planned\s+for|expected\s+(?:on|in|by)|now\s+and|as\s+(?:soon|early)"
     r"\s+as|ahead\s+of|run[\s-]+up\s+to|lead[\s-]+up\s+to|countdown\s+to|eve\s+of"
     r"|on\s+or\s+(?:before|about))\s+(?:the\s+)?(?:end\s+of\s+)?(?:early\s+|late\s+|mid-?)?"
@@ -216,7 +216,7 @@ _FUTURE_CUE = re.compile(
     re.IGNORECASE,
 )
 _PAST_CUE = re.compile(
-    rf"\b(?:since|last|ago|as\s+of|ended|through)\s+(?:early\s+|late\s+|mid-?)?{_CLOCK_BETWEEN}$",
+    rf"\b(?:since|last|ago|as\s+of|ended)\s+(?:early\s+|late\s+|mid-?)?{_CLOCK_BETWEEN}$",
     re.IGNORECASE,
 )
 
@@ -1477,7 +1477,10 @@ def _holiday(m: re.Match[str], ctx: Context) -> Norm | None:
         this = _holiday_date(name, a.year)
         if this is None:
             return None
-        tense = ctx.tense(m.start(), m.end())
+        # As for a day and month: a holiday within a month of the document date is that one
+        # ("We ate turkey on Thanksgiving" the day before it is a plan written in the past).
+        near = not rel and abs((this - a).days) <= NEAR_DAYS
+        tense = "" if near else ctx.tense(m.start(), m.end())
         if rel == "last" or (not rel and tense == "past"):
             if this >= a:
                 year -= 1
