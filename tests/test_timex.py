@@ -1239,3 +1239,17 @@ def test_timex_holiday_within_a_month_is_the_nearest_one() -> None:
     )
     # Months away, the tense still decides.
     assert _found("We ate chocolate at Easter.", anchor)["Easter"] == ("DATE", "2013-03-31")
+
+
+def test_timex_this_weekend_midweek_is_the_coming_one() -> None:
+    wednesday = dt.date(2025, 6, 4)  # ISO week 23
+    text = "Passengers were told to check before travelling this weekend."
+    assert _found(text, wednesday)["this weekend"] == ("DATE", "2025-W23-WE")
+    # "ahead of" points forward even from a Monday, when "the weekend" is usually the last one.
+    text = "Traders had chosen to square positions ahead of the weekend."
+    assert _found(text, dt.date(1989, 10, 30))["the weekend"] == ("DATE", "1989-W44-WE")
+    # A past clause early in the week still means the weekend just gone.
+    assert _found("Sales rose over the weekend.", dt.date(1989, 10, 30))["the weekend"] == (
+        "DATE",
+        "1989-W43-WE",
+    )

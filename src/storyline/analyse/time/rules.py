@@ -985,10 +985,15 @@ def _relative(m: re.Match[str], ctx: Context) -> Norm | None:
         return _season_value(ctx, unit, step, rel, m.start(), m.end())
     if unit == "weekend":
         if step == 0 and rel in ("the", "this"):
-            tense = ctx.tense(m.start(), m.end())
+            tense = _cue_tense(ctx, m.start()) or ctx.tense(m.start(), m.end())
             if a.weekday() >= 5:
                 step = 0
-            elif tense == "past" or (tense == "" and rel == "the" and a.weekday() <= 1):
+            elif (tense == "past" and (rel == "the" or a.weekday() <= 1)) or (
+                tense == "" and rel == "the" and a.weekday() <= 1
+            ):
+                # "this weekend" midweek is the coming one, whatever the clause's tense
+                # ("passengers were told to check before travelling this weekend"); early in
+                # the week, or as "the weekend" of a report, a past clause means the last one.
                 step = -1
         if step < 0:
             sat = add_days(a, -(a.weekday() + 2))
