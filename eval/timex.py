@@ -14,10 +14,11 @@ and TIMEX3 offsets/type/value). The article texts are read from ``/work/devdata`
 ``$STORYLINE_DATASETS`` (``devdata/...`` and ``datasets/...`` paths); the table is skipped with a
 printed line when they are absent.
 
-Three more tables score ``eval/data/timex_news2_gold.txt``, ``timex_news3_gold.txt`` and
-``timex_news4_gold.txt``, news written and annotated for this project (market reports, match
-reports, UTC and military times, ranges, quoted letters and emails, datelines, court, weather,
-results, obituaries; the files' headers give their format and conventions). They ship in the repository, so they are always scored and have their own floors.
+Four more tables score ``eval/data/timex_news2_gold.txt`` to ``timex_news5_gold.txt``, news
+written and annotated for this project (market reports, match reports, UTC and military times,
+ranges, quoted letters and emails, datelines, court, weather, results, obituaries; news5:
+flashback features, multi-day reports, deadlines, history, fixtures, its datelines not scored;
+the files' headers give their format and conventions). They ship in the repository, so they are always scored and have their own floors.
 
 The dataset is read from ``$STORYLINE_DATASETS/tempeval3`` (default ``../shared/datasets``
 relative to the repository root) and never copied into the repository.
@@ -45,29 +46,33 @@ except ImportError:  # a source checkout without the package installed
 # any of them fails `make eval`.
 # Measured at pinning time (overall): strict 0.889, relaxed 0.946, value 0.810, type 0.951
 # (TimeBank value 0.825, AQUAINT value 0.776); since issue 14 dropped "current", "currently",
-# "recently" (TempEval-3's newer conventions) and added "annual": 0.884, 0.940, 0.804, 0.951.
+# "recently" (TempEval-3's newer conventions) and added "annual": 0.884, 0.940, 0.804, 0.951;
+# after the fourth session's tense fixes (a plan anywhere in the sentence, fixtures' present,
+# attributions, "this weekend"): 0.885, 0.940, 0.807, 0.951.
 FLOORS: dict[str, float] = {
     "strict_f1": 0.879,
     "relaxed_f1": 0.936,
-    "value_f1": 0.799,
+    "value_f1": 0.801,
     "type_acc": 0.941,
 }
 # The second news set (eval/data/timex_news2_gold.txt), written before the tagger saw it:
 # first measured 0.960/0.972/0.862 (strict/relaxed/value), 0.988/0.988/0.957/0.988 after the
-# general fixes it and the third set showed up; floors a little under the latter.
+# general fixes it and the third set showed up; floors a little under the latter (value 0.963
+# after the fourth session's tense fixes).
 NEWS2_FLOORS: dict[str, float] = {
     "strict_f1": 0.97,
     "relaxed_f1": 0.97,
-    "value_f1": 0.92,
+    "value_f1": 0.94,
     "type_acc": 0.97,
 }
 # The third set (eval/data/timex_news3_gold.txt), written after the fixes the second showed:
 # first measured 0.966/0.993/0.898/1.000, then 0.986/1.000/0.946/1.000 (over-counts, bare
-# halves, modals, scheduled days; one gold value corrected to TimeBank's).
+# halves, modals, scheduled days; one gold value corrected to TimeBank's); value 0.986 after the
+# fourth session's tense fixes (a far "expected to", "this weekend" midweek).
 NEWS3_FLOORS: dict[str, float] = {
     "strict_f1": 0.96,
     "relaxed_f1": 0.97,
-    "value_f1": 0.91,
+    "value_f1": 0.96,
     "type_acc": 0.97,
 }
 # The fourth set (eval/data/timex_news4_gold.txt), written and annotated before the tagger ran
@@ -81,12 +86,14 @@ NEWS4_FLOORS: dict[str, float] = {
     "type_acc": 0.97,
 }
 # The fifth set (eval/data/timex_news5_gold.txt, datelines marked SKIP and not scored), written
-# and annotated before the tagger ran on it: first measured (unseen) see NEWS5_FLOORS' note.
+# and annotated before the tagger ran on it: first measured (unseen) 0.936/0.973/0.900/0.981,
+# 0.945/0.973/0.900/0.981 after two annotation slips (the file's header says which), then
+# 0.959/0.986/0.977/0.982 after the general fixes it showed; floors a little under the latter.
 NEWS5_FLOORS: dict[str, float] = {
-    "strict_f1": 0.0,
-    "relaxed_f1": 0.0,
-    "value_f1": 0.0,
-    "type_acc": 0.0,
+    "strict_f1": 0.94,
+    "relaxed_f1": 0.96,
+    "value_f1": 0.95,
+    "type_acc": 0.96,
 }
 MIN_WORDS_PER_SECOND = 50_000
 SUBCORPORA = ("TimeBank", "AQUAINT")

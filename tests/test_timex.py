@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from pathlib import Path
 
 import pytest
 
@@ -1253,3 +1254,21 @@ def test_timex_this_weekend_midweek_is_the_coming_one() -> None:
         "DATE",
         "1989-W43-WE",
     )
+
+
+def test_timex_eval_news_set_skips_datelines_on_both_sides(tmp_path: Path) -> None:
+    from eval import timex as ev
+
+    gold = tmp_path / "set.txt"
+    gold.write_text(
+        "=== wire dct=2025-04-04\n"
+        "LONDON, [[April 4|SKIP|2025-04-04]] (Reuters) - A jury convicted him on "
+        "[[Friday|DATE|2025-04-04]].\n",
+        encoding="utf-8",
+    )
+    (doc,) = ev.load_news2(gold)
+    assert [(g.type, g.value) for g in doc.gold] == [("DATE", "2025-04-04")]
+    assert doc.skip == ((8, 15),)
+    c = ev.score_doc(doc, tag_timexes(doc.text, doc.anchor))
+    # The tagger reads the dateline too; it is neither a false alarm nor a hit.
+    assert (c.gold, c.system, c.strict) == (1, 1, 1)
