@@ -198,6 +198,9 @@ def test_store_backends_clean_and_link_inputs_round_trip(store: Any) -> None:
     assert store.titles_of(["a"]) == {"a": "Found headline"}  # columns follow the metadata
     assert [c.id for c in store.clean_candidates(build)] == ["a", "b"]
     assert store.same_norm_hash("a", "hash", build) == ["b"]
+    # A page of hashes in one query: holders sorted, a hash nobody holds absent.
+    assert store.norm_hash_holders(["hash", "nobody"], build) == {"hash": ["a", "b"]}
+    assert store.norm_hash_holders(["hash"], build + 1) == {} == store.norm_hash_holders([], build)
 
 
 def test_store_backends_bands_edges_and_groups(store: Any) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storyline.faults import failure, isolated
-from storyline.link.duplicates import group_edges, link_articles
+from storyline.link.duplicates import LinkRun, group_edges, link_articles
 from storyline.model import DuplicateGroup, InputFailure
 from storyline.settings import Settings
 from storyline.stages.base import (
@@ -34,10 +34,11 @@ class LinkStage:
 def link_all(store: Store, build_id: int, settings: Settings, bar: Bar) -> list[DuplicateGroup]:
     dirty = store.needing_link(build_id)
     bar.stage("link", len(dirty))
+    run = LinkRun()
     with store.transaction():
         for start in range(0, len(dirty), settings.link_batch):
             batch = dirty[start : start + settings.link_batch]
-            _link_batch(store, batch, build_id, settings)
+            _link_batch(store, batch, build_id, settings, run)
             bar.advance("link", len(batch))
             store.checkpoint()
             log.debug("link: committed %d articles", start + len(batch))
@@ -59,18 +60,23 @@ def link_all(store: Store, build_id: int, settings: Settings, bar: Bar) -> list[
     return groups
 
 
-def _link_batch(store: Store, batch: Sequence[str], build_id: int, settings: Settings) -> None:
+def _link_batch(
+    store: Store, batch: Sequence[str], build_id: int, settings: Settings, run: LinkRun
+) -> None:
     """Link ``batch``; if that fails, each article alone, so one bad article is only left out
     of the duplicate index (and named in ``errors``). A fault of the store itself stops."""
     try:
         with store.savepoint():
-            link_articles(store, batch, build_id, settings)
+            link_articles(store, batch, build_id, settings, run)
         store.set_article_errors(batch, "link", [])
         return
     except store_faults(store):
         raise
     except Exception:
         pass
+    # The failed batch's articles are half in the in-memory index and rolled back in the
+    # store: from here on what earlier batches indexed is looked up in the store.
+    run.reset()
     for aid in batch:
         try:
             with store.savepoint():

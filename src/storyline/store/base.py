@@ -266,6 +266,11 @@ class BandIndex(Protocol):
 
     def same_norm_hash(self, article_id: str, norm_hash: str, build: int) -> list[str]: ...
 
+    def norm_hash_holders(self, norm_hashes: Sequence[str], build: int) -> dict[str, list[str]]:
+        """The current articles holding each of ``norm_hashes`` (sorted ids; a hash no current
+        article holds is absent): :meth:`same_norm_hash` of a page of articles in one query."""
+        ...
+
     def replace_bands(
         self, article_id: str, kind: str, keys: Iterable[tuple[int, int]]
     ) -> None: ...

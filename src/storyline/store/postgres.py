@@ -1023,6 +1023,18 @@ class PostgresStore(SharedStore):
         )
         return [r[0] for r in rows]
 
+    def norm_hash_holders(self, norm_hashes: Sequence[str], build: int) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        if not norm_hashes:
+            return out
+        for norm, aid in self.db.execute(
+            "SELECT norm_hash, id FROM articles WHERE build=? AND norm_hash = ANY(?) "
+            "ORDER BY norm_hash, id",
+            (build, list(norm_hashes)),
+        ):
+            out.setdefault(str(norm), []).append(str(aid))
+        return out
+
     def signatures(self, article_id: str) -> tuple[np.ndarray, np.ndarray]:
         row = self.db.one(
             "SELECT sig_near, sig_content FROM articles WHERE id=?",

@@ -826,6 +826,19 @@ class Store(SharedStore):
         )
         return [r[0] for r in rows]
 
+    def norm_hash_holders(self, norm_hashes: Sequence[str], build: int) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for start in range(0, len(norm_hashes), _IN_CHUNK):
+            chunk = list(norm_hashes[start : start + _IN_CHUNK])
+            for norm, aid in self.db.execute(
+                "SELECT norm_hash, id FROM articles INDEXED BY articles_norm "
+                f"WHERE build=? AND norm_hash IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY norm_hash, id",
+                (build, *chunk),
+            ):
+                out.setdefault(str(norm), []).append(str(aid))
+        return out
+
     def signatures(self, article_id: str) -> tuple[np.ndarray, np.ndarray]:
         row = self.db.execute(
             "SELECT sig_near, sig_content FROM articles WHERE id=?", (article_id,)
