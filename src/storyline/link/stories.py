@@ -442,13 +442,19 @@ def inputs_from_store(
     rows = store.current_articles_brief(build_id)
     for lo in range(0, len(rows), batch):
         chunk = rows[lo : lo + batch]
-        texts = [store.clean_text_of(a["id"]) for a in chunk]
-        found = store.titles_of([a["id"] for a in chunk])
-        titles = [found.get(a["id"], "") for a in chunk]
+        ids = [a["id"] for a in chunk]
+        # One query per batch for each of the texts, titles and layers (not four an article).
+        by_id = store.clean_texts_of(ids)
+        texts = [by_id.get(i, "") for i in ids]
+        found = store.titles_of(ids)
+        titles = [found.get(i, "") for i in ids]
+        embedded = store.layers_of(ids, "embedding")
+        entity_layers = store.layers_of(ids, "entities")
+        quote_layers = store.layers_of(ids, "quotes")
         vectors: list[Vector | None] = [None] * len(chunk)
         missing = []
         for i, a in enumerate(chunk):
-            stored = store.layer(a["id"], "embedding")
+            stored = embedded.get(a["id"])
             if stored is not None:
                 vectors[i] = emb.decode(stored)
             elif use_model:
@@ -458,8 +464,8 @@ def inputs_from_store(
             for row, i in enumerate(missing):
                 vectors[i] = got[row]
         for i, a in enumerate(chunk):
-            ents = store.layer(a["id"], "entities") or {}
-            quotes = [q["text"] for q in store.layer(a["id"], "quotes") or []]
+            ents = entity_layers.get(a["id"]) or {}
+            quotes = [q["text"] for q in quote_layers.get(a["id"]) or []]
             yield story_input(
                 a["id"],
                 texts[i],
