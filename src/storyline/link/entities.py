@@ -25,7 +25,7 @@ from storyline.analyse.entities.names import (
     org_short_forms,
     spelling_variant,
 )
-from storyline.analyse.entities.resolve import ArticleEntities, RoleMention
+from storyline.analyse.entities.resolve import UNTAGGED_METHOD, ArticleEntities, RoleMention
 from storyline.analyse.entities.resolve import Mention as EntityMention
 from storyline.analyse.entities.roles import title_key
 from storyline.model import Entity, Role
@@ -123,8 +123,12 @@ def resolve_corpus(
     # Full person names first, so lone names have something to join.
     full: dict[str, list[tuple[str, str]]] = {}  # surname -> [(first, group key)]
     members = _Members()
+    pending_untagged: list[tuple[str, str | None, ArticleEntities, int]] = []
     for aid, pub, ae in arts:
         for c in ae.clusters:
+            if c.type == "OTHER" and _untagged_only(ae, c.id, members):
+                pending_untagged.append((aid, pub, ae, c.id))
+                continue
             if c.type == "PERSON" and _role_noun_only(ae, c.id, members):
                 pending_roles.append((aid, pub, ae, c.id))
                 continue
@@ -177,9 +181,50 @@ def resolve_corpus(
                 key = f"p:{w}"
         _add(groups, key, aid, pub, ae, cid, members)
         where[(aid, cid)] = key
+    for aid, pub, ae, cid in pending_untagged:
+        # A name the tagger gave no type: the person or organisation another article names so,
+        # else a group of its own that only a merge with a typed one below keeps.
+        c = ae.clusters[cid]
+        key = _untagged_key(c.name, groups, full, person_mentions)
+        _add(groups, key or f"o:{org_key(c.name)}", aid, pub, ae, cid, members, vote=False)
+        where[(aid, cid)] = key or f"o:{org_key(c.name)}"
     _resolve_role_clusters(groups, where, pending_roles, members)
     _merge_organisations(groups, where, full)
+    untyped = {k for k, g in groups.items() if not g.type_votes}
+    for k in untyped:
+        del groups[k]
+    for ref in [ref for ref, k in where.items() if k in untyped]:
+        del where[ref]
     return _finish(groups, where)
+
+
+def _untagged_only(ae: ArticleEntities, cid: int, members: _Members) -> bool:
+    ms = [m for m in members.of(ae)[0].get(cid, ()) if m.kind == "name"]
+    return bool(ms) and all(m.method == UNTAGGED_METHOD for m in ms)
+
+
+def _untagged_key(
+    name: str,
+    groups: dict[str, _Group],
+    full: dict[str, list[tuple[str, str]]],
+    person_mentions: dict[str, int],
+) -> str | None:
+    """The corpus group an untyped name belongs to: the full person name it spells (its first
+    name a spelling variant), the one full name whose surname it is, or the organisation of
+    its key; None when the corpus names no one so."""
+    words = name_words(name)
+    if not words:
+        return None
+    last = fold(words[-1])
+    if len(words) >= 2:
+        first = fold(words[0])
+        key = next((k for f, k in full.get(last, []) if spelling_variant(f, first)), None)
+    else:
+        key = _pick([k for _, k in full.get(last, [])], person_mentions)
+    if key is not None:
+        return key
+    org = f"o:{org_key(name)}"
+    return org if org in groups and groups[org].type_votes else None
 
 
 def _merge_organisations(
@@ -273,12 +318,14 @@ def _add(
     ae: ArticleEntities,
     cid: int,
     members: _Members,
+    vote: bool = True,
 ) -> None:
     g = groups.setdefault(key, _Group(key=key))
     c = ae.clusters[cid]
     by_cluster, roles = members.of(ae)
     ms = by_cluster.get(cid, [])
-    g.type_votes[c.type] += max(1, len(ms))
+    if vote:  # an untyped name takes the type of the group it joins
+        g.type_votes[c.type] += max(1, len(ms))
     named = sum(1 for m in ms if m.kind == "name")
     if named or not g.names:
         g.names[c.name] += max(1, named)

@@ -53,6 +53,7 @@ from storyline.analyse.entities.roles import ROLE_HEADS, TITLE_MODIFIERS, find_r
 from storyline.analyse.lang.extensions import cached
 from storyline.analyse.lang.quotemarks import doc_quoted_tokens
 from storyline.analyse.lang.tokens import token_starts, tokens_where
+from storyline.analyse.lang.words import MONTHS, word_set
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -284,7 +285,94 @@ def _collect_names(doc: Doc, quoted: list[bool], sent_of: list[int]) -> list[_Na
     _recover_full_names(doc, names, covered, quoted, sent_of)
     _propagate_surnames(doc, names, covered, quoted, sent_of, head_end)
     _propagate_org_names(doc, names, covered, quoted, sent_of, head_end)
+    _untagged_names(doc, names, covered, quoted, sent_of, head_end)
     return names
+
+
+MAX_UNTAGGED_WORDS = 4
+UNTAGGED_METHOD = "untagged"
+"""A capitalised run the tagger gave no type: the corpus step keeps it only where another
+article names someone or something so (``link.entities``)."""
+_NOT_NAME_WORDS = frozenset(MONTHS) | word_set(
+    "monday tuesday wednesday thursday friday saturday sunday january i"
+)
+
+
+def _untyped_propn(doc: Doc) -> list[int]:
+    """Indices of the proper nouns the tagger gave no entity type."""
+    import numpy
+    from spacy import attrs
+    from spacy.symbols import PROPN
+
+    if not len(doc):
+        return []
+    arr = doc.to_array([attrs.POS, attrs.ENT_TYPE])
+    return numpy.flatnonzero((arr[:, 0] == PROPN) & (arr[:, 1] == 0)).tolist()
+
+
+def _untagged_names(
+    doc: Doc,
+    names: list[_Name],
+    covered: list[bool],
+    quoted: list[bool],
+    sent_of: list[int],
+    head_end: int,
+) -> None:
+    """The small tagger leaves many names untyped ("Mikel Arteta praised Saka", "Arsenal, known
+    to fans as ..."): an uncovered run of capitalised proper nouns the tagger gave no type, in the
+    body, is a name. It is a person when a word of it is a word of a person the article names,
+    an organisation when it is an organisation's name there; otherwise its type is unknown
+    (OTHER, method ``untagged``) and the corpus step decides."""
+    person_words = {fold(w) for n in names if n.ref.label == "PERSON" for w in n.words}
+    org_keys = {org_key(" ".join(n.words)) for n in names if n.ref.label == "ORG"}
+    titles = NAME_TITLES | ROLE_HEADS | TITLE_MODIFIERS
+    added = False
+    n_tok = len(doc)
+    # Only the untyped proper nouns are read token by token (bulk arrays: this runs on every
+    # article).
+    cands = [
+        i
+        for i in _untyped_propn(doc)
+        if not covered[i] and doc[i].idx >= head_end and doc[i].text[:1].isupper()
+    ]
+    runs: list[tuple[int, int]] = []
+    for i in cands:
+        if runs and runs[-1][1] == i and "\n" not in doc[i - 1].text_with_ws:
+            runs[-1] = (runs[-1][0], i + 1)
+        else:
+            runs.append((i, i + 1))
+    for lo, hi in runs:
+        if hi < n_tok and doc[hi].ent_type_ and doc[hi].text[:1].isupper():
+            continue  # the start of a typed name the tagger cut ("Alzheimer's Research UK")
+        while lo < hi and fold(doc[lo].text).rstrip(".") in titles:
+            lo += 1
+        if lo == hi or hi - lo > MAX_UNTAGGED_WORDS:
+            continue
+        run = [fold(doc[k].text) for k in range(lo, hi)]
+        if any(w in _NOT_NAME_WORDS or w in PLACE_NAMES or not w.isalpha() for w in run):
+            continue
+        start, end = _char_span(doc, lo, hi)
+        if end <= start:
+            continue
+        text = doc_text(doc)[start:end]
+        words = name_words(text)
+        if not words:
+            continue
+        if any(fold(w) in person_words for w in words):
+            label, method = "PERSON", "name-propagation"
+        elif org_key(text) in org_keys:
+            label, method = "ORG", "name-propagation"
+        else:
+            label, method = "OTHER", UNTAGGED_METHOD
+        for k in range(lo, hi):
+            covered[k] = True
+        ref = _name_ref(doc, lo, hi, start, end, label, quoted, sent_of)
+        ref.method = method
+        ref.confidence = CONF_VARIANT
+        names.append(_Name(ref=ref, words=words, honorific="", title_end=lo))
+        added = True
+    if added:
+        names.sort(key=lambda n: n.ref.lo)
 
 
 def _recover_full_names(
@@ -1147,9 +1235,24 @@ def article_entities(doc: Doc) -> ArticleEntities:
                         break
                     taken[k] = True
 
-    name_refs = [n.ref for n in names]
+    # Untyped runs are left to the nominals, which make a run in apposition with a description
+    # ("Ofgem, the energy regulator,") or taken by one a name of the description's type; the
+    # runs they did not take stay untyped names.
+    name_refs = [n.ref for n in names if n.ref.method != UNTAGGED_METHOD]
     nouns = find_role_nouns(doc, taken, quoted, sent_of)
     resolve_role_nouns(doc, nouns, name_refs, infos)
+    if len(name_refs) < len(names):
+        found = [False] * len(doc)
+        for r in nouns:
+            if r.kind == "name":
+                for k in range(r.lo, r.hi):
+                    found[k] = True
+        names = [
+            n
+            for n in names
+            if n.ref.method != UNTAGGED_METHOD or not any(found[n.ref.lo : n.ref.hi])
+        ]
+        name_refs = [n.ref for n in names]
     unresolved: dict[str, int] = {}
     for rn in nouns:
         if rn.cluster >= 0:
