@@ -74,6 +74,8 @@ STAFF_TITLES = word_set(
     """
 )
 NAMED_TYPES = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+RUN_BREAK_TYPES = ("ORG", "GPE", "NORP", "DATE", "LOC", "FAC")
+MODIFIER_DEPS = frozenset({"compound", "amod", "nmod", "npadvmod"})
 PLACE_OR_TIME = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "NORP", "CARDINAL"})
 # Capitalised words of a job title that precede a name ("Shadow Commons Leader Chris Philp").
 TITLE_WORDS = word_set(
@@ -190,11 +192,12 @@ def _gender_of_words(words: list[str]) -> str:
 def build_index(doc: Doc, quoted: list[bool]) -> ArticleIndex:
     idx = ArticleIndex(doc=doc, quoted=quoted)
     sent_of = [0] * len(doc)
-    for n, sent in enumerate(doc.sents):
-        for t in sent:
-            sent_of[t.i] = n
+    sents = list(doc.sents)
+    for n, sent in enumerate(sents):
+        # Slices, not a Token object per token: this ran for every token of every article.
+        sent_of[sent.start : sent.end] = [n] * (sent.end - sent.start)
     idx.sent_of = sent_of
-    idx.sent_text = [s.text.strip() for s in doc.sents]
+    idx.sent_text = [s.text.strip() for s in sents]
     idx.text = doc_text(doc)
     ents = doc.ents
     idx.ent_root = {i: e.root.i for e in ents for i in range(e.start, e.end)}
@@ -231,24 +234,39 @@ def build_index(doc: Doc, quoted: list[bool]) -> ArticleIndex:
 
 
 def _propn_runs(doc: Doc) -> list[str]:
+    """Runs of two or three proper nouns outside organisations, places and dates. The tags are
+    read from the Doc's arrays; Token objects are made only for the proper nouns."""
+    import numpy
+    from spacy.attrs import ENT_TYPE, POS
+
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    arr = doc.to_array([POS, ENT_TYPE])
+    shut = [strings[label] for label in RUN_BREAK_TYPES if label in strings]
+    candidates = numpy.flatnonzero(
+        (arr[:, 0] == strings["PROPN"]) & ~numpy.isin(arr[:, 1], shut)
+    ).tolist()
     runs: list[str] = []
     cur: list[str] = []
-    for t in [*doc, None]:
+    last = -2
+    for i in [*candidates, -1]:
+        t = doc[i] if i >= 0 else None
         ok = (
             t is not None
-            and t.pos_ == "PROPN"
             and t.text[:1].isupper()
-            and t.ent_type_ not in ("ORG", "GPE", "NORP", "DATE", "LOC", "FAC")
             and not _is_honorific(t.text)
             and t.lower_ not in TITLE_WORDS
             and t.lower_ not in TITLE_HEADS
         )
-        if ok and t is not None:
+        if ok and t is not None and (i == last + 1 or not cur):
             cur.append(t.text)
+            last = i
             continue
         if 2 <= len(cur) <= 3:
             runs.append(" ".join(cur))
-        cur = []
+        cur = [t.text] if ok and t is not None else []
+        last = i
     return runs
 
 
@@ -305,9 +323,9 @@ def _nationality_description(doc: Doc, lo: int, hi: int) -> str | None:
     if not t.text[:1].isupper() or t.tag_ not in ("NN", "NNP"):
         return None
     for suffix, gender in (("woman", "f"), ("man", "m")):
-        # "Irishman", "Frenchwoman", "Scotsman" (the tagger calls them NORP or ORG).
-        root = low.removesuffix(suffix)
-        if low.endswith(suffix) and len(root) > 2 and root.endswith(("ch", "sh", "ts", "nx")):
+        # "Irishman", "Frenchwoman", "Ulsterman" (the tagger calls them NORP or ORG): a
+        # capitalised "-man" inside a sentence is somebody's origin, lower-case ones are jobs.
+        if low.endswith(suffix) and len(low) > len(suffix) + 2 and not t.is_sent_start:
             return gender
     return "" if t.ent_type_ == "NORP" or low in NATIONALITY_NOUNS else None
 
@@ -405,8 +423,14 @@ def _index_mentions(idx: ArticleIndex) -> None:
                 # A mention opening a paragraph is its topic even when the parse, confused by
                 # a quote before it, does not make it a subject.
                 # Not a possessor: the topic of "Mr Trump's team has filed …" is the team.
+                # Nor a word modifying the noun after it ("Castleford boss Tomasz Wójcik",
+                # "Mezzo-soprano Iris Aldo"): that noun's phrase is the topic.
                 subject=h.dep_ in ("nsubj", "nsubjpass")
-                or (not _is_possessor(h) and _opens_paragraph(doc, lo)),
+                or (
+                    not _is_possessor(h)
+                    and h.dep_ not in MODIFIER_DEPS
+                    and _opens_paragraph(doc, lo)
+                ),
                 kind=kind,
                 gender=gender,
                 plural=plural,
@@ -575,6 +599,10 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
     doc = idx.doc
     span = doc[lo:hi]
     head = span.root
+    if _nationality_description(doc, lo, hi) is not None:
+        # Before the name checks: the tagger may call "the Ulsterman" a PERSON.
+        m = _nearest_person_subject(idx, head)
+        return mention_name(idx, m.start, m.end) if m is not None else None
     kind, _, _ = _mention_kind(doc, head, lo, hi)
     caps = [t.text for t in span if t.text[:1].isupper() and not _is_honorific(t.text)]
     # The tagger calls a surname alone a common noun at times ("Hannity said").
@@ -600,9 +628,6 @@ def mention_name(idx: ArticleIndex, lo: int, hi: int) -> str | None:
             j += 1
         return canonical_name(idx, ents[-1].text if ents else _name_tail(span))
     low_words = [t.lower_ for t in span if t.lower_ not in ("the", "a", "an")]
-    if _nationality_description(doc, lo, hi) is not None:
-        m = _nearest_person_subject(idx, head)
-        return mention_name(idx, m.start, m.end) if m is not None else None
     if kind == "title" and head.pos_ != "PROPN":
         key = " ".join(low_words)
         for k in (key, " ".join(low_words[-2:]), low_words[-1] if low_words else ""):
