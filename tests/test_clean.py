@@ -227,3 +227,18 @@ def test_issue_9_hostile_text_cleans_in_linear_time(text: str) -> None:
     assert time.perf_counter() - started < 5.0
     for r in cleaned.removed:
         assert text[r.start : r.end] == r.text
+
+
+def test_clean_key_is_the_hash_of_code_settings_and_furniture() -> None:
+    """The clean key made from parts computed once a build is the key made whole."""
+    import hashlib
+    import json
+
+    from storyline.settings import DEFAULT
+    from storyline.stages.base import code_key, settings_key
+    from storyline.stages.clean import CODE, SETTINGS, clean_key
+
+    for furniture in ({}, {"b line": 1, "a line": 2}, {'quoted "line"': 3}):
+        whole = [code_key(*CODE), settings_key(DEFAULT, SETTINGS), sorted(furniture)]
+        assert clean_key(DEFAULT, furniture) == hashlib.sha1(json.dumps(whole).encode()).hexdigest()
+    assert clean_key(DEFAULT, {"a": 1}) != clean_key(DEFAULT, {})

@@ -7,6 +7,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storyline.clean import clean_text, furniture_keys
 from storyline.faults import failure, isolated, time_budget
@@ -72,9 +73,16 @@ class CleanStage:
 def clean_key(settings: Settings, furniture: Iterable[str]) -> str:
     """The key of one article's cleaning: the code, the settings that decide it (never the
     run-only ones) and the furniture lines of its outlet found in it."""
-    return hashlib.sha1(
-        json.dumps([code_key(*CODE), settings_key(settings, SETTINGS), sorted(furniture)]).encode()
-    ).hexdigest()
+    head, tail = _key_parts(settings)
+    return hashlib.sha1((head + json.dumps(sorted(furniture)) + tail).encode()).hexdigest()
+
+
+@lru_cache(maxsize=8)
+def _key_parts(settings: Settings) -> tuple[str, str]:
+    """The JSON of a clean key around its furniture list (``[code, settings, `` and ``]``):
+    the same for every article of a build, made once instead of once an article."""
+    whole = json.dumps([code_key(*CODE), settings_key(settings, SETTINGS), []])
+    return whole[:-3], whole[-1:]
 
 
 @dataclass(frozen=True, slots=True)
