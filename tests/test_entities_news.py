@@ -78,3 +78,43 @@ def test_entities_news_untyped_name_joins_the_corpus_entity_of_its_name() -> Non
     assert ("b", 2) not in where
     assert {e.name for e in ents} == {"Arsenal", "Bukayo Saka"}
     assert {e.type for e in ents if e.name == "Arsenal"} == {"ORG"}
+
+
+def test_entities_news_force_and_bare_police_are_the_named_force(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "A man was stabbed in Reading, Thames Valley Police said. Police have appealed for "
+            "witnesses. The force said officers would stay in the area."
+        )
+    )
+    force = _cluster_of(ae, "Thames Valley Police")
+    assert _cluster_of(ae, "Police") == force
+    assert _cluster_of(ae, "The force") == force
+    # "police custody" is a modifier, not the force.
+    ae = article_entities(nlp("Greater Manchester Police said a man died in police custody."))
+    assert "police" not in {m.text for m in ae.mentions}
+
+
+def test_entities_news_undescribed_body_takes_a_description_only_alone(nlp: Any) -> None:
+    ae = article_entities(
+        nlp("Chelsea lost again on Saturday. The club said the coach would stay.")
+    )
+    assert _cluster_of(ae, "The club") == _cluster_of(ae, "Chelsea")
+    # Two undescribed bodies named just before: nothing tells which one "the club" is.
+    ae = article_entities(
+        nlp("Chelsea lost to Arsenal on Saturday. The club said the coach would stay.")
+    )
+    club = next(m for m in ae.mentions if m.text == "The club")
+    assert club.cluster not in {_cluster_of(ae, "Chelsea"), _cluster_of(ae, "Arsenal")}
+
+
+def test_entities_news_name_head_word_only_describes_it(nlp: Any) -> None:
+    # "Police" in "Independent Office for Police Conduct" is not what the office is.
+    ae = article_entities(
+        nlp(
+            "The Independent Office for Police Conduct said on Saturday that it would "
+            "investigate. The force said it would co-operate."
+        )
+    )
+    force = next(m for m in ae.mentions if m.text == "The force")
+    assert force.cluster != _cluster_of(ae, "Independent Office for Police Conduct")

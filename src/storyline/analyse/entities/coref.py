@@ -217,28 +217,45 @@ def _office_nouns(doc: Doc, taken: list[bool], quoted: list[bool], sent_of: list
         ):
             continue
         # "the president of the day", "the leader of the house": keep only a bare description.
-        start, end = doc[lo].idx, t.idx + len(t.text)
-        out.append(
-            Ref(
-                lo=lo,
-                hi=t.i + 1,
-                start=start,
-                end=end,
-                text=doc_text(doc)[start:end],
-                label="PERSON",
-                kind="title" if t.text[:1].isupper() else "role-noun",
-                cluster=-1,
-                confidence=0.0,
-                method="",
-                sent=sent_of[t.i],
-                head=t.i,
-                subject=t.dep_ in ("nsubj", "nsubjpass"),
-                possessor=nxt is not None and nxt.lower_ in ("'s", "’s"),
-                in_quote=False,
-                role_key=title_key(doc[lo : t.i + 1].text),
-            )
-        )
+        kind = "title" if t.text[:1].isupper() else "role-noun"
+        key = title_key(doc[lo : t.i + 1].text)
+        out.append(span_ref(doc, lo, t.i + 1, t.i, "PERSON", kind, sent_of[t.i], False, key))
     return out
+
+
+def span_ref(
+    doc: Doc,
+    lo: int,
+    hi: int,
+    head: int,
+    label: str,
+    kind: str,
+    sent: int,
+    in_quote: bool,
+    role_key: str = "",
+) -> Ref:
+    """The mention of tokens [lo, hi) headed by token ``head``, not yet resolved: the one
+    constructor of the role nouns, nominals and names found outside the tagger's names."""
+    nxt = doc[hi] if hi < len(doc) else None
+    start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
+    return Ref(
+        lo=lo,
+        hi=hi,
+        start=start,
+        end=end,
+        text=doc_text(doc)[start:end],
+        label=label,
+        kind=kind,
+        cluster=-1,
+        confidence=0.0,
+        method="",
+        sent=sent,
+        head=head,
+        subject=doc[head].dep_ in ("nsubj", "nsubjpass"),
+        possessor=nxt is not None and nxt.lower_ in ("'s", "’s"),
+        in_quote=in_quote,
+        role_key=role_key,
+    )
 
 
 def _norm_head(head: str) -> str:

@@ -40,7 +40,7 @@ from storyline.analyse.entities.coref import (
     Ref,
     _excluded_by_clause,
     _verb_of,
-    doc_text,
+    span_ref,
 )
 from storyline.analyse.entities.names import (
     FEMALE_NAMES,
@@ -51,6 +51,7 @@ from storyline.analyse.entities.names import (
 )
 from storyline.analyse.entities.roles import ROLE_HEADS, TITLE_MODIFIERS, title_key
 from storyline.analyse.lang.quotemarks import doc_quoted_tokens
+from storyline.analyse.lang.tokens import tokens_where
 from storyline.analyse.lang.words import COURTESY_TITLES, fold, word_set
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ ORG_FAMILIES: dict[str, frozenset[str]] = {
     "public": word_set(
         """
         regulator watchdog agency authority commission ministry department council court
-        administration
+        administration force police constabulary office
         tribunal committee parliament legislature senate congress inspectorate ombudsman
         body service
         """
@@ -127,6 +128,8 @@ developer builder housebuilder
 regulator watchdog authority inspectorate ombudsman agency administration commission
 ministry department
 court tribunal
+union association federation
+force police constabulary
 parliament legislature senate congress
 charity foundation trust
 club team side squad
@@ -211,6 +214,15 @@ COUNT_CAP = 6
 PENALTY_NOT_SUBJECT = 0.3
 # A described person ("the man") is someone just named; further back it is someone new.
 MAX_PERSON_BACK_SENTENCES = 3
+UNDESCRIBED = "undescribed"
+# Kinds a story calls the body it names by ("Chelsea ... the club", "Labour ... the party"),
+# unlike the third parties it often leaves unnamed ("the union", "the regulator", "the court"):
+# only these take an organisation the article never describes.
+OWN_KIND_HEADS = word_set(
+    "club team side squad party force police constabulary university college institute"
+    " school hospital charity"
+)
+UNDESCRIBED_BACK_SENTENCES = 2
 
 
 def is_unlinked(kind: str, method: str) -> bool:
@@ -298,7 +310,6 @@ def find_nominals(
 ) -> list[Ref]:
     """Definite singular descriptions headed by an organisation or person noun, outside names,
     stated roles and the role nouns already found (``known``)."""
-    text = doc_text(doc)
     busy = [False] * len(doc)
     for r in known:
         for k in range(r.lo, r.hi):
@@ -368,27 +379,30 @@ def find_nominals(
         nxt = doc[head.i + 1] if head.i + 1 < len(doc) else None
         if nxt is not None and nxt.ent_type_ == "PERSON":
             continue  # "the chief executive John Smith": a title, read by the role reader
-        start, end = det.idx, head.idx + len(head.text)
+        sent = sent_of[head.i]
         out.append(
-            Ref(
-                lo=det.i,
-                hi=head.i + 1,
-                start=start,
-                end=end,
-                text=text[start:end],
-                label=label,
-                kind=NOMINAL_KIND,
-                cluster=-1,
-                confidence=0.0,
-                method="",
-                sent=sent_of[head.i],
-                head=head.i,
-                subject=head.dep_ in ("nsubj", "nsubjpass"),
-                possessor=nxt is not None and nxt.text in ("'s", "’s"),
-                in_quote=quoted[head.i],
-                role_key=key,
-            )
+            span_ref(doc, det.i, head.i + 1, head.i, label, NOMINAL_KIND, sent, quoted[head.i], key)
         )
+    out.extend(_bare_police(doc, taken, busy, quoted, sent_of))
+    out.sort(key=lambda r: r.lo)
+    return out
+
+
+def _bare_police(
+    doc: Doc, taken: list[bool], busy: list[bool], quoted: list[bool], sent_of: list[int]
+) -> list[Ref]:
+    """ "Police said", "told police": the bare noun stands for the force the article names, a
+    nominal of head "police" ("police custody", "police officers" are modifiers, not it)."""
+    out: list[Ref] = []
+    for i in tokens_where(doc, "LOWER", "police".__eq__):
+        t = doc[i]
+        if taken[i] or busy[i] or t.ent_type_ in ("ORG", "PERSON"):
+            continue
+        if t.dep_ not in ("nsubj", "nsubjpass", "dobj", "pobj", "conj"):
+            continue
+        if any(c.dep_ in ("det", "poss", "compound", "amod") for c in t.children):
+            continue  # "the police" is read as a description; "Thames Valley police" a name
+        out.append(span_ref(doc, i, i + 1, i, "ORG", NOMINAL_KIND, sent_of[i], quoted[i], "police"))
     return out
 
 
@@ -448,9 +462,16 @@ def _profiles(doc: Doc, names: list[Ref], clusters: dict[int, ClusterInfo]) -> d
     prof: dict[int, _Profile] = {}
     for r in names:
         p = prof.setdefault(r.cluster, _Profile())
-        for w in r.text.split():
+        words = r.text.split()
+        last = len(words) - 1
+        while last > 0 and fold(words[last]) in BUSINESS_NAME_WORDS:
+            last -= 1  # "Orland Foods Group plc": the head is "Group"
+        for k, w in enumerate(words):
             low = _singular(w.strip(",.()"))
-            if r.label != "PERSON" and low in ORG_HEADS:
+            # The name's head only: its last word or one before "of"/"for" ("University of
+            # Edinburgh"), not a word it is about ("Independent Office for Police Conduct").
+            is_head = k >= last or fold(words[k + 1]) in ("of", "for")
+            if r.label != "PERSON" and low in ORG_HEADS and is_head:
                 p.learn(low)
             if r.label != "PERSON" and fold(w) in BUSINESS_NAME_WORDS:
                 p.families.add("business")
@@ -522,8 +543,12 @@ def _fit(nom: Ref, info: ClusterInfo, p: _Profile) -> tuple[bool, float, str]:
         return False, 0.0, ""  # another kind of body: the regulator is not the company
     if "business" in fam:
         return True, 0.0, "salience"
+    if head in OWN_KIND_HEADS and not p.heads:
+        # An organisation the article never describes ("Chelsea", "Labour"): "the club", "the
+        # party" may be it, if named just before (UNDESCRIBED_BACK_SENTENCES) and alone.
+        return True, 0.0, UNDESCRIBED
     # "the union", "the court", "the council" are as often bodies the article never names:
-    # they take an entity only when the text says it is one.
+    # beside a described entity of another kind they take an entity only when the text says so.
     return False, 0.0, ""
 
 
@@ -703,26 +728,8 @@ def _loose_subjects(doc: Doc, st: _State) -> list[Ref]:
 def _span_ref(
     doc: Doc, lo: int, hi: int, label: str, kind: str, sent_of: list[int], quoted: list[bool]
 ) -> Ref:
-    root = doc[lo:hi].root
-    nxt = doc[hi] if hi < len(doc) else None
-    start, end = doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1].text)
-    return Ref(
-        lo=lo,
-        hi=hi,
-        start=start,
-        end=end,
-        text=doc_text(doc)[start:end],
-        label=label,
-        kind=kind,
-        cluster=-1,
-        confidence=0.0,
-        method="",
-        sent=sent_of[root.i],
-        head=root.i,
-        subject=root.dep_ in ("nsubj", "nsubjpass"),
-        possessor=nxt is not None and nxt.text in ("'s", "’s"),
-        in_quote=quoted[root.i],
-    )
+    root = doc[lo:hi].root.i
+    return span_ref(doc, lo, hi, root, label, kind, sent_of[root], quoted[root])
 
 
 def _appos_fits(nom: Ref, name: Ref, info: ClusterInfo) -> bool:
@@ -782,6 +789,12 @@ def _best(
             last[r.cluster] = r
             counts[r.cluster] = 1
     scored: list[tuple[float, int, str]] = []
+    orgs_near = {
+        cid
+        for cid, r in last.items()
+        if nom.sent - r.sent <= UNDESCRIBED_BACK_SENTENCES
+        and (clusters[cid].label if cid > LOOSE_CLUSTER_BASE else "ORG") == "ORG"
+    }
     for cid, r in last.items():
         info = clusters[cid] if cid > LOOSE_CLUSTER_BASE else unnamed
         if cid in media and "media" not in head_family(nom.role_key):
@@ -793,6 +806,8 @@ def _best(
         limit = (
             MAX_PERSON_BACK_SENTENCES
             if how == "salience" and nom.label == "PERSON"
+            else UNDESCRIBED_BACK_SENTENCES
+            if how == UNDESCRIBED
             else MAX_BACK_SENTENCES
         )
         if r.sent == nom.sent and (
@@ -813,6 +828,12 @@ def _best(
     if not scored:
         return None
     scored.sort()
-    if len(scored) > 1 and scored[0][2] == "salience" and scored[1][0] - scored[0][0] < 0.1:
+    if scored[0][2] == UNDESCRIBED and len(orgs_near) > 1:
+        return None  # an undescribed body takes "the club" only when it is the one named near
+    if (
+        len(scored) > 1
+        and scored[0][2] in ("salience", UNDESCRIBED)
+        and scored[1][0] - scored[0][0] < 0.1
+    ):
         return None  # two entities fit equally and nothing the text says tells them apart
     return scored[0][1], scored[0][2]
