@@ -49,13 +49,13 @@ Baseline: a plain regex taking every “…”, "…" and ‘…’ span of at l
 regex should land near 0.92 overlap F1 there.
 
 Fresh sets (issue 14), texts in the repo: eval/data/quotes_fresh (40 passages written by hand
-to look like unseen news, measured before the rules were fixed on them, so in-sample now) and
-eval/data/quotes_fresh2 (20 passages written after those fixes, the check set) and
+to look like unseen news, measured before the rules were fixed on them, so in-sample now),
+eval/data/quotes_fresh2 (20 passages written after those fixes, the check set),
 eval/data/quotes_fresh3 (40 passages of kinds the first two lack, written before the third
-round of fixes and measured first, in-sample since). All are annotated in
-``eval/data/<set>_src.txt`` and built into text files and gold lines by ``--build-fresh``;
-their reading (a) scores have pinned floors (``FRESH_FLOORS``, ``FRESH2_FLOORS``,
-``FRESH3_FLOORS``), ``--fresh`` scores only them.
+round of fixes and measured first, in-sample since) and eval/data/quotes_fresh4 (16 passages
+written after that round, its check set). All are annotated in ``eval/data/<set>_src.txt``
+and built into text files and gold lines by ``--build-fresh``; their reading (a) scores have
+pinned floors (``FRESH_FLOORS`` … ``FRESH4_FLOORS``), ``--fresh`` scores only them.
 
 Run from the repo root: ``python -m eval.quotes_news`` (``-v`` lists misses (MISS), false
 positives (FP), boundary errors (EXACT), speaker errors (SPK, NAME) and scare quotes given a
@@ -113,12 +113,16 @@ FRESH3_FLOORS = {
     "speaker_name_acc": 0.93,
 }
 # The fourth set (quotes_fresh4: 16 passages) was written after the third round's fixes and
-# measured before any rule looked at it: the check set of that round.
+# measured before any rule looked at it, the check set of that round: (a) 1.000 / 1.000 /
+# 1.000 / 0.844. Three general fixes followed from its errors (a name set off after a subject
+# description is the topic, a headline's bare title takes the name of the body quote it
+# repeats, a speaker phrase keeps the whole entity its head begins): 0.906; what is left is
+# the tagger typing people as organisations ("the leg-spinner" after "Imran Qureshi" [ORG]).
 FRESH4_FLOORS = {
-    "overlap_f1": 0.0,
-    "exact_f1": 0.0,
-    "speaker_span_acc": 0.0,
-    "speaker_name_acc": 0.0,
+    "overlap_f1": 0.97,
+    "exact_f1": 0.97,
+    "speaker_span_acc": 0.96,
+    "speaker_name_acc": 0.87,
 }
 FRESH_FLOORS = {
     "overlap_f1": 0.97,

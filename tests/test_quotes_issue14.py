@@ -195,7 +195,7 @@ def test_quotes_fresh_gold_is_built_from_its_source(
 
     monkeypatch.syspath_prepend(str(FRESH.parent.parent.parent))
     module = importlib.import_module("eval.quotes_news")
-    for name in ("quotes_fresh", "quotes_fresh2", "quotes_fresh3"):
+    for name in ("quotes_fresh", "quotes_fresh2", "quotes_fresh3", "quotes_fresh4"):
         data = FRESH.parent
         out = tmp_path / f"{name}.jsonl"
         module._build_set(data / f"{name}_src.txt", tmp_path / name, out)

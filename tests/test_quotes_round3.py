@@ -149,3 +149,30 @@ def test_quotes_round3_age_set_off_by_commas_makes_a_person(quotes: Extract) -> 
         "“It never was,” he said.\n"
     )
     assert _one(quotes(text), "never was").speaker == "Eoghann MacIver"
+
+
+def test_quotes_round3_speaker_phrase_keeps_the_whole_name(quotes: Extract) -> None:
+    text = "The Ministry of Defence said the base would stay open “for the foreseeable future”.\n"
+    q = _one(quotes(text), "foreseeable future")
+    assert q.speaker_span is not None and q.speaker_span.text == "The Ministry of Defence"
+
+
+def test_quotes_round3_name_set_off_after_a_subject_is_the_topic(quotes: Extract) -> None:
+    text = (
+        "“The water was at the top of the stairs.”\n\n"
+        "That is how pensioner Nora Blyth remembers the moment the River Esk reached her "
+        "cottage in Ruswarp.\n\n"
+        "Her neighbour, Alec Storr, 80, has lived on the lane all his life. “I have never seen "
+        "the river like that,” he said.\n"
+    )
+    assert _one(quotes(text), "never seen the river").speaker == "Alec Storr"
+
+
+def test_quotes_round3_headline_title_takes_the_body_speakers_name(quotes: Extract) -> None:
+    text = (
+        "Minister: ‘Every school will have a nurse by 2030’\n\n"
+        "“Every school will have a nurse by 2030,” Priya Chandran told the conference.\n"
+    )
+    found = [q for q in quotes(text) if "nurse" in q.text]
+    assert [q.speaker for q in found] == ["Priya Chandran", "Priya Chandran"]
+    assert found[0].speaker_span is not None and found[0].speaker_span.text == "Minister"

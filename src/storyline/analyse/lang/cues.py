@@ -83,6 +83,7 @@ ABBREVIATIONS = word_set(
     jan feb mar apr aug sept sep oct nov dec inc corp co ltd
     """
 )
+MAX_NAME_RUN = 8  # tokens a speaker phrase is extended by to finish the name it cuts short
 AGENT_REACH = 40  # tokens after a passive cue searched for the "by …" hung on its quote
 
 
@@ -119,6 +120,12 @@ def np_span(head: Token) -> tuple[int, int]:
         elif child.dep_ in ("compound", "flat", "nummod", "case"):
             hi = max(hi, sub[-1].i)
     doc = head.doc
+    # A name the phrase cuts short at a preposition runs to its end ("The Department for
+    # Education", "the University of Lyon"): the entity the head begins goes on.
+    if head.ent_type_ and hi == head.i:
+        end = min(len(doc), hi + 1 + MAX_NAME_RUN)
+        while hi + 1 < end and doc[hi + 1].ent_iob_ == "I":
+            hi += 1
     # Punctuation and whitespace left dangling by a bad parse are dropped.
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1

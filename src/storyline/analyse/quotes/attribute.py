@@ -994,6 +994,20 @@ def _echoes(quotes: list[Quote]) -> list[Quote]:
             and q.method == "quotes.unattributed"
             and not _title_in_sentence(q.text)
         )
+        # "Mayor: ‘The trams will run by Christmas’": a headline quote whose speaker is a bare
+        # title keeps its mention and takes the name of the body quote it repeats.
+        titled = (
+            q.kind == "direct"
+            and q.speaker is not None
+            and q.speaker.lower() in TITLE_HEADS
+            and len(part) >= ECHO_MIN_PULLED
+        )
+        if titled:
+            hits = [s for s, words in sources if s is not q and _contains(words, part)]
+            named = {h.speaker for h in hits if h.speaker and h.speaker.lower() not in TITLE_HEADS}
+            if len(named) == 1:
+                out.append(replace(q, speaker=named.pop()))
+                continue
         if (
             q.speaker is not None
             or (q.kind != "partial" and not pulled)

@@ -425,7 +425,10 @@ def _index_mentions(idx: ArticleIndex) -> None:
                 # Not a possessor: the topic of "Mr Trump's team has filed …" is the team.
                 # Nor a word modifying the noun after it ("Castleford boss Tomasz Wójcik",
                 # "Mezzo-soprano Iris Aldo"): that noun's phrase is the topic.
+                # A name set off after a subject description is that subject ("Her
+                # neighbour, Bill Haworth, 80, has lived …").
                 subject=h.dep_ in ("nsubj", "nsubjpass")
+                or (h.dep_ == "appos" and h.head.dep_ in ("nsubj", "nsubjpass"))
                 or (
                     not _is_possessor(h)
                     and h.dep_ not in MODIFIER_DEPS
