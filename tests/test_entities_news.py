@@ -118,3 +118,26 @@ def test_entities_news_name_head_word_only_describes_it(nlp: Any) -> None:
     )
     force = next(m for m in ae.mentions if m.text == "The force")
     assert force.cluster != _cluster_of(ae, "Independent Office for Police Conduct")
+
+
+def test_entities_news_rank_and_institution_forms_are_one_name() -> None:
+    from storyline.analyse.entities.names import name_words, org_core, org_key
+
+    assert name_words("Constable Stephen Watson") == ["Stephen", "Watson"]
+    assert name_words("Det Insp Mark Hollis") == ["Mark", "Hollis"]
+    assert org_key("the University of Edinburgh") == org_key("Edinburgh University")
+    assert org_core("Imperial College London") == org_core("Imperial College")
+    assert org_key("Bank of England") == "bank of england"  # only universities and colleges
+
+
+def test_entities_news_lone_word_typed_a_place_is_the_corpus_person_of_that_surname() -> None:
+    a = _article(("Kemi Badenoch", "PERSON", "ner"), ("Edinburgh University", "ORG", "ner"))
+    b = _article(("Badenoch", "GPE", "ner"), ("Edinburgh", "ORG", "ner"), ("Leeds", "GPE", "ner"))
+    ents, where = resolve_corpus([("a", None, a), ("b", None, b)])
+    assert where[("b", 0)] == where[("a", 0)]
+    assert where[("b", 1)] == where[("a", 1)]  # the organisation "Edinburgh" is the university
+    assert {e.type for e in ents if e.id == where[("b", 2)]} == {"GPE"}
+    # The city is not its university.
+    c = _article(("Edinburgh", "GPE", "ner"))
+    ents, where = resolve_corpus([("a", None, a), ("c", None, c)])
+    assert where[("c", 0)] != where[("a", 1)]

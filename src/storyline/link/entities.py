@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date as Date
 
 from storyline.analyse.entities.coref import title_matches
+from storyline.analyse.entities.names import PLACE_NAMES as PLACES
 from storyline.analyse.entities.names import (
     fold,
     name_words,
@@ -124,6 +125,7 @@ def resolve_corpus(
     full: dict[str, list[tuple[str, str]]] = {}  # surname -> [(first, group key)]
     members = _Members()
     pending_untagged: list[tuple[str, str | None, ArticleEntities, int]] = []
+    pending_mistyped: list[tuple[str, str | None, ArticleEntities, int]] = []
     for aid, pub, ae in arts:
         for c in ae.clusters:
             if c.type == "OTHER" and _untagged_only(ae, c.id, members):
@@ -145,10 +147,20 @@ def resolve_corpus(
                 pending_single.append((aid, pub, ae, c.id))
             elif c.type == "ORG" and not c.media and len(words) == 1:
                 pending_org_single.append((aid, pub, ae, c.id))
+            elif c.type in ("GPE", "OTHER") and len(words) == 1 and fold(words[0]) not in PLACES:
+                pending_mistyped.append((aid, pub, ae, c.id))  # "Badenoch said" typed a place
             else:
                 key = f"o:{org_key(c.name)}"
                 _add(groups, key, aid, pub, ae, c.id, members)
                 where[(aid, c.id)] = key
+    counts = {k: g.mentions for k, g in groups.items() if k.startswith("p:")}
+    for aid, pub, ae, cid in pending_mistyped:
+        # A lone word the tagger typed a place or a thing: the one person of that surname in
+        # the corpus, else what the tagger said.
+        c = ae.clusters[cid]
+        key = _untagged_key(c.name, groups, full, counts, people_only=True)
+        _add(groups, key or f"o:{org_key(c.name)}", aid, pub, ae, cid, members, vote=key is None)
+        where[(aid, cid)] = key or f"o:{org_key(c.name)}"
     for aid, pub, ae, cid in pending_org_single:
         # "Trump's team" tagged ORG where the article names nobody: the corpus's Donald Trump.
         c = ae.clusters[cid]
@@ -208,6 +220,7 @@ def _untagged_key(
     groups: dict[str, _Group],
     full: dict[str, list[tuple[str, str]]],
     person_mentions: dict[str, int],
+    people_only: bool = False,
 ) -> str | None:
     """The corpus group an untyped name belongs to: the full person name it spells (its first
     name a spelling variant), the one full name whose surname it is, or the organisation of
@@ -221,7 +234,7 @@ def _untagged_key(
         key = next((k for f, k in full.get(last, []) if spelling_variant(f, first)), None)
     else:
         key = _pick([k for _, k in full.get(last, [])], person_mentions)
-    if key is not None:
+    if key is not None or people_only:
         return key
     org = f"o:{org_key(name)}"
     return org if org in groups and groups[org].type_votes else None
@@ -250,6 +263,9 @@ def _merge_organisations(
     by_core: dict[str, set[str]] = {}
     by_initials: dict[str, set[str]] = {}
     edge_words: dict[str, set[str]] = {}
+    # "Edinburgh" typed an organisation: the one "Edinburgh University" of the corpus (never a
+    # group typed a place: the city is not its university).
+    institution_words: dict[str, set[str]] = {}
     for k in orgs:
         g = groups[k]
         for text in g.written | {k[2:]}:
@@ -258,6 +274,9 @@ def _merge_organisations(
             by_core.setdefault(org_core(text), set()).add(k)
             for a in org_initials(text):
                 by_initials.setdefault(a, set()).add(k)
+            inst = key.split(" ")
+            if len(inst) == 2 and inst[1] in ("university", "college"):
+                institution_words.setdefault(inst[0], set()).add(k)
             shorter = org_short_forms(text)
             if shorter:
                 core = org_key(shorter[-1]).split(" ")
@@ -277,6 +296,8 @@ def _merge_organisations(
         targets = {uf.find(t) for t in by_initials.get(word, ())} if capitals else set()
         if not targets:
             targets = {uf.find(t) for t in edge_words.get(word, ())}
+        if not targets and g.type_votes and g.type_votes.most_common(1)[0][0] == "ORG":
+            targets = {uf.find(t) for t in institution_words.get(word, ())}
         targets.discard(uf.find(k) if k in groups and k.startswith("o:") else "")
         if len(targets) == 1 and " " not in word:
             uf.union(next(iter(targets)), k)

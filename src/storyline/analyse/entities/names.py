@@ -29,6 +29,7 @@ __all__ = [
     "MALE_NAMES",
     "NAME_OFFICE_TITLES",
     "PLACE_NAMES",
+    "RANK_TITLES",
     "ROLE_HONORIFICS",
     "acronym",
     "clean_surface",
@@ -114,8 +115,15 @@ def clean_surface(text: str) -> str:
     return t.strip(_EDGE)
 
 
+# Police ranks written before a name ("Chief Constable Stephen Watson", "Det Insp Mark
+# Hollis"): titles, not words of the name (the role reader still reads the rank).
+RANK_TITLES = word_set(
+    "constable detective det inspector insp superintendent supt sergeant dci"
+)
+
+
 def _is_honorific(word: str) -> bool:
-    return fold(word).rstrip(".") in HONORIFICS
+    return fold(word).rstrip(".") in HONORIFICS or fold(word).rstrip(".") in RANK_TITLES
 
 
 def name_words(text: str) -> list[str]:
@@ -220,6 +228,9 @@ def _strip_tail(words: list[str], drop: frozenset[str]) -> list[str]:
     return out
 
 
+_INSTITUTIONS = frozenset({"university", "college"})
+
+
 def org_key(text: str) -> str:
     """Key under which organisation / place / group names are merged: case, a leading article
     and the legal form left out ("The Boeing Company", "Boeing Co." and "Boeing" are one)."""
@@ -229,6 +240,8 @@ def org_key(text: str) -> str:
     key = " ".join(words)
     if key in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[key]
+    if len(words) >= 3 and words[0] in _INSTITUTIONS and words[1] == "of":
+        words = [*words[2:], words[0]]  # "University of Edinburgh" is "Edinburgh University"
     words = [w for w in words if w not in ORG_GENERIC] or words
     words = _strip_tail(words, LEGAL_SUFFIXES)
     return " ".join(words).replace(".", "") if len(words) == 1 else " ".join(words)
@@ -238,7 +251,9 @@ def org_core(text: str) -> str:
     """`org_key` without the descriptors that say what kind of business it is ("BT Group",
     "HSBC Holdings", "Vantor Pharmaceuticals" -> "bt", "hsbc", "vantor"): a weaker key, used only
     where no other organisation shares it."""
-    return " ".join(_strip_tail(org_key(text).split(" "), LEGAL_SUFFIXES | ORG_DESCRIPTORS))
+    # "Imperial College London" and "Imperial College": a place closing the name goes too.
+    drop = LEGAL_SUFFIXES | ORG_DESCRIPTORS | PLACE_NAMES
+    return " ".join(_strip_tail(org_key(text).split(" "), drop))
 
 
 def org_initials(text: str) -> frozenset[str]:

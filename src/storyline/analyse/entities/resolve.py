@@ -39,6 +39,7 @@ from storyline.analyse.entities.names import (
     MALE_NAMES,
     NAME_OFFICE_TITLES,
     PLACE_NAMES,
+    RANK_TITLES,
     clean_surface,
     fold,
     is_media,
@@ -73,7 +74,7 @@ KEPT_LABELS = {
 }  # fmt: skip
 # Titles that may open a person's name in the text ("Mr Lammy", "Senator James Risch"); office
 # words like "secretary" are left to the role reader so "foreign secretary" stays whole.
-NAME_TITLES = COURTESY_TITLES | NAME_OFFICE_TITLES
+NAME_TITLES = COURTESY_TITLES | NAME_OFFICE_TITLES | RANK_TITLES
 COURTESY = COURTESY_TITLES
 CONF_NAME = 0.95
 CONF_VARIANT = 0.85
