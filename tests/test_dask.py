@@ -97,6 +97,20 @@ def test_dask_warm_runs_in_every_worker_before_the_tasks(runner: DaskRunner) -> 
     assert "STORYLINE_TEST_WARMED" not in os.environ  # warmed the workers, not this process
 
 
+def test_dask_prepare_warms_the_workers_ahead() -> None:
+    with DaskRunner(SETTINGS) as fresh:
+        fresh.prepare(_warm, SETTINGS)  # starts the cluster in a thread
+        shards = [[i] for i in range(4)]
+        flags = [
+            r
+            for s in fresh.map_isolated(_warm_shard, shards, SETTINGS, _lost, warm=_warm)
+            for r in s
+        ]
+        assert flags == ["yes"] * 4
+        assert len(fresh._warm) == 1  # registered once, by prepare
+    assert "STORYLINE_TEST_WARMED" not in os.environ
+
+
 def _warm_shard(items: list[int], settings: Settings) -> list[str | None]:
     return [_warmed(i, settings) for i in items]
 

@@ -52,6 +52,33 @@ def test_runners_process_runner_small_work_stays_in_this_process() -> None:
     assert pids == {os.getpid()}
 
 
+def _warm_here(settings: Settings) -> None:
+    import time
+
+    os.environ["STORYLINE_TEST_WARMED"] = str(os.getpid())
+    time.sleep(0.3)  # a model load: long enough that each idle worker takes one warm-up
+
+
+def _warmed_pid(item: int, settings: Settings) -> tuple[str | None, int]:
+    return os.environ.get("STORYLINE_TEST_WARMED"), os.getpid()
+
+
+def test_runners_prepare_warms_every_worker_ahead() -> None:
+    with ProcessRunner(2) as runner:
+        runner.prepare(_warm_here, SETTINGS)
+        got = list(runner.map(_warmed_pid, list(range(40)), SETTINGS))
+    # Every worker that did work had warmed itself up first, and there were two.
+    assert {flag for flag, _ in got} == {str(pid) for _, pid in got}
+    assert len({pid for _, pid in got}) == 2
+    assert "STORYLINE_TEST_WARMED" not in os.environ
+
+
+def test_runners_local_prepare_does_nothing() -> None:
+    with LocalRunner() as runner:
+        runner.prepare(_warm_here, SETTINGS)
+    assert "STORYLINE_TEST_WARMED" not in os.environ
+
+
 def test_runners_dead_worker_costs_only_its_item() -> None:
     shards = [[1, 2], [3, 13, 4], [5], [6, 7]]
     with ProcessRunner(2) as runner:

@@ -128,6 +128,12 @@ def build(
             ctx.results[stage.name] = stage.run(ctx)
             bar.end(stage.name)
             log.info("build %d: %s took %.2f s", build_id, stage.name, time.perf_counter() - began)
+            if isinstance(stage, CleanStage):
+                # The last stage to use the workers before the analysis: they load its
+                # models while this process links duplicates and infers dates.
+                for later in order[order.index(stage) + 1 :]:
+                    if isinstance(later, AnalyseStage):
+                        later.prepare(ctx)
         n = store.count_current(build_id)
         errors = store.errors(build_id)
         store.finish_build(build_id)

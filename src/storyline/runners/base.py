@@ -76,6 +76,13 @@ class Runner(Protocol):
         process first (loads a model once, to be shared by the forks)."""
         ...
 
+    def prepare(self, warm: Callable[[Settings], None], settings: Settings) -> None:
+        """Start ``warm(settings)`` on every worker without waiting for it (load a model while
+        this process does serial work), so that the first shard of a later ``map_isolated`` with
+        the same ``warm`` finds it done. A runner that cannot do it early does nothing: ``warm``
+        must be idempotent, and whatever needs it still calls it."""
+        ...
+
     def close(self) -> None: ...
 
     def __enter__(self) -> Runner: ...

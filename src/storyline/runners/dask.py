@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -82,6 +83,9 @@ class DaskRunner:
         self._cluster: Any = None
         self._client: Any = None
         self._warm: set[str] = set()
+        # `prepare` connects and warms in a thread while the caller goes on.
+        self._lock = threading.RLock()
+        self._preparing: threading.Thread | None = None
         self.workers = max(1, settings.workers)
         if scheduler is not None:
             self._connect()
@@ -89,6 +93,10 @@ class DaskRunner:
     # -- the cluster -----------------------------------------------------------------------
 
     def _connect(self) -> Any:
+        with self._lock:
+            return self._connect_once()
+
+    def _connect_once(self) -> Any:
         if self._client is not None:
             return self._client
         from distributed import Client
@@ -141,11 +149,28 @@ class DaskRunner:
     def _warmed(self, client: Any, warm: Callable[[Settings], None], settings: Settings) -> None:
         """Every worker, and every worker that joins later, runs ``warm`` once."""
         name = f"storyline-warm-{warm.__module__}.{warm.__qualname__}"
-        if name not in self._warm:
-            client.register_plugin(_Warm(warm, settings), name=name)
+        with self._lock:  # not held while the workers warm: the caller may connect meanwhile
+            if name in self._warm:
+                return
             self._warm.add(name)
+        client.register_plugin(_Warm(warm, settings), name=name)
 
     # -- the Runner interface --------------------------------------------------------------
+
+    def prepare(self, warm: Callable[[Settings], None], settings: Settings) -> None:
+        """The cluster started (if local) and ``warm`` registered on its workers, in a thread:
+        the caller's serial work goes on meanwhile. Work that follows waits for it."""
+        if self._preparing is not None:
+            return
+
+        def run() -> None:
+            try:
+                self._warmed(self._connect(), warm, settings)
+            except Exception as exc:  # the shards connect and warm up again, and say why
+                log.warning("warming the Dask workers failed: %s", exc)
+
+        self._preparing = threading.Thread(target=run, name="storyline-dask-warm", daemon=True)
+        self._preparing.start()
 
     def map(
         self,
@@ -194,6 +219,8 @@ class DaskRunner:
             # One shard would wait for a cluster to start and gain nothing from it.
             yield from (fn(shard, settings) for shard in shards)
             return
+        if self._preparing is not None:
+            self._preparing.join()
         client = self._connect()
         if warm is not None:
             self._warmed(client, warm, settings)
@@ -247,6 +274,9 @@ class DaskRunner:
         return out
 
     def close(self) -> None:
+        if self._preparing is not None:
+            self._preparing.join()
+            self._preparing = None
         client, cluster = self._client, self._cluster
         self._client = self._cluster = None
         if client is not None:

@@ -49,6 +49,9 @@ class LocalRunner:
     ) -> Iterator[list[R]]:
         return (fn(shard, settings) for shard in shards)
 
+    def prepare(self, warm: Callable[[Settings], None], settings: Settings) -> None:
+        """Nothing: there is no other process to warm, and this one would block on it."""
+
     def close(self) -> None:
         pass
 

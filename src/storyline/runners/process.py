@@ -128,6 +128,15 @@ class ProcessRunner:
         while running:
             yield finish()
 
+    def prepare(self, warm: Callable[[Settings], None], settings: Settings) -> None:
+        """``warm`` queued once per worker; an idle pool hands one to each (a warm-up takes
+        about a second). A warm-up that fails is logged: the shards warm up again."""
+        if self.workers <= 1:
+            return
+        pool = self._pool()
+        for _ in range(self.workers):
+            pool.submit(warm, settings).add_done_callback(_log_failed_warm)
+
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(cancel_futures=True)
@@ -138,6 +147,11 @@ class ProcessRunner:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _log_failed_warm(future: Any) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.warning("a worker's warm-up failed: %s", future.exception())
 
 
 def _solo_worker(

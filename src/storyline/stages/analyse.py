@@ -59,6 +59,15 @@ class AnalyseStage:
     def run(self, ctx: BuildContext) -> int:
         return analyse_all(ctx.store, ctx.build_id, ctx.settings, ctx.bar, ctx.runner)
 
+    def prepare(self, ctx: BuildContext) -> None:
+        """Have the workers load the models now, if this build brought enough new articles
+        for the workers to parse them (an unchanged rebuild mostly parses nothing, and fewer
+        than two shards are parsed in this process: either would wait for models it does not
+        use)."""
+        processed = ctx.results.get("ingest", (0, 0))[0]
+        if processed >= 2 * ctx.settings.analysis_shard:
+            ctx.runner.prepare(_load_model, ctx.settings)
+
 
 def component_keys() -> dict[str, str]:
     """Each enabled component's key: its version and the code it can reach
