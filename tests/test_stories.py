@@ -297,3 +297,137 @@ def test_stories_undated_articles_use_the_undated_threshold() -> None:
     assert len(apart) == 2
     assert model.threshold_for(None, 5) == model.threshold_for(5, None) == 1.0 + 1e-9
     assert replace(model, undated_threshold=None).threshold_for(None, None) == 0.0
+
+
+def test_stories_shared_actor_dev_stream_is_labelled_in_pairs() -> None:
+    from collections import Counter
+    from pathlib import Path
+
+    from eval.stories import parse_lookalike
+
+    path = Path(__file__).resolve().parent.parent / "eval" / "data" / "stories_shared.txt"
+    rows = parse_lookalike(path.read_text(), path.name)
+    sizes = Counter(r["story"] for r in rows)
+    kinds = Counter(story.split("-")[0] for story in sizes)
+    assert len({r["id"] for r in rows}) == len(rows) == 74
+    assert all(n >= 3 for n in sizes.values())
+    assert all(n == 2 for n in kinds.values()) and len(kinds) == 12
+    assert all(r["text"] and "===" not in r["text"] for r in rows)
+    assert len({r["outlet"] for r in rows}) > 20
+
+
+def test_stories_parse_lookalike_names_the_file_and_line() -> None:
+    import pytest
+    from eval.stories import parse_lookalike
+
+    with pytest.raises(ValueError, match=r"stories_shared.txt line 2: want"):
+        parse_lookalike("# x\n=== only | two\nbody", "stories_shared.txt")
+
+
+def test_stories_spread_weighs_names_many_stories_hold_less() -> None:
+    from storyline.link.stories import _spread
+
+    assert _spread(0) == _spread(1) == 1.0
+    assert 1.0 > _spread(2) > _spread(5) > 0.0
+
+
+def test_stories_story_frequency_follows_joins_and_expiry() -> None:
+    from storyline.link.stories import INDEX_HORIZON_DAYS
+
+    index = StoryIndex()
+    index.add(MILLER)
+    index.add(LOPEZ)
+    # "dayton" is in both stories' names, "miller" in one.
+    assert index.sf["dayton"] == 2
+    assert index.sf["miller"] == 1
+    late = replace(LOPEZ, id="late", published=f"{2015 + INDEX_HORIZON_DAYS // 365 + 2}-01-01")
+    index.add(late)
+    # Both 2015 stories left the index: only the new one holds its names.
+    assert index.sf["dayton"] == 1
+    assert "miller" not in index.sf
+
+
+def _summit(
+    aid: str, title: str, text: str, people: tuple[str, ...], places: tuple[str, ...]
+) -> StoryInput:
+    return _article(aid, None, title, text, people=people, places=places)
+
+
+GDANSK = _summit(
+    "gdansk-1",
+    "Finland's Korhonen presses Baltic neighbours on cable security in Gdansk",
+    "GDANSK — Finnish Foreign Minister Anneli Korhonen urged Baltic governments to pool "
+    "naval patrols, as Polish Foreign Minister Tomasz Wierzbicki hosted eight countries.",
+    ("Anneli Korhonen", "Tomasz Wierzbicki"),
+    ("Gdansk", "Finland"),
+)
+TROMSO = _summit(
+    "tromso-1",
+    "Finnish minister Korhonen calls for Arctic shipping rules at Tromso meeting",
+    "TROMSO — Finnish Foreign Minister Anneli Korhonen called for binding tanker rules as "
+    "Norway's Foreign Minister Eirik Solheim chaired the Arctic Council.",
+    ("Anneli Korhonen", "Eirik Solheim"),
+    ("Tromso", "Finland"),
+)
+GDANSK_2 = _summit(
+    "gdansk-2",
+    "Korhonen: Gdansk deal puts 14 ships on cable patrol",
+    "Foreign Minister Anneli Korhonen said the Gdansk agreement, signed with her Polish "
+    "counterpart Tomasz Wierzbicki, puts 14 vessels on patrol.",
+    ("Anneli Korhonen", "Tomasz Wierzbicki"),
+    ("Gdansk",),
+)
+
+
+def test_stories_lead_conflict_sees_the_other_counterpart_and_place() -> None:
+    from storyline.link.stories import FEATURES
+
+    index = StoryIndex()
+    index.add(GDANSK)
+    story = index.stories[index.of_article["gdansk-1"]]
+    at = {f: i for i, f in enumerate(FEATURES)}
+
+    def feats(a: StoryInput) -> list[float]:
+        return index.features(a, index._article_terms(a), None, story)
+
+    other, same = feats(TROMSO), feats(GDANSK_2)
+    # The other summit: another counterpart (Solheim) and venue (Tromso) in the lead, and
+    # the story's own (Wierzbicki, Gdansk) missing from it. The shared minister does not
+    # make up for either.
+    assert other[at["lead_person_conflict"]] > 0.3
+    assert other[at["lead_place_conflict"]] > 0.3
+    assert other[at["lead_novel"]] > same[at["lead_novel"]]
+    assert same[at["lead_person_conflict"]] == same[at["lead_place_conflict"]] == 0.0
+    assert same[at["story_lead_in_lead"]] > other[at["story_lead_in_lead"]]
+
+
+def test_stories_scoring_the_best_by_similarity_keeps_the_result() -> None:
+    import sys
+    from pathlib import Path
+
+    from storyline.link import stories
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.stories import synthetic_stream
+
+    stream = [*synthetic_stream(1500), MILLER, LOPEZ, MILLER_ARREST, GDANSK, TROMSO]
+    pruned = stories.cluster_with_related(stream)
+    assert stories.SCORED < stories.CANDIDATES
+    saved = stories.SCORED
+    try:
+        stories.SCORED = stories.CANDIDATES  # every candidate scored in full
+        full = stories.cluster_with_related(stream)
+    finally:
+        stories.SCORED = saved
+    # The same stories, article for article (the winner is always among the best by
+    # similarity on this stream); a related pair that only a story left unscored would have
+    # made is missing, so the related stories are nearly those of the full scoring.
+    assert [s.article_ids for s in pruned.stories] == [s.article_ids for s in full.stories]
+    assert [s.id for s in pruned.stories] == [s.id for s in full.stories]
+    assert len(pruned.stories) < len(stream) - 400  # it did join articles
+
+    def pairs(c: stories.Clustering) -> set[tuple[str, str]]:
+        return {(a, b) for a, others in c.related.items() for b in others}
+
+    kept = pairs(pruned) & pairs(full)
+    assert len(kept) >= 0.85 * len(pairs(full))
