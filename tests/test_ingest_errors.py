@@ -624,3 +624,30 @@ def test_ingest_folder_of_10000_files(tmp_path: Path) -> None:
     for source in bad:
         assert source in proc.stderr
     assert took < budget
+
+
+def test_ingest_ids_claimed_in_one_batch_follow_the_store(tmp_path: Path) -> None:
+    """Two files wanting one article id, in one ingest batch, one of them the changed owner:
+    the owners known to the batch (read once, then kept up to date) decide as the store would."""
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b" / "story.txt").write_text(_body(1))
+    db = tmp_path / "s.sqlite"
+    build([tmp_path / "b"], None, db=db, write_outputs=False, engine="local")
+    (tmp_path / "b" / "story.txt").write_text(_body(2))
+    (tmp_path / "a" / "story.txt").write_text(_body(3))
+    report = build(
+        [tmp_path / "a", tmp_path / "b"], None, db=db, write_outputs=False, engine="local"
+    )
+    assert report.articles == 2
+    from storyline.store import open_store
+
+    with open_store(db) as store:
+        owners = {
+            aid: Path(f).parent.name
+            for aid, f in store.db.execute("SELECT id, file_path FROM articles")
+        }
+    # a/ comes first and finds the id held by b/'s old version: it takes a derived id; b/
+    # keeps its own.
+    assert owners["story"] == "b" and len(owners) == 2
+    assert [p for i, p in owners.items() if i != "story"] == ["a"]

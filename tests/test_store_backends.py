@@ -150,6 +150,28 @@ def test_store_backends_articles_round_trip(store: Any) -> None:
     assert store.article("missing") is None
 
 
+def test_store_backends_put_articles_replaces_and_says_who_owns_ids(store: Any) -> None:
+    from storyline.store.rows import NewArticle
+
+    build = store.begin_build([])
+    _put(store, "a", build, outlet="Planet")
+
+    def row(aid: str, path: str, keys: tuple[str, ...]) -> NewArticle:
+        meta = _meta(outlet="Orbit")
+        return NewArticle(
+            aid, path, 0, path, "txt", b"raw", f"text {aid}", (), meta, [], keys, build
+        )
+
+    # A batch: a new version of "a" (its old line keys go) and a new article.
+    store.put_articles([row("a", "g.txt", ("new-a",)), row("b", "h.txt", ("k-b", "k-b2"))])
+    store.put_articles([])
+    assert store.line_keys_of(["a", "b"]) == {"a": ["new-a"], "b": ["k-b", "k-b2"]}
+    assert store.id_owners(["a", "b", "zz"]) == {"a": "g.txt", "b": "h.txt"}
+    assert store.id_owners([]) == {}
+    assert store.outlet_sizes(build) == {"Orbit": 2}
+    assert store.cleaning_input("b")[0] == "text b"
+
+
 def test_store_backends_order_articles_by_date_then_outlet_with_nulls_first(store: Any) -> None:
     build = store.begin_build([])
     _put(store, "d", build)  # undated: last

@@ -31,7 +31,7 @@ from storyline.stages.base import (
 )
 from storyline.stages.progress import Bar
 from storyline.store.base import Store
-from storyline.store.rows import FileState
+from storyline.store.rows import FileState, NewArticle
 from storyline.store.sqlite import (
     valid_text,
 )
@@ -158,9 +158,11 @@ def ingest(
     stats: dict[str, tuple[str, int, int, FileState | None]] = {}
     sizes = {"batch": 0}
     keys_of: dict[str, str] = {}
+    puts = _Puts(store)
 
     def commit_now() -> None:
         if counts["pending"] >= settings.commit_every:
+            puts.flush()
             store.checkpoint()
             log.debug("ingest: committed %d articles", counts["processed"])
             counts["pending"] = 0
@@ -177,7 +179,7 @@ def ingest(
             counts["skipped"] += _touch(store, build_id, key, size, mtime)
             return
         if known is not None:
-            store.forget_file(key)
+            puts.forget(key)
         taken: set[str] = set()
         for ordinal, item in enumerate(items):
             if isinstance(item, InputFailure):
@@ -185,7 +187,7 @@ def ingest(
                 continue
             for problem in item.failures:
                 report_failure(store, build_id, problem, key)
-            _put(store, build_id, key, ordinal, item, taken)
+            _put(store, puts, build_id, key, ordinal, item, taken)
             counts["processed"] += 1
             counts["pending"] += 1
             commit_now()
@@ -198,7 +200,12 @@ def ingest(
             batch.clear()
             sizes["batch"] = 0
         while inflight and (drain or len(inflight) > settings.batches_ahead):
-            for opened, sha, items in inflight.popleft():
+            done = list(inflight.popleft())
+            # Who owns each id the batch's articles ask for: one query, not one an article.
+            puts.know(
+                [_base_id(i.doc) for _, _, items in done for i in items if isinstance(i, _Prepared)]
+            )
+            for opened, sha, items in done:
                 store_file(opened, sha, items)
 
     with store.transaction():
@@ -269,7 +276,51 @@ def ingest(
             docs = chunks(_records(item, settings), settings.batch_items)
             store_file(opened, sha, pool.map_ahead(_prepare_item, docs, settings))
         flush(drain=True)
+        puts.flush()
     return counts["processed"], counts["skipped"]
+
+
+class _Puts:
+    """Articles on their way into the store, written a batch at a time (one
+    :meth:`Store.put_articles`), and the owners of article ids known so far: those of the ids a
+    batch asks for (read in one query) and of the articles put since."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.rows: list[NewArticle] = []
+        self.owners: dict[str, str | None] = {}
+
+    def know(self, ids: Iterable[str]) -> None:
+        wanted = sorted({i for i in ids if i not in self.owners})
+        found = self.store.id_owners(wanted)
+        for i in wanted:
+            self.owners[i] = found.get(i)
+        if len(self.owners) > 100_000:  # a bound on memory: what is forgotten is asked again
+            self.owners = {}
+
+    def owner(self, article_id: str) -> str | None:
+        if article_id not in self.owners:
+            self.owners[article_id] = self.store.id_owner(article_id)
+        return self.owners[article_id]
+
+    def put(self, row: NewArticle) -> None:
+        self.rows.append(row)
+        self.owners[row.article_id] = row.file_path
+
+    def forget(self, path: str) -> None:
+        """The store forgets ``path`` (changed since it was read): its articles go."""
+        self.flush()
+        self.store.forget_file(path)
+        self.owners = {i: p for i, p in self.owners.items() if p != path}
+
+    def flush(self) -> None:
+        if self.rows:
+            self.store.put_articles(self.rows)
+            self.rows = []
+
+
+def _base_id(doc: RawDocument) -> str:
+    return valid_text(doc.id) or "article"
 
 
 def _touch(
@@ -292,12 +343,18 @@ def _sha256_file(path: Path) -> str:
 
 
 def _put(
-    store: Store, build_id: int, path: str, ordinal: int, item: _Prepared, taken: set[str]
+    store: Store,
+    puts: _Puts,
+    build_id: int,
+    path: str,
+    ordinal: int,
+    item: _Prepared,
+    taken: set[str],
 ) -> None:
     doc = item.doc
-    base = valid_text(doc.id) or "article"
+    base = _base_id(doc)
     article_id = base
-    owner = store.id_owner(article_id)
+    owner = puts.owner(article_id)
     if article_id in taken or (owner is not None and owner != path):
         article_id = f"{base}-{hashlib.sha1(f'{path}#{ordinal}'.encode()).hexdigest()[:8]}"
     taken.add(article_id)
@@ -309,19 +366,21 @@ def _put(
                 InputFailure(doc.source, note.removeprefix("warning: "), stage="ingest"),
                 path,
             )
-    store.put_article(
-        article_id=article_id,
-        file_path=path,
-        ordinal=ordinal,
-        source=doc.source,
-        fmt=doc.format,
-        raw=doc.raw,
-        decoded=doc.text,
-        notes=[n for n in doc.notes if not n.startswith("warning: ")],
-        meta=item.meta,
-        strip=item.strip,
-        line_keys=item.keys,
-        build=build_id,
+    puts.put(
+        NewArticle(
+            article_id=article_id,
+            file_path=path,
+            ordinal=ordinal,
+            source=doc.source,
+            fmt=doc.format,
+            raw=doc.raw,
+            decoded=doc.text,
+            notes=tuple(n for n in doc.notes if not n.startswith("warning: ")),
+            meta=item.meta,
+            strip=item.strip,
+            line_keys=tuple(item.keys),
+            build=build_id,
+        )
     )
 
 

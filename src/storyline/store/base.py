@@ -56,6 +56,7 @@ from storyline.store.rows import (
     CleanRow,
     FileState,
     LinkInput,
+    NewArticle,
 )
 
 __all__ = [
@@ -114,10 +115,19 @@ class Articles(Protocol):
         published with source and precision) become columns."""
         ...
 
+    def put_articles(self, rows: Sequence[NewArticle]) -> None:
+        """:meth:`put_article` of each row (ids distinct), in as few statements as the backend
+        allows."""
+        ...
+
     def delete_articles(self, ids: Sequence[str]) -> None: ...
 
     def id_owner(self, article_id: str) -> str | None:
         """The file an article id belongs to, if any."""
+        ...
+
+    def id_owners(self, ids: Sequence[str]) -> dict[str, str]:
+        """:meth:`id_owner` of several ids in one query (ids nobody owns are absent)."""
         ...
 
     def current_ids(self, build: int) -> list[str]: ...

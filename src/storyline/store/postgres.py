@@ -64,6 +64,7 @@ from storyline.store.rows import (
     CleanedArticle,
     CleanInput,
     LinkInput,
+    NewArticle,
     meta_from_json,
     meta_to_json,
 )
@@ -688,6 +689,14 @@ class PostgresStore(SharedStore):
         ):
             self.db.execute(f"DELETE FROM {table} WHERE {col} = ANY(?)", (wanted,))
 
+    def id_owners(self, ids: Sequence[str]) -> dict[str, str]:
+        return {
+            str(i): str(f)
+            for i, f in self._select_any(
+                "SELECT id, file_path FROM articles WHERE id = ANY(?)", ids
+            )
+        }
+
     def id_owner(self, article_id: str) -> str | None:
         row = self.db.execute(
             "SELECT file_path FROM articles WHERE id=?", (pg_text(article_id),)
@@ -808,13 +817,44 @@ class PostgresStore(SharedStore):
         line_keys: Iterable[str],
         build: int,
     ) -> None:
-        columns = _meta_columns(meta)
-        outlet = columns[0]
-        article_id = pg_text(article_id)
-        # One statement (one round trip, which costs more than the work): the article, and its
-        # line keys replacing those of an earlier version (the CTEs see the same snapshot, so
-        # the DELETE removes only the old rows).
-        self.db.execute(
+        self.put_articles(
+            [
+                NewArticle(
+                    article_id, file_path, ordinal, source, fmt, raw, decoded, tuple(notes),
+                    meta, strip, tuple(line_keys), build,
+                )
+            ]
+        )  # fmt: skip
+
+    def put_articles(self, rows: Sequence[NewArticle]) -> None:
+        # One statement an article: the article, and its line keys replacing those of an
+        # earlier version (the CTEs see the same snapshot, so the DELETE removes only the old
+        # rows); psycopg pipelines the batch's statements (one round trip, not one each).
+        params = []
+        for r in rows:
+            columns = _meta_columns(r.meta)
+            article_id = pg_text(r.article_id)
+            params.append(
+                (
+                    article_id,
+                    pg_text(r.file_path),
+                    r.ordinal,
+                    pg_text(r.source),
+                    r.fmt,
+                    r.raw,
+                    pg_text(r.decoded),
+                    pg_json(json.dumps([pg_text(n) for n in r.notes])),
+                    valid_text(meta_to_json(r.meta)),
+                    pg_json(json.dumps(r.strip)),
+                    r.build,
+                    *columns,
+                    article_id,
+                    article_id,
+                    columns[0],
+                    [pg_text(k) for k in r.line_keys],
+                )
+            )
+        self.db.executemany(
             "WITH a AS (INSERT INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
             "notes, meta, strip, build, outlet, title, byline, url, published, published_source, "
             "published_method, published_precision) "
@@ -832,24 +872,7 @@ class PostgresStore(SharedStore):
             "d AS (DELETE FROM article_lines WHERE article_id=?) "
             "INSERT INTO article_lines(article_id, outlet, key) "
             "SELECT ?, ?, unnest(?::text[])",
-            (
-                article_id,
-                pg_text(file_path),
-                ordinal,
-                pg_text(source),
-                fmt,
-                raw,
-                pg_text(decoded),
-                pg_json(json.dumps([pg_text(n) for n in notes])),
-                valid_text(meta_to_json(meta)),
-                pg_json(json.dumps(strip)),
-                build,
-                *columns,
-                article_id,
-                article_id,
-                outlet,
-                [pg_text(k) for k in line_keys],
-            ),
+            params,
         )
 
     def outlet_furniture_counts(self, build: int, floor: int) -> Iterator[tuple[str, str, int]]:

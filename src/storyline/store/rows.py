@@ -47,6 +47,25 @@ def meta_from_json(data: str) -> dict[str, MetaValue]:
 
 
 @dataclass(frozen=True, slots=True)
+class NewArticle:
+    """One ingested article, ready for :meth:`Store.put_articles` (the arguments of
+    :meth:`Store.put_article`)."""
+
+    article_id: str
+    file_path: str
+    ordinal: int
+    source: str
+    fmt: str
+    raw: bytes
+    decoded: str
+    notes: tuple[str, ...]
+    meta: dict[str, MetaValue]
+    strip: list[dict[str, Any]]
+    line_keys: tuple[str, ...]
+    build: int
+
+
+@dataclass(frozen=True, slots=True)
 class FileState:
     """What the store remembers of an input file, to skip it when unchanged."""
 

@@ -49,6 +49,7 @@ from storyline.store.rows import (
     CleanInput,
     CleanRow,
     LinkInput,
+    NewArticle,
     meta_from_json,
     meta_to_json,
 )
@@ -561,6 +562,12 @@ class Store(SharedStore):
         row = self.db.execute("SELECT file_path FROM articles WHERE id=?", (article_id,)).fetchone()
         return str(row[0]) if row else None
 
+    def id_owners(self, ids: Sequence[str]) -> dict[str, str]:
+        return {
+            str(i): str(f)
+            for i, f in self._select_in("SELECT id, file_path FROM articles WHERE id IN", ids)
+        }
+
     def record_error(self, build: int, failure: InputFailure, file_path: str | None = None) -> None:
         """A failure of this build: reading a file or record (replayed while the file is
         unchanged), or a corpus-level stage."""
@@ -667,32 +674,51 @@ class Store(SharedStore):
         line_keys: Iterable[str],
         build: int,
     ) -> None:
-        outlet = _meta_columns(meta)[0]
-        self.db.execute(
+        self.put_articles(
+            [
+                NewArticle(
+                    article_id, file_path, ordinal, source, fmt, raw, decoded, tuple(notes),
+                    meta, strip, tuple(line_keys), build,
+                )
+            ]
+        )  # fmt: skip
+
+    def put_articles(self, rows: Sequence[NewArticle]) -> None:
+        # Three statements a batch, not three an article (ids are distinct: a row replaces its
+        # id's older version, whose line keys go before the new ones come).
+        records = []
+        lines: list[tuple[str, str | None, str]] = []
+        for r in rows:
+            aid = valid_text(r.article_id)
+            columns = _meta_columns(r.meta)
+            records.append(
+                (
+                    aid,
+                    valid_text(r.file_path),
+                    r.ordinal,
+                    valid_text(r.source),
+                    r.fmt,
+                    r.raw,
+                    valid_text(r.decoded),
+                    json.dumps(list(r.notes)),
+                    valid_text(meta_to_json(r.meta)),
+                    json.dumps(r.strip),
+                    r.build,
+                    *columns,
+                )
+            )
+            lines.extend((aid, columns[0], k) for k in r.line_keys)
+        self.db.executemany(
             "INSERT OR REPLACE INTO articles(id, file_path, ordinal, source, format, raw, decoded, "
             "notes, meta, strip, build, outlet, title, byline, url, published, published_source, "
             "published_method, published_precision) "
             "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                valid_text(article_id),
-                valid_text(file_path),
-                ordinal,
-                valid_text(source),
-                fmt,
-                raw,
-                valid_text(decoded),
-                json.dumps(list(notes)),
-                valid_text(meta_to_json(meta)),
-                json.dumps(strip),
-                build,
-                *_meta_columns(meta),
-            ),
+            records,
         )
-        self.db.execute("DELETE FROM article_lines WHERE article_id=?", (article_id,))
         self.db.executemany(
-            "INSERT INTO article_lines VALUES(?, ?, ?)",
-            [(article_id, outlet, k) for k in line_keys],
+            "DELETE FROM article_lines WHERE article_id=?", [(rec[0],) for rec in records]
         )
+        self.db.executemany("INSERT INTO article_lines VALUES(?, ?, ?)", lines)
 
     def outlet_furniture_counts(self, build: int, floor: int) -> Iterator[tuple[str, str, int]]:
         """(outlet, line key, articles) for keys shared by at least ``floor`` current articles."""
