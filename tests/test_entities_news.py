@@ -141,3 +141,15 @@ def test_entities_news_lone_word_typed_a_place_is_the_corpus_person_of_that_surn
     c = _article(("Edinburgh", "GPE", "ner"))
     ents, where = resolve_corpus([("a", None, a), ("c", None, c)])
     assert where[("c", 0)] != where[("a", 1)]
+
+
+def test_entities_news_nationality_noun_describes_a_person(nlp: Any) -> None:
+    ae = article_entities(
+        nlp(
+            "Enzo Maresca was charged by the FA on Friday. The Italian has until Tuesday to "
+            "respond."
+        )
+    )
+    assert _cluster_of(ae, "The Italian") == _cluster_of(ae, "Enzo Maresca")
+    # The nationality is the description's head, no entity of its own.
+    assert "Italian" not in {m.text for m in ae.mentions}

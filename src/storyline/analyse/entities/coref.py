@@ -144,6 +144,7 @@ class Ref:
     possessor: bool
     in_quote: bool
     role_key: str = ""
+    demonym: bool = False  # a nominal headed by a nationality noun ("the Spaniard")
 
 
 @dataclass(slots=True)

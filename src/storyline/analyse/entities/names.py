@@ -117,9 +117,7 @@ def clean_surface(text: str) -> str:
 
 # Police ranks written before a name ("Chief Constable Stephen Watson", "Det Insp Mark
 # Hollis"): titles, not words of the name (the role reader still reads the rank).
-RANK_TITLES = word_set(
-    "constable detective det inspector insp superintendent supt sergeant dci"
-)
+RANK_TITLES = word_set("constable detective det inspector insp superintendent supt sergeant dci")
 
 
 def _is_honorific(word: str) -> bool:

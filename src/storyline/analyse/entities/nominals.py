@@ -159,6 +159,7 @@ PERSON_NOUNS = word_set(
     banker landlord tenant shopkeeper retiree grandparent parent pupil graduate
     entertainer presenter musician guitarist drummer singer-songwriter dutchman
     frenchman englishman scotsman welshman irishman briton scot spaniard swede dane
+    winger forward referee keeper full-back centre-back
     """
 )
 # ROLE_HEADS hold the job words (the title resolver takes those it lists itself); the
@@ -288,6 +289,18 @@ def _np_head(doc: Doc, i: int) -> int | None:
     return head
 
 
+def _demonym_head(doc: Doc, i: int) -> int | None:
+    """ "the Spaniard", "the Italian": a nationality the tagger named, right after the
+    determiner and closing the phrase, is a person's description (not "the Italian club")."""
+    k = i + 1
+    if k >= len(doc) or doc[k].ent_type_ != "NORP" or doc[k].tag_ != "NNP":
+        return None
+    nxt = doc[k + 1] if k + 1 < len(doc) else None
+    if nxt is not None and nxt.pos_ in ("NOUN", "PROPN", "ADJ"):
+        return None
+    return k
+
+
 def _age_nominal(doc: Doc, i: int) -> tuple[int, str] | None:
     """ "the 45-year-old" read at its "the": (index of "old", age), when no noun follows."""
     j = i + 1
@@ -326,12 +339,21 @@ def find_nominals(
             head = doc[head_i]
             key = f"{years}-year-old"
             label = "PERSON"
+            demonym = False
         else:
             found = _np_head(doc, det.i)
             if found is None:
+                found = _demonym_head(doc, det.i)
+            if found is None:
                 continue
             head = doc[found]
-            if head.tag_ != "NN":
+            demonym = (
+                head.tag_ == "NNP"
+                and head.ent_type_ == "NORP"
+                and low in ("the", "a", "an")
+                and head.dep_ not in ("compound", "amod")
+            )
+            if head.tag_ != "NN" and not demonym:
                 continue  # plurals and mass uses ("the companies") are groups, not one entity
             key = org_head(fold(head.text))
             label = "ORG" if key in ORG_HEADS else "PERSON"
@@ -345,7 +367,7 @@ def find_nominals(
             if age is None and not {key} & (ORG_HEADS | PERSON_HEADS | ROLE_HEADS):
                 continue
         elif low in ("a", "an") or (
-            age is None and key not in ORG_HEADS and key not in PERSON_HEADS
+            age is None and key not in ORG_HEADS and key not in PERSON_HEADS and not demonym
         ):
             continue
         elif age is None and (
@@ -380,9 +402,11 @@ def find_nominals(
         if nxt is not None and nxt.ent_type_ == "PERSON":
             continue  # "the chief executive John Smith": a title, read by the role reader
         sent = sent_of[head.i]
-        out.append(
-            span_ref(doc, det.i, head.i + 1, head.i, label, NOMINAL_KIND, sent, quoted[head.i], key)
+        ref = span_ref(
+            doc, det.i, head.i + 1, head.i, label, NOMINAL_KIND, sent, quoted[head.i], key
         )
+        ref.demonym = demonym
+        out.append(ref)
     out.extend(_bare_police(doc, taken, busy, quoted, sent_of))
     out.sort(key=lambda r: r.lo)
     return out
@@ -526,7 +550,7 @@ def _fit(nom: Ref, info: ClusterInfo, p: _Profile) -> tuple[bool, float, str]:
             return True, 0.0, "salience"
         if head in p.heads:
             return True, BONUS_DESCRIPTOR, "descriptor"
-        if head in PERSON_NOUNS:
+        if head in PERSON_NOUNS or nom.demonym:
             return True, 0.0, "salience"
         return False, 0.0, ""  # a job no one in the article is said to have
     if info.label != "ORG":

@@ -1242,7 +1242,12 @@ def article_entities(doc: Doc) -> ArticleEntities:
     name_refs = [n.ref for n in names if n.ref.method != UNTAGGED_METHOD]
     nouns = find_role_nouns(doc, taken, quoted, sent_of)
     resolve_role_nouns(doc, nouns, name_refs, infos)
-    if len(name_refs) < len(names):
+    # A nationality the tagger named is a description's head there ("the Spaniard said").
+    described = [False] * len(doc)
+    for r in nouns:
+        if r.demonym:
+            described[r.head] = True
+    if len(name_refs) < len(names) or any(described):
         found = [False] * len(doc)
         for r in nouns:
             if r.kind == "name":
@@ -1251,9 +1256,10 @@ def article_entities(doc: Doc) -> ArticleEntities:
         names = [
             n
             for n in names
-            if n.ref.method != UNTAGGED_METHOD or not any(found[n.ref.lo : n.ref.hi])
+            if not (n.ref.method == UNTAGGED_METHOD and any(found[n.ref.lo : n.ref.hi]))
+            and not (n.ref.label == "NORP" and any(described[n.ref.lo : n.ref.hi]))
         ]
-        name_refs = [n.ref for n in names]
+    name_refs = [n.ref for n in names]
     unresolved: dict[str, int] = {}
     for rn in nouns:
         if rn.cluster >= 0:
@@ -1299,9 +1305,11 @@ def _assemble(
     for old in order:
         info = infos[old]
         members = by_cluster.get(old, [])
-        aliases = sorted(
-            {clean_surface(r.text) for r in refs if r.cluster == old and r.kind != "pronoun"}
-        )
+        # Its names are its aliases; its descriptions ("the party", "his running mate") stay
+        # mentions, unless it has no name at all (a role no one named holds).
+        own = [r for r in refs if r.cluster == old and r.kind != "pronoun"]
+        named = [r for r in own if r.kind == "name"] or own
+        aliases = sorted({clean_surface(r.text) for r in named})
         if members:
             counts = Counter(_display(n) for n in members)
             name = max(counts, key=lambda s: (len(s.split(" ")), counts[s], -len(s), s))
