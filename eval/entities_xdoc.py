@@ -5,6 +5,9 @@ Two gold sets, each resolved as one corpus the way a build resolves it (every ar
 - ``business``: eval/data/entities_business.txt, 30 organisation-heavy business articles written
   for this evaluation (format in the file's header). Every PER/ORG name is marked, with
   corpus-wide entity ids and some nominal mentions, so mention precision is judged too.
+- ``news``: eval/data/entities_news.txt, 25 general news articles (politics with many titled
+  officials, sport, science and health, local crime with unnamed people) in the same format,
+  its conventions for nominals in its header.
 - ``polnear``: eval/data/entities_gold.jsonl (PolNeAR dev texts and the example story, the same
   gold as ``eval.entities``), the gold entity's name standing for its corpus-wide id. Only the
   entities that matter are marked there, so no precision of mentions.
@@ -59,7 +62,19 @@ FLOORS: dict[str, dict[str, float]] = {
         "bcubed_f1 names": 0.94,  # 0.966 (0.828)
         "xdoc_pair_recall names": 0.83,  # 0.865 (0.404)
     },
-    "news": {},
+    # Written for the third round and measured before any rule changed for it (in brackets;
+    # the rules tuned on it were checked on business and business_check, which they left
+    # unchanged or better). Nominal figures are pinned here too: this set is why they changed.
+    "news": {
+        "mention_recall names": 0.93,  # 0.946 (0.886)
+        "mention_recall names+nominals": 0.84,  # 0.856 (0.749)
+        "mention_precision names": 0.95,  # 0.966 (0.971)
+        "bcubed_f1": 0.87,  # 0.886 (0.779)
+        "xdoc_pair_recall": 0.76,  # 0.778 (0.483)
+        "bcubed_precision names": 0.98,  # 1.000 (1.000)
+        "bcubed_f1 names": 0.96,  # 0.973 (0.903)
+        "xdoc_pair_recall names": 0.90,  # 0.921 (0.683)
+    },
     "polnear": {
         "mention_recall names": 0.97,  # 0.985 (0.981)
         "bcubed_precision names": 0.98,  # 0.999 (0.999)
