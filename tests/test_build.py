@@ -246,6 +246,35 @@ def test_issue_2_example_story(tmp_path: Path) -> None:
     assert arts["002_bbc91063c82e528a"]["removed"] == []
 
 
+def test_minhash_bands_and_permutations_are_datasketchs() -> None:
+    import numpy as np
+    from datasketch import MinHash
+    from datasketch.lsh import _optimal_param
+
+    from storyline.link import minhash
+
+    for num_perm in (64, 128):
+        for threshold in (0.3, 0.5, 0.7, 0.9):
+            want = tuple(int(v) for v in _optimal_param(threshold, num_perm, 0.5, 0.5))
+            assert minhash.lsh_params(threshold, num_perm) == want
+        ref = MinHash(num_perm=num_perm, seed=minhash._SEED, scheme="affine32").permutations
+        a, b = minhash._permutations(num_perm)
+        assert (a == np.asarray(ref[0], dtype=np.uint32)).all()
+        assert (b == np.asarray(ref[1], dtype=np.uint32)).all()
+
+
+def test_minhash_build_imports_no_scipy() -> None:
+    # Importing datasketch imports scipy: most of a build's start-up, for two small functions.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, storyline.pipeline; print(sorted({'scipy', 'datasketch'} & set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_fast_paths_match_the_reference_computations() -> None:
     """The build's hand-rolled fast paths give what the straightforward code gives: MinHash
     signatures equal datasketch's, fact features equal the one-regex scan, self-references

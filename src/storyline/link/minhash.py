@@ -11,8 +11,6 @@ from itertools import pairwise
 from typing import cast
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
 
 __all__ = [
     "band_keys",
@@ -294,10 +292,14 @@ def fact_features(text: str) -> list[bytes]:
 
 @lru_cache(maxsize=4)
 def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    # datasketch draws the permutations anew for every MinHash; drawing them once per process
-    # is most of the cost saved.
-    perms = MinHash(num_perm=num_perm, seed=_SEED, scheme="affine32").permutations
-    return np.asarray(perms[0], dtype=np.uint32), np.asarray(perms[1], dtype=np.uint32)
+    """datasketch's affine32 permutations (``MinHash(num_perm, seed, scheme="affine32")
+    .permutations``, drawn as it draws them; a test holds them equal), once per process:
+    datasketch draws them anew for every MinHash, and importing it imports scipy, which was
+    three quarters of a build's start-up."""
+    gen = np.random.RandomState(_SEED)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def signature(features: Sequence[bytes], num_perm: int) -> np.ndarray:
@@ -311,10 +313,26 @@ def similarity(a: np.ndarray, b: np.ndarray) -> float:
 
 @lru_cache(maxsize=16)
 def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) that best separate pairs above and below ``threshold`` (datasketch's own
-    optimisation)."""
-    b, r = _optimal_param(threshold, num_perm, 0.5, 0.5)
-    return int(b), int(r)
+    """(bands, rows) that best separate pairs above and below ``threshold``: datasketch's
+    ``_optimal_param`` with equal weights (the least sum of the false-positive and
+    false-negative areas under the banding's S-curve), here without scipy. The curve
+    1 - (1 - s^r)^b is a polynomial of degree r*b <= num_perm, so Gauss-Legendre with
+    num_perm // 2 + 1 nodes integrates it exactly (a test holds the choice equal to
+    datasketch's)."""
+    nodes, weights = np.polynomial.legendre.leggauss(num_perm // 2 + 1)
+
+    def area(lo: float, hi: float, b: int, r: int, above: bool) -> float:
+        s = (hi - lo) / 2 * nodes + (hi + lo) / 2
+        p = 1 - (1 - s ** float(r)) ** float(b)
+        return float((hi - lo) / 2 * np.dot(weights, 1 - p if above else p))
+
+    best, choice = float("inf"), (0, 0)
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            error = 0.5 * area(0.0, threshold, b, r, False) + 0.5 * area(threshold, 1.0, b, r, True)
+            if error < best:
+                best, choice = error, (b, r)
+    return choice
 
 
 def band_keys(sig: np.ndarray, threshold: float) -> Iterable[tuple[int, int]]:
