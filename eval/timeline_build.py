@@ -41,9 +41,12 @@ CACHE = Path(__file__).resolve().parent / "_cache"
 # exact-copies fix 1ce5327; the 0.518 / 0.401 of 4c61802 were read on stores in which every
 # article of one date had one article's layers). Re-measured after the fourth session's tagger
 # changes (tense, seasons, story years; 19:50): in-sample 0.635 / 0.172 (bpoil_foxnews lost one
-# gold day, 0.615 -> 0.538), leave-one-topic-out 0.635 / 0.168 (up from 0.616 / 0.164).
+# gold day, 0.615 -> 0.538), leave-one-topic-out 0.635 / 0.168 (up from 0.616 / 0.164); the
+# procedure's choice on all four topics is then RETRO_WEIGHT 3, EARLY_WEIGHT 10, shipped since
+# (eval.timeline_robust agrees): in-sample 0.654 / 0.170, leave-one-topic-out 0.635 / 0.168
+# (20:38). Cross-validated floors raised 0.58 / 0.155 -> 0.60 / 0.16.
 FLOORS: dict[str, float] = {"date_f1": 0.62, "rouge1_f1": 0.16}
-CV_FLOORS: dict[str, float] = {"date_f1": 0.58, "rouge1_f1": 0.155}
+CV_FLOORS: dict[str, float] = {"date_f1": 0.60, "rouge1_f1": 0.16}
 
 
 # A topic bigger than this is built on an even sample of it (every k-th article in
