@@ -37,7 +37,7 @@ the hidden look-alike-pairs kind, made of local incidents).
 The stored layers come from a real analysed build of each set, cached in ``eval/_cache/``
 (gitignored), and so are the lead embeddings.
 
-``python -m eval.stories --fit`` fits the model on lookalike, shared, gva, polnear and example
+``python -m eval.stories --fit`` fits the model on lookalike, gva, polnear and example
 (logistic regression on article-vs-story features with the gold stories as the state, each set
 as it is and undated, a set's rows weighing as the square root of their number; then the join
 threshold by mean B-cubed F1 of the real online pass over those streams) and writes
@@ -76,6 +76,7 @@ WEIGHTS_FILE = ROOT / "src" / "storyline" / "link" / "story_weights.py"
 FLOORS = {
     # set: (B-cubed F1, pairwise F1), a little under what the shipped model reaches.
     "lookalike": (0.83, 0.65),
+    "shared": (0.85, 0.70),
     "gva": (0.91, 0.78),
     "gva/nodate": (0.91, 0.74),
     "gva/shifted": (0.91, 0.75),
@@ -110,7 +111,8 @@ FOLD_FLOORS = {
 """Within-set fold B-cubed F1 floors (checked when the folds run: not with ``--quick``)."""
 PRECISION_FLOORS = {"timeline17": 0.98, "timeline17/nodate": 0.98}
 """Timeline17's gold is the topic: what it checks is that H1N1 and the oil spill never merge."""
-FIT_SETS = ("gva", "polnear", "lookalike", "shared", "example")
+FIT_SETS = ("gva", "polnear", "lookalike", "example")
+"""``shared`` is not fitted on: the shipped model never saw it, so its figure is held out."""
 THRESHOLDS = (0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 BALANCE = True
 FOLDS = 3
@@ -493,14 +495,8 @@ class Fitter:
         # Two thresholds, each chosen on its own streams: the dated one on the dated streams,
         # the undated one on the undated (a stream is one or the other).
         chosen: list[float | None] = []
-        # The undated threshold is also chosen on each dated stream's look-alike pairs (its
-        # stories of two or more articles with their nearest look-alike, undated: the hidden
-        # look-alike kind), which add no training rows.
-        pairs = [lookalike_pairs(*st) for _, st in streams if _dated(st[0])]
         for dated in (True, False):
             group = [st for _, st in both if _dated(st[0]) == dated]
-            if not dated:
-                group += [p for p in pairs if len(set(p[1].values())) >= 10]
             scores: dict[float, float] = {}
 
             def score(

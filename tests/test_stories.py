@@ -324,29 +324,6 @@ def test_stories_parse_lookalike_names_the_file_and_line() -> None:
         parse_lookalike("# x\n=== only | two\nbody", "stories_shared.txt")
 
 
-def test_stories_spread_weighs_names_many_stories_hold_less() -> None:
-    from storyline.link.stories import _spread
-
-    assert _spread(0) == _spread(1) == 1.0
-    assert 1.0 > _spread(2) > _spread(5) > 0.0
-
-
-def test_stories_story_frequency_follows_joins_and_expiry() -> None:
-    from storyline.link.stories import INDEX_HORIZON_DAYS
-
-    index = StoryIndex()
-    index.add(MILLER)
-    index.add(LOPEZ)
-    # "dayton" is in both stories' names, "miller" in one.
-    assert index.sf["dayton"] == 2
-    assert index.sf["miller"] == 1
-    late = replace(LOPEZ, id="late", published=f"{2015 + INDEX_HORIZON_DAYS // 365 + 2}-01-01")
-    index.add(late)
-    # Both 2015 stories left the index: only the new one holds its names.
-    assert index.sf["dayton"] == 1
-    assert "miller" not in index.sf
-
-
 def _summit(
     aid: str, title: str, text: str, people: tuple[str, ...], places: tuple[str, ...]
 ) -> StoryInput:
@@ -369,36 +346,6 @@ TROMSO = _summit(
     ("Anneli Korhonen", "Eirik Solheim"),
     ("Tromso", "Finland"),
 )
-GDANSK_2 = _summit(
-    "gdansk-2",
-    "Korhonen: Gdansk deal puts 14 ships on cable patrol",
-    "Foreign Minister Anneli Korhonen said the Gdansk agreement, signed with her Polish "
-    "counterpart Tomasz Wierzbicki, puts 14 vessels on patrol.",
-    ("Anneli Korhonen", "Tomasz Wierzbicki"),
-    ("Gdansk",),
-)
-
-
-def test_stories_lead_conflict_sees_the_other_counterpart_and_place() -> None:
-    from storyline.link.stories import FEATURES
-
-    index = StoryIndex()
-    index.add(GDANSK)
-    story = index.stories[index.of_article["gdansk-1"]]
-    at = {f: i for i, f in enumerate(FEATURES)}
-
-    def feats(a: StoryInput) -> list[float]:
-        return index.features(a, index._article_terms(a), None, story)
-
-    other, same = feats(TROMSO), feats(GDANSK_2)
-    # The other summit: another counterpart (Solheim) and venue (Tromso) in the lead, and
-    # the story's own (Wierzbicki, Gdansk) missing from it. The shared minister does not
-    # make up for either.
-    assert other[at["lead_person_conflict"]] > 0.3
-    assert other[at["lead_place_conflict"]] > 0.3
-    assert other[at["lead_novel"]] > same[at["lead_novel"]]
-    assert same[at["lead_person_conflict"]] == same[at["lead_place_conflict"]] == 0.0
-    assert same[at["story_lead_in_lead"]] > other[at["story_lead_in_lead"]]
 
 
 def test_stories_scoring_the_best_by_similarity_keeps_the_result() -> None:

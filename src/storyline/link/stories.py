@@ -100,8 +100,6 @@ class StoryInput:
     """The name words of the headline: the event's own name ("Amasra", "Delia", "Aslef")."""
     title_numbers: tuple[str, ...] = ()
     """The headline's numbers, small ones too ("Orion 7", "rates to 4.5%")."""
-    place_names: tuple[str, ...] = ()
-    """The words of the places' names (see ``names``)."""
 
 
 # -- thresholds (one home) --------------------------------------------------------------------
@@ -196,10 +194,6 @@ FEATURES = (
     "title_number_conflict",
     "tfidf_undated",
     "embedding_undated",
-    "lead_novel",
-    "story_lead_in_lead",
-    "lead_person_conflict",
-    "lead_place_conflict",
 )
 """Article-vs-story features the model weighs (in this order)."""
 _SIMILARITY_FEATURES = (
@@ -387,7 +381,6 @@ def story_input(
     entities = tuple(entities)
     names: dict[str, float] = {}
     people: set[str] = set()
-    places: set[str] = set()
     for entity, w in entities:
         kind, _, name = entity.partition(":")
         for word in _terms(name):
@@ -396,8 +389,6 @@ def story_input(
             names[word] = max(names.get(word, 0.0), w)
             if kind == "person":
                 people.add(word)
-            elif kind == "place":
-                places.add(word)
     total: Counter[str] = Counter()
     for _, line_terms in paragraphs:
         for t, c in line_terms:
@@ -421,7 +412,6 @@ def story_input(
         title_terms=tuple(sorted(_terms(title))),
         names=tuple(sorted(names.items())),
         people=tuple(sorted(people)),
-        place_names=tuple(sorted(places)),
         lead_names=tuple(sorted(w for w in names if w in lead_words)),
         lead_numbers=_numbers(lead, small=True),
         title_names=tuple(sorted(w for w in names if w in title_words)),
@@ -556,10 +546,6 @@ class _Story:
     title_names: dict[str, int] = field(default_factory=dict)
     """Headline name words with the number of members' headlines that print them."""
     title_numbers: set[str] = field(default_factory=set)
-    lead_people: set[str] = field(default_factory=set)
-    """The person name words of the members' leads (the event's who)."""
-    lead_places: set[str] = field(default_factory=set)
-    """The place name words of the members' leads (the event's where)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -585,13 +571,6 @@ class _Prepared:
     title_names_total: float
     mentions: frozenset[str]
     """Every name word and headline word of the article."""
-    lead_set: frozenset[str]
-    lead_spec: tuple[tuple[str, float], ...]
-    """The lead's name words weighed by how specific they are to one story (see
-    :meth:`StoryIndex._specific`)."""
-    lead_spec_total: float
-    lead_people: tuple[tuple[str, float], ...]
-    lead_places: tuple[tuple[str, float], ...]
 
 
 class StoryIndex:
@@ -616,8 +595,6 @@ class StoryIndex:
         """Line keys known to be each outlet's furniture (see :func:`outlet_furniture`)."""
         self.df: Counter[str] = Counter()
         self.n_docs = 0
-        self.sf: dict[str, int] = {}
-        """Name word -> how many indexed stories name it (see :func:`_spread`)."""
         self.stories: dict[str, _Story] = {}
         self.order: list[str] = []
         self.of_article: dict[str, str] = {}
@@ -801,18 +778,6 @@ class StoryIndex:
         # (a minister, a club, an airline in the lead of two events' reports is the shared
         # actor; the counterpart, the place, the venue are the event's own). A look-alike
         # event recalled as background in the body counts on neither side.
-        lead_novel = story_lead_in_lead = 0.0
-        if prep.lead_spec_total and s.lead_names:
-            s_names = s.names
-            novel = sum(w for k, w in prep.lead_spec if k not in s_names)
-            lead_novel = novel / prep.lead_spec_total
-            story_lead_in_lead = self._lead_found(s.lead_names, prep.lead_set)
-        # Who and where, lead against lead: the article leads with a person (a place) the story
-        # never named, and the story's leads with one the article's lead does not print (the
-        # other counterpart, the other venue). A follow-up leads with the story's victim
-        # beside its new suspect.
-        lead_person_conflict = self._lead_conflict(prep.lead_people, s.lead_people, s, prep)
-        lead_place_conflict = self._lead_conflict(prep.lead_places, s.lead_places, s, prep)
         title_number_conflict = 0.0
         if a.title_numbers and s.title_numbers:
             s_title_numbers = s.title_numbers
@@ -848,10 +813,6 @@ class StoryIndex:
             # With no date, content alone decides: its weights apart.
             tfidf * undated,
             emb * undated,
-            lead_novel,
-            story_lead_in_lead,
-            lead_person_conflict,
-            lead_place_conflict,
         ]
 
     @staticmethod
@@ -865,38 +826,6 @@ class StoryIndex:
         if a.embedding is not None and s.embedding is not None and s.emb_norm:
             emb = float(a.embedding @ s.embedding) / s.emb_norm
         return tfidf, emb
-
-    def _specificity(self, k: str) -> float:
-        """A name word's weight: its idf, less when several stories name it (:func:`_spread`)."""
-        return (math.log(self.n_docs + 1) + 1.0 - math.log(self.df.get(k, 0) + 1)) * _spread(
-            self.sf.get(k, 0)
-        )
-
-    def _lead_found(self, words: Iterable[str], mine: frozenset[str]) -> float:
-        """The weighted share of a story's lead words that the article's lead prints."""
-        total = found = 0.0
-        for k in words:
-            w = self._specificity(k)
-            total += w
-            if k in mine:
-                found += w
-        return found / total if total > 0 else 0.0
-
-    def _lead_conflict(
-        self,
-        mine: Sequence[tuple[str, float]],
-        theirs: set[str],
-        s: _Story,
-        prep: _Prepared,
-    ) -> float:
-        if not mine or not theirs:
-            return 0.0
-        total = sum(w for _, w in mine)
-        s_names = s.names
-        novel = sum(w for k, w in mine if k not in s_names) / total if total else 0.0
-        if not novel:
-            return 0.0
-        return novel * (1.0 - self._lead_found(theirs, prep.lead_set))
 
     def _prepared(self, a: StoryInput) -> _Prepared:
         # What the features need of the article alone, once per article (not per candidate).
@@ -914,9 +843,6 @@ class StoryIndex:
         title = tuple((t, idf(t)) for t in a.title_terms)
         lead_names = tuple((k, idf(k)) for k in a.lead_names)
         title_names = tuple((k, idf(k)) for k in a.title_names)
-        sf = self.sf
-        lead_spec = tuple((k, idf(k) * _spread(sf.get(k, 0))) for k in a.lead_names)
-        people_set, places_set = set(a.people), set(a.place_names)
         prep = _Prepared(
             id=a.id,
             n=self.n_docs,
@@ -938,11 +864,6 @@ class StoryIndex:
             title_names=title_names,
             title_names_total=sum(w for _, w in title_names),
             mentions=frozenset(k for k, _ in a.names) | frozenset(a.title_terms),
-            lead_set=frozenset(a.lead_names),
-            lead_spec=lead_spec,
-            lead_spec_total=sum(w for _, w in lead_spec),
-            lead_people=tuple(kw for kw in lead_spec if kw[0] in people_set),
-            lead_places=tuple(kw for kw in lead_spec if kw[0] in places_set),
         )
         self._prep = prep
         return prep
@@ -1016,17 +937,9 @@ class StoryIndex:
             # centroid is let go.
             s.final_label = _label(s)
             s.labels = []
-            sf = self.sf
-            for k in s.names:
-                left = sf.get(k, 0) - 1
-                if left > 0:
-                    sf[k] = left
-                else:
-                    sf.pop(k, None)
             s.terms, s.entities, s.quotes, s.numbers = {}, {}, set(), {}
             s.title_terms, s.names, s.people = set(), {}, set()
             s.lead_names, s.lead_numbers = set(), set()
-            s.lead_people, s.lead_places = set(), set()
             s.title_names, s.title_numbers = {}, set()
             s.embedding = None
             del self._active[sid]
@@ -1093,21 +1006,13 @@ class StoryIndex:
             s.places.add(a.place)
         if len(s.title_terms) < STORY_TITLE_TERMS:
             s.title_terms.update(a.title_terms)
-        sf = self.sf
         for k, w in a.names:
-            if k in s.names:
-                s.names[k] = max(s.names[k], w)
-            elif len(s.names) < STORY_NAMES:
-                s.names[k] = w
-                sf[k] = sf.get(k, 0) + 1
+            if k in s.names or len(s.names) < STORY_NAMES:
+                s.names[k] = max(s.names.get(k, 0.0), w)
         if len(s.people) < STORY_NAMES:
             s.people.update(a.people)
         if len(s.lead_names) < STORY_LEAD_NAMES:
             s.lead_names.update(a.lead_names)
-            if a.people:
-                s.lead_people.update(k for k in a.lead_names if k in a.people)
-            if a.place_names:
-                s.lead_places.update(k for k in a.lead_names if k in a.place_names)
         if len(s.lead_numbers) < STORY_NUMBERS:
             s.lead_numbers.update(a.lead_numbers)
         if len(s.title_names) < STORY_LEAD_NAMES:
@@ -1328,7 +1233,6 @@ class StoryIndex:
             lead_numbers=tuple(sorted(s.lead_numbers)),
             title_names=tuple(sorted(s.title_names)),
             title_numbers=tuple(sorted(s.title_numbers)),
-            place_names=tuple(sorted(s.lead_places)),
         )
         return pseudo, terms
 
@@ -1417,13 +1321,6 @@ def _log_table(n: int) -> list[float]:
     while len(_LOGS) < n:
         _LOGS.append(math.log(len(_LOGS) + 1))
     return _LOGS
-
-
-def _spread(stories: int) -> float:
-    """The weight of a name word that ``stories`` indexed stories name: 1 for one story (or
-    none yet), less for each more. A name many stories share (the minister of two summits, the
-    club of two matches, a city) is background; what one story alone names is its own."""
-    return 1.0 if stories <= 1 else 1.0 / (1.0 + math.log(stories))
 
 
 def _iso(day: int | None) -> str | None:
