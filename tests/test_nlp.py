@@ -170,14 +170,3 @@ def test_attributes_refuse_a_rule_they_cannot_apply() -> None:
     tag, lower, test = _token_test({"TAG": "VBZ", "LOWER": {"IN": ["is", "'s"]}})
     assert (tag, lower) == ("VBZ", None)
     assert test(("VBZ", "is", "ROOT", False)) and not test(("VBZ", "was", "ROOT", False))
-
-
-def test_tokens_doc_tokens_are_the_docs_made_once() -> None:
-    from storyline.analyse.lang.tokens import doc_tokens
-
-    doc = parse_text("The minister said on Tuesday that the plan would go ahead.")
-    tokens = doc_tokens(doc)
-    assert [t.i for t in tokens] == list(range(len(doc)))
-    assert [t.text for t in tokens] == [t.text for t in doc]
-    assert all(a == b for a, b in zip(tokens, doc, strict=True))
-    assert doc_tokens(doc) is tokens  # kept on the Doc, not made again

@@ -8,22 +8,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
-__all__ = ["doc_tokens", "token_starts", "tokens_where"]
-
-_TOKENS_KEY = "storyline.tokens"
-
-
-def doc_tokens(doc: Doc) -> list[Token]:
-    """The Doc's tokens as one list, made once per Doc: index and iterate it instead of the
-    Doc, whose ``doc[i]`` and ``for token in doc`` make a new Token object every time (a third
-    of the entity component's time went to making the same Tokens again, pass after pass). Only
-    for a Doc no one retokenizes afterwards, as the analysis components' Docs are."""
-    kept = doc.user_data.get(_TOKENS_KEY)
-    if kept is None or len(kept) != len(doc):
-        kept = doc.user_data[_TOKENS_KEY] = list(doc)
-    return kept
+__all__ = ["token_starts", "tokens_where"]
 
 
 def token_starts(doc: Doc) -> list[int]:
