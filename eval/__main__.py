@@ -18,6 +18,7 @@ EVALUATIONS = (
     "nominals",
     "timex",
     "timeline",
+    "timeline_robust",
     "stories",
 )
 
