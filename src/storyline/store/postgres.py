@@ -801,31 +801,6 @@ class PostgresStore(SharedStore):
         return [InputFailure(*r) for r in (*ingest, *per_article, *corpus)]
 
     # articles -----------------------------------------------------------------------------
-    def put_article(
-        self,
-        *,
-        article_id: str,
-        file_path: str,
-        ordinal: int,
-        source: str,
-        fmt: str,
-        raw: bytes,
-        decoded: str,
-        notes: Sequence[str],
-        meta: dict[str, MetaValue],
-        strip: list[dict[str, Any]],
-        line_keys: Iterable[str],
-        build: int,
-    ) -> None:
-        self.put_articles(
-            [
-                NewArticle(
-                    article_id, file_path, ordinal, source, fmt, raw, decoded, tuple(notes),
-                    meta, strip, tuple(line_keys), build,
-                )
-            ]
-        )  # fmt: skip
-
     def put_articles(self, rows: Sequence[NewArticle]) -> None:
         # One statement an article: the article, and its line keys replacing those of an
         # earlier version (the CTEs see the same snapshot, so the DELETE removes only the old

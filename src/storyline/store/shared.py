@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from storyline.model import (
     Entity,
+    MetaValue,
     PublishedDate,
     Removal,
     Role,
@@ -26,6 +27,7 @@ from storyline.store.rows import (
     CleanedArticle,
     CleanRow,
     FileState,
+    NewArticle,
     meta_from_json,
 )
 
@@ -46,11 +48,39 @@ class SharedStore:
 
         def put_cleaned(self, rows: Sequence[CleanedArticle]) -> None: ...
 
+        def put_articles(self, rows: Sequence[NewArticle]) -> None: ...
+
         def briefs(self, build: int) -> list[ArticleBrief]: ...
 
         def _lists(
             self, table: str, key: str, value: str, build: int, keys: Sequence[str] | None = None
         ) -> dict[str, list[Any]]: ...
+
+    # One article: a batch of one (each backend writes batches its own way).
+    def put_article(
+        self,
+        *,
+        article_id: str,
+        file_path: str,
+        ordinal: int,
+        source: str,
+        fmt: str,
+        raw: bytes,
+        decoded: str,
+        notes: Sequence[str],
+        meta: dict[str, MetaValue],
+        strip: list[dict[str, Any]],
+        line_keys: Iterable[str],
+        build: int,
+    ) -> None:
+        self.put_articles(
+            [
+                NewArticle(
+                    article_id, file_path, ordinal, source, fmt, raw, decoded, tuple(notes),
+                    meta, strip, tuple(line_keys), build,
+                )
+            ]
+        )  # fmt: skip
 
     _ARTICLE_COLUMNS = (
         "id, source, file_path, format, build, outlet, title, byline, url, published, "

@@ -658,31 +658,6 @@ class Store(SharedStore):
         return [InputFailure(*r) for r in (*ingest, *per_article, *corpus)]
 
     # articles -----------------------------------------------------------------------------
-    def put_article(
-        self,
-        *,
-        article_id: str,
-        file_path: str,
-        ordinal: int,
-        source: str,
-        fmt: str,
-        raw: bytes,
-        decoded: str,
-        notes: Sequence[str],
-        meta: dict[str, MetaValue],
-        strip: list[dict[str, Any]],
-        line_keys: Iterable[str],
-        build: int,
-    ) -> None:
-        self.put_articles(
-            [
-                NewArticle(
-                    article_id, file_path, ordinal, source, fmt, raw, decoded, tuple(notes),
-                    meta, strip, tuple(line_keys), build,
-                )
-            ]
-        )  # fmt: skip
-
     def put_articles(self, rows: Sequence[NewArticle]) -> None:
         # Three statements a batch, not three an article (ids are distinct: a row replaces its
         # id's older version, whose line keys go before the new ones come).
