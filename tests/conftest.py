@@ -58,3 +58,18 @@ def _dossiers_follow_the_schema(request: pytest.FixtureRequest) -> Iterator[None
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="module")
+def quotes() -> Any:
+    """``quotes(text)``: the quotes the build's pipeline finds in ``text`` (a module's own
+    ``quotes`` fixture overrides this one)."""
+    from storyline.analyse.lang.nlp import load_nlp
+    from storyline.analyse.quotes.attribute import Quote, extract_quotes
+
+    nlp = load_nlp()  # the pipeline the build and `annotate` run
+
+    def run(text: str) -> list[Quote]:
+        return extract_quotes(nlp(text))
+
+    return run

@@ -4,17 +4,16 @@ and pull quotes are found."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from spacy.language import Language
 
+from quote_helpers import Extract, one_quote
 from storyline.analyse.lang.cues import CUE_LEMMAS, HAND_CUE_LEMMAS
 from storyline.analyse.lang.nlp import load_nlp
 from storyline.analyse.quotes.attribute import CONF_PARTIAL, Quote, extract_quotes
 
-Extract = Callable[[str], list[Quote]]
 FRESH = Path(__file__).resolve().parent.parent / "eval" / "data" / "quotes_fresh"
 
 
@@ -22,20 +21,6 @@ FRESH = Path(__file__).resolve().parent.parent / "eval" / "data" / "quotes_fresh
 def nlp() -> Language:
     nlp: Language = load_nlp()
     return nlp
-
-
-@pytest.fixture(scope="module")
-def quotes(nlp: Language) -> Extract:
-    def run(text: str) -> list[Quote]:
-        return extract_quotes(nlp(text))
-
-    return run
-
-
-def _one(found: list[Quote], fragment: str) -> Quote:
-    hits = [q for q in found if fragment in q.text and q.kind != "indirect"]
-    assert len(hits) == 1, [q.text for q in found]
-    return hits[0]
 
 
 def _nobodys(q: Quote) -> bool:
@@ -51,11 +36,11 @@ def test_quotes_title_in_a_running_sentence_is_not_a_direct_quote(quotes: Extrac
     )
     found = quotes(text)
     for frag in ("Salt Orchard", "Hands Off", "Cut Salaries"):
-        assert _nobodys(_one(found, frag)), frag
+        assert _nobodys(one_quote(found, frag)), frag
 
 
 def test_quotes_title_before_its_own_cue_stays_a_quote(quotes: Extract) -> None:
-    q = _one(quotes("Ms Okafor smiled.\n\n“Go Home Now,” she told the crowd.\n"), "Go Home")
+    q = one_quote(quotes("Ms Okafor smiled.\n\n“Go Home Now,” she told the crowd.\n"), "Go Home")
     assert q.kind == "direct" and q.speaker == "Okafor"
 
 
@@ -70,7 +55,7 @@ def test_quotes_named_things_in_reported_speech_are_nobodys(quotes: Extract) -> 
     )
     found = quotes(text)
     for frag in ("shrinkflation", "year of efficiency", "discharge lounge", "Pennies"):
-        assert _nobodys(_one(found, frag)), frag
+        assert _nobodys(one_quote(found, frag)), frag
 
 
 def test_quotes_naming_verb_with_an_agent_or_a_plain_phrase_is_speech(quotes: Extract) -> None:
@@ -80,9 +65,9 @@ def test_quotes_naming_verb_with_an_agent_or_a_plain_phrase_is_speech(quotes: Ex
         "Tuesday.\n"
     )
     found = quotes(text)
-    masterpiece = _one(found, "quiet masterpiece")
+    masterpiece = one_quote(found, "quiet masterpiece")
     assert masterpiece.speaker_span is not None and "reviewer" in masterpiece.speaker_span.text
-    assert _one(found, "hard-working").speaker == "Tom Birch"
+    assert one_quote(found, "hard-working").speaker == "Tom Birch"
 
 
 def test_quotes_speech_verbs_outside_the_lexicon_attribute(quotes: Extract) -> None:
@@ -95,10 +80,10 @@ def test_quotes_speech_verbs_outside_the_lexicon_attribute(quotes: Extract) -> N
         "“We have never seen anything like it,” enthused general manager Tom Akers.\n"
     )
     found = quotes(text)
-    assert _one(found, "tractor").speaker == "Bill Harding"
-    beamed = _one(found, "enjoy it")
+    assert one_quote(found, "tractor").speaker == "Bill Harding"
+    beamed = one_quote(found, "enjoy it")
     assert beamed.speaker_span is not None and "17-year-old" in beamed.speaker_span.text
-    assert _one(found, "anything like it").speaker == "Tom Akers"
+    assert one_quote(found, "anything like it").speaker == "Tom Akers"
 
 
 def test_quotes_relative_pronoun_through_and_names_the_antecedent(quotes: Extract) -> None:
@@ -106,7 +91,7 @@ def test_quotes_relative_pronoun_through_and_names_the_antecedent(quotes: Extrac
         "The warning came from Karen Holt, who has run the shelter for a decade and who said "
         "the building had become “unsafe and unaffordable.”\n"
     )
-    q = _one(quotes(text), "unaffordable")
+    q = one_quote(quotes(text), "unaffordable")
     assert q.speaker_span is not None and q.speaker_span.text == "Karen Holt"
 
 
@@ -116,7 +101,7 @@ def test_quotes_name_set_off_after_a_description_is_the_speaker(quotes: Extract)
         "Its vice-president, Rachel Carr, said the season was shaping up to be “one of the "
         "worst in living memory.”\n"
     )
-    assert _one(quotes(text), "living memory").speaker == "Rachel Carr"
+    assert one_quote(quotes(text), "living memory").speaker == "Rachel Carr"
 
 
 def test_quotes_pull_quote_takes_the_speaker_of_the_body_quote(quotes: Extract) -> None:
@@ -150,7 +135,7 @@ def test_quotes_age_description_is_the_person_just_named(quotes: Extract) -> Non
         "Everton’s Jordan Pike, whose late header earned a point, was delighted. “Nobody gave "
         "us a chance,” the 23-year-old said.\n"
     )
-    q = _one(quotes(text), "Nobody gave")
+    q = one_quote(quotes(text), "Nobody gave")
     assert q.speaker_span is not None and q.speaker_span.text == "the 23-year-old"
     assert q.speaker == "Jordan Pike"
 
@@ -161,8 +146,8 @@ def test_quotes_lone_capitalised_word_echoes_no_quote(quotes: Extract) -> None:
         "“Carmen is not a victim. She chooses everything,” Iris Aldo said afterwards.\n"
     )
     found = quotes(text)
-    assert _nobodys(_one([q for q in found if q.text == "Carmen"], "Carmen"))
-    assert _one(found, "not a victim").speaker == "Iris Aldo"
+    assert _nobodys(one_quote([q for q in found if q.text == "Carmen"], "Carmen"))
+    assert one_quote(found, "not a victim").speaker == "Iris Aldo"
 
 
 def test_quotes_inverted_order_names_the_speaker_whatever_the_verb(quotes: Extract) -> None:
@@ -172,8 +157,8 @@ def test_quotes_inverted_order_names_the_speaker_whatever_the_verb(quotes: Extra
         "“It is over,” admitted the minister, Clara Holt, 58.\n"
     )
     found = quotes(text)
-    assert _one(found, "Rubbish").speaker == "Dean Walsh"
-    assert _one(found, "It is over").speaker == "Clara Holt"
+    assert one_quote(found, "Rubbish").speaker == "Dean Walsh"
+    assert one_quote(found, "It is over").speaker == "Clara Holt"
 
 
 def test_quotes_subject_the_parser_hung_elsewhere_is_the_noun_before_the_cue(
@@ -183,7 +168,7 @@ def test_quotes_subject_the_parser_hung_elsewhere_is_the_noun_before_the_cue(
         "Speaking to reporters in Leeds, the prime minister, Keir Starmer, said: “We will fix "
         "this.”\n"
     )
-    assert _one(quotes(text), "fix this").speaker == "Keir Starmer"
+    assert one_quote(quotes(text), "fix this").speaker == "Keir Starmer"
 
 
 def test_quotes_fresh_gold_is_built_from_its_source(
@@ -214,7 +199,7 @@ def test_quotes_description_borrows_no_person_the_article_titled_otherwise(
         "“We will rebuild,” the mayor told CNN’s Jake Tapper.\n"
     )
     found = quotes(text)
-    assert _one(found, "right track").speaker is None
-    rebuild = _one(found, "rebuild")
+    assert one_quote(found, "right track").speaker is None
+    rebuild = one_quote(found, "rebuild")
     assert rebuild.speaker == "Lisa Grant"
     assert rebuild.speaker_span is not None and rebuild.speaker_span.text == "the mayor"

@@ -5,31 +5,7 @@ the answers of a question-and-answer interview."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
-from spacy.language import Language
-
-from storyline.analyse.lang.nlp import load_nlp
-from storyline.analyse.quotes.attribute import Quote, extract_quotes
-
-Extract = Callable[[str], list[Quote]]
-
-
-@pytest.fixture(scope="module")
-def quotes() -> Extract:
-    nlp: Language = load_nlp()
-
-    def run(text: str) -> list[Quote]:
-        return extract_quotes(nlp(text))
-
-    return run
-
-
-def _one(found: list[Quote], fragment: str) -> Quote:
-    hits = [q for q in found if fragment in q.text and q.kind != "indirect"]
-    assert len(hits) == 1, [q.text for q in found]
-    return hits[0]
+from quote_helpers import Extract, one_quote
 
 
 def test_quotes_round3_nationality_noun_is_the_person_just_named(quotes: Extract) -> None:
@@ -37,7 +13,7 @@ def test_quotes_round3_nationality_noun_is_the_person_just_named(quotes: Extract
         "Freja Holm won the downhill in Kitzbühel by half a second.\n\n"
         "“The snow was perfect this morning,” the Dane said.\n"
     )
-    assert _one(quotes(text), "snow was perfect").speaker == "Freja Holm"
+    assert one_quote(quotes(text), "snow was perfect").speaker == "Freja Holm"
 
 
 def test_quotes_round3_nationality_man_noun_is_the_person_just_named(quotes: Extract) -> None:
@@ -45,7 +21,7 @@ def test_quotes_round3_nationality_man_noun_is_the_person_just_named(quotes: Ext
         "Liam Doherty scored twice as Hartford beat Newtown 3-1.\n\n"
         "“I have waited a long time for a night like this,” the Ulsterman said.\n"
     )
-    assert _one(quotes(text), "waited a long time").speaker == "Liam Doherty"
+    assert one_quote(quotes(text), "waited a long time").speaker == "Liam Doherty"
 
 
 def test_quotes_round3_role_noun_borrows_the_titled_subject_before_it(quotes: Extract) -> None:
@@ -53,7 +29,7 @@ def test_quotes_round3_role_noun_borrows_the_titled_subject_before_it(quotes: Ex
         "Mr Justice Owen Price said the delay had been inexcusable.\n\n"
         "“Nobody should wait four years for a hearing,” the judge said.\n"
     )
-    assert _one(quotes(text), "four years").speaker == "Owen Price"
+    assert one_quote(quotes(text), "four years").speaker == "Owen Price"
 
 
 def test_quotes_round3_cue_of_the_sentence_before_is_not_this_quotes(quotes: Extract) -> None:
@@ -62,8 +38,8 @@ def test_quotes_round3_cue_of_the_sentence_before_is_not_this_quotes(quotes: Ext
         "complained about the pitch: “Nobody could pass the ball on it.”\n"
     )
     found = quotes(text)
-    assert _one(found, "defended well").speaker == "Abel Mensah"
-    assert _one(found, "Nobody could pass").speaker == "Rui Falcão"
+    assert one_quote(found, "defended well").speaker == "Abel Mensah"
+    assert one_quote(found, "Nobody could pass").speaker == "Rui Falcão"
 
 
 def test_quotes_round3_participle_describing_a_noun_is_no_cue(quotes: Extract) -> None:
@@ -71,7 +47,7 @@ def test_quotes_round3_participle_describing_a_noun_is_no_cue(quotes: Extract) -
         "The pilot’s widow, Moira Grant, said in a letter read to the inquest: “He loved "
         "flying more than anything.”\n"
     )
-    q = _one(quotes(text), "loved flying")
+    q = one_quote(quotes(text), "loved flying")
     assert q.speaker == "Moira Grant"
 
 
@@ -80,7 +56,7 @@ def test_quotes_round3_owner_before_a_description_is_not_the_speaker(quotes: Ext
         "“The talks will resume on Monday,” said Norway’s special envoy, Ingrid Sætre, after "
         "the session.\n"
     )
-    q = _one(quotes(text), "talks will resume")
+    q = one_quote(quotes(text), "talks will resume")
     assert q.speaker == "Ingrid Sætre"
     assert q.speaker_span is not None and "Norway" not in (q.speaker or "")
 
@@ -92,7 +68,7 @@ def test_quotes_round3_passive_cue_in_reported_speech_takes_the_reporter(
         "Professor Omar Haddad led the trial. He added, though, that the results needed to be "
         "confirmed in more patients: “We must not get ahead of ourselves.”\n"
     )
-    q = _one(quotes(text), "ahead of ourselves")
+    q = one_quote(quotes(text), "ahead of ourselves")
     assert q.speaker == "Omar Haddad"
 
 
@@ -101,7 +77,7 @@ def test_quotes_round3_description_before_a_colon_takes_its_name(quotes: Extract
         "Landlord Peter Voss said he would appeal. His tenant Ruth Amadi was less calm: "
         "“I have nowhere else to go.”\n"
     )
-    q = _one(quotes(text), "nowhere else")
+    q = one_quote(quotes(text), "nowhere else")
     assert q.speaker == "Ruth Amadi"
 
 
@@ -112,7 +88,7 @@ def test_quotes_round3_pronoun_after_a_named_description_takes_the_name(
         "The Green candidate, Oscar Lund, came third. Asked about the result, he said: "
         "“We tripled our vote.”\n"
     )
-    assert _one(quotes(text), "tripled").speaker == "Oscar Lund"
+    assert one_quote(quotes(text), "tripled").speaker == "Oscar Lund"
 
 
 def test_quotes_round3_speaker_named_in_the_sentence_after_the_quote(quotes: Extract) -> None:
@@ -120,7 +96,7 @@ def test_quotes_round3_speaker_named_in_the_sentence_after_the_quote(quotes: Ext
         "“The water came through the floor faster than we could bail it out.”\n\n"
         "That was how café owner Dimitri Kostas recalled the night the river burst its banks.\n"
     )
-    q = _one(quotes(text), "water came through")
+    q = one_quote(quotes(text), "water came through")
     assert q.speaker == "Dimitri Kostas"
     assert q.method == "quotes.next-sentence"
 
@@ -130,7 +106,7 @@ def test_quotes_round3_next_sentence_with_its_own_report_names_nobody(quotes: Ex
         "“The water came through the floor faster than we could bail it out.”\n\n"
         "Café owner Dimitri Kostas said the council had ignored warnings for years.\n"
     )
-    assert _one(quotes(text), "water came through").speaker is None
+    assert one_quote(quotes(text), "water came through").speaker is None
 
 
 def test_quotes_round3_interview_answers_are_the_interviewees(quotes: Extract) -> None:
@@ -139,7 +115,7 @@ def test_quotes_round3_interview_answers_are_the_interviewees(quotes: Extract) -
         "Q: Why glass?\n\n"
         "A: “Because the sea is the best thing in this town, and everyone should see it.”\n"
     )
-    assert _one(quotes(text), "best thing").speaker == "Sunniva Berg"
+    assert one_quote(quotes(text), "best thing").speaker == "Sunniva Berg"
 
 
 def test_quotes_round3_age_set_off_by_commas_makes_a_person(quotes: Extract) -> None:
@@ -148,12 +124,12 @@ def test_quotes_round3_age_set_off_by_commas_makes_a_person(quotes: Extract) -> 
         "Tarbert Bàn. He still mends nets.\n\n"
         "“It never was,” he said.\n"
     )
-    assert _one(quotes(text), "never was").speaker == "Eoghann MacIver"
+    assert one_quote(quotes(text), "never was").speaker == "Eoghann MacIver"
 
 
 def test_quotes_round3_speaker_phrase_keeps_the_whole_name(quotes: Extract) -> None:
     text = "The Ministry of Defence said the base would stay open “for the foreseeable future”.\n"
-    q = _one(quotes(text), "foreseeable future")
+    q = one_quote(quotes(text), "foreseeable future")
     assert q.speaker_span is not None and q.speaker_span.text == "The Ministry of Defence"
 
 
@@ -165,7 +141,7 @@ def test_quotes_round3_name_set_off_after_a_subject_is_the_topic(quotes: Extract
         "Her neighbour, Alec Storr, 80, has lived on the lane all his life. “I have never seen "
         "the river like that,” he said.\n"
     )
-    assert _one(quotes(text), "never seen the river").speaker == "Alec Storr"
+    assert one_quote(quotes(text), "never seen the river").speaker == "Alec Storr"
 
 
 def test_quotes_round3_headline_title_takes_the_body_speakers_name(quotes: Extract) -> None:
