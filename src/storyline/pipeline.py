@@ -121,6 +121,7 @@ def build(
     ):
         build_id = store.begin_build([display_name(i) for i in inputs])
         ctx = BuildContext(store, build_id, settings, runner, bar)
+        analysis = next((s for s in order if isinstance(s, AnalyseStage)), None)
         for stage in order:
             log.info("build %d: %s", build_id, stage.name)
             began = time.perf_counter()
@@ -128,12 +129,10 @@ def build(
             ctx.results[stage.name] = stage.run(ctx)
             bar.end(stage.name)
             log.info("build %d: %s took %.2f s", build_id, stage.name, time.perf_counter() - began)
-            if isinstance(stage, CleanStage):
+            if isinstance(stage, CleanStage) and analysis is not None:
                 # The last stage to use the workers before the analysis: they load its
                 # models while this process links duplicates and infers dates.
-                for later in order[order.index(stage) + 1 :]:
-                    if isinstance(later, AnalyseStage):
-                        later.prepare(ctx)
+                analysis.prepare(ctx)
         n = store.count_current(build_id)
         errors = store.errors(build_id)
         store.finish_build(build_id)
